@@ -1,0 +1,109 @@
+"""Cut structured paragraphs into retrievable chunks of whole sentences.
+
+Chunks never cross a paragraph (so a passage repeated in several files chunks the same way
+everywhere and is embedded once), never split a sentence unless the sentence alone exceeds
+the size limit, and carry their source, article, section, attribution, lines and offsets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import math
+import re
+from collections.abc import Callable
+
+from .cleaning import Span
+from .sentences import sentence_spans, split_long
+from .types import Chunk, Paragraph
+
+_WS = re.compile(r"\s+")
+
+
+def passage_key(text: str) -> str:
+    """The identity of a passage: a hash of its text with all whitespace removed."""
+    return hashlib.sha1(_WS.sub("", text).encode("utf-8")).hexdigest()[:20]
+
+
+def pack(lengths: list[int], max_chars: int) -> list[tuple[int, int]]:
+    """Group consecutive items (sentence lengths) into runs of about equal size <= max_chars."""
+    total = sum(lengths)
+    if total <= max_chars:
+        return [(0, len(lengths))]
+    target = total / math.ceil(total / max_chars)
+    groups: list[tuple[int, int]] = []
+    start, size = 0, 0
+    for i, n in enumerate(lengths):
+        if i > start and (size + n > max_chars or size + n / 2 > target):
+            groups.append((start, i))
+            start, size = i, 0
+        size += n
+    groups.append((start, len(lengths)))
+    return groups
+
+
+def paragraph_chunks(
+    para: Paragraph,
+    source: str,
+    starts: list[int],
+    max_chars: int,
+    min_chars: int,
+    too_long: Callable[[str], bool] = lambda _t: False,
+) -> list[Chunk]:
+    """Chunks of one paragraph. `starts` are the original file's line start offsets;
+    `too_long(text)` says when a piece exceeds the model's window (checked, never assumed)."""
+    if not para.quotable or len(_WS.sub("", para.text)) < min_chars:
+        return []
+    span = Span(para.text, para.offsets)
+    sentences: list[tuple[int, int]] = []
+    for s, e in sentence_spans(para.text):
+        sentences.extend(split_long(para.text, s, e, max_chars) if e - s > max_chars else [(s, e)])
+    groups = pack([e - s for s, e in sentences], max_chars)
+    chunks: list[Chunk] = []
+    for gs, ge in groups:
+        pieces = [(sentences[gs][0], sentences[ge - 1][1])]
+        while any(too_long(para.text[a:b]) for a, b in pieces):
+            pieces = [half for a, b in pieces for half in _halve(para.text, a, b)]
+        for a, b in pieces:
+            piece = _trim(span.slice(a, b))
+            if piece is None or len(_WS.sub("", piece.text)) < min_chars:
+                continue
+            chunks.append(_make_chunk(piece, para, source, starts))
+    return chunks
+
+
+def _halve(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    if b - a < 2:
+        return [(a, b)]
+    spans = [(s + a, e + a) for s, e in sentence_spans(text[a:b])]
+    if len(spans) > 1:
+        mid = spans[len(spans) // 2][0]
+    else:
+        mid = a + (b - a) // 2
+    return [(a, mid), (mid, b)]
+
+
+def _trim(span: Span) -> Span | None:
+    text = span.text
+    lo, hi = 0, len(text)
+    while lo < hi and text[lo].isspace():
+        lo += 1
+    while hi > lo and text[hi - 1].isspace():
+        hi -= 1
+    return span.slice(lo, hi) if hi > lo else None
+
+
+def _make_chunk(piece: Span, para: Paragraph, source: str, starts: list[int]) -> Chunk:
+    char_start, char_end = piece.char_start, piece.char_end
+    return Chunk(
+        source=source,
+        text=piece.text,
+        title=para.title,
+        section=para.section,
+        attribution=para.attribution,
+        line_start=bisect.bisect_right(starts, char_start),
+        line_end=bisect.bisect_right(starts, char_end - 1),
+        char_start=char_start,
+        char_end=char_end,
+        key=passage_key(piece.text),
+    )

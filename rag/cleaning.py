@@ -1,0 +1,139 @@
+"""Line-level cleaning that never loses the way back to the original text.
+
+Every piece of clean text is a `Span`: its characters plus, for each character, the offset of
+that character in the original decoded text. Dropping markup, page numbers and line wraps only
+ever removes characters, so any span of clean text maps back exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+MARKUP = re.compile(r"\[bookmark: [^\]]*\]|\*\*|__|\u200b|\u200c|\u200d|\ufeff")
+HEADING_MARK = re.compile(r"^#{1,6}\s+")
+PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*-)?$")
+TOC_LEADER = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*\d*$|错误[!！]未定义书签")
+TERMINAL = "。！？!?…；;：:”’」』）)》】"
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@dataclass(frozen=True)
+class Span:
+    """Clean text with, per character, its offset in the original text."""
+
+    text: str
+    offsets: tuple[int, ...]
+
+    def __add__(self, other: Span) -> Span:
+        return Span(self.text + other.text, self.offsets + other.offsets)
+
+    def slice(self, start: int, end: int) -> Span:
+        return Span(self.text[start:end], self.offsets[start:end])
+
+    @property
+    def char_start(self) -> int:
+        return self.offsets[0]
+
+    @property
+    def char_end(self) -> int:
+        return self.offsets[-1] + 1
+
+
+@dataclass(frozen=True)
+class Line:
+    """One non-empty line of the original after markup removal, trimmed."""
+
+    number: int  # 1-based line number in the original file
+    span: Span
+    raw: str  # the original line, untouched
+    heading: bool  # was a markdown heading
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+
+def clean_line(raw: str, start: int) -> tuple[Span, bool]:
+    """Remove markup and heading marks from one original line; trim whitespace at both ends."""
+    keep = [True] * len(raw)
+    for m in MARKUP.finditer(raw):
+        for i in range(m.start(), m.end()):
+            keep[i] = False
+    stripped_idx = [i for i, ok in enumerate(keep) if ok]
+    visible = "".join(raw[i] for i in stripped_idx)
+    heading = False
+    m = HEADING_MARK.match(visible.lstrip())
+    if m:
+        lead = len(visible) - len(visible.lstrip())
+        stripped_idx = stripped_idx[: lead] + stripped_idx[lead + m.end():]
+        visible = "".join(raw[i] for i in stripped_idx)
+        heading = True
+    lo, hi = 0, len(visible)
+    while lo < hi and visible[lo].isspace():
+        lo += 1
+    while hi > lo and visible[hi - 1].isspace():
+        hi -= 1
+    idx = stripped_idx[lo:hi]
+    return Span(visible[lo:hi], tuple(start + i for i in idx)), heading
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-empty, non-page-number lines of a text, cleaned, with their line numbers."""
+    lines: list[Line] = []
+    start = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        span, heading = clean_line(raw, start)
+        start += len(raw) + 1
+        if not span.text or PAGE_NUMBER.match(span.text):
+            continue
+        lines.append(Line(number, span, raw, heading))
+    return lines
+
+
+def is_toc_line(text: str) -> bool:
+    """A table-of-contents entry: dot leaders, a Word broken-reference marker."""
+    return bool(TOC_LEADER.search(text))
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a hard-wrapped file wraps at, or None when lines are whole paragraphs.
+
+    A file is hard-wrapped when a large share of its lines have (almost) the same length.
+    """
+    lengths = [len(line.text) for line in lines if len(line.text) >= 10]
+    if len(lengths) < 20:
+        return None
+    width, count = Counter(lengths).most_common(1)[0]
+    near = sum(1 for n in lengths if abs(n - width) <= 1)
+    if width <= 80 and near >= 0.3 * len(lengths):
+        return max(lengths_at_most(lengths, width + 1))
+    return None
+
+
+def lengths_at_most(lengths: list[int], cap: int) -> list[int]:
+    return [n for n in lengths if n <= cap] or [cap]
+
+
+def continues(prev: str, nxt: str, width: int | None) -> bool:
+    """Whether `nxt` continues the paragraph that line `prev` belongs to (a wrap or page break)."""
+    if width is not None and len(prev) >= width - 2:
+        return True
+    if prev.endswith(tuple(TERMINAL)):
+        return False
+    # A long line cut without closing punctuation: a page break or wrap inside a sentence.
+    threshold = (width - 6) if width else 15
+    return len(prev) >= threshold
+
+
+def join(parts: list[Span]) -> Span:
+    """Join wrapped lines into one paragraph. Between two Latin words a space is kept, mapped to
+    the line break it replaces, so English stays readable; CJK text joins with nothing."""
+    out = parts[0]
+    for part in parts[1:]:
+        if out.text and part.text and out.text[-1].isascii() and out.text[-1].isalnum() \
+                and part.text[0].isascii() and part.text[0].isalnum():
+            out = out + Span(" ", (out.offsets[-1] + 1,))
+        out = out + part
+    return out

@@ -1,0 +1,43 @@
+"""Sentence splitting for Chinese and English, as (start, end) index pairs into the text.
+
+A sentence ends at 。！？!?；; or …… (and at . followed by a space), and keeps the closing
+quotes and brackets that follow its end mark.
+"""
+
+from __future__ import annotations
+
+import re
+
+_END = re.compile(r"(?:[。！？!?；;]|……|…|\.(?=\s|$))+[”’」』）)》\"']*")
+_CLAUSE = re.compile(r"[，,、：:]")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split `text` into sentences; the spans cover the text with no gap."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _END.finditer(text):
+        end = m.end()
+        if end > start and text[start:end].strip():
+            spans.append((start, end))
+            start = end
+    if start < len(text) and text[start:].strip():
+        spans.append((start, len(text)))
+    elif spans and start < len(text):
+        spans[-1] = (spans[-1][0], len(text))
+    return spans
+
+
+def split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:
+    """Cut one over-long sentence at clause marks (，、：) so no piece exceeds `limit`;
+    a clause longer than `limit` is cut at `limit` as a last resort."""
+    pieces: list[tuple[int, int]] = []
+    cur = start
+    while end - cur > limit:
+        window = text[cur : cur + limit]
+        cuts = [m.end() for m in _CLAUSE.finditer(window)]
+        cut = cur + (cuts[-1] if cuts and cuts[-1] > limit // 3 else limit)
+        pieces.append((cur, cut))
+        cur = cut
+    pieces.append((cur, end))
+    return pieces

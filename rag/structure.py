@@ -1,0 +1,242 @@
+"""Split a cleaned document into articles, sections and paragraphs, and attach attributions.
+
+Line kinds, decided from the document's own signals:
+- title: a markdown heading; a line a table of contents lists; a line set off by a leading
+  space; the first of a block of short lines that ends in a dateline or a date line;
+- subtitle / date / signature / byline: the rest of an article's header, never quoted;
+- section: `一、…`, `（一）…`, a lone `一`;
+- attribution: `——3月4日，习近平…` or `（2020年2月20日给比尔·盖茨的回信）` after the paragraphs it names;
+- body: everything else, rejoined into paragraphs across wraps and page breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cleaning import TERMINAL, Line, Span, continues, is_toc_line, join, split_lines, wrap_width
+from .types import Article, Paragraph
+
+NUM = "一二三四五六七八九十"
+TOC_HEAD = re.compile(r"^目\s*录$")
+TOC_ENTRY = re.compile(r"^\d{1,3}\s*[.．、]\s*(.+?)\s*(?:\.{2,}|…{2,}|\s)\s*(?:\d+|错误[!！]未定义书签。?)$")
+DATE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*[，,]\s*\S{1,8})?\s*[）)]$")
+BARE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*日|月)?$")
+DATELINE = re.compile(r"^(?:新华社\S{0,12}电|央视网消息|本报\S{0,8}电|人民网\S{0,8}电)")
+PAREN_ATTRIBUTION = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{2,60}[）)]$")
+DASH_ATTRIBUTION = re.compile(r"^——.{2,}")
+BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].*版\s*[）)]$")
+SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
+SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
+SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
+
+
+@dataclass
+class Structured:
+    """A document split into titled articles and attributed paragraphs."""
+
+    articles: list[Article]
+    paragraphs: list[Paragraph]
+    toc_titles: list[str]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _toc(lines: list[Line]) -> tuple[set[int], list[str]]:
+    """Indexes of the table-of-contents block (heading and entries) and the titles it lists."""
+    skip: set[int] = set()
+    titles: list[str] = []
+    for i, line in enumerate(lines):
+        if TOC_HEAD.match(line.text):
+            skip.add(i)
+            j = i + 1
+            while j < len(lines) and (TOC_ENTRY.match(lines[j].text) or is_toc_line(lines[j].text)):
+                m = TOC_ENTRY.match(lines[j].text)
+                titles.append(m.group(1) if m else TOC_LEADER_STRIP(lines[j].text))
+                skip.add(j)
+                j += 1
+    return skip, titles
+
+
+def TOC_LEADER_STRIP(text: str) -> str:  # noqa: N802 - reads as the constant it pairs with
+    return re.sub(r"^\d+\s*[.．、]\s*|\s*(?:\.{2,}|…{2,}).*$", "", text)
+
+
+def _short_header(text: str) -> bool:
+    return len(text) <= 60 and not text.endswith(("。", "！", "？", "；", "，", "：", ":"))
+
+
+def _matches_toc(text: str, toc: list[str]) -> bool:
+    t = _norm(text).lstrip("#")
+    for title in toc:
+        n = _norm(title)
+        if t == n or (len(t) >= 8 and (t in n or n in t) and len(t) <= len(n) + 12):
+            return True
+    return False
+
+
+def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tuple[list[str], list[str]]:
+    """A kind for each line (see the module docstring) and the titles the TOC lists.
+
+    `tab_after` holds the numbers of lines followed by a whitespace-only (but not empty) line,
+    the mark a Word export of a news page leaves under its headline.
+    """
+    toc_idx, toc_titles = _toc(lines)
+    kinds = ["body"] * len(lines)
+    for i in toc_idx:
+        kinds[i] = "toc"
+    for i, line in enumerate(lines):
+        if kinds[i] != "body":
+            continue
+        text, raw = line.text, line.raw
+        if line.heading or (toc_titles and _short_header(text) and _matches_toc(text, toc_titles)):
+            kinds[i] = "title"
+        elif re.match(r"^ (?! )\S", raw.replace("\ufeff", "")) and _short_header(text) \
+                and len(text) >= 4 and "，" not in text and "。" not in text \
+                and not SECTION.match(text) \
+                and (i == 0 or lines[i - 1].text.endswith(tuple(TERMINAL))):
+            kinds[i] = "title"
+        elif DATE_LINE.match(text):
+            kinds[i] = "date"
+        elif BARE_DATE.match(text):
+            kinds[i] = "signature"
+        elif BYLINE.search(text):
+            kinds[i] = "byline"
+        elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
+            kinds[i] = "attribution"
+        elif SECTION.match(text) and not text.endswith("。"):
+            kinds[i] = "section"
+        elif SIGNATURE.match(text):
+            kinds[i] = "signature"
+    # A block of short header lines that ends in a date line or a dateline starts an article.
+    for i, line in enumerate(lines):
+        if kinds[i] == "date" or (kinds[i] == "body" and DATELINE.match(line.text)):
+            j = i - 1
+            while j >= 0 and kinds[j] in ("body", "title") and _short_header(lines[j].text):
+                if kinds[j] == "title":
+                    break
+                j -= 1
+            if j >= 0 and kinds[j] == "title":
+                first = j
+            else:
+                first = j + 1
+            if first < i:
+                kinds[first] = "title"
+                for k in range(first + 1, i):
+                    kinds[k] = "subtitle"
+    # A headline followed by a whitespace-only line (a Word export of a news page).
+    for i, line in enumerate(lines):
+        if kinds[i] == "body" and line.number in tab_after and len(line.text) <= 100 \
+                and not line.text.endswith(tuple(TERMINAL)):
+            kinds[i] = "title"
+    # Short unpunctuated lines right under a title are its subtitles, and so is a second title.
+    for i in range(1, len(lines)):
+        if kinds[i - 1] not in ("title", "subtitle", "date"):
+            continue
+        text = lines[i].text
+        if (kinds[i] == "title" and not lines[i].heading) or (
+            kinds[i] in ("body", "attribution")
+            and (_short_header(text) or DASH_ATTRIBUTION.match(text))
+            and not DATELINE.match(text)
+        ):
+            kinds[i] = "subtitle"
+    # With a table of contents, what stands before it is the compilation's cover, not an article.
+    if toc_idx:
+        for i in range(min(toc_idx)):  # the block starts at its 目录 heading
+            kinds[i] = "front"
+    if "title" not in kinds:
+        # No article titles at all (a compilation of excerpts): its top-level parts are the articles.
+        for i, line in enumerate(lines):
+            if kinds[i] == "section" and re.match(rf"^[{NUM}]+、", line.text):
+                kinds[i] = "title"
+    return kinds, toc_titles
+
+
+def structure(text: str) -> Structured:
+    """Articles and attributed paragraphs of one decoded document."""
+    raw_lines = text.split("\n")
+    tab_after = frozenset(
+        n for n in range(1, len(raw_lines))
+        if raw_lines[n].strip(" \r") and not raw_lines[n].strip()
+    )
+    lines = split_lines(text)
+    kinds, toc_titles = classify(lines, tab_after)
+    width = wrap_width([ln for ln, k in zip(lines, kinds, strict=True) if k == "body"])
+
+    articles: list[Article] = []
+    paragraphs: list[Paragraph] = []
+    title = ""
+    section: str | None = None
+    subpoint: str | None = None
+    byline: str | None = None
+    pending: list[tuple[Span, str | None]] = []  # paragraphs waiting for an attribution line
+    current: list[Span] = []
+    article_start = 0
+
+    def flush_paragraph() -> None:
+        nonlocal current
+        if current:
+            pending.append((join(current), section_label()))
+            current = []
+
+    def section_label() -> str | None:
+        parts = [p for p in (section, subpoint) if p]
+        return " / ".join(parts) or None
+
+    def emit(attribution: str | None) -> None:
+        nonlocal pending
+        flush_paragraph()
+        for span, sec in pending:
+            paragraphs.append(Paragraph(span.text, span.offsets, title, sec, attribution))
+        pending = []
+
+    prev_body: Line | None = None
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "body":
+            if current and prev_body is not None and continues(prev_body.text, line.text, width):
+                current.append(line.span)
+            else:
+                flush_paragraph()
+                if SUBPOINT.match(line.text):
+                    subpoint = re.split(r"[。；]", line.text, maxsplit=1)[0][:40]
+                current = [line.span]
+            prev_body = line
+            continue
+        prev_body = None
+        if kind == "attribution":
+            emit(line.text)
+            continue
+        emit(None)
+        if kind == "title":
+            if articles:
+                _close_article(articles, paragraphs, article_start, byline)
+            title, section, subpoint, byline = line.text, None, None, None
+            articles.append(Article(title=title, line=line.number))
+            article_start = len(paragraphs)
+        elif kind == "subtitle" and articles and len(title) < 8 and not line.text.startswith("—"):
+            # A bare "习近平回信" says little: its subtitle completes the title.
+            title = f"{title} {line.text}"
+            articles[-1] = Article(title=title, line=articles[-1].line)
+        elif kind == "section":
+            section, subpoint = line.text, None
+        elif kind == "byline":
+            byline = line.text
+    emit(None)
+    if articles:
+        _close_article(articles, paragraphs, article_start, byline)
+    return Structured(articles, paragraphs, toc_titles)
+
+
+def _close_article(articles: list[Article], paragraphs: list[Paragraph], start: int,
+                   byline: str | None) -> None:
+    """Give an article its byline, and its paragraphs that lack a speech the byline as source."""
+    if not byline:
+        return
+    last = articles[-1]
+    articles[-1] = Article(last.title, last.line, byline)
+    for i in range(start, len(paragraphs)):
+        p = paragraphs[i]
+        if p.attribution is None:
+            paragraphs[i] = Paragraph(p.text, p.offsets, p.title, p.section, byline, p.quotable)

@@ -1,0 +1,124 @@
+"""The data that travels through the pipeline: load -> clean -> structure -> chunk -> store ->
+retrieve -> compose -> verify. This module imports nothing else of the package."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of clean text with its place in the original file and its article context."""
+
+    text: str  # clean text: wraps rejoined, markup removed
+    offsets: tuple[int, ...]  # offsets[i] = offset in the original text of text[i]
+    title: str
+    section: str | None
+    attribution: str | None
+    quotable: bool = True  # False for headings, datelines, attribution lines
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a file: its title and where it starts (1-based original line)."""
+
+    title: str
+    line: int
+    byline: str | None = None
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage. `text` is verbatim source text (line wraps dropped)."""
+
+    source: str
+    text: str
+    title: str
+    section: str | None
+    attribution: str | None
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
+    key: str  # hash of the whitespace-free text: the same passage in several files shares a key
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a passage occurs (used for `also_in`)."""
+
+    source: str
+    line_start: int
+    line_end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Hit:
+    """A retrieved passage with its fused score and the per-side evidence behind it."""
+
+    chunk: Chunk
+    score: float
+    dense: float = 0.0  # cosine similarity of query and passage
+    lexical: float = 0.0  # share of the query's terms found in the passage
+    also_in: list[Location] = field(default_factory=list)
+
+
+@dataclass
+class Citation:
+    n: int
+    source: str
+    title: str
+    attribution: str | None
+    quote: str
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
+    score: float
+    also_in: list[Location] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["also_in"] = [loc.to_dict() for loc in self.also_in]
+        return d
+
+
+@dataclass
+class Answer:
+    question: str
+    abstained: bool
+    answer: str
+    citations: list[Citation]
+    passages: list[Hit]
+    timings_ms: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "abstained": self.abstained,
+            "answer": self.answer,
+            "citations": [c.to_dict() for c in self.citations],
+            "passages": [
+                {
+                    "source": h.chunk.source,
+                    "title": h.chunk.title,
+                    "attribution": h.chunk.attribution,
+                    "text": h.chunk.text,
+                    "line_start": h.chunk.line_start,
+                    "line_end": h.chunk.line_end,
+                    "char_start": h.chunk.char_start,
+                    "char_end": h.chunk.char_end,
+                    "score": round(h.score, 4),
+                    "also_in": [loc.to_dict() for loc in h.also_in],
+                }
+                for h in self.passages
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+        }
