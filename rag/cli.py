@@ -1,0 +1,165 @@
+"""The `rag` command: ingest, ask, serve, eval. Errors print one line and exit 1."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .errors import RagError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rag", description=(
+        "Citation-first question answering: answers are verbatim, verified quotations "
+        "from your documents."))
+    p.add_argument("--config", default=None, help="config file (default: $RAG_CONFIG or config.yaml)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    ing = sub.add_parser("ingest", help="index the corpus (incremental)")
+    ing.add_argument("paths", nargs="*", help="corpus folder to index instead of corpus.path")
+    ing.add_argument("--rebuild", action="store_true", help="drop the index and build it anew")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    ask = sub.add_parser("ask", help="answer a question with cited quotations")
+    ask.add_argument("question", nargs="?", help="the question, in Chinese or English")
+    ask.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    ask.add_argument("--source", action="append", default=[], help="only this file (repeatable)")
+    ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
+    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question}; one answer a line")
+    ask.add_argument("--context-budget", type=int, metavar="N",
+                     help="print the cited passages packed into N tokens for a language model")
+
+    srv = sub.add_parser("serve", help="the chat UI in the browser")
+    srv.add_argument("--host", default=None)
+    srv.add_argument("--port", type=int, default=None)
+
+    ev = sub.add_parser("eval", help="score retrieval, citations and abstention")
+    ev.add_argument("--dataset", type=Path, default=None)
+    ev.add_argument("--out", type=Path, default=Path("eval/out"))
+    ev.add_argument("--split", default="test", help="dev, test or all")
+    ev.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
+    ev.add_argument("--gate", action="store_true", help="fail when a metric is under its gate")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="warning: %(message)s", stream=sys.stderr)
+    try:
+        from .settings import load_settings
+
+        settings = load_settings(args.config)
+        return COMMANDS[args.command](args, settings)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def cmd_ingest(args, settings) -> int:
+    from .ingest import ingest
+
+    if args.paths:
+        if len(args.paths) > 1:
+            print("error: give one corpus folder", file=sys.stderr)
+            return 1
+        settings.corpus.path = Path(args.paths[0]).resolve()
+    report = ingest(settings, rebuild=args.rebuild, progress=not args.quiet and sys.stderr.isatty())
+    print(f"indexed {settings.corpus.path}: {report.summary()}")
+    return 0
+
+
+def _format(answer) -> str:
+    lines = [answer.answer, ""]
+    items = answer.citations if not answer.abstained else []
+    for c in items:
+        head = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end}  《{c.title}》"
+        if c.attribution:
+            head += f"  {c.attribution}"
+        lines += [head, f"    {c.quote}"]
+        if c.also_in:
+            lines.append("    also in: " + ", ".join(
+                f"{a.source}:{a.line_start}-{a.line_end}" for a in c.also_in))
+        lines.append("")
+    if answer.abstained:
+        for i, h in enumerate(answer.passages[:3], start=1):
+            ch = h.chunk
+            lines += [f"({i}) {ch.source}:{ch.line_start}-{ch.line_end}  《{ch.title}》",
+                      f"    {ch.text}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_ask(args, settings) -> int:
+    from .assistant import Assistant
+    from .errors import QuestionError
+
+    if args.batch is None and args.question is None:
+        print("error: give a question, or --batch FILE.jsonl", file=sys.stderr)
+        return 1
+    assistant = Assistant(settings)
+    if args.batch is not None:
+        try:
+            rows = args.batch.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            print(f"error: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+            return 1
+        for number, row in enumerate(rows, start=1):
+            if not row.strip():
+                continue
+            try:
+                item = json.loads(row)
+                question = item["question"]
+            except (json.JSONDecodeError, KeyError, TypeError):
+                print(f"error: {args.batch}:{number} is not a JSON object with a question",
+                      file=sys.stderr)
+                return 1
+            try:
+                out = assistant.ask(question, top_k=args.top_k, sources=args.source).to_dict()
+            except QuestionError as exc:
+                out = {"question": question, "error": str(exc)}
+            out = {"id": item.get("id"), **out}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+        return 0
+    if args.context_budget:
+        print(assistant.context(args.question, args.context_budget, args.top_k, args.source))
+        return 0
+    answer = assistant.ask(args.question, top_k=args.top_k, sources=args.source)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print(_format(answer), end="")
+    return 0
+
+
+def cmd_serve(args, settings) -> int:
+    from ui.app import serve
+
+    if args.host:
+        settings.serve.host = args.host
+    if args.port:
+        settings.serve.port = args.port
+    return serve(settings)
+
+
+def cmd_eval(args, settings) -> int:
+    from .evaluation import run_eval
+
+    return run_eval(settings, dataset=args.dataset, out=args.out, split=args.split,
+                    baseline=not args.no_baseline, gate=args.gate)
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
+
+if __name__ == "__main__":
+    sys.exit(main())

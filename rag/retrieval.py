@@ -1,0 +1,119 @@
+"""Hybrid retrieval: dense (query prompt) and BM25 over bigrams, fused by weighted reciprocal rank.
+
+The lexical side is weighted by how much of the question it can match at all: an English
+question over Chinese documents matches almost nothing lexically, and fusing a ranking that
+matched nothing would only pull the dense ranking down.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .catalog import Catalog
+from .embedding import Embedder
+from .lexical import LexicalIndex, has_cjk, overlap, tokens
+from .settings import RetrievalSettings
+from .types import Chunk, Hit, Location
+
+
+@dataclass
+class Retrieved:
+    hits: list[Hit]
+    query_tokens: list[str]
+    lexical_weight: float
+    timings_ms: dict[str, float]
+
+
+def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
+    """Weighted reciprocal rank fusion: sum over rankings of weight / (k + rank), rank from 1."""
+    fused: dict[str, float] = {}
+    for ranking, weight in rankings:
+        if weight <= 0:
+            continue
+        for rank, key in enumerate(ranking, start=1):
+            fused[key] = fused.get(key, 0.0) + weight / (k + rank)
+    return fused
+
+
+class Retriever:
+    """Searches the passages a catalog names, through a vector store and a lexical index."""
+
+    def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings):
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.locations: dict[str, list[Chunk]] = {}
+        for chunk in catalog.all_chunks():
+            self.locations.setdefault(chunk.key, []).append(chunk)
+        self.keys = list(self.locations)
+        self.index_of = {k: i for i, k in enumerate(self.keys)}
+        docs = []
+        for key in self.keys:
+            locs = self.locations[key]
+            labels = {f"{c.title} {c.attribution or ''}" for c in locs}
+            docs.append(locs[0].text + " " + " ".join(sorted(labels)))
+        self.lexical = LexicalIndex(docs)
+        self.sources = np.array(sorted({c.source for c in catalog.all_chunks()}))
+        self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
+
+    def _mask(self, sources: tuple[str, ...]) -> np.ndarray:
+        if sources not in self._source_masks:
+            wanted = set(sources)
+            self._source_masks[sources] = np.array(
+                [any(c.source in wanted for c in self.locations[k]) for k in self.keys], dtype=bool
+            )
+        return self._source_masks[sources]
+
+    def search(self, question: str, top_k: int, sources: tuple[str, ...] = ()) -> Retrieved:
+        """The best passages for a question, best first, at least `top_k` when the index has them."""
+        t0 = time.perf_counter()
+        n = max(self.settings.candidates, top_k)
+        vector = self.embedder.embed_query(question)
+        t1 = time.perf_counter()
+        want = n * 4 if sources else n
+        dense = [(k, s) for k, s in self.store.search(vector, want) if k in self.index_of]
+        if sources:
+            mask = self._mask(sources)
+            dense = [(k, s) for k, s in dense if mask[self.index_of[k]]]
+        dense = dense[:n]
+        dense_score = dict(dense)
+
+        q_tokens = tokens(question, query=True)
+        coverage = self.lexical.coverage(q_tokens)
+        weight = self.settings.lexical_weight * (coverage if has_cjk(question) else coverage * 0.5)
+        lex_ranking: list[str] = []
+        if weight > 0.05:
+            scores = self.lexical.scores(q_tokens)
+            if sources:
+                scores = np.where(self._mask(sources), scores, 0.0)
+            top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n \
+                else np.arange(len(scores))
+            top = top[np.argsort(-scores[top])]
+            lex_ranking = [self.keys[i] for i in top if scores[i] > 0]
+        fused = rrf([([k for k, _ in dense], 1.0), (lex_ranking, weight)], self.settings.rrf_k)
+        best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0))
+        ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
+        missing = [k for k in ranked if k not in dense_score]
+        if missing:  # cosine for lexical-only finds, so every hit carries both signals
+            for k, v in self.store.vectors(missing).items():
+                dense_score[k] = float(np.dot(v, vector))
+        hits = []
+        for key in ranked:
+            locs = self.locations[key]
+            if sources:
+                locs = [c for c in locs if c.source in sources] + \
+                       [c for c in locs if c.source not in sources]
+            chunk = locs[0]
+            hits.append(Hit(
+                chunk=chunk,
+                score=min(1.0, fused[key] / best),
+                dense=dense_score.get(key, 0.0),
+                lexical=overlap(q_tokens, chunk.text),
+                also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
+            ))
+        t2 = time.perf_counter()
+        return Retrieved(hits, q_tokens, weight,
+                         {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000})
