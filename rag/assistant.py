@@ -15,7 +15,12 @@ from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .compose import (
-    abstention_text, answer_text, choose_citations, confidence, pack_context, to_citation,
+    abstention_text,
+    answer_text,
+    choose_citations,
+    confidence,
+    pack_context,
+    to_citation,
 )
 from .errors import IndexError_, QuestionError
 from .ingest import catalog_path

@@ -1,0 +1,1 @@
+"""The Gradio chat UI: a thin shell over `rag.Assistant`."""

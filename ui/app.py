@@ -1,0 +1,228 @@
+"""The chat app. `build_app(assistant)` returns the Blocks without launching them; handlers
+are thin functions over `Assistant.ask` and the renderers, testable without a server."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from rag.errors import ConfigError, RagError
+
+from .render import CSS, answer_markdown, citation_card, outline, passage_card, source_view
+
+log = logging.getLogger("rag.ui")
+
+EXAMPLES = [
+    "习近平给武汉哪个社区的全体社区工作者回了信？",
+    "疫情防控要坚持哪“四早”？",
+    "Which phone call did Xi Jinping make to the President of France?",
+    "What did the letter to Bill Gates say about international cooperation?",
+]
+
+SCROLL_JS = """() => { setTimeout(() => {
+  const el = document.querySelector('#rag-viewer mark');
+  if (el) el.scrollIntoView({block: 'center'}); }, 150); }"""
+
+
+# -- handlers (pure over an assistant) ---------------------------------------------------------
+def ask_dict(assistant, question: str, sources: list[str] | None = None,
+             top_k: int | None = None) -> dict[str, Any]:
+    """The contract's answer object, or {"error": message} for a question it cannot take."""
+    try:
+        return assistant.ask(question, top_k=top_k, sources=sources or None).to_dict()
+    except RagError as exc:
+        return {"question": question, "error": str(exc)}
+
+
+def respond(assistant, question: str, history: list[dict], answers: list[Any],
+            sources: list[str] | None, top_k: int | None) -> Iterator[tuple]:
+    """Add the question and its answer to the chat, streaming the answer text in.
+
+    `answers` runs parallel to `history`: the answer object for each assistant message (None for
+    user messages), so citations stay attached to their message across re-renders.
+    """
+    question = question or ""
+    history = [*history, {"role": "user", "content": _plain(question)}]
+    answers = [*answers, None]
+    result = ask_dict(assistant, question, sources, top_k)
+    if "error" in result:
+        history.append({"role": "assistant", "content": f"⚠️ {_plain(result['error'])}"})
+        answers.append(None)
+        yield history, answers, "", _cards(None), ""
+        return
+    full = answer_markdown(result)
+    head = full.split("\n\n", 1)[0]
+    answers.append(result)
+    step = max(8, len(head) // 8)
+    for end in range(step, len(head), step):  # stream the answer sentence in
+        yield [*history, {"role": "assistant", "content": head[:end]}], answers, "", "", ""
+    history.append({"role": "assistant", "content": full})
+    yield history, answers, "", _cards(result), _first_view(assistant, result)
+
+
+def _plain(text: str) -> str:
+    from .render import _md
+
+    return _md(text)
+
+
+def _cards(answer: dict | None) -> str:
+    if not answer:
+        return '<div class="rag-empty">Citations appear here.</div>'
+    if answer["abstained"]:
+        head = ('<div class="rag-abstain"><b>The documents do not answer this.</b> '
+                'Closest passages:</div>')
+        return head + "".join(passage_card(i, p) for i, p in enumerate(answer["passages"][:3], 1))
+    return "".join(citation_card(c) for c in answer["citations"])
+
+
+def citation_samples(answer: dict | None) -> list[list[str]]:
+    if not answer or answer["abstained"]:
+        return []
+    return [[citation_card(c)] for c in answer["citations"]]
+
+
+def view_citation(assistant, answer: dict | None, index: int) -> str:
+    """The source viewer for citation `index` (0-based) of an answer."""
+    if not answer or answer.get("abstained") or not (0 <= index < len(answer["citations"])):
+        return ""
+    c = answer["citations"][index]
+    return view_source(assistant, c["source"], c["char_start"], c["char_end"])
+
+
+def view_source(assistant, source: str, char_start: int | None = None,
+                char_end: int | None = None) -> str:
+    """An indexed document in the viewer; any other name shows nothing."""
+    text = assistant.source_text(source) if source else None
+    if text is None:
+        return '<div class="rag-empty">No such indexed document.</div>' if source else ""
+    return source_view(source, text, char_start, char_end)
+
+
+def _first_view(assistant, answer: dict) -> str:
+    return view_citation(assistant, answer, 0)
+
+
+def select_message(answers: list[Any], index: int) -> dict | None:
+    """The answer object behind a clicked chat message."""
+    if 0 <= index < len(answers) and answers[index]:
+        return answers[index]
+    return None
+
+
+# -- layout and wiring -------------------------------------------------------------------------
+def build_app(assistant):
+    """The Gradio Blocks app over an assistant, not launched."""
+    import gradio as gr
+
+    documents = assistant.documents()
+    names = list(documents)
+    with gr.Blocks(title="Cited answers") as app:
+        gr.Markdown("## Cited answers\nEvery answer is made of verbatim quotations from your "
+                    "documents, each checked against its source before it is shown.")
+        answers = gr.State([])
+        current = gr.State(None)
+        with gr.Row():
+            with gr.Column(scale=5):
+                chat = gr.Chatbot(label="Chat", height=520, buttons=["copy", "copy_all"],
+                                  sanitize_html=True, elem_id="rag-chat")
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask in Chinese or English…", show_label=False,
+                                     scale=8, max_lines=4, elem_id="rag-question")
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
+                gr.Examples(EXAMPLES, inputs=box, label="Examples")
+                with gr.Accordion("Search settings", open=False):
+                    sources = gr.Dropdown(names, multiselect=True, label="Only these documents")
+                    top_k = gr.Slider(1, 20, value=assistant.settings.retrieval.top_k, step=1,
+                                      label="Passages retrieved (top-k)")
+            with gr.Column(scale=4):
+                with gr.Tabs() as tabs:
+                    with gr.Tab("Citations", id="cites"):
+                        cards = gr.Dataset(components=[gr.HTML(visible=False)], samples=[],
+                                           label="Click a citation to open it in its source",
+                                           type="index", elem_id="rag-cards")
+                        near = gr.HTML(_cards(None), elem_id="rag-near")
+                    with gr.Tab("Source", id="source"):
+                        viewer = gr.HTML(elem_id="rag-source")
+                    with gr.Tab("Documents", id="docs"):
+                        doc_pick = gr.Dropdown(names, label="Open a document")
+                        gr.HTML(outline(documents))
+        api_q = gr.Textbox(visible=False)
+        api_out = gr.JSON(visible=False)
+
+        def on_ask(question, history, ans, srcs, k):
+            for hist, new_ans, cleared, cards_html, view in respond(assistant, question, history,
+                                                                      ans, srcs, int(k)):
+                last = next((a for a in reversed(new_ans) if a), None) if cards_html else None
+                samples = gr.Dataset(samples=citation_samples(last)) if cards_html else gr.skip()
+                nearby = (_cards(last) if last and last["abstained"] else "") if cards_html \
+                    else gr.skip()
+                yield hist, new_ans, cleared, samples, nearby, view or gr.skip(), last or gr.skip()
+
+        outs = [chat, answers, box, cards, near, viewer, current]
+        for trigger in (send.click, box.submit):
+            trigger(on_ask, [box, chat, answers, sources, top_k], outs, api_name=False) \
+                .then(None, js=SCROLL_JS)
+
+        def on_card(index, ans):
+            return view_citation(assistant, ans, index), gr.Tabs(selected="source")
+
+        cards.click(on_card, [cards, current], [viewer, tabs], api_name=False) \
+            .then(None, js=SCROLL_JS)
+
+        def on_select(ans_list, evt: gr.SelectData):
+            ans = select_message(ans_list, evt.index if isinstance(evt.index, int) else -1)
+            if ans is None:
+                return gr.skip(), gr.skip(), gr.skip()
+            near_html = _cards(ans) if ans["abstained"] else ""
+            return gr.Dataset(samples=citation_samples(ans)), near_html, ans
+
+        chat.select(on_select, [answers], [cards, near, current], api_name=False)
+        doc_pick.change(lambda s: (view_source(assistant, s), gr.Tabs(selected="source")),
+                        [doc_pick], [viewer, tabs], api_name=False)
+        api_q.submit(lambda q: ask_dict(assistant, q), [api_q], [api_out], api_name="ask")
+    return app
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(settings) -> int:
+    """Index if needed, then serve the app on settings.serve.host:port until interrupted."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from rag.assistant import Assistant
+    from rag.ingest import corpus_changed, ingest
+
+    host, port = settings.serve.host, settings.serve.port
+    auth = None
+    if not _is_loopback(host):
+        user, password = settings.serve.username, settings.serve.password
+        if not user or not password:
+            raise ConfigError(f"serve.host is {host}, reachable from other machines: set "
+                              "serve.username and serve.password (or RAG_SERVE_USERNAME and "
+                              "RAG_SERVE_PASSWORD) to require a login")
+        auth = (user, password)
+        print(f"serving on {host}:{port} with a login for user '{user}'", file=sys.stderr)
+    if corpus_changed(settings):
+        print("the index is out of date: indexing first", file=sys.stderr)
+        print(ingest(settings, progress=sys.stderr.isatty()).summary(), file=sys.stderr)
+    assistant = Assistant(settings)
+    assistant.ask("warm up")  # load the model before the first person waits for it
+    app = build_app(assistant)
+    print(f"open http://{host}:{port}/", file=sys.stderr, flush=True)
+    app.queue(default_concurrency_limit=4).launch(
+        server_name=host, server_port=port, share=False, auth=auth, show_error=False,
+        css=CSS, quiet=True,
+    )
+    return 0

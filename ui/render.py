@@ -1,0 +1,134 @@
+"""HTML and text rendering for the UI. Every piece of document or question text is escaped
+here before it becomes HTML; nothing else in the UI builds HTML from text."""
+
+from __future__ import annotations
+
+import bisect
+from html import escape
+from typing import Any
+
+from rag.reading import line_starts
+
+
+def answer_markdown(answer: dict[str, Any]) -> str:
+    """The chat message for an answer: the answer, then its numbered quotes, as escaped text.
+    This is also what the copy button copies, so it carries the citations in full."""
+    parts = [_md(answer["answer"])]
+    if answer["abstained"]:
+        parts.append("")
+        for i, p in enumerate(answer["passages"][:3], start=1):
+            parts.append(f"({i}) `{_md(p['source'])}:{p['line_start']}-{p['line_end']}` "
+                         f"《{_md(p['title'])}》 — {_md(p['text'][:120])}…")
+        return "\n\n".join(parts)
+    for c in answer["citations"]:
+        line = (f"**[{c['n']}]** `{_md(c['source'])}:{c['line_start']}-{c['line_end']}` "
+                f"《{_md(c['title'])}》")
+        if c.get("attribution"):
+            line += f" {_md(c['attribution'])}"
+        parts.append(f"{line}\n> {_md(c['quote'])}")
+    return "\n\n".join(parts)
+
+
+def answer_text(answer: dict[str, Any]) -> str:
+    """Plain text of an answer with its citations, for copying and for the CLI."""
+    lines = [answer["answer"], ""]
+    for c in answer["citations"]:
+        lines.append(f"[{c['n']}] {c['source']}:{c['line_start']}-{c['line_end']} 《{c['title']}》"
+                     + (f" {c['attribution']}" if c.get("attribution") else ""))
+        lines.append(f"    {c['quote']}")
+    return "\n".join(lines).strip()
+
+
+def _md(text: str) -> str:
+    """Escape text for Gradio's markdown: HTML escaped, markdown specials neutralised."""
+    text = escape(text or "", quote=True)
+    for ch in "\\`*_{}[]#|~":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
+
+
+def citation_card(c: dict[str, Any]) -> str:
+    """One numbered citation card."""
+    also = ""
+    if c.get("also_in"):
+        also = '<div class="rag-also">also in: ' + ", ".join(
+            f"{escape(a['source'])}:{a['line_start']}-{a['line_end']}" for a in c["also_in"]
+        ) + "</div>"
+    attribution = f'<div class="rag-attr">{escape(c["attribution"])}</div>' \
+        if c.get("attribution") else ""
+    return (
+        f'<div class="rag-card"><div class="rag-card-head"><span class="rag-n">[{c["n"]}]</span> '
+        f'<span class="rag-title">{escape(c["title"] or "")}</span>'
+        f'<span class="rag-score">{c["score"]:.2f}</span></div>{attribution}'
+        f'<blockquote class="rag-quote">{escape(c["quote"])}</blockquote>'
+        f'<div class="rag-loc">{escape(c["source"])}:{c["line_start"]}-{c["line_end"]} '
+        f'· open in source viewer ›</div>{also}</div>'
+    )
+
+
+def passage_card(i: int, p: dict[str, Any]) -> str:
+    return (
+        f'<div class="rag-card rag-near"><div class="rag-card-head"><span class="rag-n">({i})</span> '
+        f'<span class="rag-title">{escape(p["title"] or "")}</span>'
+        f'<span class="rag-score">{p["score"]:.2f}</span></div>'
+        f'<blockquote class="rag-quote">{escape(p["text"])}</blockquote>'
+        f'<div class="rag-loc">{escape(p["source"])}:{p["line_start"]}-{p["line_end"]}</div></div>'
+    )
+
+
+def source_view(source: str, text: str, char_start: int | None = None,
+                char_end: int | None = None) -> str:
+    """The whole document with line numbers; the characters char_start..char_end highlighted."""
+    starts = line_starts(text)
+    rows = []
+    first = bisect.bisect_right(starts, char_start) if char_start is not None else None
+    for number, start in enumerate(starts, start=1):
+        end = starts[number] - 1 if number < len(starts) else len(text)
+        line = text[start:end].rstrip("\r")
+        if char_start is not None and char_end is not None and start < char_end and \
+                end >= char_start:
+            a = max(char_start - start, 0)
+            b = min(char_end - start, len(line))
+            body = escape(line[:a]) + "<mark>" + escape(line[a:b]) + "</mark>" + escape(line[b:])
+        else:
+            body = escape(line)
+        anchor = ' id="rag-hit"' if number == first else ""
+        rows.append(f'<div class="rag-line"{anchor}><span class="rag-ln">{number}</span>'
+                    f'<span class="rag-lt">{body or "&nbsp;"}</span></div>')
+    return (f'<div class="rag-viewer-head">{escape(source)}</div>'
+            f'<div class="rag-viewer" id="rag-viewer">{"".join(rows)}</div>')
+
+
+def outline(documents: dict[str, list]) -> str:
+    """The document browser: each file with its articles and their first lines."""
+    items = []
+    for name, articles in documents.items():
+        arts = "".join(
+            f'<li><span class="rag-ln">{a.line}</span> {escape(a.title)}</li>' for a in articles
+        ) or "<li><em>(no article titles found)</em></li>"
+        items.append(f'<details open><summary>{escape(name)} · {len(articles)} articles'
+                     f'</summary><ul>{arts}</ul></details>')
+    return '<div class="rag-outline">' + "".join(items) + "</div>"
+
+
+CSS = """
+.rag-card{border:1px solid var(--border-color-primary);border-radius:8px;padding:10px 12px;
+  margin:0 0 6px 0;background:var(--background-fill-secondary);cursor:pointer;text-align:left}
+.rag-card-head{display:flex;gap:6px;align-items:baseline}
+.rag-n{font-weight:700;color:var(--color-accent)}
+.rag-title{font-weight:600;flex:1}
+.rag-score{font-size:12px;opacity:.7}
+.rag-attr{font-size:12px;opacity:.8;margin-top:2px}
+.rag-quote{margin:6px 0;padding-left:8px;border-left:3px solid var(--color-accent);white-space:normal}
+.rag-loc,.rag-also{font-size:12px;opacity:.75;font-family:var(--font-mono)}
+.rag-viewer{max-height:520px;overflow-y:auto;font-size:14px;line-height:1.6;
+  border:1px solid var(--border-color-primary);border-radius:6px;padding:4px 0}
+.rag-viewer-head{font-family:var(--font-mono);font-size:13px;margin-bottom:4px}
+.rag-line{display:flex}
+.rag-ln{min-width:3.2em;text-align:right;padding-right:10px;opacity:.5;font-family:var(--font-mono);
+  user-select:none}
+.rag-lt{white-space:pre-wrap;flex:1}
+.rag-viewer mark{background:#ffe58a;color:#000}
+.rag-outline ul{margin:2px 0 8px 0;list-style:none;padding-left:4px}
+.rag-near{opacity:.85}
+"""
