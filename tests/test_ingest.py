@@ -1,0 +1,87 @@
+"""Ingestion with a fake embedder and real Chroma: incremental, duplicates merged once."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from conftest import CORPUS, FakeEmbedder
+
+from rag.catalog import load_catalog
+from rag.ingest import catalog_path, ingest
+from rag.store import VectorStore
+
+
+def run(settings, embedder):
+    return ingest(settings, progress=False, embedder_factory=lambda: embedder)
+
+
+def test_first_ingest_indexes_every_file(fake_settings):
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    assert report.files == 2
+    assert report.added > 50 and report.kept == 0 and report.removed == 0
+    cat = load_catalog(catalog_path(fake_settings))
+    assert set(cat.files) == {"000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"}
+    store = VectorStore(fake_settings.store)
+    assert store.keys() == cat.keys()
+    assert emb.passages_embedded == len(cat.keys())
+
+
+def test_second_ingest_of_unchanged_corpus_embeds_nothing(fake_settings):
+    run(fake_settings, FakeEmbedder())
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    assert emb.passages_embedded == 0
+    assert report.added == 0 and report.removed == 0 and report.kept > 0
+
+
+def test_touched_but_unchanged_file_is_not_reembedded(fake_settings, small_corpus):
+    run(fake_settings, FakeEmbedder())
+    path = small_corpus / "000_8ced48c5a6f24f61.txt"
+    os.utime(path, (1, 1))
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    assert emb.passages_embedded == 0 and report.added == 0
+
+
+def test_changed_file_is_replaced(fake_settings, small_corpus):
+    run(fake_settings, FakeEmbedder())
+    path = small_corpus / "002_09a23be81b2d5379.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增的一段测试文字，用来检验增量索引。\n",
+                    encoding="utf-8")
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    assert emb.passages_embedded == 1  # only the new paragraph; the rest is already stored
+    cat = load_catalog(catalog_path(fake_settings))
+    assert any("增量索引" in c.text for c in cat.files["002_09a23be81b2d5379.txt"].chunks)
+    assert report.added > 0 and report.removed > 0
+
+
+def test_deleted_file_leaves_the_index(fake_settings, small_corpus):
+    run(fake_settings, FakeEmbedder())
+    (small_corpus / "002_09a23be81b2d5379.txt").unlink()
+    report = run(fake_settings, FakeEmbedder())
+    cat = load_catalog(catalog_path(fake_settings))
+    assert set(cat.files) == {"000_8ced48c5a6f24f61.txt"}
+    assert report.removed > 0
+    assert VectorStore(fake_settings.store).keys() == cat.keys()
+
+
+def test_passage_repeated_across_files_is_embedded_once(fake_settings, small_corpus):
+    shutil.copy(CORPUS / "000_8ced48c5a6f24f61.txt", small_corpus / "copy_of_000.txt")
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    cat = load_catalog(catalog_path(fake_settings))
+    assert report.merged >= len(cat.files["copy_of_000.txt"].chunks)
+    assert emb.passages_embedded == len(cat.keys())
+
+
+def test_unreadable_and_binary_files_are_skipped_by_name(fake_settings, small_corpus):
+    (small_corpus / "image.txt").write_bytes(b"\x89PNG\x00\x00\x00binary")
+    (small_corpus / "empty.txt").write_bytes(b"")
+    report = run(fake_settings, FakeEmbedder())
+    skipped = dict(report.skipped)
+    assert "image.txt" in skipped and "binary" in skipped["image.txt"]
+    assert "empty.txt" in skipped
+    assert report.files >= 2
