@@ -48,6 +48,7 @@ class SentenceTransformerEmbedder:
     def _load(self):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         path = Path(self.name)
         if (path.is_absolute() or self.name.startswith(".")) and not path.exists():
             raise ModelError(
@@ -55,7 +56,11 @@ class SentenceTransformerEmbedder:
                 "or set embedding.model in config.yaml to another model."
             )
         import torch
+        import transformers
         from sentence_transformers import SentenceTransformer
+
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
 
         if self.settings.threads:
             torch.set_num_threads(self.settings.threads)

@@ -7,9 +7,12 @@ vectorised pass per query, no Python loop over passages.
 
 from __future__ import annotations
 
+import logging
 import re
 
 import numpy as np
+
+logging.getLogger("bm25s").setLevel(logging.ERROR)
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

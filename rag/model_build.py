@@ -366,11 +366,14 @@ def is_complete(out_dir: Path) -> bool:
 def _build_into(folder: Path, weights: Path, tokenizer_json: Path) -> None:
     """Read the 4-bit file and write the finished model into ``folder``."""
     buf = weights.read_bytes()
-    header, offset = parse_header(buf)
-    vocab, offset = parse_vocab(buf, offset)
+    try:
+        header, offset = parse_header(buf)
+        vocab, offset = parse_vocab(buf, offset)
+        directory = parse_directory(buf, offset)
+        state = hf_state_dict(buf, header, directory)
+    except (struct.error, ValueError, UnicodeDecodeError) as exc:  # truncated or garbled
+        raise ModelError(f"{weights} is damaged ({exc}). Run `make setup`.") from exc
     check_vocab(vocab, tokenizer_json)
-    directory = parse_directory(buf, offset)
-    state = hf_state_dict(buf, header, directory)
     write_folder(folder, header, vocab, state, tokenizer_json)
 
 
@@ -384,6 +387,7 @@ def _remove_stale_partials(out_dir: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """True when a process with this id exists."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

