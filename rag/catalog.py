@@ -32,6 +32,7 @@ class FileEntry:
 @dataclass
 class Catalog:
     model: str
+    chunker: str = ""  # fingerprint of the chunking code and settings that made the chunks
     files: dict[str, FileEntry] = field(default_factory=dict)
 
     def all_chunks(self) -> list[Chunk]:
@@ -59,7 +60,7 @@ def load_catalog(path: Path) -> Catalog | None:
             )
             for name, f in data["files"].items()
         }
-        return Catalog(model=data["model"], files=files)
+        return Catalog(model=data["model"], chunker=data.get("chunker", ""), files=files)
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexError_(
             f"the index catalog {path} is corrupt or from another version ({exc}); "
@@ -72,6 +73,7 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
     data: dict[str, Any] = {
         "version": VERSION,
         "model": catalog.model,
+        "chunker": catalog.chunker,
         "files": {
             name: {
                 "sha256": e.sha256,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 from .chunking import paragraph_chunks
@@ -9,6 +10,17 @@ from .reading import SourceText, line_starts
 from .settings import ChunkingSettings
 from .structure import structure
 from .types import Article, Chunk
+
+
+# Bump when cleaning, structure or chunking changes what chunks a file gives: the next ingest
+# then re-chunks every file (re-embedding only passages it has not seen).
+CHUNKER_VERSION = 2
+
+
+def chunker_fingerprint(settings: ChunkingSettings) -> str:
+    """Identifies the chunks a file would give: code version plus chunking settings."""
+    raw = f"{CHUNKER_VERSION}:{settings.max_chars}:{settings.max_tokens}:{settings.min_chars}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:12]
 
 
 def chunk_source(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, FileEntry, load_catalog, save_catalog
-from .documents import chunk_source
+from .documents import chunk_source, chunker_fingerprint
 from .errors import ConfigError, IndexError_
 from .reading import UnreadableFile, read_source
 from .settings import Settings
@@ -110,8 +110,10 @@ def ingest(
                         old.model, settings.embedding.model)
             old, rebuild = None, True
         old_files = old.files if old else {}
+        fingerprint = chunker_fingerprint(settings.chunking)
+        rechunk = old is not None and old.chunker != fingerprint
         files = list_files(settings.corpus.path, settings.corpus.patterns)
-        new = Catalog(model=settings.embedding.model)
+        new = Catalog(model=settings.embedding.model, chunker=fingerprint)
         changed: list[str] = []
         embedder = None
 
@@ -128,7 +130,8 @@ def ingest(
                 report.skipped.append((name, f"cannot be read ({exc.strerror})"))
                 continue
             prev = old_files.get(name)
-            if prev and prev.size == stat.st_size and prev.mtime_ns == stat.st_mtime_ns:
+            if prev and not rechunk and (prev.size, prev.mtime_ns) == (stat.st_size,
+                                                                        stat.st_mtime_ns):
                 new.files[name] = prev
                 continue
             if stat.st_size > settings.corpus.max_file_mb * 1e6:
@@ -140,7 +143,7 @@ def ingest(
             except UnreadableFile as exc:
                 report.skipped.append((name, str(exc)))
                 continue
-            if prev and prev.sha256 == source.sha256:
+            if prev and not rechunk and prev.sha256 == source.sha256:
                 new.files[name] = FileEntry(prev.sha256, stat.st_size, stat.st_mtime_ns,
                                             prev.articles, prev.chunks)
                 continue
@@ -158,7 +161,7 @@ def ingest(
         report.added = sum(len(new.files[n].chunks) for n in changed)
         report.kept = sum(len(e.chunks) for n, e in new.files.items() if n not in changed)
         report.removed = sum(len(old_files[n].chunks) for n in removed + changed if n in old_files)
-        if not changed and not removed and old is not None:
+        if not changed and not removed and old is not None and not rechunk:
             report.seconds = time.perf_counter() - start
             return report  # nothing to do: the model and the store are never opened
 
