@@ -8,8 +8,9 @@ the size limit, and carry their source, article, section, attribution, lines and
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import hashlib
-import math
+import itertools
 import re
 from collections.abc import Callable
 
@@ -26,20 +27,34 @@ def passage_key(text: str) -> str:
 
 
 def pack(lengths: list[int], max_chars: int) -> list[tuple[int, int]]:
-    """Group consecutive items (sentence lengths) into runs of about equal size <= max_chars."""
+    """Group consecutive items (sentence lengths) into as few runs <= max_chars as a greedy pass
+    needs, with the cuts moved to make the runs about equal in size."""
     total = sum(lengths)
     if total <= max_chars:
         return [(0, len(lengths))]
-    target = total / math.ceil(total / max_chars)
-    groups: list[tuple[int, int]] = []
+    greedy: list[tuple[int, int]] = []
     start, size = 0, 0
     for i, n in enumerate(lengths):
-        if i > start and (size + n > max_chars or size + n / 2 > target):
-            groups.append((start, i))
+        if i > start and size + n > max_chars:
+            greedy.append((start, i))
             start, size = i, 0
         size += n
-    groups.append((start, len(lengths)))
-    return groups
+    greedy.append((start, len(lengths)))
+    # Balance: cut where the running total is nearest each multiple of total / groups.
+    groups = len(greedy)
+    cumulative = list(itertools.accumulate(lengths))
+    cuts, prev = [], 0
+    for j in range(1, groups):
+        goal = total * j / groups
+        room = range(prev + 1, len(lengths) - (groups - 1 - j))  # leave one item per later run
+        if not room:
+            return greedy
+        best = min(room, key=lambda i: abs(cumulative[i - 1] - goal))
+        cuts.append(best)
+        prev = best
+    bounds = list(zip([0, *cuts], [*cuts, len(lengths)], strict=True))
+    ok = all(b > a and sum(lengths[a:b]) <= max_chars or b - a == 1 for a, b in bounds)
+    return bounds if ok else greedy
 
 
 def paragraph_chunks(
@@ -69,6 +84,12 @@ def paragraph_chunks(
             if piece is None or len(_WS.sub("", piece.text)) < min_chars:
                 continue
             chunks.append(_make_chunk(piece, para, source, starts))
+    if chunks and para.tail and para.tail_text:
+        last_char = para.tail[-1]
+        chunks[-1] = dataclasses.replace(
+            chunks[-1], tail_text=para.tail_text, tail_end=last_char + 1,
+            tail_line=bisect.bisect_right(starts, last_char),
+        )
     return chunks
 
 

@@ -49,6 +49,7 @@ class Line:
     span: Span
     raw: str  # the original line, untouched
     heading: bool  # was a markdown heading
+    eol: int  # offset of the line's end (its line break) in the original text
 
     @property
     def text(self) -> str:
@@ -85,16 +86,17 @@ def split_lines(text: str) -> list[Line]:
     start = 0
     for number, raw in enumerate(text.split("\n"), start=1):
         span, heading = clean_line(raw, start)
-        start += len(raw) + 1
+        eol = start + len(raw)
+        start = eol + 1
         if not span.text or PAGE_NUMBER.match(span.text):
             continue
-        lines.append(Line(number, span, raw, heading))
+        lines.append(Line(number, span, raw, heading, eol))
     return lines
 
 
 def is_toc_line(text: str) -> bool:
-    """A table-of-contents entry: dot leaders, a Word broken-reference marker."""
-    return bool(TOC_LEADER.search(text))
+    """A table-of-contents entry: dot leaders to a page number, a Word broken-reference marker."""
+    return bool(TOC_LEADER.search(text)) and bool(re.search(r"(?:\d+|未定义书签。?)$", text))
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -116,24 +118,45 @@ def lengths_at_most(lengths: list[int], cap: int) -> list[int]:
     return [n for n in lengths if n <= cap] or [cap]
 
 
-def continues(prev: str, nxt: str, width: int | None) -> bool:
-    """Whether `nxt` continues the paragraph that line `prev` belongs to (a wrap or page break)."""
-    if width is not None and len(prev) >= width - 2:
-        return True
-    if prev.endswith(tuple(TERMINAL)):
+PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"
+                              r"|新华社\S{0,12}电|央视网消息)")
+
+
+def lines_are_paragraphs(lines: list[Line]) -> bool:
+    """Whether each line holds a whole paragraph (long lines, as Word exports write them) rather
+    than a paragraph being wrapped over several adjacent short lines."""
+    lengths = sorted(len(line.text) for line in lines)
+    return bool(lengths) and lengths[len(lengths) // 2] > 100
+
+
+def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True) -> bool:
+    """Whether line `nxt` continues the paragraph that line `prev` ends (a wrap or page break).
+
+    `width`: the width of a hard-wrapped file; `whole_lines`: see `lines_are_paragraphs`.
+    """
+    a, b = prev.text, nxt.text
+    adjacent = nxt.number == prev.number + 1
+    if PARAGRAPH_OPENER.match(b):
         return False
-    # A long line cut without closing punctuation: a page break or wrap inside a sentence.
-    threshold = (width - 6) if width else 15
-    return len(prev) >= threshold
-
-
-def join(parts: list[Span]) -> Span:
+    ends_sentence = a.endswith(tuple(TERMINAL))
+    if width is not None:
+        # Hard-wrapped: a full line wraps; a line that ends a sentence short of full ends it.
+        return len(a) >= (width - 1 if ends_sentence else width - 2) or (
+            not ends_sentence and len(a) >= width - 6)
+    if ends_sentence:
+        return False
+    if adjacent:
+        # Wrapped text runs on to the next line; a whole-paragraph line does not.
+        return not whole_lines
+    # A gap (blank lines, a page number) after a long unfinished line: a page break mid-sentence.
+    return len(a) >= 15
+def join(parts: list[Line]) -> Span:
     """Join wrapped lines into one paragraph. Between two Latin words a space is kept, mapped to
     the line break it replaces, so English stays readable; CJK text joins with nothing."""
-    out = parts[0]
-    for part in parts[1:]:
+    out = parts[0].span
+    for prev, part in zip(parts, parts[1:], strict=False):
         if out.text and part.text and out.text[-1].isascii() and out.text[-1].isalnum() \
                 and part.text[0].isascii() and part.text[0].isalnum():
-            out = out + Span(" ", (out.offsets[-1] + 1,))
-        out = out + part
+            out = out + Span(" ", (prev.eol,))
+        out = out + part.span
     return out

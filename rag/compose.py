@@ -94,10 +94,11 @@ def abstention_text(question: str) -> str:
 
 def to_citation(n: int, hit: Hit) -> Citation:
     c = hit.chunk
+    quote, char_end, line_end = c.quote_span()
     return Citation(
-        n=n, source=c.source, title=c.title, attribution=c.attribution, quote=c.text,
-        line_start=c.line_start, line_end=c.line_end, char_start=c.char_start,
-        char_end=c.char_end, score=round(hit.score, 4), also_in=list(hit.also_in),
+        n=n, source=c.source, title=c.title, attribution=c.attribution, quote=quote,
+        line_start=c.line_start, line_end=line_end, char_start=c.char_start,
+        char_end=char_end, score=round(hit.score, 4), also_in=list(hit.also_in),
     )
 
 

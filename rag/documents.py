@@ -11,7 +11,6 @@ from .settings import ChunkingSettings
 from .structure import structure
 from .types import Article, Chunk
 
-
 # Bump when cleaning, structure or chunking changes what chunks a file gives: the next ingest
 # then re-chunks every file (re-embedding only passages it has not seen).
 CHUNKER_VERSION = 2

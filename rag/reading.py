@@ -34,18 +34,19 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     if b"\x00" in data[:8192]:
         raise UnreadableFile("looks binary (NUL bytes); not a text document")
     try:
-        return data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError:
         if bom:
             raise UnreadableFile("has a UTF-8 BOM but is not valid UTF-8") from None
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise UnreadableFile("is neither UTF-8 nor GB18030/GBK text") from None
-    controls = sum(1 for ch in text[:20000] if ord(ch) < 32 and ch not in "\t\r\n\f")
-    if controls > max(8, len(text[:20000]) // 100):
+        try:
+            text, encoding = data.decode("gb18030"), "gb18030"
+        except UnicodeDecodeError:
+            raise UnreadableFile("is neither UTF-8 nor GB18030/GBK text") from None
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\t\r\n\f")
+    if controls > max(8, len(sample) // 100):
         raise UnreadableFile("looks binary (control characters); not a text document")
-    return text, "gb18030"
+    return text, encoding
 
 
 def read_source(path: Path, name: str) -> SourceText:

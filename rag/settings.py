@@ -115,6 +115,8 @@ def _coerce(value: Any, kind: Any, key: str) -> Any:
     if kind in (int, float):
         if isinstance(value, bool):
             raise ConfigError(f"{key} must be a number, got {value!r}")
+        if kind is int and isinstance(value, float) and not value.is_integer():
+            raise ConfigError(f"{key} must be a whole number, got {value!r}")
         try:
             return kind(value)
         except (TypeError, ValueError):

@@ -11,10 +11,21 @@ Line kinds, decided from the document's own signals:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
-from .cleaning import TERMINAL, Line, Span, continues, is_toc_line, join, split_lines, wrap_width
+from .cleaning import (
+    TERMINAL,
+    Line,
+    Span,
+    continues,
+    is_toc_line,
+    join,
+    lines_are_paragraphs,
+    split_lines,
+    wrap_width,
+)
 from .types import Article, Paragraph
 
 NUM = "一二三四五六七八九十"
@@ -24,11 +35,17 @@ DATE_LINE = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?
 BARE_DATE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*(?:月\s*\d{1,2}\s*日|月)?$")
 DATELINE = re.compile(r"^(?:新华社\S{0,12}电|央视网消息|本报\S{0,8}电|人民网\S{0,8}电)")
 PAREN_ATTRIBUTION = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?.{2,120}[）)]$")
-DASH_ATTRIBUTION = re.compile(r"^——.{2,}")
+DASH_ATTRIBUTION = re.compile(r"^——[^。]{2,}$")  # a bullet "——剩余任务艰巨。…" is body text
 BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].*版\s*[）)]$")
 SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
 SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
 SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
+SALUTATION = re.compile(r"^[^，。；！？]{2,24}[:：]$")  # "武汉东湖新城社区全体社区工作者：" opens a letter
+
+
+def _bold(raw: str) -> bool:
+    inner = re.sub(r"\[bookmark: [^\]]*\]", "", raw).strip()
+    return inner.startswith("**") and inner.endswith("**")
 
 
 @dataclass
@@ -57,6 +74,8 @@ def _toc(lines: list[Line]) -> tuple[set[int], list[str]]:
                 titles.append(m.group(1) if m else TOC_LEADER_STRIP(lines[j].text))
                 skip.add(j)
                 j += 1
+        elif is_toc_line(line.text):
+            skip.add(i)  # an entry of a contents list that has no 目录 heading
     return skip, titles
 
 
@@ -108,6 +127,10 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "attribution"
         elif SECTION.match(text) and not text.endswith("。"):
             kinds[i] = "section"
+        elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
+            kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"
+        elif SALUTATION.match(text):
+            kinds[i] = "signature"
         elif SIGNATURE.match(text):
             kinds[i] = "signature"
     # A block of short header lines that ends in a date line or a dateline starts an article.
@@ -143,8 +166,9 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         ):
             kinds[i] = "subtitle"
     # With a table of contents, what stands before it is the compilation's cover, not an article.
-    if toc_idx:
-        for i in range(min(toc_idx)):  # the block starts at its 目录 heading
+    heads = [i for i, line in enumerate(lines) if TOC_HEAD.match(line.text)]
+    if heads:
+        for i in range(heads[0]):  # before the contents list: the cover
             kinds[i] = "front"
     if "title" not in kinds:
         # No article titles at all (a compilation of excerpts): its top-level parts are the articles.
@@ -163,7 +187,9 @@ def structure(text: str) -> Structured:
     )
     lines = split_lines(text)
     kinds, toc_titles = classify(lines, tab_after)
-    width = wrap_width([ln for ln, k in zip(lines, kinds, strict=True) if k == "body"])
+    body = [ln for ln, k in zip(lines, kinds, strict=True) if k == "body"]
+    width = wrap_width(body)
+    whole_lines = lines_are_paragraphs(body)
 
     articles: list[Article] = []
     paragraphs: list[Paragraph] = []
@@ -172,7 +198,7 @@ def structure(text: str) -> Structured:
     subpoint: str | None = None
     byline: str | None = None
     pending: list[tuple[Span, str | None]] = []  # paragraphs waiting for an attribution line
-    current: list[Span] = []
+    current: list[Line] = []
     article_start = 0
 
     def flush_paragraph() -> None:
@@ -185,28 +211,34 @@ def structure(text: str) -> Structured:
         parts = [p for p in (section, subpoint) if p]
         return " / ".join(parts) or None
 
-    def emit(attribution: str | None) -> None:
+    def emit(attribution: Line | None) -> None:
         nonlocal pending
         flush_paragraph()
-        for span, sec in pending:
-            paragraphs.append(Paragraph(span.text, span.offsets, title, sec, attribution))
+        label = attribution.text if attribution else None
+        for i, (span, sec) in enumerate(pending):
+            # The paragraph right above an attribution line carries it as its tail, so a quote
+            # of it can include the line that names its source.
+            tail = attribution.span if attribution and i == len(pending) - 1 else None
+            paragraphs.append(Paragraph(span.text, span.offsets, title, sec, label,
+                                        tail=tail.offsets if tail else None,
+                                        tail_text=tail.text if tail else None))
         pending = []
 
     prev_body: Line | None = None
     for line, kind in zip(lines, kinds, strict=True):
         if kind == "body":
-            if current and prev_body is not None and continues(prev_body.text, line.text, width):
-                current.append(line.span)
+            if current and prev_body is not None and continues(prev_body, line, width, whole_lines):
+                current.append(line)
             else:
                 flush_paragraph()
                 if SUBPOINT.match(line.text):
                     subpoint = re.split(r"[。；]", line.text, maxsplit=1)[0][:40]
-                current = [line.span]
+                current = [line]
             prev_body = line
             continue
         prev_body = None
         if kind == "attribution":
-            emit(line.text)
+            emit(line)
             continue
         emit(None)
         if kind == "title":
@@ -241,4 +273,4 @@ def _close_article(articles: list[Article], paragraphs: list[Paragraph], start: 
     for i in range(start, len(paragraphs)):
         p = paragraphs[i]
         if p.attribution is None:
-            paragraphs[i] = Paragraph(p.text, p.offsets, p.title, p.section, byline, p.quotable)
+            paragraphs[i] = dataclasses.replace(p, attribution=byline)

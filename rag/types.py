@@ -17,6 +17,8 @@ class Paragraph:
     section: str | None
     attribution: str | None
     quotable: bool = True  # False for headings, datelines, attribution lines
+    tail: tuple[int, ...] | None = None  # offsets of the attribution line right below it
+    tail_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,16 @@ class Chunk:
     char_start: int
     char_end: int
     key: str  # hash of the whitespace-free text: the same passage in several files shares a key
+    # The attribution line right below this chunk, when there is one: quotes may include it.
+    tail_text: str | None = None
+    tail_end: int | None = None  # char offset just past the attribution line
+    tail_line: int | None = None  # its line number
+
+    def quote_span(self) -> tuple[str, int, int]:
+        """The text to quote and its last char and line: the chunk, plus its attribution line."""
+        if self.tail_text and self.tail_end is not None and self.tail_line is not None:
+            return self.text + self.tail_text, self.tail_end, self.tail_line
+        return self.text, self.char_end, self.line_end
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,13 +24,17 @@ def squeeze(text: str) -> str:
     return _WS.sub("", text)
 
 
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
 def _denoise(segment: str) -> str:
-    lines = segment.split("\n")
+    """The segment less what cleaning may drop: markup, heading marks, page-number lines."""
+    lines = [_HEADING.sub("", _MARKUP.sub("", line)) for line in segment.split("\n")]
     kept = [
         line for i, line in enumerate(lines)
         if not (0 < i < len(lines) - 1 and _PAGE_LINE.match(line))
     ]
-    return _MARKUP.sub("", "\n".join(kept))
+    return "\n".join(kept)
 
 
 def check_quote(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.cleaning import Span, clean_line, continues, join, split_lines, wrap_width
+from rag.cleaning import Line, Span, clean_line, continues, join, split_lines, wrap_width
 from rag.structure import structure
 
 
@@ -119,26 +119,36 @@ def test_split_lines_numbers_lines_and_skips_blank_ones():
 # --- continues / join / wrap_width ----------------------------------------------------------
 
 
+def _line(text: str, number: int, start: int = 0) -> Line:
+    """A cleaned line at `number` whose characters start at offset `start`."""
+    return Line(number, Span(text, tuple(range(start, start + len(text)))), text, False,
+                start + len(text))
+
+
 def test_continues_rules():
     long_open = "会议强调，湖北省和武汉市要继续抓好疫情防控工作，精心治疗、悉心护理重症患者，抓实社区防控，压实企事业单"
-    assert continues(long_open, "位责任。", None)  # long line cut without closing punctuation
-    assert not continues("会议还研究了其他事项。", "下一段。", None)  # ends a sentence
-    assert not continues("同志们", "下一段。", None)  # short unpunctuated line: a heading, not a cut
-    assert continues("一" * 36, "二", 36)  # a full-width line of a hard-wrapped file
-    assert not continues("短行。", "二", 36)
+    # a long line cut without closing punctuation, a page break (gap) before the rest
+    assert continues(_line(long_open, 1), _line("位责任。", 3), None)
+    # the same without a gap: consecutive whole-paragraph lines are separate paragraphs
+    assert not continues(_line(long_open, 1), _line("位责任。", 2), None)
+    assert not continues(_line("会议还研究了其他事项。", 1), _line("下一段。", 3), None)  # ends a sentence
+    assert not continues(_line("同志们", 1), _line("下一段。", 3), None)  # short heading, not a cut
+    assert continues(_line("一" * 36, 1), _line("二", 3), 36)  # a full line of a hard-wrapped file
+    assert not continues(_line("短行。", 1), _line("二", 3), 36)
+    # a line ending a sentence one short of the width ends its paragraph
+    assert not continues(_line("一" * 33 + "。", 1), _line("第二，下一段。", 3), 36)
+    assert not continues(_line("一" * 36, 1), _line("第二，下一段。", 3), 36)  # a paragraph opener
 
 
 def test_join_cjk_with_nothing_and_latin_with_a_space():
-    a = Span("中国", (0, 1))
-    b = Span("人民", (3, 4))
-    assert join([a, b]) == Span("中国人民", (0, 1, 3, 4))
-    en = join([Span("over", (0, 1, 2, 3)), Span("the", (5, 6, 7))])
+    assert join([_line("中国", 1, 0), _line("人民", 2, 3)]) == Span("中国人民", (0, 1, 3, 4))
+    en = join([_line("over", 1, 0), _line("the", 2, 5)])
     assert en.text == "over the"
     assert en.offsets == (0, 1, 2, 3, 4, 5, 6, 7)  # the space stands for the line break at 4
 
 
 def test_join_keeps_no_space_between_latin_and_cjk():
-    assert join([Span("COVID", (0, 1, 2, 3, 4)), Span("疫情", (6, 7))]).text == "COVID疫情"
+    assert join([_line("COVID", 1, 0), _line("疫情", 2, 6)]).text == "COVID疫情"
 
 
 WRAP_SENTENCES = [
@@ -223,12 +233,6 @@ def test_english_wrapped_lines_joined_with_a_space():
     assert_maps_back(text, p.text[space + 1 :], p.offsets[space + 1 :])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/cleaning.py join(): the inserted space is mapped to out.offsets[-1] + 1, which is "
-    "the first character cleaning dropped after the line's last kept character (here '*' of a "
-    "trailing '**'), not the line break it replaces",
-)
 def test_join_space_maps_to_the_line_break_even_after_trailing_markup():
     text = "The quick brown fox jumps over **the lazy**\ndog and runs away.\n"
     p = structure(text).paragraphs[0]

@@ -132,15 +132,18 @@ def test_toc_entries_and_cover_never_in_paragraphs(name):
 
 @pytest.mark.parametrize("name", sorted(EXPECTED_ARTICLES))
 def test_headers_are_not_paragraphs(name):
-    """Titles, subtitles, date lines, signatures and bylines are not quotable paragraphs."""
+    """Titles, subtitles, date lines and signatures are not quotable paragraphs; a byline is
+    (it answers who wrote it and where), as itself and attributed to itself."""
     titles = {squeeze(a.title) for a in doc(name).articles}
+    bylines = {a.byline for a in doc(name).articles if a.byline}
     for p in doc(name).paragraphs:
         t = squeeze(p.text)
         assert t not in titles
         assert not re.fullmatch(r"[（(]\d{4}年\d{1,2}月\d{1,2}日(?:，\S+)?[）)]", t)
         assert not re.fullmatch(r"\d{4}年\d{1,2}月(?:\d{1,2}日)?", t)
         assert t not in ("习近平", "同志们：")
-        assert not t.startswith(("来源：", "《人民日报》"))
+        if t.startswith(("来源：", "《人民日报》")):
+            assert p.text in bylines and p.attribution == p.text
 
 
 def test_003_subtitles_and_signature_lines_not_paragraphs():
@@ -160,9 +163,9 @@ def test_003_subtitles_and_signature_lines_not_paragraphs():
 # --- attributions on the corpus -------------------------------------------------------------
 
 DASH_LINE = re.compile(r"^\s*——\d{1,2}月\d{1,2}日")
-PAREN_DAY_LINE = re.compile(r"^[（(]\d{4}年\d{1,2}月\d{1,2}日.*[）)]$")
 PAREN_ANY_LINE = re.compile(r"^[（(]\d{4}年\d{1,2}月.*[）)]$")
-HEADING_LINE = re.compile(r"^(?:#|\*\*[一二三四五六七八九十]+、)|\[bookmark:|^\s*[一二三四五六七八九十]+、|^\s*（[一二三四五六七八九十]+）")
+HEADING_LINE = re.compile(r"^(?:#|\*\*[一二三四五六七八九十]+、|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)")
+BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
 
 
 def expected_attribution(name: str, last: int, attribution_line: re.Pattern) -> str | None:
@@ -170,13 +173,11 @@ def expected_attribution(name: str, last: int, attribution_line: re.Pattern) -> 
     below it, unless a heading comes first (then it has none)."""
     lines = original(name).split("\n")
     for n in range(last + 1, len(lines) + 1):
-        text = lines[n - 1].strip()
+        text = BOOKMARK.sub("", lines[n - 1]).strip()
         if attribution_line.match(text):
             return text
-        if HEADING_LINE.search(lines[n - 1]):
+        if HEADING_LINE.match(text):
             return None
-        if PAREN_ANY_LINE.match(text):  # an attribution line the caller does not check
-            return "<other>"
     return None
 
 
@@ -212,15 +213,12 @@ def test_001_sections_follow_headings():
 
 
 def test_000_paren_attribution_names_paragraphs_above():
-    """Every paragraph above a `（2020年M月D日…）` line gets that line (back to the previous
-    attribution line or heading); month-only lines are checked separately below."""
+    """Every paragraph above a `（2020年M月[D日]…）` line gets that line (back to the previous
+    attribution line or heading); no such line is itself a paragraph."""
     checked = 0
     for first, last, p in paragraph_lines(F000):
-        if PAREN_ANY_LINE.match(p.text):
-            continue  # an attribution line taken for a paragraph: see the xfail test below
-        want = expected_attribution(F000, last, PAREN_DAY_LINE)
-        if want == "<other>":
-            continue
+        assert not PAREN_ANY_LINE.match(p.text), p.text
+        want = expected_attribution(F000, last, PAREN_ANY_LINE)
         if p.title != "习近平：团结合作是国际社会战胜疫情最有力武器":
             assert p.attribution is None, (first, p.text[:20])
             continue
@@ -241,13 +239,8 @@ def test_000_letter_to_bill_gates_attribution():
     assert by_line[58].text.startswith("我一直讲，人类是一个命运共同体。")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/structure.py PAREN_ATTRIBUTION requires a day (年M月D日), so 000's month-only "
-    "attribution lines like （2020年3月就意大利发生新冠肺炎疫情致意大利总统马塔雷拉的慰问电） become "
-    "quotable paragraphs and the paragraph above them gets the NEXT speech's attribution",
-)
 def test_000_month_only_attribution_line_names_paragraph_above():
+    """`（2020年3月就意大利…的慰问电）` has no day but is an attribution line all the same."""
     by_line = {first: p for first, _, p in paragraph_lines(F000)}
     assert by_line[70].attribution == "（2020年3月就意大利发生新冠肺炎疫情致意大利总统马塔雷拉的慰问电）"
     assert by_line[150].attribution == "（2020年3月就德国发生新冠肺炎疫情致德国总理默克尔的慰问电）"
@@ -255,12 +248,6 @@ def test_000_month_only_attribution_line_names_paragraph_above():
         assert not PAREN_ANY_LINE.match(p.text), p.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/structure.py: 000's bold section headings (**二、中国秉持人类命运共同体理念…**) are "
-    "longer than SECTION's 40-character limit, so they are read as body text and, having no "
-    "closing punctuation, are glued onto the next paragraph (lines 98+100+102) and quoted",
-)
 def test_000_long_bold_section_headings_are_sections_not_body():
     for p in doc(F000).paragraphs:
         assert not p.text.startswith(("二、", "三、", "四、", "五、")), p.text[:30]
@@ -276,12 +263,12 @@ def test_002_byline_belongs_to_its_article():
     assert squeeze(wangyi.byline) == "来源：《求是》2020/05作者：王毅"
     assert articles[1].byline is None and articles[2].byline is None
     in_article = [p for p in doc(F002).paragraphs if p.title == wangyi.title]
-    assert len(in_article) == 16
+    assert len(in_article) == 16  # the byline itself and 15 body paragraphs
+    assert in_article[0].text == wangyi.byline
     assert all(p.attribution == wangyi.byline for p in in_article)
     for p in doc(F002).paragraphs:
         if p.title != wangyi.title:
-            assert "王" not in (p.attribution or "")
-        assert "来源" not in p.text[:4]
+            assert "王" not in (p.attribution or "") and "王 毅" not in p.text
 
 
 def test_002_people_daily_byline_of_first_article():
@@ -293,38 +280,20 @@ def test_002_people_daily_byline_of_first_article():
 
 def test_002_sections_of_wang_yi_article():
     sections = [p.section for p in doc(F002).paragraphs if p.title.startswith("坚决打赢")]
-    assert sections == [None] + ["一"] * 5 + ["二"] * 4 + ["三"] * 5
+    assert sections == [None, None] + ["一"] * 5 + ["二"] * 4 + ["三"] * 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/structure.py structure(): a body line is joined to the previous one whenever the "
-    "previous is long and unpunctuated (continues()); in 002 the five unpunctuated summary lines "
-    "5-9 and the dateline paragraph '新华社北京2月23日电 …' (line 10) become one paragraph",
-)
 def test_002_dateline_starts_its_own_paragraph():
     by_line = {first: p for first, _, p in paragraph_lines(F002)}
     assert 10 in by_line and by_line[10].text.startswith("新华社北京2月23日电")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/cleaning.py continues(): in a hard-wrapped file a full-width line is taken to "
-    "continue even when it ends with 。, so in 003 '…区域性整体贫困基本得到解决。' (line 183, full "
-    "width) swallows the next paragraph '第二，贫困群众收入水平大幅度提高…' (line 185)",
-)
 def test_003_enumerated_point_after_full_width_sentence_end_starts_a_paragraph():
     starts = [p.text[:16] for p in doc(F003).paragraphs]
     assert "第二，贫困群众收入水平大幅度提高" in starts
     assert "第一，把医疗救治工作摆在第一位。" in starts
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/structure.py DASH_ATTRIBUTION (^——.{2,}) takes 003's em-dash bullet points "
-    "('——剩余脱贫攻坚任务艰巨。全国还有52个…') for attribution lines: the bullet's first line is "
-    "dropped from the paragraphs and becomes the attribution of the paragraph above",
-)
 def test_003_dash_bullets_are_body_not_attributions():
     texts = [squeeze(p.text) for p in doc(F003).paragraphs]
     assert any(t.startswith("——剩余脱贫攻坚任务艰巨。全国还有52个贫困县未摘帽") for t in texts)
@@ -396,12 +365,6 @@ def test_toc_block_lists_titles_and_is_dropped():
     assert [p.text for p in d.paragraphs] == ["这是第一篇的正文。", "这是第二篇的正文。"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rag/structure.py drops TOC entries only inside a block under a 目录 heading; entries "
-    "with dot leaders / 错误!未定义书签。 elsewhere (is_toc_line() says they are TOC lines) are "
-    "kept as body text and even joined into one paragraph",
-)
 def test_toc_entries_without_heading_never_in_paragraphs():
     text = (
         "1. 第一篇文章的标题 ..... 3\n"
@@ -482,6 +445,7 @@ def test_byline_attached_to_article_and_its_paragraphs():
     ]
     assert [(p.text, p.section, p.attribution) for p in d.paragraphs] == [
         ("善于抓住关键，是一条重要经验。", None, None),
+        ("来源：《求是》2020/05 作者：王 毅", None, "来源：《求是》2020/05 作者：王 毅"),
         ("新冠肺炎疫情是一个重大威胁。", None, "来源：《求是》2020/05 作者：王 毅"),
         ("外交战线紧紧围绕总目标。", "一", "来源：《求是》2020/05 作者：王 毅"),
     ]
