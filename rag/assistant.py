@@ -13,18 +13,11 @@ import time
 import unicodedata
 from pathlib import Path
 
+from .abstention import gather, should_abstain
 from .catalog import Catalog, load_catalog
-from .compose import (
-    abstention_text,
-    answer_text,
-    choose_citations,
-    confidence,
-    pack_context,
-    to_citation,
-)
+from .compose import abstention_text, answer_text, choose_citations, pack_context, to_citation
 from .errors import IndexError_, QuestionError
 from .ingest import catalog_path
-from .lexical import has_cjk
 from .reading import UnreadableFile, line_starts, read_source
 from .retrieval import Retriever
 from .settings import Settings, load_settings
@@ -119,10 +112,9 @@ class Assistant:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
         retrieved = self.retriever.search(text, top_k, wanted)
         t1 = time.perf_counter()
-        conf = confidence(retrieved)
-        chinese = has_cjk(text)
+        evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
         citations = []
-        if conf.answerable(self.settings.answer.abstain_threshold, chinese):
+        if retrieved.hits and not should_abstain(evidence, self.settings.answer.abstain_strictness):
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)

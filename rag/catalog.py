@@ -17,7 +17,12 @@ from typing import Any
 from .errors import IndexError_
 from .types import Article, Chunk
 
-VERSION = 1
+# Bump when what the store holds changes shape (v2: passages in context plus their sentences).
+VERSION = 2
+
+
+class CatalogVersionError(IndexError_):
+    """The index was built by another version of this program."""
 
 
 @dataclass
@@ -48,8 +53,11 @@ def load_catalog(path: Path) -> Catalog | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            raise ValueError(f"version {data.get('version')}")
+        if isinstance(data, dict) and data.get("version") != VERSION:
+            raise CatalogVersionError(
+                f"the index at {path.parent} was built by another version (layout "
+                f"{data.get('version')}, this program uses {VERSION}); run `rag ingest` to rebuild it"
+            )
         files = {
             name: FileEntry(
                 sha256=f["sha256"],

@@ -128,3 +128,15 @@ def _make_chunk(piece: Span, para: Paragraph, source: str, starts: list[int]) ->
         char_end=char_end,
         key=passage_key(piece.text),
     )
+
+
+def context_text(chunk: Chunk) -> str:
+    """What is embedded for a passage: its article title and attribution, then its text.
+    The context only steers the vector; quotes are always `chunk.text` itself."""
+    head = "。".join(x for x in (chunk.title, chunk.attribution) if x)
+    return f"{head}\n{chunk.text}" if head else chunk.text
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of a passage, embedded one by one so a question can match any of them."""
+    return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()] or [text]

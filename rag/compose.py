@@ -8,47 +8,14 @@ followed by its [n] marker. Verification against the original files happens afte
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .lexical import has_cjk, overlap
-from .retrieval import Retrieved
 from .sentences import sentence_spans
 from .settings import AnswerSettings
 from .types import Citation, Hit
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
-
-
-@dataclass(frozen=True)
-class Confidence:
-    """The evidence that the corpus answers a question, from the best passage."""
-
-    dense: float  # cosine of the best passage
-    lexical: float  # share of the question's terms found in the best passage
-    coverage: float  # share of the question's terms found anywhere (weight of the lexical side)
-
-    def answerable(self, threshold: float, chinese: bool) -> bool:
-        """A single calibrated score (see eval/) against the configured threshold."""
-        return self.score(chinese) >= threshold
-
-    def score(self, chinese: bool) -> float:
-        # e5 cosines are bunched in about 0.75-0.93; stretch that range to 0-1.
-        d = min(1.0, max(0.0, (self.dense - 0.78) / 0.12))
-        if not chinese:
-            return d
-        return 0.5 * d + 0.5 * self.lexical
-
-
-def confidence(retrieved: Retrieved) -> Confidence:
-    if not retrieved.hits:
-        return Confidence(0.0, 0.0, 0.0)
-    top = retrieved.hits[:3]
-    return Confidence(
-        dense=max(h.dense for h in top),
-        lexical=max(h.lexical for h in top),
-        coverage=retrieved.lexical_weight,
-    )
 
 
 def choose_citations(hits: list[Hit], settings: AnswerSettings,

@@ -16,7 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalog import Catalog, FileEntry, load_catalog, save_catalog
+from .catalog import Catalog, CatalogVersionError, FileEntry, load_catalog, save_catalog
+from .chunking import context_text, sentence_texts
 from .documents import chunk_source, chunker_fingerprint
 from .errors import ConfigError, IndexError_
 from .reading import UnreadableFile, read_source
@@ -104,7 +105,11 @@ def ingest(
     report = IngestReport()
     with ingest_lock(settings):
         path = catalog_path(settings)
-        old = None if rebuild else load_catalog(path)
+        try:
+            old = None if rebuild else load_catalog(path)
+        except CatalogVersionError as exc:
+            log.warning("%s: rebuilding", str(exc).split(";")[0])
+            old, rebuild = None, True
         if old is not None and old.model != settings.embedding.model:
             log.warning("the embedding model changed (%s -> %s): re-embedding everything",
                         old.model, settings.embedding.model)
@@ -169,15 +174,14 @@ def ingest(
         if rebuild:
             store.reset()
         present = store.keys()
-        texts: dict[str, str] = {}
+        firsts: dict[str, object] = {}
         for name in changed:
             for c in new.files[name].chunks:
-                texts.setdefault(c.key, c.text)
-        todo = [k for k in texts if k not in present]
+                firsts.setdefault(c.key, c)
+        todo = [k for k in firsts if k not in present]
         report.merged = sum(len(new.files[n].chunks) for n in changed) - len(todo)
         if todo:
-            vectors = get_embedder().embed_passages([texts[k] for k in todo], progress=progress)
-            store.add(todo, [texts[k] for k in todo], vectors)
+            embed_passages(get_embedder(), store, [firsts[k] for k in todo], progress)
         report.embedded = len(todo)
         save_catalog(new, path)
         stale = present - new.keys()
@@ -185,6 +189,20 @@ def ingest(
             store.delete(stale)
         report.seconds = time.perf_counter() - start
         return report
+
+
+def embed_passages(embedder, store, chunks: list, progress: bool) -> None:
+    """Embed passages (in their article's context) and their sentences, and store them."""
+    texts = [context_text(c) for c in chunks]
+    sentence_keys: list[str] = []
+    sentences: list[str] = []
+    for c in chunks:
+        for sentence in sentence_texts(c.text):
+            sentence_keys.append(c.key)
+            sentences.append(sentence)
+    vectors = embedder.embed_passages(texts + sentences, progress=progress)
+    store.add([c.key for c in chunks], [c.text for c in chunks], vectors[: len(texts)],
+              sentence_keys, vectors[len(texts):])
 
 
 def _too_long_check(settings: Settings, get_embedder):

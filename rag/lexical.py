@@ -16,6 +16,7 @@ logging.getLogger("bm25s").setLevel(logging.ERROR)
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\d])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 # Question words say what is asked, not what the answer's text contains.
 _QUESTION_BIGRAMS = {
     "什么", "哪些", "哪个", "哪里", "哪一", "哪天", "多少", "是否", "如何", "怎样", "怎么", "为什",
@@ -30,6 +31,7 @@ def tokens(text: str, query: bool = False) -> list[str]:
     """Bigrams of each run of Chinese characters (a lone character stands alone), lowercased
     English words and numbers. For a question, question words are left out."""
     out: list[str] = []
+    text = _CJK_GAP.sub("", text)  # "王 毅", "330 多支": spaced-out words still match
     for run in _TOKEN.findall(text):
         if _CJK.match(run):
             if len(run) == 1:

@@ -67,6 +67,21 @@ class Retriever:
             )
         return self._source_masks[sources]
 
+    def _fill(self, keys: list[str], ctx: dict[str, float], sent: dict[str, float],
+              vector: np.ndarray) -> None:
+        """Cosines for candidates one side of the dense search did not return."""
+        missing = [k for k in keys if k not in ctx]
+        if missing:
+            for k, v in self.store.vectors(missing).items():
+                ctx[k] = float(v @ vector)
+        missing = [k for k in keys if k not in sent]
+        if missing:
+            for k, m in self.store.sentence_vectors(missing).items():
+                sent[k] = float((m @ vector).max())
+        for k in keys:
+            ctx.setdefault(k, 0.0)
+            sent.setdefault(k, 0.0)
+
     def search(self, question: str, top_k: int, sources: tuple[str, ...] = ()) -> Retrieved:
         """The best passages for a question, best first, at least `top_k` when the index has them."""
         t0 = time.perf_counter()
@@ -74,16 +89,22 @@ class Retriever:
         vector = self.embedder.embed_query(question)
         t1 = time.perf_counter()
         want = n * 4 if sources else n
-        dense = [(k, s) for k, s in self.store.search(vector, want) if k in self.index_of]
+        ctx = dict(self.store.search(vector, want))
+        sent = dict(self.store.search_sentences(vector, want * 2))
+        candidates = [k for k in {**ctx, **sent} if k in self.index_of]
         if sources:
             mask = self._mask(sources)
-            dense = [(k, s) for k, s in dense if mask[self.index_of[k]]]
-        dense = dense[:n]
-        dense_score = dict(dense)
+            candidates = [k for k in candidates if mask[self.index_of[k]]]
+        self._fill(candidates, ctx, sent, vector)
+        # A passage scores by its vector in context plus its best sentence: the first finds the
+        # right article and topic, the second the sentence that says the thing asked.
+        dense_total = {k: ctx[k] + sent[k] for k in candidates}
+        dense = sorted(dense_total, key=dense_total.get, reverse=True)[:n]
 
         q_tokens = tokens(question, query=True)
         coverage = self.lexical.coverage(q_tokens)
-        weight = self.settings.lexical_weight * (coverage if has_cjk(question) else coverage * 0.5)
+        # English questions over Chinese text match nothing useful lexically (see eval/).
+        weight = self.settings.lexical_weight if has_cjk(question) and coverage > 0 else 0.0
         lex_ranking: list[str] = []
         if weight > 0.05:
             scores = self.lexical.scores(q_tokens)
@@ -93,13 +114,10 @@ class Retriever:
                 else np.arange(len(scores))
             top = top[np.argsort(-scores[top])]
             lex_ranking = [self.keys[i] for i in top if scores[i] > 0]
-        fused = rrf([([k for k, _ in dense], 1.0), (lex_ranking, weight)], self.settings.rrf_k)
+        fused = rrf([(dense, 1.0), (lex_ranking, weight)], self.settings.rrf_k)
         best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0))
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
-        missing = [k for k in ranked if k not in dense_score]
-        if missing:  # cosine for lexical-only finds, so every hit carries both signals
-            for k, v in self.store.vectors(missing).items():
-                dense_score[k] = float(np.dot(v, vector))
+        self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
         hits = []
         for key in ranked:
             locs = self.locations[key]
@@ -110,7 +128,8 @@ class Retriever:
             hits.append(Hit(
                 chunk=chunk,
                 score=min(1.0, fused[key] / best),
-                dense=dense_score.get(key, 0.0),
+                dense=ctx.get(key, 0.0),
+                sentence=sent.get(key, 0.0),
                 lexical=overlap(q_tokens, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
             ))

@@ -64,7 +64,7 @@ class AnswerSettings:
     max_citations: int = 3
     token_budget: int = 600
     context_budget: int = 1500
-    abstain_threshold: float = 0.5
+    abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.6
 
 

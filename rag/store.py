@@ -54,53 +54,104 @@ class VectorStore:
             raise IndexError_(f"cannot open {where}: {str(exc).splitlines()[0]}; "
                               "if the folder is corrupt, run `rag ingest --rebuild`") from None
         self.client = client
-        self.langchain = Chroma(
-            client=client,
-            collection_name=settings.collection,
+        self.name = settings.collection
+        self._open(Chroma)
+
+    def _open(self, chroma_class) -> None:
+        # Passages go through LangChain's Chroma wrapper; the finer sentence vectors that point
+        # at their passage live in a second collection of the same store.
+        self.langchain = chroma_class(
+            client=self.client,
+            collection_name=self.name,
             embedding_function=_NoEmbeddings(),
             collection_metadata={"hnsw:space": "cosine"},
         )
         self.collection = self.langchain._collection
+        self.sentences = self.client.get_or_create_collection(
+            f"{self.name}_sentences", metadata={"hnsw:space": "cosine"}
+        )
 
     def keys(self) -> set[str]:
+        """The passage keys stored (a passage counts once its sentences are stored too)."""
         result = self.collection.get(include=[])
         return set(result["ids"])
 
-    def add(self, keys: list[str], texts: list[str], vectors: np.ndarray) -> None:
-        """Upsert passages with their vectors, in batches Chroma accepts."""
-        step = 1000
-        for i in range(0, len(keys), step):
+    def add(self, keys: list[str], texts: list[str], vectors: np.ndarray,
+            sentence_keys: list[str], sentence_vectors: np.ndarray) -> None:
+        """Store passages and their sentences. Sentences are written first, so a stored passage
+        always has its sentences, whatever moment a crash comes at."""
+        counters: dict[str, int] = {}
+        ids = []
+        for key in sentence_keys:
+            counters[key] = counters.get(key, -1) + 1
+            ids.append(f"{key}:{counters[key]}")
+        for i in range(0, len(ids), 1000):
+            self.sentences.upsert(
+                ids=ids[i : i + 1000],
+                embeddings=sentence_vectors[i : i + 1000].tolist(),
+                metadatas=[{"key": k} for k in sentence_keys[i : i + 1000]],
+            )
+        for i in range(0, len(keys), 1000):
             self.collection.upsert(
-                ids=keys[i : i + step],
-                embeddings=vectors[i : i + step].tolist(),
-                documents=texts[i : i + step],
+                ids=keys[i : i + 1000],
+                embeddings=vectors[i : i + 1000].tolist(),
+                documents=texts[i : i + 1000],
             )
 
     def delete(self, keys: Iterable[str]) -> None:
+        """Remove passages and their sentences."""
         keys = list(keys)
-        for i in range(0, len(keys), 1000):
-            self.collection.delete(ids=keys[i : i + 1000])
+        for i in range(0, len(keys), 500):
+            batch = keys[i : i + 500]
+            self.collection.delete(ids=batch)
+            self.sentences.delete(where={"key": {"$in": batch}})
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k nearest passages as (key, cosine similarity), best first."""
-        count = self.collection.count()
+        return self._query(self.collection, vector, k, by_key=False)
+
+    def search_sentences(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The passages of the k nearest sentences as (key, best sentence cosine), best first."""
+        return self._query(self.sentences, vector, k, by_key=True)
+
+    @staticmethod
+    def _query(collection, vector: np.ndarray, k: int, by_key: bool) -> list[tuple[str, float]]:
+        count = collection.count()
         if count == 0:
             return []
-        result = self.collection.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, count), include=["distances"]
-        )
-        return [(key, 1.0 - float(d)) for key, d in zip(result["ids"][0], result["distances"][0],
-                                                        strict=True)]
+        include = ["distances", "metadatas"] if by_key else ["distances"]
+        result = collection.query(query_embeddings=[vector.tolist()], n_results=min(k, count),
+                                  include=include)
+        ids = result["ids"][0]
+        if by_key:
+            ids = [m["key"] for m in result["metadatas"][0]]
+        best: dict[str, float] = {}
+        for key, distance in zip(ids, result["distances"][0], strict=True):
+            best.setdefault(key, 1.0 - float(distance))
+        return list(best.items())
 
     def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Stored passage vectors by key."""
         result = self.collection.get(ids=keys, include=["embeddings"])
         return {k: np.asarray(v, dtype=np.float32)
                 for k, v in zip(result["ids"], result["embeddings"], strict=True)}
 
+    def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors of passages, by passage key (one row per sentence)."""
+        result = self.sentences.get(where={"key": {"$in": keys}}, include=["embeddings",
+                                                                          "metadatas"])
+        out: dict[str, list] = {}
+        for meta, v in zip(result["metadatas"], result["embeddings"], strict=True):
+            out.setdefault(meta["key"], []).append(v)
+        return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
+
     def reset(self) -> None:
-        """Drop every passage (for `rag ingest --rebuild`)."""
-        name = self.collection.name
-        self.client.delete_collection(name)
-        self.collection = self.client.get_or_create_collection(
-            name, metadata={"hnsw:space": "cosine"}
-        )
+        """Drop every passage and sentence (for `rag ingest --rebuild`)."""
+        from langchain_chroma import Chroma
+
+        for name in (self.name, f"{self.name}_sentences"):
+            try:
+                self.client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - absent already: nothing to drop
+                pass
+        self._open(Chroma)

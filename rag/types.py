@@ -77,7 +77,8 @@ class Hit:
 
     chunk: Chunk
     score: float
-    dense: float = 0.0  # cosine similarity of query and passage
+    dense: float = 0.0  # cosine similarity of query and passage (embedded in its context)
+    sentence: float = 0.0  # cosine similarity of query and the passage's closest sentence
     lexical: float = 0.0  # share of the query's terms found in the passage
     also_in: list[Location] = field(default_factory=list)
 

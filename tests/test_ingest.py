@@ -25,7 +25,8 @@ def test_first_ingest_indexes_every_file(fake_settings):
     assert set(cat.files) == {"000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"}
     store = VectorStore(fake_settings.store)
     assert store.keys() == cat.keys()
-    assert emb.passages_embedded == len(cat.keys())
+    assert report.embedded == len(cat.keys())
+    assert emb.passages_embedded >= 2 * report.embedded  # each passage and its sentence(s)
 
 
 def test_second_ingest_of_unchanged_corpus_embeds_nothing(fake_settings):
@@ -52,7 +53,8 @@ def test_changed_file_is_replaced(fake_settings, small_corpus):
                     encoding="utf-8")
     emb = FakeEmbedder()
     report = run(fake_settings, emb)
-    assert emb.passages_embedded == 1  # only the new paragraph; the rest is already stored
+    assert report.embedded == 1  # only the new paragraph; the rest is already stored
+    assert emb.passages_embedded == 2  # it, in context, and its one sentence
     cat = load_catalog(catalog_path(fake_settings))
     assert any("增量索引" in c.text for c in cat.files["002_09a23be81b2d5379.txt"].chunks)
     assert report.added > 0 and report.removed > 0
@@ -74,7 +76,7 @@ def test_passage_repeated_across_files_is_embedded_once(fake_settings, small_cor
     report = run(fake_settings, emb)
     cat = load_catalog(catalog_path(fake_settings))
     assert report.merged >= len(cat.files["copy_of_000.txt"].chunks)
-    assert emb.passages_embedded == len(cat.keys())
+    assert report.embedded == len(cat.keys())
 
 
 def test_unreadable_and_binary_files_are_skipped_by_name(fake_settings, small_corpus):

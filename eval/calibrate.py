@@ -1,0 +1,69 @@
+"""Fit the abstention model on the dev split: `python -m eval.calibrate [--config PATH]`.
+
+For every dev question it gathers the evidence the assistant sees (rag/abstention.py), fits a
+logistic regression per language (answerable = 1), and sets each threshold so that about 4% of
+the answerable dev questions fall under it. Writes rag/abstention.json. Never looks at test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from rag.abstention import WEIGHTS_FILE, gather  # noqa: E402
+from rag.assistant import Assistant  # noqa: E402
+from rag.evaluation import DEFAULT_DATASET, load_dataset  # noqa: E402
+
+FALSE_ABSTAIN_TARGET = 0.04
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 5000) -> np.ndarray:
+    """Plain gradient descent on the L2-regularised log loss (the bias is not regularised)."""
+    w = np.zeros(x.shape[1])
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) / len(y)
+        grad[1:] += l2 * w[1:] / len(y)
+        w -= 0.5 * grad
+    return w
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
+    args = parser.parse_args()
+    assistant = Assistant.from_config(args.config)
+    items = load_dataset(__import__("pathlib").Path(args.dataset), "dev")
+    vocab = assistant.retriever.lexical.vocab
+    out = {"fitted_on": "dev split of eval/dataset.jsonl", "false_abstain_target":
+           FALSE_ABSTAIN_TARGET}
+    for lang, chinese in (("zh", True), ("en", False)):
+        rows = []
+        for item in items:
+            retrieved = assistant.retriever.search(item["question"], 10)
+            ev = gather(item["question"], retrieved.hits, vocab)
+            if ev.chinese == chinese:
+                rows.append((ev, bool(item["keys"])))
+        x = np.array([ev.vector() for ev, _ in rows])
+        y = np.array([float(a) for _, a in rows])
+        w = fit_logistic(x, y)
+        probs = sorted(1 / (1 + np.exp(-(ev.vector() @ w))) for ev, a in rows
+                       if a and not ev.unknown_names)
+        threshold = float(probs[int(FALSE_ABSTAIN_TARGET * len(probs))]) if probs else 0.5
+        out[lang] = {"weights": [round(float(v), 4) for v in w], "threshold": round(threshold, 4),
+                     "questions": len(rows), "answerable": int(y.sum())}
+        print(f"{lang}: {len(rows)} questions, weights {out[lang]['weights']}, "
+              f"threshold {out[lang]['threshold']}")
+    WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {WEIGHTS_FILE}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,131 @@
+"""Deciding when the documents do not answer a question.
+
+Two kinds of evidence:
+- a miss that needs no score: the question names a person, place or organisation, or a year,
+  that occurs nowhere in the corpus ("2022年上海封控…", "安倍晋三");
+- a calibrated score over how well the best passages match: their cosines in context and by
+  sentence, and how many of the question's content words they contain. The weights are
+  fitted on the dev split of eval/dataset.jsonl by `python -m eval.calibrate` and stored in
+  abstention.json beside this file; `answer.abstain_strictness` shifts the threshold.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .lexical import has_cjk, tokens
+from .types import Hit
+
+WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
+PROPER_NOUN_TAGS = {"nr", "ns", "nrt", "nt", "nrfg"}
+YEAR = re.compile(r"(?:19|20)\d\d")
+# Words that frame a question rather than name what it is about.
+QUESTION_WORDS = set(
+    "什么 哪些 哪个 哪里 哪位 哪天 哪一天 哪一年 哪座 哪家 哪句 哪部 哪艘 多少 是否 如何 怎样 怎么 "
+    "为什么 提出 指出 强调 谁 何时 一句 这句 场合 出自 一共 具体 包括 分别 当时 期间 时候 什么样 "
+    "多长时间 多大 几位 习近平 总书记".split()
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the retrieved passages say about whether the corpus answers the question."""
+
+    chinese: bool
+    dense: float  # best cosine of a top-3 passage embedded in its context
+    sentence: float  # best cosine of a sentence of a top-3 passage
+    lexical: float  # best share of the question's bigrams in a top-3 passage
+    coverage: float  # share of the question's content words found in the top-3 passages
+    coverage_top: float  # the same for the first passage alone
+    unknown_names: tuple[str, ...]  # names and years of the question the corpus never mentions
+
+    def vector(self) -> list[float]:
+        if self.chinese:
+            return [1.0, (self.dense - 0.9) * 20, (self.sentence - 0.92) * 20, self.coverage,
+                    self.coverage_top, self.lexical]
+        return [1.0, (self.dense - 0.78) * 20, (self.sentence - 0.79) * 20]
+
+
+@functools.cache
+def _jieba():
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.ERROR)
+    jieba.initialize()
+    return jieba.posseg
+
+
+def content_words(question: str) -> list[tuple[str, str]]:
+    """(word, part-of-speech tag) of the question's content words: two characters or more,
+    question-framing words left out. English questions: their years only."""
+    if not has_cjk(question):
+        return [(y, "m") for y in YEAR.findall(question)]
+    words = []
+    for pair in _jieba().lcut(question, HMM=False):
+        word, flag = pair.word, pair.flag
+        if len(word) >= 2 and word not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]|\d{2}",
+                                                                       word):
+            words.append((word, flag))
+    return words
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
+    """The evidence from the top passages of a retrieval."""
+    top = hits[:3]
+    words = content_words(question)
+
+    def known(word: str) -> bool:
+        return all(t in vocabulary for t in tokens(word))
+
+    unknown = tuple(
+        w for w, flag in words
+        if not known(w) and (flag in PROPER_NOUN_TAGS or YEAR.fullmatch(w))
+    )
+    texts = [_squeeze(h.chunk.text + h.chunk.title + (h.chunk.attribution or "")) for h in top]
+
+    def share(text: str) -> float:
+        return sum(w in text for w, _ in words) / len(words) if words else 1.0
+
+    return Evidence(
+        chinese=has_cjk(question),
+        dense=max((h.dense for h in top), default=0.0),
+        sentence=max((h.sentence for h in top), default=0.0),
+        lexical=max((h.lexical for h in top), default=0.0),
+        coverage=share("".join(texts)),
+        coverage_top=share(texts[0]) if texts else 0.0,
+        unknown_names=unknown,
+    )
+
+
+@functools.cache
+def load_weights(path: Path = WEIGHTS_FILE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def answer_probability(evidence: Evidence, weights: dict | None = None) -> float:
+    """The calibrated probability that the corpus answers the question."""
+    model = (weights or load_weights())["zh" if evidence.chinese else "en"]
+    z = sum(w * x for w, x in zip(model["weights"], evidence.vector(), strict=True))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def should_abstain(evidence: Evidence, strictness: float = 0.0,
+                   weights: dict | None = None) -> bool:
+    """True when the documents do not answer: a name they never mention, or a low score."""
+    if not evidence.unknown_names and evidence.dense == 0.0:
+        return True  # nothing retrieved at all
+    if evidence.unknown_names:
+        return True
+    model = (weights or load_weights())["zh" if evidence.chinese else "en"]
+    return answer_probability(evidence, weights) < model["threshold"] + strictness
