@@ -12,7 +12,6 @@ import re
 
 import numpy as np
 
-logging.getLogger("bm25s").setLevel(logging.ERROR)
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -57,6 +56,7 @@ class LexicalIndex:
     def __init__(self, documents: list[str]):
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.size = len(documents)
         self._bm25 = bm25s.BM25()
         tokenized = [tokens(d) or ["\u2205"] for d in documents]

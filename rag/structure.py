@@ -129,10 +129,10 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "section"
         elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"
-        elif SALUTATION.match(text):
-            kinds[i] = "signature"
         elif SIGNATURE.match(text):
             kinds[i] = "signature"
+        elif SALUTATION.match(text):
+            kinds[i] = "salutation"
     # A block of short header lines that ends in a date line or a dateline starts an article.
     for i, line in enumerate(lines):
         if kinds[i] == "date" or (kinds[i] == "body" and DATELINE.match(line.text)):
@@ -225,16 +225,25 @@ def structure(text: str) -> Structured:
         pending = []
 
     prev_body: Line | None = None
+    opening = False  # the line before was a letter's salutation: it opens this paragraph
     for line, kind in zip(lines, kinds, strict=True):
+        if kind == "salutation":
+            # "武汉东湖新城社区全体社区工作者：" names who a letter is to: it opens the first
+            # paragraph, so a quote of that paragraph says whom it was written to.
+            flush_paragraph()
+            current, prev_body, opening = [line], line, True
+            continue
         if kind == "body":
-            if current and prev_body is not None and continues(prev_body, line, width, whole_lines):
+            if current and prev_body is not None and (
+                opening or continues(prev_body, line, width, whole_lines)
+            ):
                 current.append(line)
             else:
                 flush_paragraph()
                 if SUBPOINT.match(line.text):
                     subpoint = re.split(r"[。；]", line.text, maxsplit=1)[0][:40]
                 current = [line]
-            prev_body = line
+            prev_body, opening = line, False
             continue
         prev_body = None
         if kind == "attribution":

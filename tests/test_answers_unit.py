@@ -7,8 +7,9 @@ import json
 import pytest
 from conftest import FakeEmbedder
 
+from rag.abstention import Evidence, content_words, should_abstain
 from rag.assistant import Assistant, clean_question
-from rag.compose import Confidence, best_sentence, choose_citations, pack_context
+from rag.compose import best_sentence, choose_citations, pack_context
 from rag.errors import QuestionError
 from rag.ingest import ingest
 from rag.lexical import tokens
@@ -48,9 +49,32 @@ def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     assert best_sentence(text, tokens("给哪个社区回信", query=True)) == "习近平给东湖新城社区回信。"
 
 
-def test_confidence_uses_lexical_evidence_only_for_chinese():
-    c = Confidence(dense=0.78, lexical=1.0, coverage=1.0)
-    assert c.score(chinese=True) > c.score(chinese=False)
+WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0], "threshold": 0.5},
+           "en": {"weights": [0.0, 1.0, 1.0], "threshold": 0.5}}
+
+
+def evidence(**kw):
+    base = dict(chinese=True, dense=0.92, sentence=0.94, lexical=0.5, coverage=1.0,
+                coverage_top=1.0, unknown_names=())
+    return Evidence(**{**base, **kw})
+
+
+def test_a_name_the_corpus_never_mentions_means_abstain():
+    assert not should_abstain(evidence(), weights=WEIGHTS)
+    assert should_abstain(evidence(unknown_names=("安倍晋三",)), weights=WEIGHTS)
+
+
+def test_low_scores_mean_abstain_and_strictness_moves_the_line():
+    low = evidence(dense=0.86, sentence=0.88)
+    assert should_abstain(low, weights=WEIGHTS)
+    assert not should_abstain(evidence(), weights=WEIGHTS)
+    assert should_abstain(evidence(), strictness=0.5, weights=WEIGHTS)
+
+
+def test_content_words_drop_question_words_and_keep_years():
+    words = [w for w, _ in content_words("2022年上海封控期间单日新增感染者最多达到多少？")]
+    assert "2022" in words and "多少" not in words
+    assert [w for w, _ in content_words("What happened in 2021 in Tokyo?")] == ["2021"]
 
 
 def test_pack_context_labels_passages_and_stops_at_budget():
@@ -76,7 +100,7 @@ def test_enormous_question_is_cut_not_refused():
 def fake_assistant(fake_settings):
     emb = FakeEmbedder()
     ingest(fake_settings, progress=False, embedder_factory=lambda: emb)
-    fake_settings.answer.abstain_threshold = 0.0  # the fake model's scores are not calibrated
+    fake_settings.answer.abstain_strictness = -10.0  # the fake model's scores are not calibrated
     return Assistant(fake_settings, embedder=emb)
 
 

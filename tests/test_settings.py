@@ -112,9 +112,9 @@ def test_fractional_value_for_integer_key_is_refused(tmp_path):
 
 
 def test_numbers_coerced_where_lossless(tmp_path):
-    s = load_settings(write(tmp_path, "retrieval:\n  lexical_weight: 2\nanswer:\n  abstain_threshold: 0.25\n"))
+    s = load_settings(write(tmp_path, "retrieval:\n  lexical_weight: 2\nanswer:\n  abstain_strictness: 0.25\n"))
     assert s.retrieval.lexical_weight == 2.0 and isinstance(s.retrieval.lexical_weight, float)
-    assert s.answer.abstain_threshold == 0.25
+    assert s.answer.abstain_strictness == 0.25
 
 
 def test_env_override_serve_port(tmp_path, monkeypatch):

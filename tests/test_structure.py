@@ -425,7 +425,9 @@ def test_short_reply_title_completed_by_its_subtitle():
     )
     d = structure(text)
     assert [a.title for a in d.articles] == ["习近平回信 勉励北京大学援鄂医疗队全体“90后”党员"]
-    assert [p.text for p in d.paragraphs][-1] == "来信收悉。你们青年人同在一线英勇奋战。"
+    # A letter's salutation opens its first paragraph, so a quote of it says whom it was to.
+    assert [p.text for p in d.paragraphs][-1] == \
+        "北京大学援鄂医疗队全体“90后”党员：来信收悉。你们青年人同在一线英勇奋战。"
 
 
 def test_byline_attached_to_article_and_its_paragraphs():

@@ -18,7 +18,7 @@ log = logging.getLogger("rag.ui")
 
 EXAMPLES = [
     "习近平给武汉哪个社区的全体社区工作者回了信？",
-    "疫情防控要坚持哪“四早”？",
+    "习近平在2020年首都义务植树活动中种下了哪些树？",
     "Which phone call did Xi Jinping make to the President of France?",
     "What did the letter to Bill Gates say about international cooperation?",
 ]
