@@ -12,7 +12,6 @@ import re
 
 import numpy as np
 
-
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\d])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")

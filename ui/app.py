@@ -1,14 +1,14 @@
 """The chat app. `build_app(assistant)` returns the Blocks without launching them; handlers
 are thin functions over `Assistant.ask` and the renderers, testable without a server."""
 
-from __future__ import annotations
-
 import ipaddress
 import logging
 import os
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+import gradio as gr
 
 from rag.errors import ConfigError, RagError
 
@@ -19,8 +19,8 @@ log = logging.getLogger("rag.ui")
 EXAMPLES = [
     "习近平给武汉哪个社区的全体社区工作者回了信？",
     "习近平在2020年首都义务植树活动中种下了哪些树？",
-    "Which phone call did Xi Jinping make to the President of France?",
-    "What did the letter to Bill Gates say about international cooperation?",
+    "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?",
+    "What did Xi's letter to Bill Gates call the most powerful weapon against the epidemic?",
 ]
 
 SCROLL_JS = """() => { setTimeout(() => {
@@ -117,8 +117,6 @@ def select_message(answers: list[Any], index: int) -> dict | None:
 # -- layout and wiring -------------------------------------------------------------------------
 def build_app(assistant):
     """The Gradio Blocks app over an assistant, not launched."""
-    import gradio as gr
-
     documents = assistant.documents()
     names = list(documents)
     with gr.Blocks(title="Cited answers") as app:
@@ -197,6 +195,18 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def auth_for(serve_settings) -> tuple[str, str] | None:
+    """No login on loopback; anywhere else a username and password are required."""
+    if _is_loopback(serve_settings.host):
+        return None
+    user, password = serve_settings.username, serve_settings.password
+    if not user or not password:
+        raise ConfigError(f"serve.host is {serve_settings.host}, reachable from other machines: "
+                          "set serve.username and serve.password (or RAG_SERVE_USERNAME and "
+                          "RAG_SERVE_PASSWORD) to require a login")
+    return (user, password)
+
+
 def serve(settings) -> int:
     """Index if needed, then serve the app on settings.serve.host:port until interrupted."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -205,15 +215,9 @@ def serve(settings) -> int:
     from rag.ingest import corpus_changed, ingest
 
     host, port = settings.serve.host, settings.serve.port
-    auth = None
-    if not _is_loopback(host):
-        user, password = settings.serve.username, settings.serve.password
-        if not user or not password:
-            raise ConfigError(f"serve.host is {host}, reachable from other machines: set "
-                              "serve.username and serve.password (or RAG_SERVE_USERNAME and "
-                              "RAG_SERVE_PASSWORD) to require a login")
-        auth = (user, password)
-        print(f"serving on {host}:{port} with a login for user '{user}'", file=sys.stderr)
+    auth = auth_for(settings.serve)
+    if auth:
+        print(f"serving on {host}:{port} with a login for user '{auth[0]}'", file=sys.stderr)
     if corpus_changed(settings):
         print("the index is out of date: indexing first", file=sys.stderr)
         print(ingest(settings, progress=sys.stderr.isatty()).summary(), file=sys.stderr)

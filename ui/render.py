@@ -17,11 +17,11 @@ def answer_markdown(answer: dict[str, Any]) -> str:
     if answer["abstained"]:
         parts.append("")
         for i, p in enumerate(answer["passages"][:3], start=1):
-            parts.append(f"({i}) `{_md(p['source'])}:{p['line_start']}-{p['line_end']}` "
+            parts.append(f"({i}) {_md(p['source'])}:{p['line_start']}-{p['line_end']} "
                          f"《{_md(p['title'])}》 — {_md(p['text'][:120])}…")
         return "\n\n".join(parts)
     for c in answer["citations"]:
-        line = (f"**[{c['n']}]** `{_md(c['source'])}:{c['line_start']}-{c['line_end']}` "
+        line = (f"**[{c['n']}]** {_md(c['source'])}:{c['line_start']}-{c['line_end']} "
                 f"《{_md(c['title'])}》")
         if c.get("attribution"):
             line += f" {_md(c['attribution'])}"

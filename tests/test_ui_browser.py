@@ -1,0 +1,122 @@
+"""The chat UI in a real browser: Debian's Chromium driven by Playwright against `rag serve`
+with the real model and index. Screenshots land in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from conftest import ROOT
+
+pytestmark = [pytest.mark.integration, pytest.mark.browser]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(real_settings, real_assistant):
+    """`rag serve` over the session's real index, on a free port, stopped afterwards."""
+    port = free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
+    log = open(real_settings.base_dir / "serve.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "--config", str(real_settings.base_dir / "config.yaml"),
+         "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 180
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError((real_settings.base_dir / "serve.log").read_text())
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        proc.kill()
+        raise RuntimeError("rag serve did not answer within 180 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it with apt-get")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        pg = browser.new_page(viewport={"width": 1400, "height": 950})
+        pg.goto(server)
+        pg.wait_for_selector("#rag-question textarea", timeout=60_000)
+        yield pg
+        browser.close()
+
+
+def ask(page, question: str) -> None:
+    before = page.locator("#rag-chat .message").count()
+    page.locator("#rag-question textarea").fill(question)
+    page.locator("#rag-ask").click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('#rag-chat .message').length >= n + 2", arg=before,
+        timeout=60_000)
+    page.wait_for_timeout(1500)  # let the streamed answer finish
+
+
+def test_chinese_question_shows_cited_quote_and_opens_its_source(page):
+    ask(page, "习近平在2020年首都义务植树活动中种下了哪些树？")
+    assert "油松" in page.locator("#rag-chat").inner_text()
+    cards = page.locator("#rag-cards")
+    assert "油松" in cards.inner_text() and "003_6730130ec87af471.txt" in cards.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "answer-zh.png"), full_page=True)
+    cards.get_by_text("[1]").first.click()
+    page.wait_for_selector("#rag-source mark", timeout=20_000)
+    marked = "".join(page.locator("#rag-source mark").all_inner_texts())
+    assert "油松" in marked
+    page.screenshot(path=str(ARTIFACTS / "source-viewer.png"), full_page=True)
+
+
+def test_english_question_gets_a_chinese_quote(page):
+    page.get_by_role("tab", name="Citations").click()
+    ask(page, "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?")
+    assert "油松" in page.locator("#rag-cards").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "answer-en.png"), full_page=True)
+
+
+def test_html_in_a_question_is_shown_as_text_and_runs_nothing(page):
+    payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+    ask(page, payload)
+    assert page.evaluate("window.__xss") is None
+    assert "onerror" in page.locator("#rag-chat").inner_text()
+    assert page.locator("#rag-chat img[src='x']").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "injection.png"), full_page=True)
+
+
+def test_api_endpoint_returns_the_answer_object(server):
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    data = client.predict("习近平在2020年首都义务植树活动中种下了哪些树？", api_name="/ask")
+    assert data["abstained"] is False
+    assert "油松" in data["citations"][0]["quote"]
