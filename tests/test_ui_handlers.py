@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+
 import pytest
 
 from rag.errors import ConfigError, QuestionError
@@ -46,10 +48,8 @@ class FakeAssistant:
 
 
 def final(gen):
-    out = None
-    for out in gen:
-        pass
-    return out
+    """The last value a generator yields."""
+    return collections.deque(gen, maxlen=1)[0]
 
 
 def test_respond_streams_then_keeps_the_answer_with_its_message():
