@@ -1,0 +1,317 @@
+"""Benchmarks: `make bench` (or `python -m bench.run [--quick]`).
+
+Prints a table per section and writes bench/results.md. Every speed is compared with a baseline
+measured in the same run on the same machine: ingest against the pure model-encoding time of
+the same texts, ours against the tutorial LangChain pipeline, the index at 10k and 100k chunks
+against the bundled corpus.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from rag.assistant import Assistant  # noqa: E402
+from rag.catalog import load_catalog  # noqa: E402
+from rag.chunking import context_text, sentence_texts  # noqa: E402
+from rag.embedding import SentenceTransformerEmbedder  # noqa: E402
+from rag.evaluation import Baseline, load_dataset  # noqa: E402
+from rag.ingest import catalog_path, ingest  # noqa: E402
+from rag.settings import load_settings  # noqa: E402
+
+QUESTIONS = [r["question"] for r in load_dataset(ROOT / "eval" / "dataset.jsonl", "all")]
+LINES: list[str] = []
+
+
+def out(line: str = "") -> None:
+    print(line, flush=True)
+    LINES.append(line)
+
+
+def table(title: str, header: list[str], rows: list[list]) -> None:
+    out(f"\n### {title}\n")
+    out("| " + " | ".join(header) + " |")
+    out("|" + "---|" * len(header))
+    for row in rows:
+        out("| " + " | ".join(_fmt(v) for v in row) + " |")
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:,.1f}" if abs(v) >= 10 else f"{v:.2f}"
+    return str(v)
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(values, q)) if values else 0.0
+
+
+def temp_settings(folder: Path, **store):
+    cfg = folder / "config.yaml"
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    text = text.replace("path: data/corpus", f"path: {ROOT / 'data' / 'corpus'}")
+    text = text.replace("path: .rag/chroma", f"path: {folder / 'index' / 'chroma'}")
+    text = text.replace("model: models/multilingual-e5-small",
+                        f"model: {ROOT / 'models' / 'multilingual-e5-small'}")
+    cfg.write_text(text, encoding="utf-8")
+    return load_settings(cfg), cfg
+
+
+# -- ingest ------------------------------------------------------------------------------------
+def bench_ingest(work: Path, embedder) -> None:
+    settings, cfg = temp_settings(work / "ingest")
+    t = time.perf_counter()
+    report = ingest(settings, progress=False, embedder_factory=lambda: embedder)
+    ingest_s = time.perf_counter() - t
+    catalog = load_catalog(catalog_path(settings))
+    firsts = {}
+    for c in catalog.all_chunks():
+        firsts.setdefault(c.key, c)
+    texts = [context_text(c) for c in firsts.values()]
+    texts += [s for c in firsts.values() for s in sentence_texts(c.text)]
+    t = time.perf_counter()
+    embedder.embed_passages(texts)
+    floor_s = time.perf_counter() - t
+    tok = embedder.model.tokenizer
+    embedded_tokens = sum(len(tok(embedder.settings.passage_prompt + x)["input_ids"]) for x in texts)
+    corpus_tokens = sum(len(tok(p.read_text(encoding="utf-8"))["input_ids"])
+                        for p in sorted((ROOT / "data" / "corpus").glob("*.txt")))
+    chunk_tokens = sum(len(tok(c.text)["input_ids"]) for c in firsts.values())
+    env = {**os.environ, "RAG_CONFIG": str(cfg)}
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], env=env, cwd=ROOT,
+                   check=True, capture_output=True)
+    noop_s = time.perf_counter() - t
+    table("Ingest (bundled corpus, model already loaded)", ["measure", "value", "vs floor"], [
+        ["ingest wall time (s)", ingest_s, f"{ingest_s / floor_s:.2f} x"],
+        ["floor: encoding the same texts (s)", floor_s, "1.00 x"],
+        ["unique passages embedded", report.embedded, ""],
+        ["repeats merged (not embedded again)", report.merged, ""],
+        ["texts embedded (passages in context + sentences)", len(texts), ""],
+        ["model tokens embedded", embedded_tokens, f"{embedded_tokens / corpus_tokens:.2f} x corpus"],
+        ["model tokens in unique passages", chunk_tokens, f"{chunk_tokens / corpus_tokens:.2f} x corpus"],
+        ["model tokens in the corpus files", corpus_tokens, "1.00 x corpus"],
+        ["no-op `rag ingest`, whole process (s)", noop_s, ""],
+        ["peak memory of this process so far (MB)", peak_mb(), ""],
+    ])
+
+
+# -- answers -----------------------------------------------------------------------------------
+def bench_answers(work: Path, embedder, quick: bool) -> Assistant:
+    settings, cfg = temp_settings(work / "ingest")
+    assistant = Assistant(settings, embedder=embedder)
+    questions = QUESTIONS[: 60 if quick else 200]
+    for q in questions[:5]:
+        assistant.ask(q)
+    parts: dict[str, list[float]] = {"embed": [], "search": [], "answer": [], "total": []}
+    for q in questions:
+        t = assistant.ask(q).timings_ms
+        parts["embed"].append(t["embed"])
+        parts["search"].append(t["search"])
+        parts["answer"].append(t["answer"])
+        parts["total"].append(t["total"])
+    env = {**os.environ, "RAG_CONFIG": str(cfg)}
+    cold = []
+    for q in questions[:2 if quick else 3]:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "rag.cli", "ask", q, "--json"], env=env, cwd=ROOT,
+                       check=True, capture_output=True)
+        cold.append(time.perf_counter() - t)
+    base = Baseline(ROOT / "data" / "corpus", embedder)
+    base_ms = []
+    for q in questions:
+        t = time.perf_counter()
+        base.ask(q, 5)
+        base_ms.append((time.perf_counter() - t) * 1000)
+    rows = [[f"ours: {k}", pct(v, 50), pct(v, 95)] for k, v in parts.items()]
+    rows.append(["baseline (LangChain similarity top-5): total", pct(base_ms, 50), pct(base_ms, 95)])
+    table(f"Warm `ask` over {len(questions)} questions (ms)", ["stage", "p50", "p95"], rows)
+    table("Whole-process times (s)", ["measure", "value"], [
+        ["cold `rag ask --json` (load model, index, answer)", statistics.median(cold)],
+    ])
+    return assistant
+
+
+def bench_serve(cfg: Path, quick: bool) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAG_CONFIG": str(cfg)}
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/"
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if time.time() - t > 240 or proc.poll() is not None:
+                raise RuntimeError("rag serve did not start") from None
+            time.sleep(0.5)
+    start_s = time.perf_counter() - t
+    from gradio_client import Client
+
+    clients, per_client = 8, 5 if quick else 15
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        client = Client(url, verbose=False)
+        rnd = random.Random(i)
+        for _ in range(per_client):
+            q = rnd.choice(QUESTIONS)
+            t0 = time.perf_counter()
+            try:
+                data = client.predict(q, api_name="/ask")
+                ok = isinstance(data, dict) and data.get("question") == q
+                if not ok:
+                    raise ValueError(f"mixed-up or bad answer for {q!r}")
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                with lock:
+                    errors.append(str(exc)[:80])
+                continue
+            with lock:
+                latencies.append((time.perf_counter() - t0) * 1000)
+
+    t = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t
+    proc.terminate()
+    proc.wait(timeout=30)
+    table("`rag serve`", ["measure", "value"], [
+        ["start until the page answers (s)", start_s],
+        [f"load: {clients} clients x {per_client} questions through /ask", ""],
+        ["throughput (answers/s)", len(latencies) / wall],
+        ["latency p50 (ms)", pct(latencies, 50)],
+        ["latency p95 (ms)", pct(latencies, 95)],
+        ["errors", len(errors)],
+    ])
+
+
+# -- growth ------------------------------------------------------------------------------------
+def bench_growth(work: Path, assistant: Assistant, sizes: list[int]) -> None:
+    """Synthetic corpora of shuffled real sentences; vectors reused from real passages plus
+    noise (the point is the index, not the model)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from rag.lexical import LexicalIndex, tokens
+
+    store = assistant.retriever.store
+    keys = assistant.retriever.keys
+    real = store.vectors(keys)
+    base_vectors = np.stack([real[k] for k in keys])
+    sentences = [s for k in keys for s in sentence_texts(assistant.retriever.locations[k][0].text)]
+    rnd = np.random.default_rng(0)
+    queries = [assistant.embedder.embed_query(q) for q in QUESTIONS[:50]]
+    q_tokens = [tokens(q, query=True) for q in QUESTIONS[:50]]
+    rows = []
+    for n in sizes:
+        texts = ["".join(random.Random(i).sample(sentences, 2)) for i in range(n)]
+        vectors = base_vectors[rnd.integers(0, len(base_vectors), n)]
+        vectors = vectors + rnd.normal(0, 0.02, vectors.shape).astype(np.float32)
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        folder = work / f"growth-{n}"
+        before = rss_mb()
+        client = chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(
+            anonymized_telemetry=False))
+        col = client.get_or_create_collection("g", metadata={"hnsw:space": "cosine"})
+        t = time.perf_counter()
+        for i in range(0, n, 2000):
+            col.add(ids=[str(j) for j in range(i, min(n, i + 2000))],
+                    embeddings=vectors[i : i + 2000].tolist())
+        add_s = time.perf_counter() - t
+        dense_ms = []
+        for v in queries:
+            t = time.perf_counter()
+            col.query(query_embeddings=[v.tolist()], n_results=40, include=["distances"])
+            dense_ms.append((time.perf_counter() - t) * 1000)
+        dense_mem = rss_mb() - before
+        before = rss_mb()
+        t = time.perf_counter()
+        lex = LexicalIndex(texts)
+        lex_build = time.perf_counter() - t
+        lex_ms = []
+        for qt in q_tokens:
+            t = time.perf_counter()
+            scores = lex.scores(qt)
+            top = np.argpartition(-scores, 40)[:40]
+            top[np.argsort(-scores[top])]
+            lex_ms.append((time.perf_counter() - t) * 1000)
+        lex_mem = rss_mb() - before
+        rows.append([n, add_s, pct(dense_ms, 50), pct(dense_ms, 95), dense_mem, lex_build,
+                     pct(lex_ms, 50), pct(lex_ms, 95), lex_mem])
+        del lex, col, client
+        shutil.rmtree(folder, ignore_errors=True)
+    table("Growth: index size against query time (ms) and memory (MB)",
+          ["chunks", "chroma add (s)", "dense p50", "dense p95", "dense +MB", "bm25 build (s)",
+           "lexical p50", "lexical p95", "lexical +MB"], rows)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer questions, 10k only")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    out("# Benchmarks")
+    out(f"\nMachine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
+        f"python {sys.version.split()[0]}.")
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
+    try:
+        embedder = SentenceTransformerEmbedder(load_settings(ROOT / "config.yaml").embedding)
+        t = time.perf_counter()
+        embedder.embed_query("warm up")
+        out(f"\nModel load: {time.perf_counter() - t:.1f} s.")
+        bench_ingest(work, embedder)
+        assistant = bench_answers(work, embedder, args.quick)
+        bench_growth(work, assistant, [10_000] if args.quick else [10_000, 100_000])
+        bench_serve(work / "ingest" / "config.yaml", args.quick)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    args.out.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
