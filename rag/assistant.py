@@ -60,6 +60,9 @@ class Assistant:
             from .store import VectorStore
 
             store = VectorStore(settings.store)
+        if store.collection.count() == 0:
+            raise IndexError_(f"the index at {settings.store.path} holds no passages although "
+                              "the catalog lists some: run `rag ingest --rebuild`")
         self.embedder = embedder
         self.retriever = Retriever(catalog, store, embedder, settings.retrieval)
         self._originals: dict[str, tuple[str, list[int]] | None] = {}

@@ -55,12 +55,14 @@ def score_answer(item: dict, answer: dict, originals: Callable[[str], str | None
                            "answerable": answerable, "abstained": bool(answer.get("abstained"))}
     verified = []
     for c in cites:
+        if c.get("line_start") is None:
+            continue  # a system that gives no location has nothing to verify against
         text = originals(c["source"])
-        ok = text is not None and c.get("line_start") is not None and check_quote(
+        verified.append(text is not None and check_quote(
             text, c["quote"], c["char_start"], c["char_end"], c["line_start"], c["line_end"]
-        ) is None
-        verified.append(ok)
+        ) is None)
     row["quotes"] = len(cites)
+    row["located_quotes"] = len(verified)
     row["verified"] = sum(verified)
     if not answerable:
         return row
@@ -97,11 +99,11 @@ def aggregate(rows: list[dict]) -> dict[str, Any]:
         out["hit@3"] = _mean(r["hit3"] for r in ans)
         quotes = sum(r["quotes"] for r in ans)
         out["citation_precision"] = sum(r["precise"] for r in ans) / quotes if quotes else None
-        keyed = sum(r["keyed"] for r in ans)
+        keyed = sum(r["keyed"] for r in ans if r["located_quotes"])
         out["location_accuracy"] = sum(r["located"] for r in ans) / keyed if keyed else None
         out["false_abstain"] = _mean(r["abstained"] for r in ans)
-    quotes = sum(r["quotes"] for r in rows)
-    out["verifiable"] = sum(r["verified"] for r in rows) / quotes if quotes else 1.0
+    located = sum(r["located_quotes"] for r in rows)
+    out["verifiable"] = sum(r["verified"] for r in rows) / located if located else None
     if una:
         out["abstain_ok"] = _mean(r["abstained"] for r in una)
     return out

@@ -170,6 +170,10 @@ def ingest(
             report.seconds = time.perf_counter() - start
             return report  # nothing to do: the model and the store are never opened
 
+        if rebuild and store_factory is None:
+            from .store import clear_embedded_store
+
+            clear_embedded_store(settings.store)
         store = store_factory() if store_factory else _default_store(settings)
         if rebuild:
             store.reset()

@@ -23,7 +23,7 @@ from .errors import ConfigError
 class CorpusSettings:
     path: Path = Path("data/corpus")
     patterns: list[str] = field(default_factory=lambda: ["**/*.txt", "**/*.md"])
-    max_file_mb: float = 100.0
+    max_file_mb: float = 10.0
 
 
 @dataclass

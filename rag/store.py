@@ -7,6 +7,7 @@ passage, id = passage key; vectors are always computed by our embedder, never by
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterable
 
 import numpy as np
@@ -25,6 +26,28 @@ class _NoEmbeddings:
 
     def embed_query(self, text: str) -> list[float]:
         raise RuntimeError("the store is given vectors; it never embeds")
+
+
+CHROMA_FILES = {"chroma.sqlite3"}
+
+
+def clear_embedded_store(settings: StoreSettings) -> None:
+    """For --rebuild: remove an embedded Chroma folder, even a corrupt one, but only if it holds
+    nothing but Chroma's own files (never a folder of someone else's data)."""
+    folder = settings.path
+    if settings.mode != "embedded" or not folder.exists():
+        return
+    ours = all(
+        e.name in CHROMA_FILES or (e.is_dir() and len(e.name) == 36 and e.name.count("-") == 4)
+        for e in folder.iterdir()
+    )
+    if not ours:
+        raise IndexError_(f"{folder} holds files that are not a Chroma index; set store.path to "
+                          "an empty or index-only folder")
+    shutil.rmtree(folder)
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()  # Chroma keeps one open client per path
 
 
 class VectorStore:

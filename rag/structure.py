@@ -226,6 +226,7 @@ def structure(text: str) -> Structured:
 
     prev_body: Line | None = None
     opening = False  # the line before was a letter's salutation: it opens this paragraph
+    signoff: list[Line] = []  # signature lines under a letter, waiting for its date
     for line, kind in zip(lines, kinds, strict=True):
         if kind == "salutation":
             # "武汉东湖新城社区全体社区工作者：" names who a letter is to: it opens the first
@@ -250,6 +251,19 @@ def structure(text: str) -> Structured:
             emit(line)
             continue
         emit(None)
+        if kind == "signature" and paragraphs and len(paragraphs) > article_start:
+            signoff.append(line)
+            if BARE_DATE.match(line.text):
+                # "习近平 / 2020年4月8日" under a letter: who signed it and when. The letter's
+                # last paragraph carries the sign-off as its tail, as quotes carry attributions.
+                last = paragraphs[-1]
+                if last.tail is None and last.attribution is None:
+                    tail = join(signoff)
+                    paragraphs[-1] = dataclasses.replace(last, tail=tail.offsets,
+                                                         tail_text=tail.text)
+                signoff = []
+            continue
+        signoff = []
         if kind == "title":
             if articles:
                 _close_article(articles, paragraphs, article_start, byline)

@@ -120,3 +120,45 @@ def test_api_endpoint_returns_the_answer_object(server):
     data = client.predict("习近平在2020年首都义务植树活动中种下了哪些树？", api_name="/ask")
     assert data["abstained"] is False
     assert "油松" in data["citations"][0]["quote"]
+
+
+def test_sixteen_concurrent_clients_each_get_their_own_answers(server):
+    """16 clients x 20 questions through /ask: every question answered, none mixed up."""
+    import json
+    import threading
+
+    from gradio_client import Client
+
+    questions = [json.loads(line)["question"] for line in
+                 (ROOT / "eval" / "dataset.jsonl").read_text(encoding="utf-8").splitlines()]
+    results: dict[int, list] = {}
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def client(i: int) -> None:
+        c = Client(server, verbose=False)
+        mine = []
+        for j in range(20):
+            q = questions[(i * 20 + j) % len(questions)]
+            t = time.perf_counter()
+            data = c.predict(q, api_name="/ask")
+            with lock:
+                latencies.append(time.perf_counter() - t)
+            mine.append((q, data))
+        results[i] = mine
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=600)
+    assert len(results) == 16
+    for mine in results.values():
+        assert len(mine) == 20
+        for q, data in mine:
+            assert data["question"] == q, "an answer came back to the wrong question"
+            assert "abstained" in data
+    latencies.sort()
+    p95 = latencies[int(0.95 * len(latencies))]
+    print(f"\n16 clients x 20 questions: p50 {latencies[len(latencies) // 2] * 1000:.0f} ms, "
+          f"p95 {p95 * 1000:.0f} ms")
