@@ -81,6 +81,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 def temp_settings(folder: Path, **store):
+    folder.mkdir(parents=True, exist_ok=True)
     cfg = folder / "config.yaml"
     text = (ROOT / "config.yaml").read_text(encoding="utf-8")
     text = text.replace("path: data/corpus", f"path: {ROOT / 'data' / 'corpus'}")

@@ -15,7 +15,15 @@ from pathlib import Path
 
 from .abstention import gather, should_abstain
 from .catalog import Catalog, load_catalog
-from .compose import abstention_text, answer_text, choose_citations, pack_context, to_citation
+from .chunking import sentence_texts
+from .compose import (
+    abstention_text,
+    answer_text,
+    best_sentence,
+    choose_citations,
+    pack_context,
+    to_citation,
+)
 from .errors import IndexError_, QuestionError
 from .ingest import catalog_path
 from .reading import UnreadableFile, line_starts, read_source
@@ -116,16 +124,20 @@ class Assistant:
         retrieved = self.retriever.search(text, top_k, wanted)
         t1 = time.perf_counter()
         evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
-        citations = []
+        citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, self.settings.answer.abstain_strictness):
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
+            sims = self.retriever.sentence_similarities([h.chunk.key for h in chosen],
+                                                        retrieved.vector)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation):
                     citations.append(citation)
+                    sentence = best_sentence(sentence_texts(hit.chunk.text),
+                                             retrieved.query_tokens, sims.get(hit.chunk.key))
+                    picks.append((citation.n, sentence))
         abstained = not citations
-        answer = abstention_text(text) if abstained else answer_text(
-            text, citations, retrieved.query_tokens)
+        answer = abstention_text(text) if abstained else answer_text(text, picks)
         t2 = time.perf_counter()
         timings = dict(retrieved.timings_ms)
         timings.update(retrieve=(t1 - t0) * 1000, answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)

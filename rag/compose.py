@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .lexical import has_cjk, overlap
-from .sentences import sentence_spans
 from .settings import AnswerSettings
 from .types import Citation, Hit
 
@@ -38,21 +37,23 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
     return chosen
 
 
-def best_sentence(text: str, query_tokens: list[str]) -> str:
-    """The sentence of a passage that shares most with the question (first on ties)."""
-    spans = sentence_spans(text)
-    if not spans:
-        return text
-    best = max(spans, key=lambda s: (overlap(query_tokens, text[s[0]:s[1]]), -s[0]))
-    return text[best[0]:best[1]].strip()
+def best_sentence(sentences: list[str], query_tokens: list[str],
+                  similarities: list[float] | None = None) -> str:
+    """The sentence of a passage that answers best: most of the question's terms, then the
+    closest by meaning (for an English question over Chinese text, only the latter counts)."""
+    if not sentences:
+        return ""
+    sims = similarities if similarities and len(similarities) == len(sentences) \
+        else [0.0] * len(sentences)
+    scored = [(overlap(query_tokens, s) + sim, -i) for i, (s, sim) in
+              enumerate(zip(sentences, sims, strict=True))]
+    return sentences[-max(scored)[1]]
 
 
-def answer_text(question: str, citations: list[Citation], query_tokens: list[str]) -> str:
-    """The answer: from each citation, its sentence closest to the question, marked [n]."""
-    parts = [f"{best_sentence(c.quote, query_tokens)}[{c.n}]" for c in citations]
-    if has_cjk(question):
-        return "".join(parts)
-    return " ".join(parts)
+def answer_text(question: str, picks: list[tuple[int, str]]) -> str:
+    """The answer: the chosen sentence of each citation, followed by its [n] marker."""
+    parts = [f"{sentence}[{n}]" for n, sentence in picks]
+    return "".join(parts) if has_cjk(question) else " ".join(parts)
 
 
 def abstention_text(question: str) -> str:

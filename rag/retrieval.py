@@ -25,6 +25,7 @@ class Retrieved:
     query_tokens: list[str]
     lexical_weight: float
     timings_ms: dict[str, float]
+    vector: np.ndarray | None = None  # the question's embedding
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
@@ -135,4 +136,8 @@ class Retriever:
             ))
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens, weight,
-                         {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000})
+                         {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector)
+
+    def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:
+        """For each passage, the cosine of the question with each of its sentences, in order."""
+        return {k: (m @ vector).tolist() for k, m in self.store.sentence_vectors(keys).items()}

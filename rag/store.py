@@ -160,13 +160,15 @@ class VectorStore:
                 for k, v in zip(result["ids"], result["embeddings"], strict=True)}
 
     def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """Stored sentence vectors of passages, by passage key (one row per sentence)."""
+        """Stored sentence vectors of passages, by passage key, one row per sentence in order."""
         result = self.sentences.get(where={"key": {"$in": keys}}, include=["embeddings",
                                                                           "metadatas"])
-        out: dict[str, list] = {}
-        for meta, v in zip(result["metadatas"], result["embeddings"], strict=True):
-            out.setdefault(meta["key"], []).append(v)
-        return {k: np.asarray(v, dtype=np.float32) for k, v in out.items()}
+        rows: dict[str, list] = {}
+        for sid, meta, v in zip(result["ids"], result["metadatas"], result["embeddings"],
+                                strict=True):
+            rows.setdefault(meta["key"], []).append((int(sid.rsplit(":", 1)[1]), v))
+        return {k: np.asarray([v for _, v in sorted(r, key=lambda x: x[0])], dtype=np.float32)
+                for k, r in rows.items()}
 
     def reset(self) -> None:
         """Drop every passage and sentence (for `rag ingest --rebuild`)."""

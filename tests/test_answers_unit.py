@@ -45,8 +45,15 @@ def test_choose_citations_keeps_close_hits_within_budget():
 
 
 def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
-    text = "今天天气很好。习近平给东湖新城社区回信。大家都很高兴。"
-    assert best_sentence(text, tokens("给哪个社区回信", query=True)) == "习近平给东湖新城社区回信。"
+    sentences = ["今天天气很好。", "习近平给东湖新城社区回信。", "大家都很高兴。"]
+    assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
+
+
+def test_best_sentence_falls_back_on_meaning_when_no_words_are_shared():
+    sentences = ["今天天气很好。", "习近平给东湖新城社区回信。", "大家都很高兴。"]
+    english = tokens("Which community got a letter?", query=True)
+    assert best_sentence(sentences, english, [0.80, 0.91, 0.82]) == sentences[1]
+    assert best_sentence(sentences, english) == sentences[0]  # no evidence: the first
 
 
 WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0], "threshold": 0.5},
