@@ -173,16 +173,19 @@ def bench_serve(cfg: Path, quick: bool) -> None:
         port = s.getsockname()[1]
     env = {**os.environ, "RAG_CONFIG": str(cfg)}
     t = time.perf_counter()
+    log_path = cfg.parent / "serve.log"
+    log = open(log_path, "w")
     proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     while True:
         try:
             urllib.request.urlopen(url, timeout=2)
             break
         except OSError:
-            if time.time() - t > 240 or proc.poll() is not None:
-                raise RuntimeError("rag serve did not start") from None
+            if time.perf_counter() - t > 240 or proc.poll() is not None:
+                raise RuntimeError(f"rag serve did not start: {log_path.read_text()[-2000:]}") \
+                    from None
             time.sleep(0.5)
     start_s = time.perf_counter() - t
     from gradio_client import Client
@@ -256,7 +259,7 @@ def bench_growth(work: Path, assistant: Assistant, sizes: list[int]) -> None:
         before = rss_mb()
         client = chromadb.PersistentClient(path=str(folder), settings=ChromaSettings(
             anonymized_telemetry=False))
-        col = client.get_or_create_collection("g", metadata={"hnsw:space": "cosine"})
+        col = client.get_or_create_collection("growth", metadata={"hnsw:space": "cosine"})
         t = time.perf_counter()
         for i in range(0, n, 2000):
             col.add(ids=[str(j) for j in range(i, min(n, i + 2000))],
@@ -293,11 +296,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer questions, 10k only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument("--only", choices=["serve"], help="run one section (results not written)")
     args = parser.parse_args()
     out("# Benchmarks")
     out(f"\nMachine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
         f"python {sys.version.split()[0]}.")
     work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
+    if args.only == "serve":
+        settings, cfg = temp_settings(work / "ingest")
+        ingest(settings, progress=False)
+        bench_serve(cfg, args.quick)
+        return 0
     try:
         embedder = SentenceTransformerEmbedder(load_settings(ROOT / "config.yaml").embedding)
         t = time.perf_counter()

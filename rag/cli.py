@@ -65,6 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not a user error: still one line, the details on demand
+        if os.environ.get("RAG_DEBUG"):
+            raise
+        print(f"error: internal error ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}); "
+              "run again with RAG_DEBUG=1 to see where, and report it", file=sys.stderr)
+        return 1
 
 
 def cmd_ingest(args, settings) -> int:

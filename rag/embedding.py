@@ -37,6 +37,9 @@ class SentenceTransformerEmbedder:
         self.name = settings.model
         self._model = None
         self._lock = threading.Lock()
+        # One forward pass at a time: torch already uses every core for one, and concurrent
+        # passes on two cores only thrash (see bench/results.md, load section).
+        self._encode_lock = threading.Lock()
 
     @property
     def model(self):
@@ -70,14 +73,16 @@ class SentenceTransformerEmbedder:
             raise ModelError(f"cannot load embedding model '{self.name}': {exc}") from None
 
     def _encode(self, texts: list[str], prompt: str, progress: bool) -> np.ndarray:
-        vectors = self.model.encode(
-            texts,
-            prompt=prompt,
-            batch_size=self.settings.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=progress,
-        )
+        model = self.model
+        with self._encode_lock:
+            vectors = model.encode(
+                texts,
+                prompt=prompt,
+                batch_size=self.settings.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=progress,
+            )
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:

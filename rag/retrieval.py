@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .catalog import Catalog
+from .chunking import sentence_texts
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .settings import RetrievalSettings
@@ -59,6 +60,7 @@ class Retriever:
         self.lexical = LexicalIndex(docs)
         self.sources = np.array(sorted({c.source for c in catalog.all_chunks()}))
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
+        self._sentence_counts: dict[str, int] = {}
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:
         if sources not in self._source_masks:
@@ -77,7 +79,7 @@ class Retriever:
                 ctx[k] = float(v @ vector)
         missing = [k for k in keys if k not in sent]
         if missing:
-            for k, m in self.store.sentence_vectors(missing).items():
+            for k, m in self.store.sentence_vectors(self._counts(missing)).items():
                 sent[k] = float((m @ vector).max())
         for k in keys:
             ctx.setdefault(k, 0.0)
@@ -140,4 +142,14 @@ class Retriever:
 
     def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:
         """For each passage, the cosine of the question with each of its sentences, in order."""
-        return {k: (m @ vector).tolist() for k, m in self.store.sentence_vectors(keys).items()}
+        vectors = self.store.sentence_vectors(self._counts(keys))
+        return {k: (m @ vector).tolist() for k, m in vectors.items()}
+
+    def _counts(self, keys: list[str]) -> dict[str, int]:
+        """How many sentences each passage was stored with (as ingest split them)."""
+        counts = {}
+        for k in keys:
+            if k not in self._sentence_counts:
+                self._sentence_counts[k] = len(sentence_texts(self.locations[k][0].text))
+            counts[k] = self._sentence_counts[k]
+        return counts

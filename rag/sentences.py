@@ -1,5 +1,8 @@
 """Sentence splitting for Chinese and English, as (start, end) index pairs into the text.
 
+Stored sentence vectors are addressed by their index in this split: a change to how text
+splits into sentences must bump `rag.catalog.VERSION`, so the next ingest re-embeds them.
+
 A sentence ends at 。！？!?；; or …… (and at . followed by a space), and keeps the closing
 quotes and brackets that follow its end mark.
 """

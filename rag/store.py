@@ -159,14 +159,17 @@ class VectorStore:
         return {k: np.asarray(v, dtype=np.float32)
                 for k, v in zip(result["ids"], result["embeddings"], strict=True)}
 
-    def sentence_vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
-        """Stored sentence vectors of passages, by passage key, one row per sentence in order."""
-        result = self.sentences.get(where={"key": {"$in": keys}}, include=["embeddings",
-                                                                          "metadatas"])
+    def sentence_vectors(self, counts: dict[str, int]) -> dict[str, np.ndarray]:
+        """Stored sentence vectors of passages, one row per sentence in order. `counts` gives
+        each passage's number of sentences, so they are fetched by id (fast) not by filter."""
+        ids = [f"{k}:{i}" for k, n in counts.items() for i in range(n)]
+        if not ids:
+            return {}
+        result = self.sentences.get(ids=ids, include=["embeddings"])
         rows: dict[str, list] = {}
-        for sid, meta, v in zip(result["ids"], result["metadatas"], result["embeddings"],
-                                strict=True):
-            rows.setdefault(meta["key"], []).append((int(sid.rsplit(":", 1)[1]), v))
+        for sid, v in zip(result["ids"], result["embeddings"], strict=True):
+            key, index = sid.rsplit(":", 1)
+            rows.setdefault(key, []).append((int(index), v))
         return {k: np.asarray([v for _, v in sorted(r, key=lambda x: x[0])], dtype=np.float32)
                 for k, r in rows.items()}
 

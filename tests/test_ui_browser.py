@@ -104,6 +104,15 @@ def test_english_question_gets_a_chinese_quote(page):
     page.screenshot(path=str(ARTIFACTS / "answer-en.png"), full_page=True)
 
 
+def test_conversation_and_citations_survive_a_reload(page):
+    page.reload()
+    page.wait_for_selector("#rag-question textarea", timeout=60_000)
+    page.wait_for_function(
+        "() => document.querySelector('#rag-chat').innerText.includes('油松')", timeout=20_000)
+    assert "[1]" in page.locator("#rag-chat").inner_text()
+    assert "油松" in page.locator("#rag-cards").inner_text()
+
+
 def test_html_in_a_question_is_shown_as_text_and_runs_nothing(page):
     payload = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
     ask(page, payload)

@@ -127,3 +127,13 @@ def test_app_builds_without_launching():
     app = ui.build_app(FakeAssistant())
     assert app is not None
     assert any(getattr(fn, "api_name", None) == "ask" for fn in app.fns.values())
+
+
+def test_conversation_survives_a_reload_with_its_citations():
+    fa = FakeAssistant()
+    h, a, *_ = final(ui.respond(fa, "一？", [], [], None, 5))
+    saved = ui.save_conversation(h, a)
+    history, answers, _samples, _near, last = ui.restore_conversation(saved)
+    assert history == h and answers == a
+    assert last["citations"][0]["n"] == 1
+    assert ui.restore_conversation(None)[0] == []

@@ -114,6 +114,22 @@ def select_message(answers: list[Any], index: int) -> dict | None:
     return None
 
 
+def save_conversation(history: list[dict], answers: list[Any]) -> dict:
+    """What the browser keeps: the messages and, beside each, its answer object."""
+    return {"history": history, "answers": answers}
+
+
+def restore_conversation(saved: dict | None):
+    """Messages and citations as they were before a reload; the last answer's cards shown."""
+    saved = saved or {}
+    history, answers = saved.get("history") or [], saved.get("answers") or []
+    if len(history) != len(answers):  # from an older version: keep the text, drop the rest
+        answers = [None] * len(history)
+    last = next((a for a in reversed(answers) if a), None)
+    return (history, answers, gr.Dataset(samples=citation_samples(last)),
+            _cards(last) if last and last["abstained"] else ("" if last else _cards(None)), last)
+
+
 # -- layout and wiring -------------------------------------------------------------------------
 def build_app(assistant):
     """The Gradio Blocks app over an assistant, not launched."""
@@ -123,6 +139,8 @@ def build_app(assistant):
         gr.Markdown("## Cited answers\nEvery answer is made of verbatim quotations from your "
                     "documents, each checked against its source before it is shown.")
         answers = gr.State([])
+        # The conversation, citations included, survives a reload: it is kept in the browser.
+        saved = gr.BrowserState({"history": [], "answers": []}, storage_key="rag-conversation")
         current = gr.State(None)
         with gr.Row():
             with gr.Column(scale=5):
@@ -164,6 +182,7 @@ def build_app(assistant):
         outs = [chat, answers, box, cards, near, viewer, current]
         for trigger in (send.click, box.submit):
             trigger(on_ask, [box, chat, answers, sources, top_k], outs, api_name=False) \
+                .then(save_conversation, [chat, answers], [saved], api_name=False) \
                 .then(None, js=SCROLL_JS)
 
         def on_card(index, ans):
@@ -182,6 +201,11 @@ def build_app(assistant):
         chat.select(on_select, [answers], [cards, near, current], api_name=False)
         doc_pick.change(lambda s: (view_source(assistant, s), gr.Tabs(selected="source")),
                         [doc_pick], [viewer, tabs], api_name=False)
+        app.load(restore_conversation, [saved], [chat, answers, cards, near, current],
+                 api_name=False)
+        chat.clear(lambda: ([], {"history": [], "answers": []}, gr.Dataset(samples=[]),
+                            _cards(None), None), None, [answers, saved, cards, near, current],
+                   api_name=False)
         api_q.submit(lambda q: ask_dict(assistant, q), [api_q], [api_out], api_name="ask")
     return app
 
