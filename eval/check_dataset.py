@@ -22,6 +22,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from rag.verify import squeeze  # noqa: E402  (the one definition of "whitespace removed")
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = ROOT / "eval" / "dataset.jsonl"
 DEFAULT_CORPUS = ROOT / "data" / "corpus"
@@ -42,14 +45,8 @@ FIELDS = ("id", "question", "lang", "kind", "keys", "sources", "split")
 CORPUS_PATTERNS = ("*.txt", "*.md")
 KEY_MIN, KEY_MAX, KEYS_MAX = 2, 15, 3
 
-_WS = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
-
-
-def squeeze(text: str) -> str:
-    """The text with all whitespace (including full-width spaces) removed."""
-    return _WS.sub("", text)
 
 
 def load_dataset(path) -> list[dict]:
