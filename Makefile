@@ -38,7 +38,7 @@ test-fast: setup
 	$(BIN)/python -m pytest -q -m "not integration and not browser"
 
 lint: setup
-	$(BIN)/ruff check rag ui tests eval
+	$(BIN)/ruff check rag ui tests eval bench
 
 eval: ingest
 	$(BIN)/rag eval
