@@ -58,16 +58,21 @@ class Retriever:
             labels = {f"{c.title} {c.attribution or ''}" for c in locs}
             docs.append(locs[0].text + " " + " ".join(sorted(labels)))
         self.lexical = LexicalIndex(docs)
-        self.sources = np.array(sorted({c.source for c in catalog.all_chunks()}))
+        by_source: dict[str, set[int]] = {}
+        for i, key in enumerate(self.keys):
+            for c in self.locations[key]:
+                by_source.setdefault(c.source, set()).add(i)
+        self._by_source = {s: np.fromiter(ix, dtype=np.int64) for s, ix in by_source.items()}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._sentence_counts: dict[str, int] = {}
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:
+        """Which passages occur in any of `sources` (built from per-file index arrays)."""
         if sources not in self._source_masks:
-            wanted = set(sources)
-            self._source_masks[sources] = np.array(
-                [any(c.source in wanted for c in self.locations[k]) for k in self.keys], dtype=bool
-            )
+            mask = np.zeros(len(self.keys), dtype=bool)
+            for source in sources:
+                mask[self._by_source.get(source, np.zeros(0, dtype=np.int64))] = True
+            self._source_masks[sources] = mask
         return self._source_masks[sources]
 
     def _fill(self, keys: list[str], ctx: dict[str, float], sent: dict[str, float],

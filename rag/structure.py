@@ -3,7 +3,10 @@
 Line kinds, decided from the document's own signals:
 - title: a markdown heading; a line a table of contents lists; a line set off by a leading
   space; the first of a block of short lines that ends in a dateline or a date line;
-- subtitle / date / signature / byline: the rest of an article's header, never quoted;
+- subtitle / date / signature: the rest of an article's header, never quoted on their own
+  (a letter's signature and date become the tail of its last paragraph);
+- byline: `来源：… 作者：…`, quotable, and the source of its article's paragraphs;
+- salutation: `武汉东湖新城社区全体社区工作者：`, the opening of a letter's first paragraph;
 - section: `一、…`, `（一）…`, a lone `一`;
 - attribution: `——3月4日，习近平…` or `（2020年2月20日给比尔·盖茨的回信）` after the paragraphs it names;
 - body: everything else, rejoined into paragraphs across wraps and page breaks.
@@ -71,7 +74,7 @@ def _toc(lines: list[Line]) -> tuple[set[int], list[str]]:
             j = i + 1
             while j < len(lines) and (TOC_ENTRY.match(lines[j].text) or is_toc_line(lines[j].text)):
                 m = TOC_ENTRY.match(lines[j].text)
-                titles.append(m.group(1) if m else TOC_LEADER_STRIP(lines[j].text))
+                titles.append(m.group(1) if m else _toc_title(lines[j].text))
                 skip.add(j)
                 j += 1
         elif is_toc_line(line.text):
@@ -79,7 +82,8 @@ def _toc(lines: list[Line]) -> tuple[set[int], list[str]]:
     return skip, titles
 
 
-def TOC_LEADER_STRIP(text: str) -> str:  # noqa: N802 - reads as the constant it pairs with
+def _toc_title(text: str) -> str:
+    """The title of a contents entry, less its number and dot leaders."""
     return re.sub(r"^\d+\s*[.．、]\s*|\s*(?:\.{2,}|…{2,}).*$", "", text)
 
 
