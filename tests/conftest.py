@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "corpus"
 MODEL = ROOT / "models" / "multilingual-e5-small"
 
+# A paragraph cut by a page break: a long unfinished line, a page number, the rest.
+PAGE_BREAK_SAMPLE = (
+    "会议强调，当前经济发展面临的挑战前所未有，必须充分估计困难、风险和不确定性，切实增强紧迫感，抓实经济社\n"
+    "\n"
+    "12\n"
+    "\n"
+    "会发展各项工作。\n"
+)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")

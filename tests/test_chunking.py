@@ -8,6 +8,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import PAGE_BREAK_SAMPLE
 
 from rag.chunking import pack, paragraph_chunks, passage_key
 from rag.documents import chunk_source
@@ -298,13 +299,7 @@ def test_repeated_passage_gets_the_same_key_in_different_files():
 
 
 def test_page_break_inside_sentence_gives_one_verifiable_chunk():
-    text = (
-        "会议强调，当前经济发展面临的挑战前所未有，必须充分估计困难、风险和不确定性，切实增强紧迫感，抓实经济社\n"
-        "\n"
-        "12\n"
-        "\n"
-        "会发展各项工作。\n"
-    )
+    text = PAGE_BREAK_SAMPLE
     [c] = chunk_source(SourceText("x.txt", text, "utf-8", ""), SETTINGS)[1]
     assert c.text.endswith("抓实经济社会发展各项工作。")
     assert (c.line_start, c.line_end) == (1, 5)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import string
 
 import pytest
+from conftest import PAGE_BREAK_SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -195,11 +196,7 @@ def test_hard_wrapped_lines_rejoin_into_paragraphs():
 
 def test_paragraph_broken_at_page_break_is_rejoined():
     text = (
-        "会议强调，当前经济发展面临的挑战前所未有，必须充分估计困难、风险和不确定性，切实增强紧迫感，抓实经济社\n"
-        "\n"
-        "12\n"
-        "\n"
-        "会发展各项工作。\n"
+        PAGE_BREAK_SAMPLE +
         "\n"
         "会议还研究了其他事项。\n"
     )

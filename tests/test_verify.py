@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import PAGE_BREAK_SAMPLE
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -77,13 +78,7 @@ def test_accepts_whitespace_differences():
 
 
 def test_accepts_quote_spanning_a_page_number_line_the_cleaner_dropped():
-    text = (
-        "会议强调，当前经济发展面临的挑战前所未有，必须充分估计困难、风险和不确定性，切实增强紧迫感，抓实经济社\n"
-        "\n"
-        "12\n"
-        "\n"
-        "会发展各项工作。\n"
-    )
+    text = PAGE_BREAK_SAMPLE
     [c] = chunk_source(SourceText("x.txt", text, "utf-8", ""), ChunkingSettings())[1]
     assert "12" not in c.text and c.text.endswith("抓实经济社会发展各项工作。")
     assert check_quote(text, c.text, c.char_start, c.char_end, c.line_start, c.line_end) is None
