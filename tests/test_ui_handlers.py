@@ -97,11 +97,13 @@ def test_source_viewer_highlights_the_quote_and_refuses_other_paths():
         assert "root:" not in ui.view_source(fa, bad)
 
 
-def test_abstention_shows_closest_passages():
-    history, answers, _, cards, _ = final(ui.respond(FakeAssistant(abstain=True), "问？", [], [],
-                                                      None, 5))
+def test_abstention_shows_closest_passages_that_open_in_the_viewer():
+    fa = FakeAssistant(abstain=True)
+    history, answers, _, cards, _ = final(ui.respond(fa, "问？", [], [], None, 5))
     assert "do not answer" in cards
     assert "(1)" in answer_markdown(answers[-1])
+    assert len(ui.citation_samples(answers[-1])) == 1
+    assert "<mark>" in ui.view_citation(fa, answers[-1], 0)
 
 
 def test_filters_reach_the_assistant():

@@ -74,24 +74,31 @@ def _cards(answer: dict | None) -> str:
     if not answer:
         return '<div class="rag-empty">Citations appear here.</div>'
     if answer["abstained"]:
-        head = ('<div class="rag-abstain"><b>The documents do not answer this.</b> '
-                'Closest passages:</div>')
-        return head + "".join(passage_card(i, p) for i, p in enumerate(answer["passages"][:3], 1))
+        return ('<div class="rag-abstain"><b>The documents do not answer this.</b> '
+                'The closest passages, not an answer (click one to read it in its source):</div>')
     return "".join(citation_card(c) for c in answer["citations"])
 
 
-def citation_samples(answer: dict | None) -> list[list[str]]:
-    if not answer or answer["abstained"]:
+def _items(answer: dict | None) -> list[dict]:
+    """What the cards show: the citations, or for an abstention the closest passages."""
+    if not answer:
         return []
-    return [[citation_card(c)] for c in answer["citations"]]
+    return answer["passages"][:3] if answer["abstained"] else answer["citations"]
+
+
+def citation_samples(answer: dict | None) -> list[list[str]]:
+    if answer and answer["abstained"]:
+        return [[passage_card(i, p)] for i, p in enumerate(_items(answer), start=1)]
+    return [[citation_card(c)] for c in _items(answer)]
 
 
 def view_citation(assistant, answer: dict | None, index: int) -> str:
-    """The source viewer for citation `index` (0-based) of an answer."""
-    if not answer or answer.get("abstained") or not (0 <= index < len(answer["citations"])):
+    """The source viewer for card `index` (0-based) of an answer, its words highlighted."""
+    items = _items(answer)
+    if not 0 <= index < len(items):
         return ""
-    c = answer["citations"][index]
-    return view_source(assistant, c["source"], c["char_start"], c["char_end"])
+    c = items[index]
+    return view_source(assistant, c["source"], c.get("char_start"), c.get("char_end"))
 
 
 def view_source(assistant, source: str, char_start: int | None = None,
