@@ -107,15 +107,11 @@ def wrap_width(lines: list[Line]) -> int | None:
     lengths = [len(line.text) for line in lines if len(line.text) >= 10]
     if len(lengths) < 20:
         return None
-    width, count = Counter(lengths).most_common(1)[0]
-    near = sum(1 for n in lengths if abs(n - width) <= 1)
-    if width <= 80 and near >= 0.3 * len(lengths):
-        return max(lengths_at_most(lengths, width + 1))
+    mode = Counter(lengths).most_common(1)[0][0]
+    near = [n for n in lengths if abs(n - mode) <= 1]
+    if mode <= 80 and len(near) >= 0.3 * len(lengths):
+        return max(near)  # a line or two run one character longer (half-width digits)
     return None
-
-
-def lengths_at_most(lengths: list[int], cap: int) -> list[int]:
-    return [n for n in lengths if n <= cap] or [cap]
 
 
 PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）"

@@ -12,7 +12,15 @@ import gradio as gr
 
 from rag.errors import ConfigError, RagError
 
-from .render import CSS, answer_markdown, citation_card, outline, passage_card, source_view
+from .render import (
+    CSS,
+    answer_markdown,
+    citation_card,
+    escape_markdown,
+    outline,
+    passage_card,
+    source_view,
+)
 
 log = logging.getLogger("rag.ui")
 
@@ -65,9 +73,7 @@ def respond(assistant, question: str, history: list[dict], answers: list[Any],
 
 
 def _plain(text: str) -> str:
-    from .render import _md
-
-    return _md(text)
+    return escape_markdown(text)
 
 
 def _cards(answer: dict | None) -> str:

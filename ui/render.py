@@ -13,19 +13,19 @@ from rag.reading import line_starts
 def answer_markdown(answer: dict[str, Any]) -> str:
     """The chat message for an answer: the answer, then its numbered quotes, as escaped text.
     This is also what the copy button copies, so it carries the citations in full."""
-    parts = [_md(answer["answer"])]
+    parts = [escape_markdown(answer["answer"])]
     if answer["abstained"]:
         parts.append("")
         for i, p in enumerate(answer["passages"][:3], start=1):
-            parts.append(f"({i}) {_md(p['source'])}:{p['line_start']}-{p['line_end']} "
-                         f"《{_md(p['title'])}》 — {_md(p['text'][:120])}…")
+            parts.append(f"({i}) {escape_markdown(p['source'])}:{p['line_start']}-{p['line_end']} "
+                         f"《{escape_markdown(p['title'])}》 — {escape_markdown(p['text'][:120])}…")
         return "\n\n".join(parts)
     for c in answer["citations"]:
-        line = (f"**[{c['n']}]** {_md(c['source'])}:{c['line_start']}-{c['line_end']} "
-                f"《{_md(c['title'])}》")
+        line = (f"**[{c['n']}]** {escape_markdown(c['source'])}:{c['line_start']}-{c['line_end']} "
+                f"《{escape_markdown(c['title'])}》")
         if c.get("attribution"):
-            line += f" {_md(c['attribution'])}"
-        parts.append(f"{line}\n> {_md(c['quote'])}")
+            line += f" {escape_markdown(c['attribution'])}"
+        parts.append(f"{line}\n> {escape_markdown(c['quote'])}")
     return "\n\n".join(parts)
 
 
@@ -39,7 +39,7 @@ def answer_text(answer: dict[str, Any]) -> str:
     return "\n".join(lines).strip()
 
 
-def _md(text: str) -> str:
+def escape_markdown(text: str) -> str:
     """Escape text for Gradio's markdown: HTML escaped, markdown specials neutralised."""
     text = escape(text or "", quote=True)
     for ch in "\\`*_{}[]#|~":
