@@ -123,8 +123,6 @@ def answer_probability(evidence: Evidence, weights: dict | None = None) -> float
 def should_abstain(evidence: Evidence, strictness: float = 0.0,
                    weights: dict | None = None) -> bool:
     """True when the documents do not answer: a name they never mention, or a low score."""
-    if not evidence.unknown_names and evidence.dense == 0.0:
-        return True  # nothing retrieved at all
     if evidence.unknown_names:
         return True
     model = (weights or load_weights())["zh" if evidence.chinese else "en"]

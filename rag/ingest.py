@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import fcntl
 import logging
-import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,6 +35,11 @@ class IngestReport:
     merged: int = 0  # chunks whose passage was already embedded for another place
     skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        """Whether this ingest changed the index at all."""
+        return bool(self.added or self.removed or self.embedded)
 
     def summary(self) -> str:
         text = (f"{self.files} files, chunks: {self.added} added, {self.kept} kept, "
@@ -232,25 +236,3 @@ def _default_store(settings: Settings):
     from .store import VectorStore
 
     return VectorStore(settings.store)
-
-
-def corpus_changed(settings: Settings) -> bool:
-    """Whether any file differs from the catalog by size or time (a cheap staleness check)."""
-    cat = load_catalog(catalog_path(settings))
-    if cat is None:
-        return True
-    try:
-        files = list_files(settings.corpus.path, settings.corpus.patterns)
-    except ConfigError:
-        return False
-    if {n for n, _ in files} != set(cat.files):
-        return True
-    for name, p in files:
-        st = p.stat()
-        e = cat.files[name]
-        if (e.size, e.mtime_ns) != (st.st_size, st.st_mtime_ns):
-            return True
-    return False
-
-
-os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")

@@ -24,7 +24,6 @@ from .types import Chunk, Hit, Location
 class Retrieved:
     hits: list[Hit]
     query_tokens: list[str]
-    lexical_weight: float
     timings_ms: dict[str, float]
     vector: np.ndarray | None = None  # the question's embedding
 
@@ -142,7 +141,7 @@ class Retriever:
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
             ))
         t2 = time.perf_counter()
-        return Retrieved(hits, q_tokens, weight,
+        return Retrieved(hits, q_tokens,
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector)
 
     def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:

@@ -249,15 +249,16 @@ def serve(settings) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from rag.assistant import Assistant
-    from rag.ingest import corpus_changed, ingest
+    from rag.ingest import ingest
 
     host, port = settings.serve.host, settings.serve.port
     auth = auth_for(settings.serve)
     if auth:
         print(f"serving on {host}:{port} with a login for user '{auth[0]}'", file=sys.stderr)
-    if corpus_changed(settings):
-        print("the index is out of date: indexing first", file=sys.stderr)
-        print(ingest(settings, progress=sys.stderr.isatty()).summary(), file=sys.stderr)
+    # An up-to-date index costs a stat per file here; a stale one is brought up to date first.
+    report = ingest(settings, progress=sys.stderr.isatty())
+    if report.changed:
+        print(f"indexed first: {report.summary()}", file=sys.stderr)
     assistant = Assistant(settings)
     assistant.ask("warm up")  # load the model before the first person waits for it
     app = build_app(assistant)
