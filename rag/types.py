@@ -111,6 +111,8 @@ class Answer:
     citations: list[Citation]
     passages: list[Hit]
     timings_ms: dict[str, float]
+    search_query: str = ""  # what was searched: the question, or a follow-up completed from context
+    context_from: list[int] = field(default_factory=list)  # earlier turns (1-based) it drew on
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -134,4 +136,6 @@ class Answer:
                 for h in self.passages
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
+            "search_query": self.search_query or self.question,
+            "context_from": list(self.context_from),
         }
