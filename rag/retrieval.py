@@ -89,8 +89,13 @@ class Retriever:
             ctx.setdefault(k, 0.0)
             sent.setdefault(k, 0.0)
 
-    def search(self, question: str, top_k: int, sources: tuple[str, ...] = ()) -> Retrieved:
-        """The best passages for a question, best first, at least `top_k` when the index has them."""
+    def search(self, question: str, top_k: int, sources: tuple[str, ...] = (),
+               prior: dict[str, float] | None = None) -> Retrieved:
+        """The best passages for a question, best first, at least `top_k` when the index has them.
+
+        `prior` (passage key -> weight, from a conversation) ranks those passages by meaning
+        among themselves as a further fused ranking, each scaled by its weight: a follow-up
+        leans towards the article already under discussion without ignoring the rest."""
         t0 = time.perf_counter()
         n = max(self.settings.candidates, top_k)
         vector = self.embedder.embed_query(question)
@@ -98,7 +103,7 @@ class Retriever:
         want = n * 4 if sources else n
         ctx = dict(self.store.search(vector, want))
         sent = dict(self.store.search_sentences(vector, want * 2))
-        candidates = [k for k in {**ctx, **sent} if k in self.index_of]
+        candidates = [k for k in {**ctx, **sent, **(prior or {})} if k in self.index_of]
         if sources:
             mask = self._mask(sources)
             candidates = [k for k in candidates if mask[self.index_of[k]]]
@@ -122,7 +127,14 @@ class Retriever:
             top = top[np.argsort(-scores[top])]
             lex_ranking = [self.keys[i] for i in top if scores[i] > 0]
         fused = rrf([(dense, 1.0), (lex_ranking, weight)], self.settings.rrf_k)
-        best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0))
+        lift = 0.0
+        if prior:
+            within = sorted((k for k in candidates if prior.get(k, 0.0) > 0),
+                            key=dense_total.get, reverse=True)
+            for rank, key in enumerate(within, start=1):
+                fused[key] = fused.get(key, 0.0) + prior[key] / (self.settings.rrf_k + rank)
+            lift = max(prior.values(), default=0.0)
+        best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0) + max(lift, 0.0))
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
         hits = []
