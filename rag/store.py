@@ -81,22 +81,28 @@ class VectorStore:
         self._open(Chroma)
 
     def _open(self, chroma_class) -> None:
-        # Passages go through LangChain's Chroma wrapper; the finer sentence vectors that point
-        # at their passage live in a second collection of the same store.
+        # Passages are read, searched and deleted through LangChain's Chroma wrapper, by its
+        # public API. Chroma's own client (its public API too) is used where the wrapper cannot
+        # do a thing: writing vectors we computed ourselves (the wrapper's add_texts always
+        # embeds with its embedding function), counting records (the wrapper has no count, and
+        # get() would fetch every id), and the sentence vectors, which are stored without text
+        # (the wrapper turns results into Documents and skips records that have none).
         self.langchain = chroma_class(
             client=self.client,
             collection_name=self.name,
             embedding_function=_NoEmbeddings(),
             collection_metadata={"hnsw:space": "cosine"},
         )
-        self.collection = self.langchain._collection
+        self.collection = self.client.get_or_create_collection(
+            self.name, metadata={"hnsw:space": "cosine"}
+        )
         self.sentences = self.client.get_or_create_collection(
             f"{self.name}_sentences", metadata={"hnsw:space": "cosine"}
         )
 
     def keys(self) -> set[str]:
         """The passage keys stored (a passage counts once its sentences are stored too)."""
-        result = self.collection.get(include=[])
+        result = self.langchain.get(include=[])
         return set(result["ids"])
 
     def add(self, keys: list[str], texts: list[str], vectors: np.ndarray,
@@ -126,36 +132,36 @@ class VectorStore:
         keys = list(keys)
         for i in range(0, len(keys), 500):
             batch = keys[i : i + 500]
-            self.collection.delete(ids=batch)
+            self.langchain.delete(ids=batch)
             self.sentences.delete(where={"key": {"$in": batch}})
 
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k nearest passages as (key, cosine similarity), best first."""
-        return self._query(self.collection, vector, k, by_key=False)
+        count = self.collection.count()
+        if count == 0:
+            return []
+        found = self.langchain.similarity_search_by_vector_with_relevance_scores(
+            vector.tolist(), k=min(k, count))
+        best: dict[str, float] = {}
+        for doc, distance in found:  # the wrapper returns cosine distances, lowest first
+            best.setdefault(str(doc.id), 1.0 - float(distance))
+        return list(best.items())
 
     def search_sentences(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The passages of the k nearest sentences as (key, best sentence cosine), best first."""
-        return self._query(self.sentences, vector, k, by_key=True)
-
-    @staticmethod
-    def _query(collection, vector: np.ndarray, k: int, by_key: bool) -> list[tuple[str, float]]:
-        count = collection.count()
+        count = self.sentences.count()
         if count == 0:
             return []
-        include = ["distances", "metadatas"] if by_key else ["distances"]
-        result = collection.query(query_embeddings=[vector.tolist()], n_results=min(k, count),
-                                  include=include)
-        ids = result["ids"][0]
-        if by_key:
-            ids = [m["key"] for m in result["metadatas"][0]]
+        result = self.sentences.query(query_embeddings=[vector.tolist()],
+                                      n_results=min(k, count), include=["distances", "metadatas"])
         best: dict[str, float] = {}
-        for key, distance in zip(ids, result["distances"][0], strict=True):
-            best.setdefault(key, 1.0 - float(distance))
+        for meta, distance in zip(result["metadatas"][0], result["distances"][0], strict=True):
+            best.setdefault(meta["key"], 1.0 - float(distance))
         return list(best.items())
 
     def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
         """Stored passage vectors by key."""
-        result = self.collection.get(ids=keys, include=["embeddings"])
+        result = self.langchain.get(ids=keys, include=["embeddings"])
         return {k: np.asarray(v, dtype=np.float32)
                 for k, v in zip(result["ids"], result["embeddings"], strict=True)}
 
