@@ -25,7 +25,7 @@ def test_dataset_shape():
     share = lambda f: sum(map(f, rows)) / len(rows)  # noqa: E731
     assert share(lambda r: r["lang"] == "en") >= 0.15
     assert share(lambda r: not r["keys"]) >= 0.15
-    assert {r["split"] for r in rows} == {"dev", "test"}
+    assert {r["split"] for r in rows} == {"dev", "test", "test2"}
     assert len({r["sources"][0] for r in rows if r["sources"]}) == 5
 
 
