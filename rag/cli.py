@@ -42,12 +42,27 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--host", default=None)
     srv.add_argument("--port", type=int, default=None)
 
-    ev = sub.add_parser("eval", help="score retrieval, citations and abstention")
-    ev.add_argument("--dataset", type=Path, default=None)
-    ev.add_argument("--out", type=Path, default=Path("eval/out"))
-    ev.add_argument("--split", default="test", help="dev, test or all")
+    ev = sub.add_parser("eval", help="score retrieval, citations and abstention", description=(
+        "rag eval: score a question set (with 95%% intervals). rag eval --compare A B: the same "
+        "questions through each config or report.json, with paired tests. rag eval draft: a "
+        "question file to fill in. rag eval export: the judgements made in the UI as a dataset."))
+    ev.add_argument("action", nargs="?", choices=["run", "draft", "export"], default="run",
+                    help="run (default), draft or export")
+    ev.add_argument("--dataset", default=None,
+                    help="a dataset JSONL file, or 'feedback' for the judgements made in the UI")
+    ev.add_argument("--out", type=Path, default=None, help=(
+        "report folder (default eval/out, eval/out/compare); draft/export: the file to write "
+        "(default eval/draft.jsonl, eval/feedback.jsonl)"))
+    ev.add_argument("--split", default=None,
+                    help="dev, test or all (default: test; all for --dataset feedback)")
     ev.add_argument("--no-baseline", action="store_true", help="skip the LangChain baseline")
     ev.add_argument("--gate", action="store_true", help="fail when a metric is under its gate")
+    ev.add_argument("--compare", nargs="+", metavar="CONFIG_OR_REPORT",
+                    help="configs (or earlier report.json files) to compare on the same questions")
+    ev.add_argument("--trec-out", type=Path, default=None, metavar="DIR",
+                    help="also write TREC run and qrels files (for trec_eval, ranx, ir-measures)")
+    ev.add_argument("--n", type=int, default=50, help="draft: how many passages to sample")
+    ev.add_argument("--seed", type=int, default=0, help="draft: which sample")
     return p
 
 
@@ -159,10 +174,32 @@ def cmd_serve(args, settings) -> int:
 
 
 def cmd_eval(args, settings) -> int:
+    if args.action == "draft":
+        from .eval_draft import draft
+
+        out = args.out or Path("eval/draft.jsonl")
+        written = draft(settings, n=args.n, out=out, seed=args.seed)
+        print(f"wrote {written} passages to {out}: write a question for each (and its keys), "
+              "see README 'Writing good questions'")
+        return 0
+    if args.action == "export":
+        from .feedback import export
+
+        out = args.out or Path("eval/feedback.jsonl")
+        written, left = export(settings, out)
+        print(f"wrote {written} questions to {out}"
+              + (f" ({left} judged only as \"doesn't\" left out)" if left else ""))
+        return 0
+    if args.compare:
+        from .eval_compare import run_compare
+
+        return run_compare(args.compare, dataset=args.dataset, split=args.split,
+                           out=args.out or Path("eval/out/compare"), trec_out=args.trec_out)
     from .evaluation import run_eval
 
-    return run_eval(settings, dataset=args.dataset, out=args.out, split=args.split,
-                    baseline=not args.no_baseline, gate=args.gate)
+    return run_eval(settings, dataset=args.dataset, out=args.out or Path("eval/out"),
+                    split=args.split, baseline=not args.no_baseline, gate=args.gate,
+                    trec_out=args.trec_out)
 
 
 COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import RagError
+from .lexical import has_cjk
 from .reading import read_source
 from .verify import check_quote, squeeze
 
@@ -30,8 +31,8 @@ def load_dataset(path: Path, split: str = "all", ids: Iterable[str] | None = Non
         raise RagError(f"dataset not found: {path} (pass --dataset PATH)")
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
-    if split != "all":
-        rows = [r for r in rows if r.get("split") == split]
+    if split != "all":  # a question with no split belongs to every split
+        rows = [r for r in rows if r.get("split", split) == split]
     if ids is not None:
         wanted = set(ids)
         rows = [r for r in rows if r["id"] in wanted]
@@ -44,15 +45,46 @@ def contains_key(text: str, keys: list[str]) -> bool:
 
 
 # -- scoring one answer ------------------------------------------------------------------------
+class KeyGold:
+    """Judges by words: a passage or quote is right when it holds one of the question's keys."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+
+    def passage(self, p: dict) -> bool:
+        return contains_key(p["text"], self.keys)
+
+    def quote(self, c: dict) -> bool:
+        return contains_key(c["quote"], self.keys)
+
+    def lines(self, c: dict, text: str) -> bool:
+        """The quote's line range of the original file holds the key."""
+        return contains_key("\n".join(text.split("\n")[c["line_start"] - 1 : c["line_end"]]),
+                            self.keys)
+
+
+def gold_for(item: dict, copies: dict | None = None):
+    """How a question's answers are judged: by its keys, or by the places marked as answering
+    it (`spans`, from feedback: see rag/feedback.py)."""
+    if item.get("spans"):
+        from .feedback import SpanGold
+
+        return SpanGold(item["spans"], copies or {})
+    return KeyGold(item["keys"])
+
+
 def score_answer(item: dict, answer: dict, originals: Callable[[str], str | None],
-                 gold_articles: set[tuple[str, str]]) -> dict[str, Any]:
-    """Per-question scores. `originals(source)` gives a file's text for re-verification."""
+                 gold_articles: set[tuple[str, str]], gold=None) -> dict[str, Any]:
+    """Per-question scores. `originals(source)` gives a file's text for re-verification;
+    `gold` judges passages and quotes (default: by the item's keys)."""
     keys = item["keys"]
-    answerable = bool(keys)
+    gold = gold or gold_for(item)
+    answerable = bool(keys) or bool(item.get("spans"))
     cites = answer.get("citations", [])
     passages = answer.get("passages", [])
     row: dict[str, Any] = {"id": item["id"], "lang": item["lang"], "kind": item["kind"],
-                           "answerable": answerable, "abstained": bool(answer.get("abstained"))}
+                           "answerable": answerable, "abstained": bool(answer.get("abstained")),
+                           "question": item.get("question")}
     verified = []
     for c in cites:
         if c.get("line_start") is None:
@@ -66,9 +98,9 @@ def score_answer(item: dict, answer: dict, originals: Callable[[str], str | None
     row["verified"] = sum(verified)
     if not answerable:
         return row
-    rank = next((i for i, p in enumerate(passages, 1) if contains_key(p["text"], keys)), None)
+    rank = next((i for i, p in enumerate(passages, 1) if gold.passage(p)), None)
     row["rank"] = rank
-    hits = [contains_key(c["quote"], keys) for c in cites]
+    hits = [gold.quote(c) for c in cites]
     row["hit1"] = bool(hits[:1] and hits[0])
     row["hit3"] = any(hits[:3])
     row["precise"] = sum(
@@ -79,8 +111,7 @@ def score_answer(item: dict, answer: dict, originals: Callable[[str], str | None
     for c, h in zip(cites, hits, strict=True):
         text = originals(c["source"])
         if h and text is not None and c.get("line_start") is not None:
-            lines = text.split("\n")[c["line_start"] - 1 : c["line_end"]]
-            located += contains_key("\n".join(lines), keys)
+            located += gold.lines(c, text)
     row["located"] = located
     row["keyed"] = sum(hits)
     return row
@@ -131,32 +162,27 @@ def failures(items: list[dict], rows: list[dict], answers: list[dict]) -> list[d
             first = a["citations"][0]["quote"][:80] if a.get("citations") else None
             out.append({"id": item["id"], "kind": item["kind"], "lang": item["lang"],
                         "question": item["question"], "keys": item["keys"],
+                        "answerable": r["answerable"],
                         "abstained": r["abstained"], "rank": r.get("rank"), "first_quote": first})
     return out
 
 
 # -- the run -----------------------------------------------------------------------------------
-def run_eval(settings, dataset: Path | None = None, out: Path = Path("eval/out"),
-             split: str = "test", baseline: bool = True, gate: bool = False,
-             ids: Iterable[str] | None = None, assistant=None) -> int:
-    """Evaluate, print a table, write DIR/report.json, report.md and plots. Returns exit code."""
+def run_eval(settings, dataset: Path | str | None = None, out: Path = Path("eval/out"),
+             split: str | None = None, baseline: bool = True, gate: bool = False,
+             ids: Iterable[str] | None = None, assistant=None, trec_out: Path | None = None) -> int:
+    """Evaluate, print a table, write DIR/report.json, report.md and plots (and TREC files to
+    `trec_out`). Returns the exit code."""
     from .assistant import Assistant
 
-    items = load_dataset(dataset or DEFAULT_DATASET, split, ids)
-    if not items:
-        raise RagError(f"no questions in split '{split}' of {dataset or DEFAULT_DATASET}")
+    items = load_items(settings, dataset, split, ids)
     assistant = assistant or Assistant(settings)
     report = evaluate(assistant, items, baseline=baseline)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
-                                     encoding="utf-8")
-    (out / "report.md").write_text(markdown_report(report), encoding="utf-8")
-    try:
-        plots(report, out)
-    except Exception as exc:  # plots are a convenience; the numbers are already written
-        print(f"warning: plots not drawn: {exc}", file=sys.stderr)
+    write_report(report, out)
     print(table(report))
     print(f"\nwrote {out / 'report.json'}, {out / 'report.md'} and plots")
+    if trec_out is not None:
+        print("wrote " + ", ".join(str(f) for f in write_trec(report, trec_out)))
     if gate:
         problems = check_gate(report["ours"])
         for p in problems:
@@ -165,9 +191,90 @@ def run_eval(settings, dataset: Path | None = None, out: Path = Path("eval/out")
     return 0
 
 
+def load_items(settings, dataset: Path | str | None, split: str | None,
+               ids: Iterable[str] | None = None) -> list[dict]:
+    """The questions to ask: a dataset file (default: the bundled one, its test split), or
+    `feedback`: the judgements recorded beside the index (all of them unless a split is given).
+    Questions still blank (a draft not yet filled in) are left out with a note."""
+    if str(dataset) == "feedback":
+        from .feedback import dataset_items, feedback_path, load
+
+        items, unanswered = dataset_items(load(settings))
+        if unanswered:
+            print(f"note: {unanswered} judged question(s) have no passage marked as answering "
+                  "them and are not scored", file=sys.stderr)
+        if split not in (None, "all"):
+            items = [i for i in items if i["split"] == split]
+        if ids is not None:
+            items = [i for i in items if i["id"] in set(ids)]
+        where = feedback_path(settings)
+    else:
+        where = Path(dataset) if dataset else DEFAULT_DATASET
+        items = load_dataset(where, split or "test", ids)
+    blank = [i for i in items if not str(i.get("question") or "").strip()]
+    if blank:
+        print(f"note: {len(blank)} question(s) of {where} are blank (fill them in) and are not "
+              "asked", file=sys.stderr)
+        items = [i for i in items if str(i.get("question") or "").strip()]
+    if not items:
+        raise RagError(f"no questions to ask in split '{split or 'test'}' of {where}")
+    for item in items:  # a drafted file may leave these to be worked out
+        item.setdefault("keys", [])
+        item["kind"] = item.get("kind") or "fact"
+        item["lang"] = item.get("lang") or ("zh" if has_cjk(item["question"]) else "en")
+    return items
+
+
+def write_report(report: dict, out: Path) -> None:
+    """report.json, report.md and the plots in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2),
+                                     encoding="utf-8")
+    (out / "report.md").write_text(markdown_report(report), encoding="utf-8")
+    try:
+        plots(report, out)
+    except Exception as exc:  # plots are a convenience; the numbers are already written
+        print(f"warning: plots not drawn: {exc}", file=sys.stderr)
+
+
+def write_trec(report: dict, folder: Path) -> list[Path]:
+    """qrels.txt and one run file per system that names its passages by location."""
+    from .eval_trec import write_qrels, write_run
+
+    written = [folder / "qrels.txt"]
+    write_qrels(written[0], report["qrels"])
+    for key, run in report.items():
+        if key.endswith("_run"):
+            name = key[: -len("_run")]
+            written.append(folder / f"{name}.run")
+            write_run(written[-1], run, tag=name)
+    return written
+
+
 def evaluate(assistant, items: list[dict], baseline: bool = True, top_k: int = 10) -> dict:
-    """Answers for every question from ours (and the baseline), scored the same way."""
-    gold = gold_articles(assistant, items)
+    """Answers for every question from ours (and the baseline), scored the same way, each metric
+    with a bootstrap interval, and the per-question rows and ranked passages kept."""
+    systems: dict[str, Callable[[str], dict]] = {
+        "ours": lambda q: assistant.ask(q, top_k=top_k).to_dict()}
+    report: dict[str, Any] = {"questions": len(items)}
+    if baseline:
+        t = time.perf_counter()
+        base = Baseline(assistant.settings.corpus.path, assistant.embedder)
+        report["baseline_index_seconds"] = round(time.perf_counter() - t, 1)
+        systems["baseline"] = lambda q: base.ask(q, top_k)
+    return score_systems(assistant, items, systems, report)
+
+
+def score_systems(assistant, items: list[dict], systems: dict[str, Callable[[str], dict]],
+                  report: dict | None = None) -> dict:
+    """Ask every question of each system (name -> question -> answer object) and score them
+    against the same gold: `report[name]` the metrics, `[name_ci]` their intervals,
+    `[name_rows]` per question, `[name_run]` the ranked passages; `qrels` the gold passages."""
+    from .eval_stats import intervals
+    from .eval_trec import passage_id, per_question, ranking
+
+    report = report if report is not None else {"questions": len(items)}
+    golds, articles, qrels = judges(assistant, items)
     cache: dict[str, str | None] = {}
 
     def originals(source: str) -> str | None:
@@ -179,39 +286,84 @@ def evaluate(assistant, items: list[dict], baseline: bool = True, top_k: int = 1
                 cache[source] = None
         return cache[source]
 
-    report: dict[str, Any] = {"questions": len(items)}
-    systems: dict[str, Callable[[str], dict]] = {
-        "ours": lambda q: assistant.ask(q, top_k=top_k).to_dict()}
-    if baseline:
-        t = time.perf_counter()
-        base = Baseline(assistant.settings.corpus.path, assistant.embedder)
-        report["baseline_index_seconds"] = round(time.perf_counter() - t, 1)
-        systems["baseline"] = lambda q: base.ask(q, top_k)
+    runs, latency = {}, {}
     for name, ask in systems.items():
         answers, latencies = [], []
         for item in items:
             t = time.perf_counter()
             answers.append(ask(item["question"]))
             latencies.append((time.perf_counter() - t) * 1000)
-        rows = [score_answer(i, a, originals, gold.get(i["id"], set()))
+        rows = [score_answer(i, a, originals, articles[i["id"]], golds[i["id"]])
                 for i, a in zip(items, answers, strict=True)]
+        runs[name] = {i["id"]: ranking(a.get("passages", [])) for i, a in zip(items, answers,
+                                                                              strict=True)}
+        for item, answer in zip(items, answers, strict=True):  # what was judged in the run
+            for p in answer.get("passages", []):
+                if p.get("line_start") is not None and golds[item["id"]].passage(p):
+                    qrels.setdefault(item["id"], {})[passage_id(
+                        p["source"], p["line_start"], p["line_end"], p.get("char_start"),
+                        p.get("char_end"))] = 1
+        report[f"{name}_answers"] = answers  # popped below: answers are not written out
+        report[f"{name}_rows"] = rows
+        latency[name] = latencies
+    # Scored after every system has run: the qrels then hold every passage any of them found.
+    for name in systems:
+        rows, answers = report[f"{name}_rows"], report.pop(f"{name}_answers")
         metrics = aggregate(rows)
-        metrics["p50_ms"] = round(statistics.median(latencies), 1)
+        if any(runs[name].values()):  # the ranking measures need passages with locations
+            scored = per_question(qrels, runs[name], ("ndcg@10",))
+            for r in rows:
+                if r["answerable"]:
+                    r["ndcg@10"] = round(scored.get(r["id"], {}).get("ndcg@10", 0.0), 4)
+            metrics["ndcg@10"] = _mean(r["ndcg@10"] for r in rows if r["answerable"]) \
+                if any(r["answerable"] for r in rows) else None
+            report[f"{name}_run"] = runs[name]
+        metrics["p50_ms"] = round(statistics.median(latency[name]), 1)
         report[name] = metrics
+        report[f"{name}_ci"] = intervals(rows)
         report[f"{name}_breakdown"] = breakdown(rows)
         report[f"{name}_failures"] = failures(items, rows, answers)
+    report["qrels"] = qrels
     return report
 
 
-def gold_articles(assistant, items: list[dict]) -> dict[str, set[tuple[str, str]]]:
-    """For each question, the (source, title) of every chunk whose text holds one of its keys."""
+def judges(assistant, items: list[dict]):
+    """For each question: how its answers are judged, the (source, title) of every article that
+    holds its answer (for citation precision), and the passages that answer it (TREC qrels,
+    each passage named once, at the place retrieval returns it)."""
+    from .eval_trec import passage_id
+    from .feedback import copies_of
+
     chunks = assistant.catalog.all_chunks()
-    squeezed = [(c.source, c.title, squeeze(c.text)) for c in chunks]
-    out = {}
+    copies = copies_of(chunks)
+    primary: dict[str, Any] = {}
+    for c in chunks:
+        primary.setdefault(c.key, c)
+    squeezed: list[str] | None = None
+    golds, articles, qrels = {}, {}, {}
     for item in items:
-        keys = [squeeze(k) for k in item["keys"]]
-        out[item["id"]] = {(s, t) for s, t, text in squeezed if any(k in text for k in keys)}
-    return out
+        gold = golds[item["id"]] = gold_for(item, copies)
+        if isinstance(gold, KeyGold):
+            if not item["keys"]:
+                found = []
+            else:
+                squeezed = squeezed or [squeeze(c.text) for c in chunks]
+                keys = [squeeze(k) for k in item["keys"]]
+                found = [c for c, t in zip(chunks, squeezed, strict=True)
+                         if any(k in t for k in keys)]
+        else:
+            found = [c for c in chunks if gold.at(c.source, c.char_start, c.char_end)]
+        articles[item["id"]] = {(c.source, c.title) for c in found}
+        firsts = {primary[c.key] for c in found}
+        if firsts:
+            qrels[item["id"]] = {passage_id(c.source, c.line_start, c.line_end, c.char_start,
+                                            c.char_end): 1 for c in firsts}
+    return golds, articles, qrels
+
+
+def gold_articles(assistant, items: list[dict]) -> dict[str, set[tuple[str, str]]]:
+    """For each question, the (source, title) of every chunk that holds its answer."""
+    return judges(assistant, items)[1]
 
 
 class Baseline:
@@ -256,7 +408,7 @@ class Baseline:
 
 
 # -- output ------------------------------------------------------------------------------------
-METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr", "hit@1", "hit@3",
+METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10", "hit@1", "hit@3",
            "citation_precision", "verifiable", "location_accuracy", "abstain_ok",
            "false_abstain", "p50_ms"]
 
@@ -267,11 +419,21 @@ def _fmt(v: Any) -> str:
     return f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else str(v)
 
 
+def _with_ci(report: dict, system: str, metric: str) -> str:
+    """`0.690 [0.612, 0.767]`: the value and its 95% bootstrap interval over questions."""
+    ci = report.get(f"{system}_ci", {}).get(metric)
+    value = _fmt(report[system].get(metric))
+    if not ci or ci.get("low") is None or value == "-":
+        return value
+    return f"{value} [{ci['low']:.3f}, {ci['high']:.3f}]"
+
+
 def table(report: dict) -> str:
     systems = [s for s in ("ours", "baseline") if s in report]
-    lines = [f"{'metric':<20}" + "".join(f"{s:>12}" for s in systems)]
+    lines = [f"{'metric':<20}" + "".join(f"{s:>24}" for s in systems)]
     for m in METRICS:
-        lines.append(f"{m:<20}" + "".join(f"{_fmt(report[s].get(m)):>12}" for s in systems))
+        lines.append(f"{m:<20}" + "".join(f"{_with_ci(report, s, m):>24}" for s in systems))
+    lines.append("(95% bootstrap intervals over questions in brackets)")
     lines.append("")
     lines.append("ours by language and kind (hit@1 / hit@3 / abstain_ok / n):")
     for group, parts in report["ours_breakdown"].items():
@@ -283,10 +445,13 @@ def table(report: dict) -> str:
 
 def markdown_report(report: dict) -> str:
     systems = [s for s in ("ours", "baseline") if s in report]
-    out = ["# Evaluation report", "", f"{report['questions']} questions.", "",
-           "| metric | " + " | ".join(systems) + " |", "|---|" + "---|" * len(systems)]
+    out = ["# Evaluation report", "",
+           f"{report['questions']} questions. Each value has its 95% confidence interval in "
+           "brackets (percentile bootstrap over questions, 2000 resamples): a difference smaller "
+           "than the interval's half-width is not evidence of a change (use `rag eval --compare`).",
+           "", "| metric | " + " | ".join(systems) + " |", "|---|" + "---|" * len(systems)]
     for m in METRICS:
-        out.append(f"| {m} | " + " | ".join(_fmt(report[s].get(m)) for s in systems) + " |")
+        out.append(f"| {m} | " + " | ".join(_with_ci(report, s, m) for s in systems) + " |")
     out += ["", "## Ours by language and kind", "",
             "| group | n | recall@3 | hit@1 | hit@3 | abstain_ok | false_abstain |",
             "|---|---|---|---|---|---|---|"]
@@ -297,7 +462,7 @@ def markdown_report(report: dict) -> str:
                        f"{_fmt(m.get('abstain_ok'))} | {_fmt(m.get('false_abstain'))} |")
     out += ["", "## Failures (ours)", ""]
     for f in report["ours_failures"]:
-        what = "answered an unanswerable question" if not f["keys"] else (
+        what = "answered an unanswerable question" if not f.get("answerable", f["keys"]) else (
             "abstained" if f["abstained"] else f"first quote misses the key (rank {f['rank']})")
         out.append(f"- `{f['id']}` [{f['lang']}/{f['kind']}] {f['question']} — {what}; "
                    f"keys {f['keys']}; first quote: {f['first_quote']}")

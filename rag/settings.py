@@ -60,12 +60,24 @@ class RetrievalSettings:
 
 
 @dataclass
+class GeneratorSettings:
+    """The optional generated answer: an OpenAI-compatible chat endpoint, off when base_url is
+    None. Its sentences are checked against the quotes before any is shown (rag/generator.py)."""
+
+    base_url: str | None = None  # e.g. http://127.0.0.1:11434/v1 (Ollama); None: off
+    model: str | None = None
+    api_key_env: str = "OPENAI_API_KEY"  # the environment variable holding the key, if any
+    timeout_s: float = 30.0  # longest wait for the server to answer, and between streamed parts
+
+
+@dataclass
 class AnswerSettings:
     max_citations: int = 3
     token_budget: int = 600
     context_budget: int = 1500
     abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.6
+    generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 
 @dataclass
@@ -94,6 +106,8 @@ class Settings:
 
 
 def _coerce(value: Any, kind: Any, key: str) -> Any:
+    if dataclasses.is_dataclass(kind):  # a nested section, such as answer.generator
+        return _build_section(kind, value, key)
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         options = [a for a in typing.get_args(kind) if a is not type(None)]
@@ -142,7 +156,10 @@ def _build_section(cls: type, data: Any, name: str) -> Any:
         )
     kwargs = {k: _coerce(v, hints[k], f"{name}.{k}") for k, v in data.items()}
     for k in known:
-        env = os.environ.get(f"RAG_{name.upper()}_{k.upper()}")
+        if dataclasses.is_dataclass(hints[k]) and k not in kwargs:  # for its env overrides
+            kwargs[k] = _build_section(hints[k], {}, f"{name}.{k}")
+            continue
+        env = os.environ.get(f"RAG_{name.upper().replace('.', '_')}_{k.upper()}")
         if env is not None:
             kwargs[k] = _coerce(yaml.safe_load(env) if env else env, hints[k], f"{name}.{k}")
     return cls(**kwargs)

@@ -113,6 +113,13 @@ class Answer:
     timings_ms: dict[str, float]
     search_query: str = ""  # what was searched: the question, or a follow-up completed from context
     context_from: list[int] = field(default_factory=list)  # earlier turns (1-based) it drew on
+    # The optional generated answer (answer.generator): its checked text (None when nothing
+    # passed the check or the server failed), how many sentences failed the check, the model's
+    # name (None: no generator configured), and a one-line note when it fell back.
+    generated: str | None = None
+    dropped_sentences: int = 0
+    generator: str | None = None
+    generator_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,4 +145,12 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
             "search_query": self.search_query or self.question,
             "context_from": list(self.context_from),
+            **self._generated_dict(),
         }
+
+    def _generated_dict(self) -> dict[str, Any]:
+        """The generated answer's keys, present only when a generator is configured."""
+        if self.generator is None:
+            return {}
+        return {"generated": self.generated, "dropped_sentences": self.dropped_sentences,
+                "generator": self.generator, "generator_note": self.generator_note}
