@@ -25,7 +25,8 @@ from .compose import (
     to_citation,
 )
 from .errors import IndexError_, QuestionError
-from .ingest import catalog_path
+from .formats import Extracted
+from .ingest import catalog_path, extraction_dir
 from .reading import UnreadableFile, line_starts, read_source
 from .retrieval import Retriever
 from .settings import Settings, load_settings
@@ -51,6 +52,16 @@ def clean_question(question: str) -> str:
     return text[:MAX_QUESTION_CHARS]
 
 
+def place(citation, found: Extracted | None) -> None:
+    """Say where a verified quote is in the file's own terms: its page(s) or heading path."""
+    if found is None:
+        return
+    citation.page = found.page_at(citation.char_start)
+    end = found.page_at(max(citation.char_start, citation.char_end - 1))
+    citation.page_end = end if end != citation.page else None
+    citation.locator = found.locator_at(citation.char_start)
+
+
 class Assistant:
     """Answers questions from the indexed corpus with verified, cited quotations."""
 
@@ -74,6 +85,7 @@ class Assistant:
         self.embedder = embedder
         self.retriever = Retriever(catalog, store, embedder, settings.retrieval)
         self._originals: dict[str, tuple[str, list[int]] | None] = {}
+        self._maps: dict[str, Extracted | None] = {}  # PDF/DOCX/HTML: pages, heading paths
         self._lock = threading.Lock()
 
     @classmethod
@@ -98,7 +110,7 @@ class Assistant:
                 entry = self.catalog.files[source]
                 path = self.settings.corpus.path / source
                 try:
-                    src = read_source(path, source)
+                    src = read_source(path, source, extraction_dir(self.settings))
                 except (UnreadableFile, OSError) as exc:
                     log.warning("cannot re-read %s to verify quotes: %s", source, exc)
                     self._originals[source] = None
@@ -108,6 +120,7 @@ class Assistant:
                         self._originals[source] = None
                     else:
                         self._originals[source] = (src.text, line_starts(src.text))
+                        self._maps[source] = src.extracted
             return self._originals[source]
 
     # -- answers ---------------------------------------------------------------------------
@@ -157,7 +170,24 @@ class Assistant:
             log.warning("dropped citation %s:%d-%d: %s", citation.source, citation.line_start,
                         citation.line_end, reason)
             return False
+        place(citation, self._maps.get(citation.source))
         return True
+
+    def source_pages(self, source: str) -> tuple[int, ...] | None:
+        """For an indexed PDF, the offset in its extracted text where each page starts."""
+        if self.source_text(source) is None:
+            return None
+        found = self._maps.get(source)
+        return found.pages if found else None
+
+    def reload(self) -> None:
+        """Take up the index as it is now (after an upload or a removal), without a restart:
+        a fresh catalog and retriever over the same model and store."""
+        fresh = type(self)(self.settings, embedder=self.embedder, store=self.retriever.store)
+        with self._lock:
+            for key, value in vars(fresh).items():
+                if key != "_lock":
+                    setattr(self, key, value)
 
     def context(self, question: str, budget: int | None = None, top_k: int | None = None,
                 sources: list[str] | None = None) -> str:

@@ -19,6 +19,7 @@ from .catalog import Catalog, CatalogVersionError, FileEntry, load_catalog, save
 from .chunking import context_text, sentence_texts
 from .documents import chunk_source, chunker_fingerprint
 from .errors import ConfigError, IndexError_
+from .formats import prune_cache
 from .reading import UnreadableFile, read_source
 from .settings import Settings
 
@@ -52,6 +53,11 @@ class IngestReport:
 
 def catalog_path(settings: Settings) -> Path:
     return settings.state_dir / "catalog.json"
+
+
+def extraction_dir(settings: Settings) -> Path:
+    """Where PDF, DOCX and HTML extractions are cached by content hash."""
+    return settings.state_dir / "extracted"
 
 
 @contextmanager
@@ -148,7 +154,7 @@ def ingest(
                                              f"({settings.corpus.max_file_mb} MB)"))
                 continue
             try:
-                source = read_source(file_path, name)
+                source = read_source(file_path, name, extraction_dir(settings))
             except UnreadableFile as exc:
                 report.skipped.append((name, str(exc)))
                 continue
@@ -164,7 +170,7 @@ def ingest(
                                         articles, chunks)
             changed.append(name)
         for name, reason in report.skipped:
-            log.warning("skipped %s: %s", name, reason)
+            log.warning("%s %s, skipped", name, reason)
         removed = [n for n in old_files if n not in new.files]
         report.files = len(new.files)
         report.added = sum(len(new.files[n].chunks) for n in changed)
@@ -192,6 +198,7 @@ def ingest(
             embed_passages(get_embedder(), store, [firsts[k] for k in todo], progress)
         report.embedded = len(todo)
         save_catalog(new, path)
+        prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
         stale = present - new.keys()
         if stale:
             store.delete(stale)

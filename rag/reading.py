@@ -1,7 +1,8 @@
-"""Read a document's bytes and decode them: UTF-8 (with or without BOM) or GB18030/GBK.
+"""Read a document: .txt/.md decoded (UTF-8 with or without BOM, or GB18030/GBK); PDF, DOCX and
+HTML through their extractors (rag/formats/), whose text every later step reads the same way.
 
-Binary or undecodable files raise `UnreadableFile`, which the caller turns into a warning naming
-the file; nothing is skipped silently.
+Binary, undecodable or otherwise unreadable files raise `UnreadableFile`, which the caller turns
+into a warning naming the file; nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+
+from .formats import Extracted, extract, is_extracted
 
 
 class UnreadableFile(Exception):
@@ -21,8 +24,10 @@ class SourceText:
 
     name: str  # path relative to the corpus folder, with forward slashes
     text: str
-    encoding: str
+    encoding: str  # for PDF, DOCX and HTML: the format ("pdf", "docx", "html")
     sha256: str
+    # PDF/DOCX/HTML: the map from the text back into the file (pages, heading paths)
+    extracted: Extracted | None = None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -49,14 +54,26 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return text, encoding
 
 
-def read_source(path: Path, name: str) -> SourceText:
-    """Read and decode one file of the corpus."""
+def read_source(path: Path, name: str, cache_dir: Path | None = None) -> SourceText:
+    """Read one file of the corpus: decode it, or extract it (PDF, DOCX, HTML).
+
+    `cache_dir`: where extractions are kept by content hash, so a file is extracted once.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"cannot be read ({exc.strerror or exc})") from None
+    sha = hashlib.sha256(data).hexdigest()
+    if is_extracted(path.name):
+        try:
+            found = extract(data, path.suffix, sha, cache_dir)
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a hostile file must not stop the whole ingest
+            raise UnreadableFile(f"could not be read ({type(exc).__name__}: {exc})") from None
+        return SourceText(name, found.text, found.format, sha, found)
     text, encoding = decode_bytes(data)
-    return SourceText(name, text, encoding, hashlib.sha256(data).hexdigest())
+    return SourceText(name, text, encoding, sha)
 
 
 def line_starts(text: str) -> list[int]:

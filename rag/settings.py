@@ -22,7 +22,8 @@ from .errors import ConfigError
 @dataclass
 class CorpusSettings:
     path: Path = Path("data/corpus")
-    patterns: list[str] = field(default_factory=lambda: ["**/*.txt", "**/*.md"])
+    patterns: list[str] = field(default_factory=lambda: [
+        "**/*.txt", "**/*.md", "**/*.pdf", "**/*.docx", "**/*.html", "**/*.htm"])
     max_file_mb: float = 10.0
 
 
@@ -86,6 +87,9 @@ class ServeSettings:
     port: int = 7860
     username: str | None = None
     password: str | None = None
+    # Adding and removing documents from the browser and the API. None: allowed on loopback,
+    # elsewhere only with a login (rag.library.uploads_allowed).
+    allow_upload: bool | None = None
 
 
 @dataclass

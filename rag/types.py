@@ -96,6 +96,10 @@ class Citation:
     char_end: int
     score: float
     also_in: list[Location] = field(default_factory=list)
+    # Where the quote is in the file's own terms (PDF, DOCX, HTML; None for plain text):
+    page: int | None = None  # PDF: the page the quote starts on
+    page_end: int | None = None  # PDF: the page it ends on, when that is another page
+    locator: str | None = None  # DOCX/HTML: heading path and paragraph, "一、总体要求 › ¶2"
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
