@@ -11,6 +11,7 @@ import re
 import threading
 import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from .abstention import gather, should_abstain
@@ -87,6 +88,11 @@ class Assistant:
         self._originals: dict[str, tuple[str, list[int]] | None] = {}
         self._maps: dict[str, Extracted | None] = {}  # PDF/DOCX/HTML: pages, heading paths
         self._lock = threading.Lock()
+        self.generator = None  # the optional generated answer (answer.generator)
+        if settings.answer.generator.base_url:
+            from .generator import Generator
+
+            self.generator = Generator(settings.answer.generator)
 
     @classmethod
     def from_config(cls, path: str | Path | None = None) -> Assistant:
@@ -125,8 +131,11 @@ class Assistant:
 
     # -- answers ---------------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None,
-            sources: list[str] | tuple[str, ...] | None = None) -> Answer:
-        """Answer with verified quotations, or abstain when the documents do not say."""
+            sources: list[str] | tuple[str, ...] | None = None, generate: bool = True) -> Answer:
+        """Answer with verified quotations, or abstain when the documents do not say.
+
+        With a generator configured and `generate`, the answer also carries the generated
+        text, checked sentence by sentence (see `write`, which streams it)."""
         t0 = time.perf_counter()
         text = clean_question(question)
         top_k = max(1, int(top_k or self.settings.retrieval.top_k))
@@ -154,8 +163,31 @@ class Assistant:
         t2 = time.perf_counter()
         timings = dict(retrieved.timings_ms)
         timings.update(retrieve=(t1 - t0) * 1000, answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
-        return Answer(question=question, abstained=abstained, answer=answer, citations=citations,
-                      passages=retrieved.hits[:max(top_k, 1)], timings_ms=timings)
+        result = Answer(question=question, abstained=abstained, answer=answer,
+                        citations=citations, passages=retrieved.hits[:max(top_k, 1)],
+                        timings_ms=timings)
+        if generate:
+            for _ in self.write(result):
+                pass
+        return result
+
+    def write(self, answer: Answer) -> Iterator[str]:
+        """The generated answer as it streams in: yields the checked text so far, each time a
+        sentence passes; at the end `answer` carries `generated`, `dropped_sentences`,
+        `generator` and, when it fell back, `generator_note`. Nothing without a generator."""
+        if self.generator is None:
+            return
+        answer.generator = self.generator.name
+        if answer.abstained or not answer.citations:
+            return
+        from .generator import Draft
+
+        t0 = time.perf_counter()
+        draft = Draft()
+        yield from self.generator.write(answer.question, answer.citations, draft)
+        answer.generated, answer.dropped_sentences = draft.text, draft.dropped
+        answer.generator_note = draft.note
+        answer.timings_ms["generate"] = (time.perf_counter() - t0) * 1000
 
     def verify(self, citation) -> bool:
         """Check a citation against its original file; log and refuse it if it fails."""

@@ -14,6 +14,7 @@ from rag.errors import ConfigError, RagError
 
 from .render import (
     CSS,
+    FEEDBACK_JS,
     answer_markdown,
     citation_card,
     escape_markdown,
@@ -93,9 +94,10 @@ def _items(answer: dict | None) -> list[dict]:
 
 
 def citation_samples(answer: dict | None) -> list[list[str]]:
+    question = answer.get("question") if answer else None  # for the feedback buttons
     if answer and answer["abstained"]:
-        return [[passage_card(i, p)] for i, p in enumerate(_items(answer), start=1)]
-    return [[citation_card(c)] for c in _items(answer)]
+        return [[passage_card(i, p, question)] for i, p in enumerate(_items(answer), start=1)]
+    return [[citation_card(c, question)] for c in _items(answer)]
 
 
 def view_citation(assistant, answer: dict | None, index: int) -> str:
@@ -104,16 +106,18 @@ def view_citation(assistant, answer: dict | None, index: int) -> str:
     if not 0 <= index < len(items):
         return ""
     c = items[index]
-    return view_source(assistant, c["source"], c.get("char_start"), c.get("char_end"))
+    return view_source(assistant, c["source"], c.get("char_start"), c.get("char_end"),
+                       answer.get("question"))
 
 
 def view_source(assistant, source: str, char_start: int | None = None,
-                char_end: int | None = None) -> str:
-    """An indexed document in the viewer; any other name shows nothing."""
+                char_end: int | None = None, question: str | None = None) -> str:
+    """An indexed document in the viewer; any other name shows nothing. With the question it
+    was opened for, the words a person selects can be marked as answering it."""
     text = assistant.source_text(source) if source else None
     if text is None:
         return '<div class="rag-empty">No such indexed document.</div>' if source else ""
-    return source_view(source, text, char_start, char_end)
+    return source_view(source, text, char_start, char_end, question)
 
 
 def _first_view(assistant, answer: dict) -> str:
@@ -216,6 +220,7 @@ def build_app(assistant):
                         [doc_pick], [viewer, tabs], api_name=False)
         app.load(restore_conversation, [saved], [chat, answers, cards, near, current],
                  api_name=False)
+        app.load(None, js=FEEDBACK_JS)  # "answers it" / "doesn't" post to /api/feedback
         chat.clear(lambda: ([], {"history": [], "answers": []}, gr.Dataset(samples=[]),
                             _cards(None), None), None, [answers, saved, cards, near, current],
                    api_name=False)

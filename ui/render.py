@@ -47,8 +47,20 @@ def escape_markdown(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def citation_card(c: dict[str, Any]) -> str:
-    """One numbered citation card."""
+def feedback_buttons(question: str | None, source: str, char_start: int | None,
+                     char_end: int | None) -> str:
+    """"answers it" / "doesn't" for one passage; FEEDBACK_JS posts them to /api/feedback."""
+    if not question or char_start is None or char_end is None:
+        return ""
+    return (f'<div class="rag-fb" data-q="{escape(question)}" data-source="{escape(source)}" '
+            f'data-start="{int(char_start)}" data-end="{int(char_end)}">'
+            '<span role="button" tabindex="0" class="rag-fb-btn" data-verdict="answers">'
+            '✓ answers it</span><span role="button" tabindex="0" class="rag-fb-btn" '
+            'data-verdict="does_not">✗ doesn\'t</span><span class="rag-fb-status"></span></div>')
+
+
+def citation_card(c: dict[str, Any], question: str | None = None) -> str:
+    """One numbered citation card (with feedback buttons when the question is given)."""
     also = ""
     if c.get("also_in"):
         also = '<div class="rag-also">also in: ' + ", ".join(
@@ -62,23 +74,26 @@ def citation_card(c: dict[str, Any]) -> str:
         f'<span class="rag-score">{c["score"]:.2f}</span></div>{attribution}'
         f'<blockquote class="rag-quote">{escape(c["quote"])}</blockquote>'
         f'<div class="rag-loc">{escape(c["source"])}:{c["line_start"]}-{c["line_end"]} '
-        f'· open in source viewer ›</div>{also}</div>'
+        f'· open in source viewer ›</div>{also}'
+        f'{feedback_buttons(question, c["source"], c.get("char_start"), c.get("char_end"))}</div>'
     )
 
 
-def passage_card(i: int, p: dict[str, Any]) -> str:
+def passage_card(i: int, p: dict[str, Any], question: str | None = None) -> str:
     return (
         f'<div class="rag-card rag-near"><div class="rag-card-head"><span class="rag-n">({i})</span> '
         f'<span class="rag-title">{escape(p["title"] or "")}</span>'
         f'<span class="rag-score">{p["score"]:.2f}</span></div>'
         f'<blockquote class="rag-quote">{escape(p["text"])}</blockquote>'
-        f'<div class="rag-loc">{escape(p["source"])}:{p["line_start"]}-{p["line_end"]}</div></div>'
+        f'<div class="rag-loc">{escape(p["source"])}:{p["line_start"]}-{p["line_end"]}</div>'
+        f'{feedback_buttons(question, p["source"], p.get("char_start"), p.get("char_end"))}</div>'
     )
 
 
 def source_view(source: str, text: str, char_start: int | None = None,
-                char_end: int | None = None) -> str:
-    """The whole document with line numbers; the characters char_start..char_end highlighted."""
+                char_end: int | None = None, question: str | None = None) -> str:
+    """The whole document with line numbers; the characters char_start..char_end highlighted.
+    With a question, a button marks the words a person selects as answering it."""
     starts = line_starts(text)
     rows = []
     first = bisect.bisect_right(starts, char_start) if char_start is not None else None
@@ -94,8 +109,14 @@ def source_view(source: str, text: str, char_start: int | None = None,
             body = escape(line)
         anchor = ' id="rag-hit"' if number == first else ""
         rows.append(f'<div class="rag-line"{anchor}><span class="rag-ln">{number}</span>'
-                    f'<span class="rag-lt">{body or "&nbsp;"}</span></div>')
-    return (f'<div class="rag-viewer-head">{escape(source)}</div>'
+                    f'<span class="rag-lt" data-o="{start}">{body or "&nbsp;"}</span></div>')
+    mark = ""
+    if question:
+        mark = (f'<div class="rag-fb rag-mark" data-q="{escape(question)}" '
+                f'data-source="{escape(source)}"><span role="button" tabindex="0" '
+                'class="rag-fb-btn" data-verdict="answers" data-select="1">Mark the selected '
+                'words as answering the question</span><span class="rag-fb-status"></span></div>')
+    return (f'<div class="rag-viewer-head">{escape(source)}</div>{mark}'
             f'<div class="rag-viewer" id="rag-viewer">{"".join(rows)}</div>')
 
 
@@ -131,4 +152,50 @@ CSS = """
 .rag-viewer mark{background:#ffe58a;color:#000}
 .rag-outline ul{margin:2px 0 8px 0;list-style:none;padding-left:4px}
 .rag-near{opacity:.85}
+.rag-fb{display:flex;gap:8px;align-items:center;margin-top:6px;font-size:12px}
+.rag-fb-btn{border:1px solid var(--border-color-primary);border-radius:4px;padding:1px 8px;
+  cursor:pointer;user-select:none;background:var(--background-fill-primary)}
+.rag-fb-btn:hover{border-color:var(--color-accent)}
+.rag-fb-status{opacity:.75}
+.rag-mark{margin-bottom:4px}
 """
+
+# Installed once on page load: the feedback buttons post to the HTTP API. Offsets of selected
+# words are counted in code points, as Python counts them, from each line's data-o offset.
+FEEDBACK_JS = """() => {
+  if (window.__ragFeedback) return;
+  window.__ragFeedback = true;
+  const say = (box, text) => { const s = box.querySelector('.rag-fb-status'); if (s) s.textContent = text; };
+  const offset = (node, off) => {
+    const el = (node.nodeType === 1 ? node : node.parentElement).closest('.rag-lt');
+    if (!el) return null;
+    const r = document.createRange(); r.setStart(el, 0); r.setEnd(node, off);
+    return Number(el.dataset.o) + Array.from(r.toString()).length;
+  };
+  document.addEventListener('mousedown', (ev) => {  // keep the selection when a button is pressed
+    if (ev.target.closest && ev.target.closest('.rag-fb-btn')) ev.preventDefault();
+  }, true);
+  document.addEventListener('click', async (ev) => {
+    const btn = ev.target.closest && ev.target.closest('.rag-fb-btn');
+    if (!btn) return;
+    ev.stopPropagation(); ev.preventDefault();  // not a click on the card under it
+    const box = btn.closest('.rag-fb'), d = box.dataset;
+    const body = {question: d.q, source: d.source, verdict: btn.dataset.verdict};
+    if (btn.dataset.select) {
+      const sel = window.getSelection();
+      const rg = sel && sel.rangeCount && !sel.isCollapsed ? sel.getRangeAt(0) : null;
+      const a = rg && offset(rg.startContainer, rg.startOffset);
+      const b = rg && offset(rg.endContainer, rg.endOffset);
+      if (a === null || b === null || !(b > a)) { say(box, 'select the words that answer in the text first'); return; }
+      body.char_start = a; body.char_end = b;
+    } else { body.char_start = Number(d.start); body.char_end = Number(d.end); }
+    say(box, 'sending…');
+    try {
+      const r = await fetch('/api/feedback', {method: 'POST', credentials: 'same-origin',
+        headers: {'Content-Type': 'application/json'}, body: JSON.stringify(body)});
+      const out = await r.json().catch(() => ({}));
+      say(box, r.ok ? (body.verdict === 'answers' ? '✓ recorded: answers it' : "✓ recorded: doesn't")
+                    : 'not recorded: ' + (out.error || r.status));
+    } catch (e) { say(box, 'not recorded: ' + e); }
+  }, true);
+}"""
