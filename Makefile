@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: setup run ingest test test-fast lint bench eval clean
 
-setup: $(STAMP) $(MODEL)/modules.json
+setup: $(STAMP) $(MODEL)/modules.json $(MODEL)/onnx/model.onnx
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -24,6 +24,10 @@ $(STAMP): pyproject.toml
 
 $(MODEL)/modules.json: $(STAMP)
 	$(BIN)/python -m rag.model_build $(MODEL)
+
+# The run-time embedder: the model as an ONNX graph, so asking never imports torch.
+$(MODEL)/onnx/model.onnx: $(MODEL)/modules.json
+	$(BIN)/python -m rag.onnx_build $(MODEL)
 
 ingest: setup
 	$(BIN)/rag ingest

@@ -234,9 +234,9 @@ def _too_long_check(settings: Settings, get_embedder):
 
 
 def _default_embedder(settings: Settings):
-    from .embedding import SentenceTransformerEmbedder
+    from .embedding import make_embedder
 
-    return SentenceTransformerEmbedder(settings.embedding)
+    return make_embedder(settings.embedding)
 
 
 def _default_store(settings: Settings):

@@ -39,10 +39,11 @@ class StoreSettings:
 @dataclass
 class EmbeddingSettings:
     model: str = "models/multilingual-e5-small"
+    backend: str = "onnx"  # onnx (exported at set-up, no torch at run time) | sentence-transformers
     query_prompt: str = "query: "
     passage_prompt: str = "passage: "
     batch_size: int = 32
-    threads: int = 0  # 0: let torch decide
+    threads: int = 0  # 0: let the runtime decide
 
 
 @dataclass

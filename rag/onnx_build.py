@@ -1,0 +1,108 @@
+"""Export the built model folder to an ONNX graph, so asking needs no torch at run time.
+
+The graph takes ``input_ids`` and ``attention_mask`` and returns the sentence embedding
+itself: the encoder's last hidden state mean-pooled over the attention mask and L2-normalised,
+exactly what the folder's sentence-transformers modules (Transformer, Pooling, Normalize)
+compute. The export runs once at set-up (``make setup``) and needs torch, transformers and the
+``onnx`` package; answering then needs only onnxruntime and tokenizers (see rag/embedding.py).
+
+Run ``python -m rag.onnx_build [MODEL_DIR]`` (default ``models/multilingual-e5-small``). It is
+idempotent: an existing graph is kept unless ``--force``. The graph is written to a temp file
+beside its final place and moved there with ``os.replace``, so a killed export leaves no
+half-written graph behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import ModelError
+
+ONNX_FILE = Path("onnx") / "model.onnx"
+DEFAULT_MODEL_DIR = Path("models/multilingual-e5-small")
+OPSET = 17
+
+
+def onnx_path(model_dir: str | Path) -> Path:
+    """Where the graph of a model folder lives."""
+    return Path(model_dir) / ONNX_FILE
+
+
+def export_onnx(model_dir: str | Path, force: bool = False) -> Path:
+    """Write ``MODEL_DIR/onnx/model.onnx`` (or return it at once when it exists)."""
+    model_dir = Path(model_dir)
+    out = onnx_path(model_dir)
+    if out.is_file() and not force:
+        return out
+    if not (model_dir / "config.json").is_file():
+        raise ModelError(f"no model folder at {model_dir} to export: run `make setup`")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+    import transformers
+    from transformers import AutoModel
+
+    transformers.utils.logging.set_verbosity_error()
+    model = AutoModel.from_pretrained(str(model_dir))
+    model.eval()
+
+    class SentenceEmbedding(torch.nn.Module):
+        """Encoder + mean pooling over the mask + L2 normalisation, as one graph."""
+
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids,
+                                  attention_mask=attention_mask).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2.0, dim=1)
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.parent / f".{out.name}.partial-{os.getpid()}"
+    ids = torch.tensor([[0, 6, 5, 2], [0, 6, 2, 1]], dtype=torch.long)
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]], dtype=torch.long)
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                SentenceEmbedding(model), (ids, mask), str(partial),
+                input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+                dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                              "attention_mask": {0: "batch", 1: "sequence"},
+                              "embedding": {0: "batch"}},
+                opset_version=OPSET, dynamo=False,
+            )
+        os.replace(partial, out)
+    except OSError as exc:
+        raise ModelError(f"cannot write the ONNX graph to {out}: {exc}") from exc
+    finally:
+        partial.unlink(missing_ok=True)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rag.onnx_build", description=__doc__)
+    parser.add_argument("model_dir", nargs="?", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--force", action="store_true", help="export again even if present")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    existed = onnx_path(args.model_dir).is_file() and not args.force
+    try:
+        path = export_onnx(args.model_dir, force=args.force)
+    except ModelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    if existed:
+        print(f"ONNX graph already exported at {path}")
+    else:
+        print(f"exported ONNX graph to {path} in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
