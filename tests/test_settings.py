@@ -31,7 +31,8 @@ def test_loads_the_project_config():
     s = load_settings(ROOT / "config.yaml")
     assert s.base_dir == ROOT
     assert s.corpus.path == ROOT / "data" / "corpus"
-    assert s.corpus.patterns == ["**/*.txt", "**/*.md"]
+    assert s.corpus.patterns == ["**/*.txt", "**/*.md", "**/*.pdf", "**/*.docx", "**/*.html",
+                                 "**/*.htm"]
     assert s.store.path == ROOT / ".rag" / "chroma"
     assert s.state_dir == ROOT / ".rag"
     assert s.embedding.model == str(ROOT / "models" / "multilingual-e5-small")
