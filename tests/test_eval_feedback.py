@@ -164,6 +164,57 @@ def test_export_writes_a_dataset_that_scores_the_same(fake_assistant, fake_setti
     assert from_file == from_feedback and from_file["hit@1"] == 1.0
 
 
+def test_feedback_from_the_ui_and_the_api_is_scored(fake_assistant, fake_settings, tmp_path):
+    """What a card's buttons and the viewer's "mark the selected words" post, through the HTTP
+    API route, recorded beside the index, then scored."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from ui import app as ui
+    from ui.api import build_api
+
+    answer = ui.ask_dict(fake_assistant, QUESTION)
+    card = ui.citation_samples(answer)[0][0]
+    m = re.search(r'class="rag-fb" data-q="([^"]*)" data-source="([^"]*)" '
+                  r'data-start="(\d+)" data-end="(\d+)"', card)
+    c = answer["citations"][0]
+    assert html.unescape(m[1]) == QUESTION and html.unescape(m[2]) == c["source"]
+    assert (int(m[3]), int(m[4])) == (c["char_start"], c["char_end"])
+    assert 'data-verdict="answers"' in card and 'data-verdict="does_not"' in card
+    client = TestClient(build_api(fake_assistant))
+    sent = {"question": html.unescape(m[1]), "source": html.unescape(m[2]),
+            "char_start": int(m[3]), "char_end": int(m[4]), "verdict": "answers"}
+    r = client.post("/api/feedback", json=sent)
+    assert r.status_code == 200 and r.json()["line_start"] == c["line_start"]
+    r = client.post("/api/feedback", json={**sent, "verdict": "yes"})
+    assert r.status_code == 400 and "verdict" in r.json()["error"]
+    r = client.post("/api/feedback", json={**sent, "source": "nowhere.txt"})
+    assert r.status_code == 400 and "no indexed document" in r.json()["error"]
+
+    # The viewer: each line carries its offset in the file, so selected words map to characters.
+    view = ui.view_citation(fake_assistant, answer, 0)
+    assert 'data-select="1"' in view and f'data-q="{html.escape(QUESTION)}"' in view
+    text = fake_assistant.source_text(c["source"])
+    offsets = [int(o) for o in re.findall(r'class="rag-lt" data-o="(\d+)"', view)]
+    assert offsets[c["line_start"] - 1] == text.index(text.split("\n")[c["line_start"] - 1])
+    line = text.split("\n")[c["line_start"] - 1]
+    picked = line.index(c["quote"][2:8])  # six characters a person selected inside the quote
+    other = "东湖新城社区工作者收到了谁的回信？"
+    r = client.post("/api/feedback", json={
+        "question": other, "source": c["source"], "verdict": "answers",
+        "char_start": offsets[c["line_start"] - 1] + picked,
+        "char_end": offsets[c["line_start"] - 1] + picked + 6})
+    assert r.status_code == 200
+    assert text[r.json()["char_start"]:r.json()["char_end"]] == c["quote"][2:8]
+
+    run_eval(fake_settings, dataset="feedback", out=tmp_path, baseline=False,
+             assistant=fake_assistant)
+    rows = {r["question"]: r for r in report_of(tmp_path)["ours_rows"]}
+    assert set(rows) == {QUESTION, other} and rows[QUESTION]["hit1"]
+
+
 def test_no_feedback_yet_says_how_to_give_some(fake_assistant, fake_settings):
     with pytest.raises(FeedbackError, match="answers it"):
         load(fake_settings)
@@ -268,3 +319,39 @@ def test_draft_spreads_over_files_and_articles(fake_assistant, fake_settings, tm
     run_eval(fake_settings, dataset=out, split="all", out=tmp_path / "d", baseline=False,
              assistant=fake_assistant)
     assert report_of(tmp_path / "d")["questions"] == 1
+
+
+@pytest.mark.integration
+def test_compare_two_lexical_weights_end_to_end(real_assistant, real_settings, tmp_path):
+    """Two configs differing only in retrieval.lexical_weight, through the real model, on ten
+    dev questions: the same questions, every metric with an interval, a verdict."""
+    from rag.eval_compare import run_compare
+
+    configs = []
+    for name, weight in (("hybrid", 1.0), ("dense", 0.0)):
+        path = tmp_path / f"{name}.yaml"
+        path.write_text(
+            f"corpus:\n  path: {real_settings.corpus.path}\n"
+            f"store:\n  path: {real_settings.store.path}\n"
+            f"embedding:\n  model: {real_settings.embedding.model}\n"
+            f"retrieval:\n  lexical_weight: {weight}\n", encoding="utf-8")
+        configs.append(str(path))
+    dev = load_dataset(DATASET, "dev")
+    zh = [r["id"] for r in dev if r["keys"] and r["lang"] == "zh"][:8]
+    ids = zh + [r["id"] for r in dev if not r["keys"]][:2]
+    assert run_compare(configs, dataset=DATASET, split="dev", ids=ids, out=tmp_path / "cmp",
+                       trec_out=tmp_path / "trec") == 0
+    result = report_of(tmp_path / "cmp")
+    assert result["questions"] == 10
+    [c] = result["comparisons"]
+    for metric in ("hit@1", "recall@5", "mrr", "ndcg@10", "abstain_ok"):
+        d = c["metrics"][metric]
+        assert d["a"]["low"] <= d["a"]["value"] <= d["a"]["high"]
+        assert d["diff"]["low"] <= d["diff"]["value"] <= d["diff"]["high"]
+        assert c["verdicts"][metric] in ("A better", "B better", "no significant difference")
+    assert result["rows"]["hybrid"][0]["id"] == result["rows"]["dense"][0]["id"]
+    for name in ("hybrid", "dense"):
+        measured = read_back(tmp_path / "trec" / f"{name}.run", tmp_path / "trec" / "qrels.txt")
+        rows = {r["id"]: r for r in result["rows"][name]}
+        for qid, m in measured.items():
+            assert m["recall@5"] == float(rows[qid]["rank"] is not None and rows[qid]["rank"] <= 5)
