@@ -103,6 +103,11 @@ def cmd_ingest(args, settings) -> int:
 
 def _format(answer) -> str:
     lines = [answer.answer, ""]
+    if answer.generated:  # the checked generated answer, above the extractive one
+        lines = [answer.generated, f"  (written by {answer.generator}, checked against the "
+                 "quotes)", "", *lines]
+    elif answer.generator_note:
+        lines.insert(0, f"({answer.generator_note})")
     items = answer.citations if not answer.abstained else []
     for c in items:
         head = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end}  《{c.title}》"

@@ -221,6 +221,24 @@ def test_no_feedback_yet_says_how_to_give_some(fake_assistant, fake_settings):
     assert dataset_items([]) == ([], 0)
 
 
+def test_cli_draft_and_export_and_their_errors(fake_assistant, fake_settings, tmp_path, capsys):
+    from rag.cli import main
+
+    cfg = str(fake_settings.base_dir / "config.yaml")
+    assert main(["--config", cfg, "eval", "draft", "--n", "5", "--out",
+                 str(tmp_path / "d.jsonl")]) == 0
+    assert len((tmp_path / "d.jsonl").read_text().splitlines()) == 5
+    assert main(["--config", cfg, "eval", "export", "--out", str(tmp_path / "e.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "no feedback recorded yet" in err and len(err.strip().splitlines()) == 1
+    record(fake_settings, {"question": QUESTION, "source": SOURCE, "char_start": 0,
+                           "char_end": 20, "verdict": "answers"})
+    assert main(["--config", cfg, "eval", "export", "--out", str(tmp_path / "e.jsonl")]) == 0
+    assert "wrote 1 questions" in capsys.readouterr().out
+    assert main(["--config", cfg, "eval", "--compare", cfg]) == 1
+    assert "at least two" in capsys.readouterr().err
+
+
 def small_dataset_ids():
     rows = load_dataset(DATASET, "dev")
     mine = [r for r in rows if not r["sources"] or r["sources"][0] in

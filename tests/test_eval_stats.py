@@ -115,3 +115,19 @@ def test_questions_needed_for_a_difference():
     assert 300 < questions_needed(diffs, 0.05) < 320
     assert questions_needed(diffs, 0.05, power=0.8) > questions_needed(diffs, 0.05)
     assert questions_needed(np.zeros(10), 0.05) is None
+
+
+def test_randomisation_p_agrees_with_scipy_permutation_test():
+    from scipy import stats
+
+    rng = np.random.default_rng(3)
+    a_hits = rng.random(120) < 0.6
+    b_hits = np.where(rng.random(120) < 0.15, ~a_hits, a_hits) | (rng.random(120) < 0.05)
+    a = [row(i, hit1=bool(h)) for i, h in enumerate(a_hits)]
+    b = [row(i, hit1=bool(h)) for i, h in enumerate(b_hits)]
+    ours = paired(a, b, resamples=5000)["hit@1"].p_value
+    ref = stats.permutation_test(
+        (a_hits.astype(float), b_hits.astype(float)),
+        lambda x, y, axis: np.mean(y, axis=axis) - np.mean(x, axis=axis),
+        permutation_type="samples", n_resamples=5000, rng=np.random.default_rng(4)).pvalue
+    assert ours == pytest.approx(ref, abs=0.03)

@@ -18,6 +18,7 @@ from .render import (
     answer_markdown,
     citation_card,
     escape_markdown,
+    generated_markdown,
     outline,
     passage_card,
     source_view,
@@ -47,6 +48,23 @@ def ask_dict(assistant, question: str, sources: list[str] | None = None,
         return {"question": question, "error": str(exc)}
 
 
+def ask_streaming(assistant, question: str, sources: list[str] | None = None,
+                  top_k: int | None = None) -> Iterator[str | dict[str, Any]]:
+    """With a generator configured: the checked generated answer as markdown each time a
+    sentence passes, then the answer object. Without one: just the answer object."""
+    if getattr(assistant, "generator", None) is None:
+        yield ask_dict(assistant, question, sources, top_k)
+        return
+    try:
+        answer = assistant.ask(question, top_k=top_k, sources=sources or None, generate=False)
+        for text in assistant.write(answer):
+            yield generated_markdown(text, assistant.generator.name)
+    except RagError as exc:
+        yield {"question": question, "error": str(exc)}
+        return
+    yield answer.to_dict()
+
+
 def respond(assistant, question: str, history: list[dict], answers: list[Any],
             sources: list[str] | None, top_k: int | None) -> Iterator[tuple]:
     """Add the question and its answer to the chat, streaming the answer text in.
@@ -57,14 +75,19 @@ def respond(assistant, question: str, history: list[dict], answers: list[Any],
     question = question or ""
     history = [*history, {"role": "user", "content": _plain(question)}]
     answers = [*answers, None]
-    result = ask_dict(assistant, question, sources, top_k)
+    result: dict = {}
+    for step in ask_streaming(assistant, question, sources, top_k):  # a generated answer streams
+        if isinstance(step, str):
+            yield [*history, {"role": "assistant", "content": step}], answers, "", "", ""
+        else:
+            result = step
     if "error" in result:
         history.append({"role": "assistant", "content": f"⚠️ {_plain(result['error'])}"})
         answers.append(None)
         yield history, answers, "", _cards(None), ""
         return
     full = answer_markdown(result)
-    head = full.split("\n\n", 1)[0]
+    head = "" if result.get("generated") else full.split("\n\n", 1)[0]  # that one streamed
     answers.append(result)
     step = max(8, len(head) // 8)
     for end in range(step, len(head), step):  # stream the answer sentence in

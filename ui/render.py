@@ -13,7 +13,7 @@ from rag.reading import line_starts
 def answer_markdown(answer: dict[str, Any]) -> str:
     """The chat message for an answer: the answer, then its numbered quotes, as escaped text.
     This is also what the copy button copies, so it carries the citations in full."""
-    parts = [escape_markdown(answer["answer"])]
+    parts = answer_head(answer)
     if answer["abstained"]:
         parts.append("")
         for i, p in enumerate(answer["passages"][:3], start=1):
@@ -27,6 +27,32 @@ def answer_markdown(answer: dict[str, Any]) -> str:
             line += f" {escape_markdown(c['attribution'])}"
         parts.append(f"{line}\n> {escape_markdown(c['quote'])}")
     return "\n\n".join(parts)
+
+
+def answer_head(answer: dict[str, Any]) -> list[str]:
+    """What stands above the quotes: the checked generated answer with a small note on who
+    wrote it, or the extractive answer (after a one-line note when the generator fell back)."""
+    if answer.get("generated"):
+        return [escape_markdown(answer["generated"]), written_note(answer)]
+    head = [escape_markdown(answer["answer"])]
+    if answer.get("generator_note"):
+        head.insert(0, f"*⚠️ {escape_markdown(answer['generator_note'])}*")
+    return head
+
+
+def written_note(answer: dict[str, Any], streaming: bool = False) -> str:
+    """The small line under a generated answer."""
+    note = f"written by {escape_markdown(answer.get('generator') or 'a model')}, checked against the quotes"
+    dropped = answer.get("dropped_sentences") or 0
+    if dropped:
+        note += (f"; {dropped} sentence{'s' if dropped > 1 else ''} the quotes do not support "
+                 "left out")
+    return f"*{note}{'…' if streaming else ''}*"
+
+
+def generated_markdown(text: str, model: str) -> str:
+    """A generated answer while it streams in: the sentences checked so far."""
+    return f"{escape_markdown(text)}\n\n{written_note({'generator': model}, streaming=True)}"
 
 
 def answer_text(answer: dict[str, Any]) -> str:
