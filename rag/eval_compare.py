@@ -140,7 +140,20 @@ def compare(systems: list[dict]) -> dict:
 
 def _brief(ra: dict, rb: dict) -> dict:
     return {"id": ra["id"], "question": ra.get("question"), "answerable": ra["answerable"],
-            "rank_a": ra.get("rank"), "rank_b": rb.get("rank")}
+            "rank_a": ra.get("rank"), "rank_b": rb.get("rank"), "a": _outcome(ra),
+            "b": _outcome(rb)}
+
+
+def _outcome(row: dict) -> str:
+    """What happened to one question, in words."""
+    if not row["answerable"]:
+        return "abstained" if row["abstained"] else "answered (wrongly: nothing answers it)"
+    if row["abstained"]:
+        what = "abstained"
+    else:
+        what = "first quote holds the answer" if row.get("hit1") else "first quote misses"
+    rank = row.get("rank")
+    return what + (f", answer passage at rank {rank}" if rank else ", answer passage not retrieved")
 
 
 def verdict(d: Difference, metric: str) -> str:
@@ -216,9 +229,8 @@ def markdown(result: dict) -> str:
                            ("Right in A, wrong in B", "right_only_in_a")):
             out += ["", f"### {title} ({len(c[key])})", ""]
             for q in c[key]:
-                what = f"answer passage at rank {q['rank_a']} in A, {q['rank_b']} in B" \
-                    if q["answerable"] else "unanswerable: abstained in one only"
-                out.append(f"- `{q['id']}` {q.get('question') or ''} ({what})")
+                out.append(f"- `{q['id']}` {q.get('question') or ''}  \n  A: {q['a']}; "
+                           f"B: {q['b']}")
             if not c[key]:
                 out.append("(none)")
     return "\n".join(out) + "\n"
