@@ -110,7 +110,12 @@ def _format(answer) -> str:
         lines.insert(0, f"({answer.generator_note})")
     items = answer.citations if not answer.abstained else []
     for c in items:
-        head = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end}  《{c.title}》"
+        head = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end}"
+        if c.page:  # a PDF: the page(s); DOCX/HTML: the heading path and paragraph
+            head += f" p. {c.page}" + (f"-{c.page_end}" if c.page_end else "")
+        elif c.locator:
+            head += f" {c.locator}"
+        head += f"  《{c.title}》"
         if c.attribution:
             head += f"  {c.attribution}"
         lines += [head, f"    {c.quote}"]

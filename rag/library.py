@@ -16,7 +16,7 @@ import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from .catalog import load_catalog
 from .errors import RagError
@@ -159,6 +159,17 @@ def remove_document(settings: Settings, name: str) -> None:
     if not path.is_relative_to(root) or not path.is_file():
         raise LibraryError(f"{name} is not a file in the corpus folder {root}")
     path.unlink()
+
+
+def indexed_file(settings: Settings, catalog, name: str) -> Path | None:
+    """The path of an indexed document inside the corpus folder; None for any other name."""
+    if catalog is None or name not in catalog.files:
+        return None
+    root = settings.corpus.path.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        return None
+    return path
 
 
 def update_index(settings: Settings, assistant=None,

@@ -6,11 +6,13 @@ import logging
 import os
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from rag.errors import ConfigError, RagError
+from rag.library import uploads_allowed
 
 from .render import (
     CSS,
@@ -140,7 +142,49 @@ def view_source(assistant, source: str, char_start: int | None = None,
     text = assistant.source_text(source) if source else None
     if text is None:
         return '<div class="rag-empty">No such indexed document.</div>' if source else ""
-    return source_view(source, text, char_start, char_end, question)
+    pages = assistant.source_pages(source) if hasattr(assistant, "source_pages") else None
+    return source_view(source, text, char_start, char_end, question, pages=pages)
+
+
+UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
+
+
+def upload_documents(assistant, paths: list[str] | None) -> str:
+    """Save uploaded files into the corpus and index them; one line per file, as markdown."""
+    from rag.library import add_documents
+
+    settings = assistant.settings
+    if not uploads_allowed(settings.serve):
+        return "Adding documents is turned off here (serve.allow_upload)."
+    files, messages = [], []
+    for p in paths or []:
+        path = Path(p)
+        if path.stat().st_size > settings.corpus.max_file_mb * 1e6:  # not read into memory
+            messages.append(f"{path.name} is larger than corpus.max_file_mb "
+                            f"({settings.corpus.max_file_mb:g} MB)")
+            continue
+        files.append((path.name, path.read_bytes()))
+    try:
+        messages += add_documents(settings, files, assistant, progress=True)[1]
+    except RagError as exc:
+        messages.append(str(exc))
+    return "\n".join(f"- {escape_markdown(m)}" for m in messages)
+
+
+def remove_documents(assistant, name: str | None) -> str:
+    """Delete an indexed document (file and index); a one-line message."""
+    from rag.library import remove_document, update_index
+
+    if not uploads_allowed(assistant.settings.serve):
+        return "Removing documents is turned off here (serve.allow_upload)."
+    if not name:
+        return "Pick a document to remove."
+    try:
+        remove_document(assistant.settings, name)
+        update_index(assistant.settings, assistant)
+    except RagError as exc:
+        return escape_markdown(str(exc))
+    return f"{escape_markdown(name)} removed"
 
 
 def _first_view(assistant, answer: dict) -> str:
@@ -206,7 +250,19 @@ def build_app(assistant):
                         viewer = gr.HTML(elem_id="rag-source")
                     with gr.Tab("Documents", id="docs"):
                         doc_pick = gr.Dropdown(names, label="Open a document")
-                        gr.HTML(outline(documents))
+                        if uploads_allowed(assistant.settings.serve):
+                            mb = assistant.settings.corpus.max_file_mb
+                            upload = gr.File(label=f"Add documents (PDF, Word .docx, web page, "
+                                                   f"text; at most {mb:g} MB each)",
+                                             file_count="multiple", file_types=UPLOAD_TYPES,
+                                             type="filepath", elem_id="rag-upload")
+                            upload_status = gr.Markdown(elem_id="rag-upload-status")
+                            with gr.Row():
+                                remove_pick = gr.Dropdown(names, label="Remove a document",
+                                                          scale=3, elem_id="rag-remove-pick")
+                                remove = gr.Button("Remove", variant="stop", scale=1,
+                                                   elem_id="rag-remove")
+                        docs_html = gr.HTML(outline(documents))
         api_q = gr.Textbox(visible=False)
         api_out = gr.JSON(visible=False)
 
@@ -248,6 +304,23 @@ def build_app(assistant):
                             _cards(None), None), None, [answers, saved, cards, near, current],
                    api_name=False)
         api_q.submit(lambda q: ask_dict(assistant, q), [api_q], [api_out], api_name="ask")
+        if uploads_allowed(assistant.settings.serve):
+            def listing():
+                docs = assistant.documents()
+                pick = list(docs)
+                return (gr.Dropdown(choices=pick), gr.Dropdown(choices=pick),
+                        gr.Dropdown(choices=pick, value=None), outline(docs))
+
+            def on_upload(paths, progress=gr.Progress(track_tqdm=True)):
+                progress(0, desc="saving and indexing")
+                return (upload_documents(assistant, paths), *listing(), None)
+
+            def on_remove(name):
+                return (remove_documents(assistant, name), *listing())
+
+            listed = [doc_pick, sources, remove_pick, docs_html]
+            upload.upload(on_upload, [upload], [upload_status, *listed, upload], api_name=False)
+            remove.click(on_remove, [remove_pick], [upload_status, *listed], api_name=False)
     return app
 
 
@@ -293,6 +366,6 @@ def serve(settings) -> int:
     print(f"open http://{host}:{port}/", file=sys.stderr, flush=True)
     app.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, share=False, auth=auth, show_error=False,
-        css=CSS, quiet=True,
+        css=CSS, quiet=True, max_file_size=f"{settings.corpus.max_file_mb:g}mb",
     )
     return 0

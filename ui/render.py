@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from html import escape
 from typing import Any
+from urllib.parse import quote
 
 from rag.reading import line_starts
 
@@ -21,7 +22,8 @@ def answer_markdown(answer: dict[str, Any]) -> str:
                          f"《{escape_markdown(p['title'])}》 — {escape_markdown(p['text'][:120])}…")
         return "\n\n".join(parts)
     for c in answer["citations"]:
-        line = (f"**[{c['n']}]** {escape_markdown(c['source'])}:{c['line_start']}-{c['line_end']} "
+        line = (f"**[{c['n']}]** {escape_markdown(c['source'])}:{c['line_start']}-{c['line_end']}"
+                f"{escape_markdown(where(c))} "
                 f"《{escape_markdown(c['title'])}》")
         if c.get("attribution"):
             line += f" {escape_markdown(c['attribution'])}"
@@ -59,7 +61,8 @@ def answer_text(answer: dict[str, Any]) -> str:
     """Plain text of an answer with its citations, for copying and for the CLI."""
     lines = [answer["answer"], ""]
     for c in answer["citations"]:
-        lines.append(f"[{c['n']}] {c['source']}:{c['line_start']}-{c['line_end']} 《{c['title']}》"
+        lines.append(f"[{c['n']}] {c['source']}:{c['line_start']}-{c['line_end']}{where(c)} "
+                     f"《{c['title']}》"
                      + (f" {c['attribution']}" if c.get("attribution") else ""))
         lines.append(f"    {c['quote']}")
     return "\n".join(lines).strip()
@@ -99,7 +102,8 @@ def citation_card(c: dict[str, Any], question: str | None = None) -> str:
         f'<span class="rag-title">{escape(c["title"] or "")}</span>'
         f'<span class="rag-score">{c["score"]:.2f}</span></div>{attribution}'
         f'<blockquote class="rag-quote">{escape(c["quote"])}</blockquote>'
-        f'<div class="rag-loc">{escape(c["source"])}:{c["line_start"]}-{c["line_end"]} '
+        f'<div class="rag-loc">{escape(c["source"])}:{c["line_start"]}-{c["line_end"]}'
+        f'{escape(where(c))} '
         f'· open in source viewer ›</div>{also}'
         f'{feedback_buttons(question, c["source"], c.get("char_start"), c.get("char_end"))}</div>'
     )
@@ -116,12 +120,28 @@ def passage_card(i: int, p: dict[str, Any], question: str | None = None) -> str:
     )
 
 
+def where(c: dict[str, Any]) -> str:
+    """A citation's place in the file's own terms, as plain text: " · p. 2", " · p. 2-3",
+    " · 第二章 › ¶1"; empty for plain text files."""
+    if c.get("page"):
+        return f" · p. {c['page']}" + (f"-{c['page_end']}" if c.get("page_end") else "")
+    return f" · {c['locator']}" if c.get("locator") else ""
+
+
+def original_url(source: str, page: int | None = None) -> str:
+    """The link that opens an indexed file itself (the browser's PDF viewer at `page`)."""
+    return f"/api/documents/{quote(source, safe='/')}/file" + (f"#page={page}" if page else "")
+
+
 def source_view(source: str, text: str, char_start: int | None = None,
-                char_end: int | None = None, question: str | None = None) -> str:
+                char_end: int | None = None, question: str | None = None,
+                pages: tuple[int, ...] | None = None) -> str:
     """The whole document with line numbers; the characters char_start..char_end highlighted.
-    With a question, a button marks the words a person selects as answering it."""
+    With a question, a button marks the words a person selects as answering it. With `pages`
+    (a PDF: where each page starts in the text), a marker opens each page in the PDF itself."""
     starts = line_starts(text)
     rows = []
+    page = 0
     first = bisect.bisect_right(starts, char_start) if char_start is not None else None
     for number, start in enumerate(starts, start=1):
         end = starts[number] - 1 if number < len(starts) else len(text)
@@ -134,6 +154,11 @@ def source_view(source: str, text: str, char_start: int | None = None,
         else:
             body = escape(line)
         anchor = ' id="rag-hit"' if number == first else ""
+        if pages and bisect.bisect_right(pages, start) > page:
+            page = bisect.bisect_right(pages, start)
+            rows.append(f'<div class="rag-page">page {page} · <a href="'
+                        f'{escape(original_url(source, page))}" target="_blank" '
+                        f'rel="noopener">open in the PDF ›</a></div>')
         rows.append(f'<div class="rag-line"{anchor}><span class="rag-ln">{number}</span>'
                     f'<span class="rag-lt" data-o="{start}">{body or "&nbsp;"}</span></div>')
     mark = ""
@@ -142,7 +167,12 @@ def source_view(source: str, text: str, char_start: int | None = None,
                 f'data-source="{escape(source)}"><span role="button" tabindex="0" '
                 'class="rag-fb-btn" data-verdict="answers" data-select="1">Mark the selected '
                 'words as answering the question</span><span class="rag-fb-status"></span></div>')
-    return (f'<div class="rag-viewer-head">{escape(source)}</div>{mark}'
+    head = escape(source)
+    if pages and char_start is not None:
+        at = max(1, bisect.bisect_right(pages, char_start))
+        head += (f' · <a href="{escape(original_url(source, at))}" target="_blank" '
+                 f'rel="noopener" id="rag-open-page">open the PDF at page {at} ›</a>')
+    return (f'<div class="rag-viewer-head">{head}</div>{mark}'
             f'<div class="rag-viewer" id="rag-viewer">{"".join(rows)}</div>')
 
 
@@ -175,6 +205,8 @@ CSS = """
 .rag-ln{min-width:3.2em;text-align:right;padding-right:10px;opacity:.5;font-family:var(--font-mono);
   user-select:none}
 .rag-lt{white-space:pre-wrap;flex:1}
+.rag-page{font-size:12px;opacity:.75;border-top:1px dashed var(--border-color-primary);
+  margin:6px 0 2px 0;padding:2px 10px;font-family:var(--font-mono)}
 .rag-viewer mark{background:#ffe58a;color:#000}
 .rag-outline ul{margin:2px 0 8px 0;list-style:none;padding-left:4px}
 .rag-near{opacity:.85}
