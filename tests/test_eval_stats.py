@@ -131,3 +131,13 @@ def test_randomisation_p_agrees_with_scipy_permutation_test():
         lambda x, y, axis: np.mean(y, axis=axis) - np.mean(x, axis=axis),
         permutation_type="samples", n_resamples=5000, rng=np.random.default_rng(4)).pvalue
     assert ours == pytest.approx(ref, abs=0.03)
+
+
+def test_the_ir_library_is_loaded_only_by_rag_eval():
+    import subprocess
+    import sys
+
+    code = ("import sys, rag.cli, rag.assistant, rag.feedback, rag.evaluation; "
+            "print(sorted(m for m in ('ir_measures', 'pytrec_eval', 'scipy') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "ir_measures" not in out.stdout and "pytrec_eval" not in out.stdout
