@@ -149,6 +149,13 @@ def view_source(assistant, source: str, char_start: int | None = None,
 UPLOAD_TYPES = [".pdf", ".docx", ".html", ".htm", ".txt", ".md"]
 
 
+def can_upload(assistant) -> bool:
+    """Whether the upload area is shown (serve.allow_upload; an assistant without serve
+    settings, such as a test's stand-in, has none)."""
+    serve = getattr(assistant.settings, "serve", None)
+    return serve is not None and uploads_allowed(serve)
+
+
 def upload_documents(assistant, paths: list[str] | None) -> str:
     """Save uploaded files into the corpus and index them; one line per file, as markdown."""
     from rag.library import add_documents
@@ -250,7 +257,7 @@ def build_app(assistant):
                         viewer = gr.HTML(elem_id="rag-source")
                     with gr.Tab("Documents", id="docs"):
                         doc_pick = gr.Dropdown(names, label="Open a document")
-                        if uploads_allowed(assistant.settings.serve):
+                        if can_upload(assistant):
                             mb = assistant.settings.corpus.max_file_mb
                             upload = gr.File(label=f"Add documents (PDF, Word .docx, web page, "
                                                    f"text; at most {mb:g} MB each)",
@@ -304,7 +311,7 @@ def build_app(assistant):
                             _cards(None), None), None, [answers, saved, cards, near, current],
                    api_name=False)
         api_q.submit(lambda q: ask_dict(assistant, q), [api_q], [api_out], api_name="ask")
-        if uploads_allowed(assistant.settings.serve):
+        if can_upload(assistant):
             def listing():
                 docs = assistant.documents()
                 pick = list(docs)
