@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import functools
 import json
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -52,24 +51,15 @@ class Evidence:
         return [1.0, (self.dense - 0.78) * 20, (self.sentence - 0.79) * 20]
 
 
-@functools.cache
-def _jieba():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.ERROR)
-    jieba.initialize()
-    return jieba.posseg
-
-
 def content_words(question: str) -> list[tuple[str, str]]:
-    """(word, part-of-speech tag) of the question's content words: two characters or more,
+    """(word, name tag or "") of the question's content words: two characters or more,
     question-framing words left out. English questions: their years only."""
     if not has_cjk(question):
         return [(y, "m") for y in YEAR.findall(question)]
     words = []
-    for pair in _jieba().lcut(question, HMM=False):
-        word, flag = pair.word, pair.flag
+    from .segment import tagged_words
+
+    for word, flag in tagged_words(question):
         if len(word) >= 2 and word not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]|\d{2}",
                                                                        word):
             words.append((word, flag))

@@ -87,6 +87,10 @@ class OnnxEmbedder:
         pad = tokenizer.token_to_id("<pad>")
         return session, tokenizer, 1 if pad is None else pad, max_length
 
+    def preload(self) -> None:
+        """Load the graph and tokenizer now rather than on the first text."""
+        self.parts  # noqa: B018 - loading is the point
+
     @property
     def parts(self):
         with self._lock:
@@ -168,6 +172,10 @@ class SentenceTransformerEmbedder:
         # One forward pass at a time: torch already uses every core for one, and concurrent
         # passes on two cores only thrash (see bench/results.md, load section).
         self._encode_lock = threading.Lock()
+
+    def preload(self) -> None:
+        """Load the model now rather than on the first text."""
+        self.model  # noqa: B018 - loading is the point
 
     @property
     def model(self):

@@ -202,6 +202,11 @@ def ingest(
         stale = present - new.keys()
         if stale:
             store.delete(stale)
+        if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
+            from .vector_snapshot import model_label, snapshot_path, write_snapshot
+
+            write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
+                           store)
         report.seconds = time.perf_counter() - start
         return report
 

@@ -1,13 +1,12 @@
 """The lexical side of retrieval: BM25 over character bigrams of Chinese and words of English.
 
 Chinese has no spaces; overlapping character bigrams match Chinese words without a dictionary
-and keep names, numbers and list items findable. Scoring is bm25s's sparse matrix: one
-vectorised pass per query, no Python loop over passages.
+and keep names, numbers and list items findable. Scoring walks one posting array per query
+term: no Python loop over passages.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 
 import numpy as np
@@ -50,25 +49,41 @@ def has_cjk(text: str) -> bool:
 
 
 class LexicalIndex:
-    """BM25 over a fixed list of documents (one per unique passage)."""
+    """BM25 over a fixed list of documents (one per unique passage).
+
+    The same scores as bm25s's default (Lucene's idf, Robertson's term frequency, k1 1.5,
+    b 0.75; tests/test_lexical_bm25.py compares them), computed here with numpy: importing
+    bm25s and scipy cost more than the whole index of a few thousand passages."""
+
+    K1, B = 1.5, 0.75
 
     def __init__(self, documents: list[str]):
-        import bm25s
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG on import
         self.size = len(documents)
-        self._bm25 = bm25s.BM25()
         tokenized = [tokens(d) or ["\u2205"] for d in documents]
-        if tokenized:
-            self._bm25.index(tokenized, show_progress=False)
-        self.vocab = set(self._bm25.vocab_dict) if tokenized else set()
+        lengths = np.array([len(t) for t in tokenized], dtype=np.float32)
+        average = float(lengths.mean()) if self.size else 1.0
+        postings: dict[str, dict[int, int]] = {}
+        for doc, toks in enumerate(tokenized):
+            for t in toks:
+                row = postings.setdefault(t, {})
+                row[doc] = row.get(doc, 0) + 1
+        norm = self.K1 * ((1 - self.B) + self.B * lengths / average)
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for term, row in postings.items():
+            docs = np.fromiter(row.keys(), dtype=np.int64, count=len(row))
+            tf = np.fromiter(row.values(), dtype=np.float32, count=len(row))
+            idf = np.log(1.0 + (self.size - len(row) + 0.5) / (len(row) + 0.5))
+            self._postings[term] = (docs, (idf * tf / (norm[docs] + tf)).astype(np.float32))
+        self.vocab = set(self._postings)
 
     def scores(self, query_tokens: list[str]) -> np.ndarray:
         """BM25 score of every document for the query."""
-        known = [t for t in query_tokens if t in self.vocab]
-        if not known or not self.size:
-            return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(known), dtype=np.float32)
+        out = np.zeros(self.size, dtype=np.float32)
+        for t in query_tokens:
+            posting = self._postings.get(t)
+            if posting is not None:
+                np.add.at(out, posting[0], posting[1])
+        return out
 
     def coverage(self, query_tokens: list[str]) -> float:
         """Share of the query's tokens that occur anywhere in the corpus."""

@@ -179,6 +179,20 @@ class VectorStore:
         return {k: np.asarray([v for _, v in sorted(r, key=lambda x: x[0])], dtype=np.float32)
                 for k, r in rows.items()}
 
+    def count(self) -> int:
+        """How many passages are stored."""
+        return self.collection.count()
+
+    def all_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every stored passage key and vector (for rag/vector_snapshot.py)."""
+        result = self.collection.get(include=["embeddings"])
+        return list(result["ids"]), np.asarray(result["embeddings"], dtype=np.float32)
+
+    def all_sentence_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every stored sentence id (`key:position`) and vector."""
+        result = self.sentences.get(include=["embeddings"])
+        return list(result["ids"]), np.asarray(result["embeddings"], dtype=np.float32)
+
     def reset(self) -> None:
         """Drop every passage and sentence (for `rag ingest --rebuild`)."""
         from langchain_chroma import Chroma

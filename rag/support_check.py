@@ -18,7 +18,6 @@ when an English sentence meets a Chinese quote or the other way round.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import logging
 import re
@@ -331,19 +330,12 @@ def _english_names(text: str) -> list[str]:
     return names
 
 
-@functools.cache
-def _posseg():
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.ERROR)
-    jieba.initialize()
-    return jieba.posseg
-
-
 def _zh_words(text: str) -> list[tuple[str, str]]:
-    """Chinese words with their part of speech (jieba's dictionary; nr/ns/nt/nz are names)."""
-    return [(p.word, p.flag) for p in _posseg().lcut(text, HMM=False)]
+    """Chinese words with their name tag (jieba's dictionary; nr/ns/nt/nz are names, see
+    rag/segment.py), "" for words that are not names."""
+    from .segment import tagged_words
+
+    return tagged_words(text)
 
 
 def _chinese_names_and_words(text: str) -> tuple[list[str], list[str]]:

@@ -94,9 +94,15 @@ def get_encoding(name: str = DEFAULT_ENCODING) -> tiktoken.Encoding:
     if name not in _FILE_FOR_ENCODING:
         known = ", ".join(sorted(_FILE_FOR_ENCODING))
         raise ValueError(f"unknown or unavailable tiktoken encoding {name!r}; use one of: {known}")
-    cache_dir = seed_tiktoken_cache(default_cache_dir())
+    cache_dir = default_cache_dir()
+    if not (cache_dir / cache_file_name(_FILE_FOR_ENCODING[name])).is_file():
+        seed_tiktoken_cache(cache_dir)  # (tiktoken checks the file's hash when it reads it)
     os.environ["TIKTOKEN_CACHE_DIR"] = str(cache_dir)
-    return tiktoken.get_encoding(name)
+    try:
+        return tiktoken.get_encoding(name)
+    except Exception:  # noqa: BLE001 - a damaged cached file (tiktoken removed it): seed again
+        seed_tiktoken_cache(cache_dir)
+        return tiktoken.get_encoding(name)
 
 
 def count_tokens(text: str, name: str = DEFAULT_ENCODING) -> int:

@@ -1,0 +1,149 @@
+"""An exact, in-memory copy of the embedded index's vectors, for answering without Chroma.
+
+Importing chromadb costs about 2 s of every process start, more than a whole answer's work, and
+the bundled corpus has a few thousand vectors: an exact dot product over them takes well under
+a millisecond. So `rag ingest` (and the first answering process that finds none) writes the
+passage and sentence vectors it stored in Chroma to one `.npz` file beside the catalog, and
+answering processes in embedded mode search that file with numpy. Chroma stays the store ingest
+writes to and the one a server in http mode queries (see docs/scaling.md).
+
+The snapshot is used only when it holds exactly the passages the catalog names, embedded by the
+same model with the same prompts: passage keys are hashes of the passage text, so equal key sets
+mean equal texts. Anything else (an older snapshot, a half-written file, another model) is
+ignored and answering falls back to Chroma. It is written to a temp file and moved into place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("rag.snapshot")
+
+FILE_NAME = "vectors.npz"
+FORMAT = 1
+
+
+def snapshot_path(state_dir: Path) -> Path:
+    return Path(state_dir) / FILE_NAME
+
+
+def model_label(embedding) -> str:
+    """What the vectors depend on besides the text: the model and its prompts."""
+    return json.dumps([FORMAT, str(embedding.model), embedding.query_prompt,
+                       embedding.passage_prompt])
+
+
+def write_snapshot(path: Path, label: str, store) -> None:
+    """Copy every passage and sentence vector of a Chroma-backed store into `path`."""
+    keys, vectors = store.all_vectors()
+    sentence_ids, sentence_vectors = store.all_sentence_vectors()
+    owners, positions = [], []
+    for sid in sentence_ids:
+        key, index = sid.rsplit(":", 1)
+        owners.append(key)
+        positions.append(int(index))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial-{os.getpid()}.npz")
+    try:
+        np.savez(partial, label=np.array(label), keys=np.array(keys, dtype=str),
+                 vectors=np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1),
+                 sentence_keys=np.array(owners, dtype=str),
+                 sentence_positions=np.array(positions, dtype=np.int32),
+                 sentence_vectors=np.asarray(sentence_vectors, dtype=np.float32)
+                 .reshape(len(owners), -1))
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+class SnapshotStore:
+    """The read side of VectorStore (search, vectors, counts) over a snapshot file."""
+
+    def __init__(self, keys: list[str], vectors: np.ndarray, sentence_keys: list[str],
+                 sentence_positions: np.ndarray, sentence_vectors: np.ndarray):
+        self.keys = keys
+        self.row = {k: i for i, k in enumerate(keys)}
+        self.matrix = vectors
+        self.sentence_keys = sentence_keys
+        self.sentence_matrix = sentence_vectors
+        self._sentence_rows: dict[str, list[int]] = {}
+        order = np.lexsort((sentence_positions, np.array(sentence_keys, dtype=str)))
+        for i in order:
+            self._sentence_rows.setdefault(sentence_keys[i], []).append(int(i))
+
+    @classmethod
+    def load(cls, path: Path, label: str, expected_keys: set[str]) -> SnapshotStore | None:
+        """The snapshot at `path` if it matches the model and exactly these passages, else None."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                if str(data["label"]) != label:
+                    return None
+                keys = [str(k) for k in data["keys"]]
+                if set(keys) != expected_keys:
+                    return None
+                return cls(keys, data["vectors"], [str(k) for k in data["sentence_keys"]],
+                           data["sentence_positions"], data["sentence_vectors"])
+        except FileNotFoundError:
+            return None
+        except Exception as exc:  # noqa: BLE001 - damaged or foreign file: fall back to Chroma
+            log.info("ignoring the vector snapshot %s: %s", path, exc)
+            return None
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The k nearest passages as (key, cosine similarity), best first."""
+        return [(self.keys[i], s) for i, s in _top(self.matrix @ vector, k)]
+
+    def search_sentences(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+        """The passages of the k nearest sentences as (key, best sentence cosine), best first."""
+        best: dict[str, float] = {}
+        for i, s in _top(self.sentence_matrix @ vector, k):
+            best.setdefault(self.sentence_keys[i], s)
+        return list(best.items())
+
+    def vectors(self, keys: list[str]) -> dict[str, np.ndarray]:
+        return {k: self.matrix[self.row[k]] for k in keys if k in self.row}
+
+    def sentence_vectors(self, counts: dict[str, int]) -> dict[str, np.ndarray]:
+        out = {}
+        for k in counts:
+            rows = self._sentence_rows.get(k)
+            if rows:
+                out[k] = self.sentence_matrix[rows]
+        return out
+
+
+def _top(scores: np.ndarray, k: int) -> list[tuple[int, float]]:
+    if len(scores) == 0 or k <= 0:
+        return []
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top]
+
+
+def open_answering_store(settings, expected_keys: set[str]):
+    """The store an answering process searches: the snapshot in embedded mode when it matches
+    the catalog (no chromadb import), else Chroma itself (and a snapshot written for next time)."""
+    from .store import VectorStore
+
+    if settings.store.mode != "embedded":
+        return VectorStore(settings.store)
+    path = snapshot_path(settings.state_dir)
+    label = model_label(settings.embedding)
+    snapshot = SnapshotStore.load(path, label, expected_keys)
+    if snapshot is not None:
+        return snapshot
+    store = VectorStore(settings.store)
+    try:
+        write_snapshot(path, label, store)
+    except OSError as exc:  # a read-only index folder: answer from Chroma, every time
+        log.info("cannot write the vector snapshot %s: %s", path, exc)
+    return store
