@@ -21,8 +21,18 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="rag", description=(
         "Citation-first question answering: answers are verbatim, verified quotations "
         "from your documents."))
-    p.add_argument("--config", default=None, help="config file (default: $RAG_CONFIG or config.yaml)")
+    config_help = "config file (default: $RAG_CONFIG or config.yaml)"
+    p.add_argument("--config", default=None, help=config_help)
+    # Every subcommand takes --config too (`rag ingest --config X`); it overrides the one before.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
     sub = p.add_subparsers(dest="command", required=True)
+    _add_parser = sub.add_parser
+
+    def add_parser(name, **kwargs):
+        return _add_parser(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser
 
     ing = sub.add_parser("ingest", help="index the corpus (incremental)")
     ing.add_argument("paths", nargs="*", help="corpus folder to index instead of corpus.path")
@@ -30,7 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
 
     ask = sub.add_parser("ask", help="answer a question with cited quotations")
-    ask.add_argument("question", nargs="?", help="the question, in Chinese or English")
+    ask.add_argument("question", nargs="?",
+                     help="the question, in Chinese or English; '-' reads it from standard input")
     ask.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
     ask.add_argument("--source", action="append", default=[], help="only this file (repeatable)")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
@@ -131,6 +142,17 @@ def _format(answer) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _read_stdin() -> str:
+    """The question piped in (`rag ask -`): any length, decoded as UTF-8."""
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RagError("standard input is not UTF-8 text: pipe the question as UTF-8") from None
+    return data.strip()
+
+
 def cmd_ask(args, settings) -> int:
     from .assistant import Assistant
     from .errors import QuestionError
@@ -138,6 +160,8 @@ def cmd_ask(args, settings) -> int:
     if args.batch is None and args.question is None:
         print("error: give a question, or --batch FILE.jsonl", file=sys.stderr)
         return 1
+    if args.question == "-":
+        args.question = _read_stdin()
     assistant = Assistant(settings)
     if args.batch is not None:
         try:

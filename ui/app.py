@@ -3,8 +3,6 @@ are thin functions over `Assistant.ask` and the renderers, testable without a se
 
 import ipaddress
 import logging
-import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +13,6 @@ from rag.errors import ConfigError, RagError
 from rag.library import uploads_allowed
 
 from .render import (
-    CSS,
     FEEDBACK_JS,
     answer_markdown,
     citation_card,
@@ -353,26 +350,7 @@ def auth_for(serve_settings) -> tuple[str, str] | None:
 
 
 def serve(settings) -> int:
-    """Index if needed, then serve the app on settings.serve.host:port until interrupted."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from rag.assistant import Assistant
-    from rag.ingest import ingest
+    """Serve the API and the UI (see ui/server.py)."""
+    from .server import serve as serve_all
 
-    host, port = settings.serve.host, settings.serve.port
-    auth = auth_for(settings.serve)
-    if auth:
-        print(f"serving on {host}:{port} with a login for user '{auth[0]}'", file=sys.stderr)
-    # An up-to-date index costs a stat per file here; a stale one is brought up to date first.
-    report = ingest(settings, progress=sys.stderr.isatty())
-    if report.changed:
-        print(f"indexed first: {report.summary()}", file=sys.stderr)
-    assistant = Assistant(settings)
-    assistant.ask("warm up")  # load the model before the first person waits for it
-    app = build_app(assistant)
-    print(f"open http://{host}:{port}/", file=sys.stderr, flush=True)
-    app.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, share=False, auth=auth, show_error=False,
-        css=CSS, quiet=True, max_file_size=f"{settings.corpus.max_file_mb:g}mb",
-    )
-    return 0
+    return serve_all(settings)

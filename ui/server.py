@@ -1,0 +1,92 @@
+"""`rag serve`: the JSON API and the chat UI on one port, run by uvicorn.
+
+The FastAPI app of ui/api.py carries the `/api/...` routes; the Gradio Blocks of ui/app.py are
+mounted on it at `/` (Gradio runs on FastAPI itself). Start-up work overlaps: the index check,
+the assistant (model, dictionary, token counter) and its warm-up run in a thread while this one
+imports Gradio, the slowest import of all.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+import sys
+import threading
+
+from rag.errors import ConfigError
+
+
+def compose(assistant, auth: tuple[str, str] | None, max_file_mb: float):
+    """The whole server app over an assistant: API routes, then the UI mounted at `/`."""
+    import gradio as gr
+
+    from .api import build_api
+    from .app import build_app
+    from .library_api import add_library_routes
+    from .render import CSS
+
+    api = build_api(assistant, auth)
+    add_library_routes(api, assistant)
+    blocks = build_app(assistant).queue(default_concurrency_limit=4)
+    return gr.mount_gradio_app(api, blocks, path="/", auth=auth, css=CSS, show_error=False,
+                               max_file_size=f"{max_file_mb:g}mb", footer_links=["api"])
+
+
+def _check_port(host: str, port: int) -> None:
+    """Fail with one line when the port cannot be bound, rather than after start-up."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(f"port {port} on {host} is in use (another `rag serve`?): "
+                                  "stop it, or pass --port N") from None
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+
+
+def serve(settings) -> int:
+    """Index if needed, then serve the API and the UI on settings.serve.host:port."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from .app import auth_for
+
+    host, port = settings.serve.host, settings.serve.port
+    auth = auth_for(settings.serve)
+    _check_port(host, port)
+    if auth:
+        print(f"serving on {host}:{port} with a login for user '{auth[0]}'", file=sys.stderr)
+
+    ready: dict = {}
+
+    def prepare() -> None:
+        try:
+            from rag.assistant import Assistant
+            from rag.ingest import ingest
+
+            # An up-to-date index costs a stat per file; a stale one is brought up to date.
+            report = ingest(settings, progress=sys.stderr.isatty())
+            if report.changed:
+                print(f"indexed first: {report.summary()}", file=sys.stderr)
+            assistant = Assistant(settings)
+            assistant.ask("warm up")  # nobody waits for the model on the first question
+            ready["assistant"] = assistant
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
+            ready["error"] = exc
+
+    worker = threading.Thread(target=prepare, name="rag-prepare", daemon=True)
+    worker.start()
+    import gradio  # noqa: F401 - the slow import, while the assistant loads
+    import uvicorn
+
+    worker.join()
+    if "error" in ready:
+        raise ready["error"]
+    app = compose(ready["assistant"], auth, settings.corpus.max_file_mb)
+    print(f"open http://{host}:{port}/  (JSON API: http://{host}:{port}/api/docs)",
+          file=sys.stderr, flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=5)
+    return 0
