@@ -148,3 +148,11 @@ def test_real_model_embeddings_rank_the_answering_passage_first(real_settings):
                            ("中国向世卫组织捐了多少钱？", 1)):
         q = np.asarray(embeddings.embed_query(question))
         assert int(np.argmax(vectors @ q)) == want
+
+
+@pytest.mark.integration
+def test_real_retriever_finds_the_letter_in_the_bundled_corpus(real_assistant):
+    docs = AssistantRetriever(assistant=real_assistant).invoke(
+        "习近平给武汉哪个社区的全体社区工作者回了信？")
+    assert docs and docs[0].metadata["verified"] is True
+    assert any("武汉东湖新城社区" in d.page_content for d in docs)
