@@ -380,6 +380,8 @@ def check_sentence(sentence: str, quotes: dict[int, str]) -> Verdict:
     if missing:
         return Verdict(sentence, cited, f"cites [{missing[0]}], a quote it was not given")
     text = strip_markers(sentence).strip()
+    if not re.search(r"\w", text):
+        return Verdict(sentence, cited, "no words, only markers")
     source = "\n".join(quotes[n] for n in cited)
     pool = _number_pool(source)
     for values in numbers(text):
