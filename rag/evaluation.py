@@ -286,7 +286,7 @@ def score_systems(assistant, items: list[dict], systems: dict[str, Callable[[str
                 cache[source] = None
         return cache[source]
 
-    runs, latency = {}, {}
+    runs, latency, answered = {}, {}, {}
     for name, ask in systems.items():
         answers, latencies = [], []
         for item in items:
@@ -303,12 +303,11 @@ def score_systems(assistant, items: list[dict], systems: dict[str, Callable[[str
                     qrels.setdefault(item["id"], {})[passage_id(
                         p["source"], p["line_start"], p["line_end"], p.get("char_start"),
                         p.get("char_end"))] = 1
-        report[f"{name}_answers"] = answers  # popped below: answers are not written out
         report[f"{name}_rows"] = rows
-        latency[name] = latencies
+        latency[name], answered[name] = latencies, answers
     # Scored after every system has run: the qrels then hold every passage any of them found.
     for name in systems:
-        rows, answers = report[f"{name}_rows"], report.pop(f"{name}_answers")
+        rows, answers = report[f"{name}_rows"], answered[name]
         metrics = aggregate(rows)
         if any(runs[name].values()):  # the ranking measures need passages with locations
             scored = per_question(qrels, runs[name], ("ndcg@10",))
