@@ -196,6 +196,10 @@ def summary(result: dict) -> str:
                          f"{p:>8}  {c['verdicts'][m]}")
         lines.append(f"right only in A: {len(c['right_only_in_a'])} questions; right only in B: "
                      f"{len(c['right_only_in_b'])}")
+        if c["questions_for_0.05_hit@1"]:
+            lines.append(f"at this disagreement ({c['hit1_disagreement']:.0%} of answerable "
+                         f"questions), a {DELTA} difference in hit@1 needs about "
+                         f"{c['questions_for_0.05_hit@1']} answerable questions to tell from noise")
         lines.append("")
     return "\n".join(lines).rstrip()
 
