@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .errors import ConfigError
 from .settings import GeneratorSettings
-from .support_check import MARKER, check_sentence, has_cjk, quote_context, split_sentences
+from .support_check import (
+    MARKER,
+    cedict,
+    check_sentence,
+    has_cjk,
+    quote_context,
+    split_sentences,
+)
 from .types import Citation
 
 log = logging.getLogger("rag.generator")
@@ -65,6 +73,9 @@ class Generator:
         self.settings = settings
         self.name = settings.model
         self._chat_model = chat_model
+        # The dictionary the check reads for English sentences over Chinese quotes takes a few
+        # seconds to load: load it now, in the background, not while the first answer waits.
+        threading.Thread(target=cedict, daemon=True, name="cedict").start()
 
     @property
     def chat_model(self):
