@@ -224,7 +224,7 @@ class Assistant:
     def context(self, question: str, budget: int | None = None, top_k: int | None = None,
                 sources: list[str] | None = None) -> str:
         """The cited passages packed into `budget` tokens, ready to paste into a language model."""
-        answer = self.ask(question, top_k=top_k, sources=sources)
+        answer = self.ask(question, top_k=top_k, sources=sources, generate=False)
         budget = budget or self.settings.answer.context_budget
         if answer.abstained:
             return ""

@@ -79,7 +79,7 @@ def run_compare(specs: list[str], dataset: Path | str | None = None, split: str 
         embedder, embedding = assistant.embedder, settings.embedding
         print(f"asking {len(items)} questions through {spec} ...", file=sys.stderr, flush=True)
         report = score_systems(assistant, items, {
-            "ours": lambda q, a=assistant: a.ask(q, top_k=10).to_dict()})
+            "ours": lambda q, a=assistant: a.ask(q, top_k=10, generate=False).to_dict()})
         systems.append({"label": label, "spec": spec, "rows": report["ours_rows"],
                         "run": report.get("ours_run"), "qrels": report["qrels"],
                         "p50_ms": report["ours"]["p50_ms"]})

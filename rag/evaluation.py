@@ -255,7 +255,7 @@ def evaluate(assistant, items: list[dict], baseline: bool = True, top_k: int = 1
     """Answers for every question from ours (and the baseline), scored the same way, each metric
     with a bootstrap interval, and the per-question rows and ranked passages kept."""
     systems: dict[str, Callable[[str], dict]] = {
-        "ours": lambda q: assistant.ask(q, top_k=top_k).to_dict()}
+        "ours": lambda q: assistant.ask(q, top_k=top_k, generate=False).to_dict()}
     report: dict[str, Any] = {"questions": len(items)}
     if baseline:
         t = time.perf_counter()
