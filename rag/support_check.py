@@ -38,12 +38,16 @@ _MARKERS = r"(?:\s*(?:\[\s*\d{1,3}(?:\s*[,，、]\s*\d{1,3})*\s*\]|【\s*\d{1,3}
 # A sentence ends at 。！？!? or at a full stop before a space, a marker or the end; the closing
 # quotes and the [n] markers that follow belong to it.
 _END = re.compile(r"(?:[。！？!?]+|\.(?=\s|$|\[|【))[”’」』）)》\"']*" + _MARKERS)
+# A full stop after these is not the end of a sentence (Mr. Xi, U.S. aid, Feb. 20).
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Prof|St|No|vs|etc|e\.g|i\.e|Jan|Feb|Mar|Apr|"
+                           r"Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Inc|Ltd|Co|Gen|Gov|Sen)|\b[A-Z])\.$")
 _BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)、])\s+")
 
 # -- numbers ---------------------------------------------------------------------------------
 _ARABIC = re.compile(r"(?<![\d.,])(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?\s*(万|亿|million|billion|"
                      r"thousand|trillion)?", re.I)
 _ZH_NUM = re.compile(r"[零〇一二三四五六七八九十百千万亿两]+")
+_ZH_DECIMAL = re.compile(r"([零〇一二三四五六七八九十百千两]+)点([零〇一二三四五六七八九]+)")
 _ZH_DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
 _ZH_UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -76,6 +80,7 @@ ZH_STOP = set("""的 了 是 在 和 与 及 以及 并 并且 而 也 都 就 �
 由 于 之 其 这 那 这个 那个 这些 那些 他 她 它 他们 她们 我们 你们 我 你 自己 有 没有 等 等等 中
 上 下 里 着 过 吗 呢 吧 啊 要 会 能 可以 已经 曾 所 所以 因为 但 但是 如果 或 或者 一个 该 此 各
 同 给 让 使 用 以上 之一 方面 进行 表示 指出 强调 认为 说 称 提出 当时 时 时候 通过 关于 即 即使
+百分之
 """.split())
 _NAME_FLAGS = {"nr", "nrfg", "nrt", "ns", "nt", "nz"}
 # A sentence that denies something needs a quote that denies something too.
@@ -105,6 +110,8 @@ def split_sentences(text: str) -> list[str]:
         line = _BULLET.sub("", line).strip()
         start = 0
         for m in _END.finditer(line):
+            if _ABBREVIATION.search(line[start:m.end()]):
+                continue  # Mr. Xi: the sentence goes on
             out.append(line[start:m.end()].strip())
             start = m.end()
         if line[start:].strip():
@@ -171,6 +178,13 @@ def numbers(text: str, strict: bool = True) -> list[set[float]]:
         if m.group(3):
             values.add(value * _SCALE[m.group(3).lower()])
         found.append(values)
+    for m in _ZH_DECIMAL.finditer(text):  # 四十三点六 -> 43.6
+        whole = _zh_value(m.group(1))
+        if whole is not None:
+            tail = "".join(str(_ZH_DIGIT[ch]) for ch in m.group(2))
+            found.append({float(f"{whole}.{tail}")})
+    text = _ZH_DECIMAL.sub(" ", text)  # its parts are not numbers of their own
+    text = text.replace("百分之", " ")  # per cent: 百分之五十 is 50, not 100 and 50
     for m in _ZH_NUM.finditer(text):
         run = m.group()
         after = text[m.end():m.end() + 1]

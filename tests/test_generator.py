@@ -185,6 +185,21 @@ def test_sentences_split_with_their_markers():
         "第一句。[1]", "第二句[2]。", "Third one [1].", "Fourth.[2][3]", "fifth [1]"]
 
 
+def test_abbreviations_do_not_end_a_sentence():
+    assert split_sentences("Mr. Xi wrote to Bill Gates on Feb. 20. [3] U.S. aid came. [1]") == [
+        "Mr. Xi wrote to Bill Gates on Feb. 20. [3]", "U.S. aid came. [1]"]
+
+
+def test_numbers_match_however_they_are_written():
+    quote = {1: "城市绿化覆盖率达到百分之四十三点六，新建公园十七座，贫困人口减到551万人。"}
+    for sentence in ("覆盖率达到43.6%。[1]", "The coverage rate reached 43.6%. [1]",
+                     "新建公园17座。[1]", "The poor population fell to 5.51 million. [1]"):
+        assert check_sentence(sentence, quote).supported, sentence
+    for sentence in ("覆盖率达到46.3%。[1]", "新建公园十八座。[1]",
+                     "The poor population fell to 5.5 million. [1]"):
+        assert not check_sentence(sentence, quote).supported, sentence
+
+
 def test_english_names_are_checked_against_chinese_quotes_by_pinyin_and_dictionary():
     quote = {1: "武汉东湖新城社区全体社区工作者：你们好，来信收悉。"}
     assert check_sentence("He wrote to the community workers of Donghu Xincheng in Wuhan. [1]",
