@@ -2,8 +2,10 @@
 
 Prints a table per section and writes bench/results.md. Every speed is compared with a baseline
 measured in the same run on the same machine: ingest against the pure model-encoding time of
-the same texts, ours against the tutorial LangChain pipeline, the index at 10k and 100k chunks
-against the bundled corpus.
+the same texts and against the sentence-transformers backend, whole-process start-up against
+the code of an earlier commit (`--before`, default the last commit before the fast start),
+ours against the tutorial LangChain pipeline, the JSON API against the Gradio route, the index
+at 10k and 100k chunks against the bundled corpus.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ sys.path.insert(0, str(ROOT))
 from rag.assistant import Assistant  # noqa: E402
 from rag.catalog import load_catalog  # noqa: E402
 from rag.chunking import context_text, sentence_texts  # noqa: E402
-from rag.embedding import SentenceTransformerEmbedder  # noqa: E402
+from rag.embedding import OnnxEmbedder, SentenceTransformerEmbedder  # noqa: E402
 from rag.evaluation import Baseline, load_dataset  # noqa: E402
 from rag.ingest import catalog_path, ingest  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 QUESTIONS = [r["question"] for r in load_dataset(ROOT / "eval" / "dataset.jsonl", "all")]
+BEFORE = "984f298"  # the landed code before the ONNX embedder and the fast start (issue 12)
 LINES: list[str] = []
 
 
@@ -93,90 +96,123 @@ def temp_settings(folder: Path, **store):
 
 
 # -- ingest ------------------------------------------------------------------------------------
-def bench_ingest(work: Path, embedder) -> None:
-    settings, cfg = temp_settings(work / "ingest")
-    t = time.perf_counter()
-    report = ingest(settings, progress=False, embedder_factory=lambda: embedder)
-    ingest_s = time.perf_counter() - t
-    catalog = load_catalog(catalog_path(settings))
-    firsts = {}
-    for c in catalog.all_chunks():
-        firsts.setdefault(c.key, c)
-    texts = [context_text(c) for c in firsts.values()]
-    texts += [s for c in firsts.values() for s in sentence_texts(c.text)]
-    t = time.perf_counter()
-    embedder.embed_passages(texts)
-    floor_s = time.perf_counter() - t
-    tok = embedder.model.tokenizer
-    embedded_tokens = sum(len(tok(embedder.settings.passage_prompt + x)["input_ids"]) for x in texts)
-    corpus_tokens = sum(len(tok(p.read_text(encoding="utf-8"))["input_ids"])
-                        for p in sorted((ROOT / "data" / "corpus").glob("*.txt")))
-    chunk_tokens = sum(len(tok(c.text)["input_ids"]) for c in firsts.values())
-    env = {**os.environ, "RAG_CONFIG": str(cfg)}
-    t = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], env=env, cwd=ROOT,
-                   check=True, capture_output=True)
-    noop_s = time.perf_counter() - t
-    table("Ingest (bundled corpus, model already loaded)", ["measure", "value", "vs floor"], [
-        ["ingest wall time (s)", ingest_s, f"{ingest_s / floor_s:.2f} x"],
-        ["floor: encoding the same texts (s)", floor_s, "1.00 x"],
+def bench_ingest(work: Path, embedders: dict) -> None:
+    """Ingest of the bundled corpus with each backend, against encoding the same texts."""
+    rows = []
+    noop_s = 0.0
+    for label, embedder in embedders.items():
+        settings, cfg = temp_settings(work / f"ingest-{label}")
+        t = time.perf_counter()
+        report = ingest(settings, progress=False, embedder_factory=lambda e=embedder: e)
+        ingest_s = time.perf_counter() - t
+        catalog = load_catalog(catalog_path(settings))
+        firsts = {}
+        for c in catalog.all_chunks():
+            firsts.setdefault(c.key, c)
+        texts = [context_text(c) for c in firsts.values()]
+        texts += [s for c in firsts.values() for s in sentence_texts(c.text)]
+        t = time.perf_counter()
+        embedder.embed_passages(texts)
+        floor_s = time.perf_counter() - t
+        rows.append([f"{label}: ingest wall time (s)", ingest_s, f"{ingest_s / floor_s:.2f} x"])
+        rows.append([f"{label}: floor, encoding the same texts (s)", floor_s, "1.00 x"])
+        if label == "onnx":
+            env = {**os.environ, "RAG_CONFIG": str(cfg)}
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], env=env,
+                           cwd=ROOT, check=True, capture_output=True)
+            noop_s = time.perf_counter() - t
+            shutil.copytree(work / "ingest-onnx", work / "ingest", dirs_exist_ok=True)
+    rows += [
         ["unique passages embedded", report.embedded, ""],
         ["repeats merged (not embedded again)", report.merged, ""],
         ["texts embedded (passages in context + sentences)", len(texts), ""],
-        ["model tokens embedded", embedded_tokens, f"{embedded_tokens / corpus_tokens:.2f} x corpus"],
-        ["model tokens in unique passages", chunk_tokens, f"{chunk_tokens / corpus_tokens:.2f} x corpus"],
-        ["model tokens in the corpus files", corpus_tokens, "1.00 x corpus"],
         ["no-op `rag ingest`, whole process (s)", noop_s, ""],
         ["peak memory of this process so far (MB)", peak_mb(), ""],
-    ])
+    ]
+    table("Ingest (bundled corpus, model already loaded)", ["measure", "value", "vs floor"], rows)
 
 
 # -- answers -----------------------------------------------------------------------------------
-def bench_answers(work: Path, embedder, quick: bool) -> Assistant:
+def bench_answers(work: Path, embedders: dict, before: Path | None, quick: bool) -> Assistant:
     settings, cfg = temp_settings(work / "ingest")
-    assistant = Assistant(settings, embedder=embedder)
     questions = QUESTIONS[: 60 if quick else 200]
-    for q in questions[:5]:
-        assistant.ask(q)
-    parts: dict[str, list[float]] = {"embed": [], "search": [], "answer": [], "total": []}
-    for q in questions:
-        t = assistant.ask(q).timings_ms
-        parts["embed"].append(t["embed"])
-        parts["search"].append(t["search"])
-        parts["answer"].append(t["answer"])
-        parts["total"].append(t["total"])
-    env = {**os.environ, "RAG_CONFIG": str(cfg)}
-    cold = []
-    for q in questions[:2 if quick else 3]:
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "rag.cli", "ask", q, "--json"], env=env, cwd=ROOT,
-                       check=True, capture_output=True)
-        cold.append(time.perf_counter() - t)
-    base = Baseline(ROOT / "data" / "corpus", embedder)
+    rows = []
+    assistant = None
+    for label, embedder in embedders.items():
+        assistant = Assistant(settings, embedder=embedder)
+        for q in questions[:5]:
+            assistant.ask(q)
+        parts: dict[str, list[float]] = {"embed": [], "search": [], "answer": [], "total": []}
+        for q in questions:
+            t = assistant.ask(q).timings_ms
+            for k in parts:
+                parts[k].append(t.get(k, 0.0))
+        rows += [[f"{label}: {k}", pct(v, 50), pct(v, 95)] for k, v in parts.items()]
+    base = Baseline(ROOT / "data" / "corpus", embedders["onnx"])
     base_ms = []
     for q in questions:
         t = time.perf_counter()
         base.ask(q, 5)
         base_ms.append((time.perf_counter() - t) * 1000)
-    rows = [[f"ours: {k}", pct(v, 50), pct(v, 95)] for k, v in parts.items()]
     rows.append(["baseline (LangChain similarity top-5): total", pct(base_ms, 50), pct(base_ms, 95)])
     table(f"Warm `ask` over {len(questions)} questions (ms)", ["stage", "p50", "p95"], rows)
-    table("Whole-process times (s)", ["measure", "value"], [
-        ["cold `rag ask --json` (load model, index, answer)", statistics.median(cold)],
-    ])
+
+    runs = 3
+    env = {**os.environ, "RAG_CONFIG": str(cfg)}
+    cold = _cold_asks(env, ROOT, questions[:runs])
+    cold_rows = [["now: cold `rag ask --json`, whole process", statistics.median(cold),
+                  min(cold), max(cold)]]
+    if before is not None:
+        old = _cold_asks({**os.environ, "RAG_CONFIG": str(before / "config.yaml")}, before,
+                         questions[:runs])
+        cold_rows.append([f"before ({BEFORE}): the same", statistics.median(old), min(old),
+                          max(old)])
+    table(f"Whole-process `rag ask` (s, {runs} runs)", ["measure", "median", "min", "max"],
+          cold_rows)
     return assistant
 
 
-def bench_serve(cfg: Path, quick: bool) -> None:
+def _cold_asks(env: dict, cwd: Path, questions: list[str]) -> list[float]:
+    times = []
+    for q in questions:
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "rag.cli", "ask", q, "--json"], env=env, cwd=cwd,
+                       check=True, capture_output=True)
+        times.append(time.perf_counter() - t)
+    return times
+
+
+def prepare_before(work: Path) -> Path | None:
+    """The code of commit BEFORE, unpacked beside the work folder with its own index, run by
+    this venv (its folder first on sys.path), for start-up figures of the same run."""
+    folder = work / "before"
+    folder.mkdir()
+    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True)
+    if archive.returncode != 0:
+        out(f"\n(no baseline: commit {BEFORE} is not in this clone)")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
+    (folder / "models").symlink_to(ROOT / "models")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], cwd=folder,
+                   env={**os.environ, "RAG_CONFIG": str(folder / "config.yaml")}, check=True,
+                   capture_output=True)
+    out(f"\nBaseline code: commit {BEFORE}, indexed in {time.perf_counter() - t:.0f} s.")
+    return folder
+
+
+def _start_server(cfg: Path, cwd: Path, log_path: Path) -> tuple[subprocess.Popen, str, float]:
+    """`rag serve` on a free port; returns the process, its URL and seconds until the page
+    answers."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "RAG_CONFIG": str(cfg)}
     t = time.perf_counter()
-    log_path = cfg.parent / "serve.log"
-    log = open(log_path, "w")
+    log = open(log_path, "w")  # noqa: SIM115 - the server's lifetime
     proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "serve", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                            env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     while True:
         try:
@@ -186,25 +222,34 @@ def bench_serve(cfg: Path, quick: bool) -> None:
             if time.perf_counter() - t > 240 or proc.poll() is not None:
                 raise RuntimeError(f"rag serve did not start: {log_path.read_text()[-2000:]}") \
                     from None
-            time.sleep(0.5)
-    start_s = time.perf_counter() - t
-    from gradio_client import Client
+            time.sleep(0.1)
+    return proc, url, time.perf_counter() - t
 
-    clients, per_client = 8, 5 if quick else 15
+
+def _server_peak_mb(proc: subprocess.Popen) -> float:
+    for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _load(ask, clients: int, per_client: int) -> tuple[list[float], list[str], float]:
+    """`clients` threads asking `per_client` questions each through `ask(client_state, q)`."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    barrier = threading.Barrier(clients)
 
     def worker(i: int) -> None:
-        client = Client(url, verbose=False)
         rnd = random.Random(i)
+        state = None
+        barrier.wait()
         for _ in range(per_client):
             q = rnd.choice(QUESTIONS)
             t0 = time.perf_counter()
             try:
-                data = client.predict(q, api_name="/ask")
-                ok = isinstance(data, dict) and data.get("question") == q
-                if not ok:
+                state, data = ask(state, q)
+                if not (isinstance(data, dict) and data.get("question") == q):
                     raise ValueError(f"mixed-up or bad answer for {q!r}")
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 with lock:
@@ -219,17 +264,54 @@ def bench_serve(cfg: Path, quick: bool) -> None:
         th.start()
     for th in threads:
         th.join()
-    wall = time.perf_counter() - t
-    proc.terminate()
-    proc.wait(timeout=30)
-    table("`rag serve`", ["measure", "value"], [
-        ["start until the page answers (s)", start_s],
-        [f"load: {clients} clients x {per_client} questions through /ask", ""],
-        ["throughput (answers/s)", len(latencies) / wall],
-        ["latency p50 (ms)", pct(latencies, 50)],
-        ["latency p95 (ms)", pct(latencies, 95)],
-        ["errors", len(errors)],
-    ])
+    return latencies, errors, time.perf_counter() - t
+
+
+def _api_ask(url: str):
+    import json as _json
+
+    def ask(state, q):
+        body = _json.dumps({"question": q}).encode()
+        req = urllib.request.Request(url + "api/ask", data=body,
+                                     headers={"content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return state, _json.loads(r.read())
+
+    return ask
+
+
+def _gradio_ask(url: str):
+    from gradio_client import Client
+
+    def ask(state, q):
+        state = state or Client(url, verbose=False)
+        return state, state.predict(q, api_name="/ask")
+
+    return ask
+
+
+def bench_serve(cfg: Path, before: Path | None, quick: bool) -> None:
+    proc, url, start_s = _start_server(cfg, ROOT, cfg.parent / "serve.log")
+    clients, per_client = 16, 5 if quick else 20
+    rows = [["start until the page answers (s)", start_s, ""]]
+    try:
+        for label, ask in (("JSON API POST /api/ask", _api_ask(url)),
+                           ("Gradio route /ask (gradio_client)", _gradio_ask(url))):
+            latencies, errors, wall = _load(ask, clients, per_client)
+            rows += [[f"{label}: {clients} clients x {per_client} questions", "", ""],
+                     ["  throughput (answers/s)", len(latencies) / wall, ""],
+                     ["  latency p50 / p95 (ms)", pct(latencies, 50), pct(latencies, 95)],
+                     ["  errors", len(errors), ""]]
+        rows.append(["peak memory of the server process (MB)", _server_peak_mb(proc), ""])
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    if before is not None:
+        old, _, old_s = _start_server(before / "config.yaml", before, before / "serve.log")
+        old.terminate()
+        old.wait(timeout=30)
+        rows.insert(1, [f"before ({BEFORE}): start until the page answers (s)", old_s, ""])
+    table("`rag serve`", ["measure", "value", "p95"], rows)
 
 
 # -- growth ------------------------------------------------------------------------------------
@@ -297,6 +379,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer questions, 10k only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--only", choices=["serve"], help="run one section (results not written)")
+    parser.add_argument("--no-before", action="store_true",
+                        help=f"skip the start-up baseline of commit {BEFORE}")
     args = parser.parse_args()
     out("# Benchmarks")
     out(f"\nMachine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
@@ -305,17 +389,21 @@ def main() -> int:
     if args.only == "serve":
         settings, cfg = temp_settings(work / "ingest")
         ingest(settings, progress=False)
-        bench_serve(cfg, args.quick)
+        bench_serve(cfg, None if args.no_before else prepare_before(work), args.quick)
         return 0
     try:
-        embedder = SentenceTransformerEmbedder(load_settings(ROOT / "config.yaml").embedding)
-        t = time.perf_counter()
-        embedder.embed_query("warm up")
-        out(f"\nModel load: {time.perf_counter() - t:.1f} s.")
-        bench_ingest(work, embedder)
-        assistant = bench_answers(work, embedder, args.quick)
+        config = load_settings(ROOT / "config.yaml").embedding
+        embedders = {"onnx": OnnxEmbedder(config),
+                     "sentence-transformers": SentenceTransformerEmbedder(config)}
+        for label, embedder in embedders.items():
+            t = time.perf_counter()
+            embedder.embed_query("warm up")
+            out(f"\nModel load ({label}): {time.perf_counter() - t:.1f} s.")
+        before = None if args.no_before else prepare_before(work)
+        bench_ingest(work, embedders)
+        assistant = bench_answers(work, embedders, before, args.quick)
         bench_growth(work, assistant, [10_000] if args.quick else [10_000, 100_000])
-        bench_serve(work / "ingest" / "config.yaml", args.quick)
+        bench_serve(work / "ingest" / "config.yaml", before, args.quick)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     args.out.write_text("\n".join(LINES) + "\n", encoding="utf-8")
