@@ -214,8 +214,8 @@ class Assistant:
 
     def reload(self) -> None:
         """Take up the index as it is now (after an upload or a removal), without a restart:
-        a fresh catalog and retriever over the same model and store."""
-        fresh = type(self)(self.settings, embedder=self.embedder, store=self.retriever.store)
+        a fresh catalog, store and retriever over the same model."""
+        fresh = type(self)(self.settings, embedder=self.embedder)
         with self._lock:
             for key, value in vars(fresh).items():
                 if key != "_lock":

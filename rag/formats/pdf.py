@@ -40,13 +40,14 @@ def _edges(lines: list[str]) -> list[int]:
 
 
 def running_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of lines that recur at a page edge on at least half the pages (three at least)."""
-    if len(pages) < 3:
+    """Keys of lines that recur at a page edge on at least half the pages (three at least), or
+    on both pages of a two-page document."""
+    if len(pages) < 2:
         return set()
     counts: Counter[str] = Counter()
     for lines in pages:
         counts.update({_key(lines[i]) for i in _edges(lines)})
-    need = max(3, (len(pages) + 1) // 2)
+    need = 2 if len(pages) == 2 else max(3, (len(pages) + 1) // 2)
     return {k for k, n in counts.items() if n >= need and k}
 
 

@@ -12,7 +12,19 @@ import subprocess
 import zipfile
 from pathlib import Path
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+def _cjk_font() -> bool:
+    """Whether a Chinese font is installed (without one Chromium prints no Chinese text)."""
+    try:
+        fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True,
+                               timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(fonts.strip())
+
+
+# Chromium that can print Chinese PDFs, or None (the PDF tests are then skipped).
+CHROMIUM = (shutil.which("chromium") or shutil.which("chromium-browser")) if _cjk_font() else None
 
 HEADER = "青禾市人民政府公报"
 
