@@ -133,6 +133,58 @@ def bench_ingest(work: Path, embedders: dict) -> None:
     table("Ingest (bundled corpus, model already loaded)", ["measure", "value", "vs floor"], rows)
 
 
+def bench_formats(work: Path, embedder) -> None:
+    """Ingest of the same text as .txt and as a Chromium-printed PDF (and DOCX, HTML): what
+    extraction adds to an ingest, and what reading a file costs before and after its cache."""
+    from rag.reading import read_source
+    from tests.helpers.documents import CHROMIUM, flowing_html, make_docx, page_html, print_pdf
+
+    stems = ["000_8ced48c5a6f24f61", "002_09a23be81b2d5379"]
+    texts = {s: (ROOT / "data" / "corpus" / f"{s}.txt").read_text(encoding="utf-8") for s in stems}
+    made = work / "formats-made"
+    made.mkdir(parents=True)
+    kinds: dict[str, list[Path]] = {"txt": [], "pdf": [], "docx": [], "html": []}
+    for stem, text in texts.items():
+        paras = [p.strip() for p in text.split("\n") if p.strip()]
+        kinds["txt"].append(made / f"{stem}.txt")
+        kinds["txt"][-1].write_text("\n".join(paras), encoding="utf-8")
+        kinds["docx"].append(make_docx(made / f"{stem}.docx", [("p", 0, p) for p in paras]))
+        kinds["html"].append(made / f"{stem}.html")
+        kinds["html"][-1].write_text(page_html([paras], header=""), encoding="utf-8")
+        if CHROMIUM:
+            kinds["pdf"].append(print_pdf(flowing_html(paras), made / f"{stem}.pdf"))
+    rows = []
+    base = None
+    for kind, paths in kinds.items():
+        if not paths:
+            rows.append([f"{kind}: skipped (no chromium with a CJK font)", "", ""])
+            continue
+        t = time.perf_counter()
+        for path in paths:
+            read_source(path, path.name)
+        read_s = time.perf_counter() - t
+        corpus = work / f"formats-{kind}" / "corpus"
+        corpus.mkdir(parents=True)
+        for path in paths:
+            shutil.copy(path, corpus / path.name)
+        settings, _ = temp_settings(work / f"formats-{kind}")
+        settings.corpus.path = corpus
+        t = time.perf_counter()
+        report = ingest(settings, progress=False, embedder_factory=lambda: embedder)
+        ingest_s = time.perf_counter() - t
+        base = base or ingest_s
+        t = time.perf_counter()
+        for path in paths:  # what verification pays per file: a hash, then the cache
+            read_source(path, path.name, settings.state_dir / "extracted")
+        cached_s = time.perf_counter() - t
+        rows.append([f"{kind}: ingest wall time (s), {report.added} chunks", ingest_s,
+                     f"{ingest_s / base:.2f} x"])
+        rows.append([f"{kind}: reading/extraction alone (ms)", read_s * 1000,
+                     f"{cached_s * 1000:.1f} ms"])
+    table("Formats: the same two corpus files as .txt, PDF, DOCX, HTML",
+          ["measure", "value", "vs .txt / read again (hash + cache)"], rows)
+
+
 # -- answers -----------------------------------------------------------------------------------
 def bench_answers(work: Path, embedders: dict, before: Path | None, quick: bool) -> Assistant:
     settings, cfg = temp_settings(work / "ingest")
@@ -378,7 +430,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer questions, 10k only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
-    parser.add_argument("--only", choices=["serve"], help="run one section (results not written)")
+    parser.add_argument("--only", choices=["serve", "formats"],
+                        help="run one section (results not written)")
     parser.add_argument("--no-before", action="store_true",
                         help=f"skip the start-up baseline of commit {BEFORE}")
     args = parser.parse_args()
@@ -391,6 +444,9 @@ def main() -> int:
         ingest(settings, progress=False)
         bench_serve(cfg, None if args.no_before else prepare_before(work), args.quick)
         return 0
+    if args.only == "formats":
+        bench_formats(work, OnnxEmbedder(load_settings(ROOT / "config.yaml").embedding))
+        return 0
     try:
         config = load_settings(ROOT / "config.yaml").embedding
         embedders = {"onnx": OnnxEmbedder(config),
@@ -401,6 +457,7 @@ def main() -> int:
             out(f"\nModel load ({label}): {time.perf_counter() - t:.1f} s.")
         before = None if args.no_before else prepare_before(work)
         bench_ingest(work, embedders)
+        bench_formats(work, embedders["onnx"])
         assistant = bench_answers(work, embedders, before, args.quick)
         bench_growth(work, assistant, [10_000] if args.quick else [10_000, 100_000])
         bench_serve(work / "ingest" / "config.yaml", before, args.quick)

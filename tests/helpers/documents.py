@@ -89,6 +89,18 @@ def page_html(pages: list[list[str]], header: str = HEADER) -> str:
             f'</style></head><body>{"".join(sections)}</body></html>')
 
 
+def flowing_html(paragraphs: list[str], header: str = HEADER) -> str:
+    """Long text left to flow over as many pages as it takes, with a running header and page
+    numbers in the page margins (as a word processor prints them)."""
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
+    return ('<!doctype html><html><head><meta charset="utf-8"><style>'
+            f'@page{{size:A4;margin:20mm;@top-center{{content:"{header}"}}'
+            '@bottom-center{content:"- " counter(page) " -"}}'
+            'body{font-family:"WenQuanYi Micro Hei",sans-serif;font-size:12pt;line-height:1.6}'
+            'p{text-indent:2em;margin:0 0 .4em 0;text-align:justify}'
+            f'</style></head><body>{body}</body></html>')
+
+
 def print_pdf(page: str, out: Path) -> Path:
     """Print an HTML page to PDF with headless Chromium."""
     src = out.with_suffix(".src.html")
