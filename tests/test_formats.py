@@ -231,3 +231,21 @@ def test_unexpected_extractor_failure_is_a_skip_not_a_crash(tmp_path, made, monk
     monkeypatch.setitem(formats.EXTRACTORS, ".html", boom)
     with pytest.raises(UnreadableFile, match="parser exploded"):
         read(made["html"])
+
+
+def test_html_without_semantic_tags_loses_menus_links_and_footer():
+    from rag.formats.html import extract
+
+    page = ("<html><body><div class='top'><a href='/'>首页</a> <a href='/a'>新闻</a></div>"
+            "<div class='menu'><ul><li><a href='/x'>通知公告</a></li></ul></div>"
+            "<div class='content'><h1>关于加强防控工作的通知</h1><h2>一、总体要求</h2>"
+            "<p>坚持人民至上，加强<a href='/m'>监测预警</a>。</p>"
+            "<table><tr><th>项目</th><th>金额</th></tr><tr><td>防控物资</td><td>120万元</td></tr>"
+            "</table></div><div class='links'>友情链接：<a href='http://a'>国务院</a> "
+            "<a href='http://b'>新华网</a></div><div class='foot'>版权所有 主办单位：某某办公室</div>"
+            "</body></html>")
+    found = extract(page.encode("gb18030").replace(b"<html>", b'<html><meta charset="gbk">'))
+    assert found.text.split("\n") == ["# 关于加强防控工作的通知", "## 一、总体要求",
+                                      "坚持人民至上，加强监测预警。", "项目 金额", "防控物资 120万元"]
+    assert found.locator_at(found.text.index("防控物资")) == \
+        "关于加强防控工作的通知 › 一、总体要求 › ¶3"

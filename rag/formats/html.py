@@ -18,9 +18,10 @@ from . import Extracted
 DROP = ["script", "style", "noscript", "template", "svg", "canvas", "iframe", "object",
         "embed", "form", "button", "select", "textarea", "input", "nav", "aside", "footer",
         "head", "title", "meta", "link"]
-BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|sidebar|footer|"
-                         r"copyright|share|social|advert|ads|banner|toolbar|pagination|"
-                         r"related|comments?|skip-link)(?:$|[\s_-])", re.IGNORECASE)
+BOILERPLATE = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|sidebar|footer|foot|"
+                         r"bottom|copyright|share|social|advert|ads|banner|toolbar|pagination|"
+                         r"related|comments?|skip-link|links?|friendlinks?)(?:$|[\s_-])",
+                         re.IGNORECASE)
 BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "blockquote", "pre",
           "tr", "caption", "figcaption", "div", "section", "article", "main", "body",
           "address", "header", "table", "ul", "ol", "dl"}
@@ -139,7 +140,7 @@ def extract(data: bytes) -> Extracted:
         if isinstance(tag, Tag) and not tag.decomposed and _is_boilerplate(tag):
             tag.decompose()
     blocks = [(t, s) for t, s, link in _blocks(_root(soup))
-              if t in HEADINGS or link < 0.6 or len(s) > 80]
+              if t in HEADINGS or link < 0.5 or len(s) > 80]
     text_size = sum(len(re.sub(r"\s+", "", s)) for _, s in blocks)
     if text_size < MIN_TEXT and script > 4 * max(text_size, 1):
         raise UnreadableFile(f"is mostly script ({script // 1000} KB of script, {text_size} "
