@@ -11,7 +11,7 @@ export TOKENIZERS_PARALLELISM := false
 
 .PHONY: setup run ingest test test-fast lint bench eval clean
 
-setup: $(STAMP) $(MODEL)/modules.json $(MODEL)/onnx/model.onnx
+setup: $(STAMP) $(MODEL)/modules.json $(MODEL)/onnx/model.onnx.data
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(MODEL)/modules.json: $(STAMP)
 	$(BIN)/python -m rag.model_build $(MODEL)
 
 # The run-time embedder: the model as an ONNX graph, so asking never imports torch.
-$(MODEL)/onnx/model.onnx: $(MODEL)/modules.json
+$(MODEL)/onnx/model.onnx.data: $(MODEL)/modules.json
 	$(BIN)/python -m rag.onnx_build $(MODEL)
 
 ingest: setup
