@@ -149,9 +149,10 @@ def test_extractions_are_cached_by_hash_and_checked_against_the_file(tmp_path, m
     assert len(cached) == 1
     settings.answer.abstain_strictness = -10.0
     # Asking re-reads the file and hashes it, but takes its extraction from the cache.
+    assistant = Assistant(settings, embedder=emb)
     monkeypatch.setitem(formats.EXTRACTORS, ".docx", lambda data: pytest.fail("re-extracted"))
     question, source = "青年科技人才生活补贴", "科技创新促进办法.docx"
-    assert Assistant(settings, embedder=emb).ask(question, sources=[source]).citations
+    assert assistant.ask(question, sources=[source]).citations
     monkeypatch.undo()
     # The same name with other content: its hash no longer matches, no quote from it is shown.
     make_docx(settings.corpus.path / source, [("p", 0, "第三条 青年科技人才的生活补贴另行规定。")])
