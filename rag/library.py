@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,6 +104,16 @@ def _same_content(settings: Settings, data: bytes, sha: str) -> str | None:
     return None
 
 
+def _clear_stale_parts(root) -> None:
+    """Delete half-written uploads left by a server killed mid-write (over an hour old)."""
+    for part in root.glob(".upload-*.part"):
+        try:
+            if time.time() - part.stat().st_mtime > 3600:
+                part.unlink()
+        except OSError:
+            continue
+
+
 def save_upload(settings: Settings, name: str, data: bytes) -> Upload:
     """Store one uploaded file in the corpus folder (not yet indexed: see `update_index`)."""
     clean = safe_name(name)
@@ -122,6 +133,7 @@ def save_upload(settings: Settings, name: str, data: bytes) -> Upload:
                                    "twice")
     root = settings.corpus.path
     root.mkdir(parents=True, exist_ok=True)
+    _clear_stale_parts(root)
     fd, tmp = tempfile.mkstemp(prefix=".upload-", suffix=".part", dir=root)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -3,6 +3,8 @@ duplicates reported, unreadable uploads refused by name, the running assistant u
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import FakeEmbedder
 from helpers.documents import make_docx
@@ -119,3 +121,13 @@ def test_a_document_can_be_removed_file_and_index(live, fake_settings):
         remove_document(fake_settings, "../config.yaml")
     with pytest.raises(LibraryError, match="only indexed document"):
         remove_document(fake_settings, "000_8ced48c5a6f24f61.txt")
+
+
+def test_half_written_uploads_of_a_killed_server_are_cleared(fake_settings):
+    root = fake_settings.corpus.path
+    old, fresh = root / ".upload-old.part", root / ".upload-new.part"
+    for part in (old, fresh):
+        part.write_bytes(b"half")
+    os.utime(old, (1, 1))
+    save_upload(fake_settings, "a.txt", TEXT)
+    assert not old.exists() and fresh.exists()  # a fresh one may be another upload under way
