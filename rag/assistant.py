@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 
-from .abstention import gather, should_abstain
+from .abstention import answer_probability, gather, should_abstain
 from .catalog import Catalog, load_catalog
 from .chunking import sentence_texts
 from .compose import (
@@ -24,6 +24,14 @@ from .compose import (
     choose_citations,
     pack_context,
     to_citation,
+)
+from .conversation import (
+    ABSTAIN_RELIEF,
+    Articles,
+    in_topic,
+    read,
+    read_history,
+    search_follow_up,
 )
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
@@ -85,6 +93,7 @@ class Assistant:
                               "the catalog lists some: run `rag ingest --rebuild`")
         self.embedder = embedder
         self.retriever = Retriever(catalog, store, embedder, settings.retrieval)
+        self.articles = Articles(catalog.all_chunks())  # for follow-ups: passages by article
         self._originals: dict[str, tuple[str, list[int]] | None] = {}
         self._maps: dict[str, Extracted | None] = {}  # PDF/DOCX/HTML: pages, heading paths
         self._lock = threading.Lock()
@@ -131,11 +140,15 @@ class Assistant:
 
     # -- answers ---------------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None,
-            sources: list[str] | tuple[str, ...] | None = None, generate: bool = True) -> Answer:
+            sources: list[str] | tuple[str, ...] | None = None,
+            history: list | None = None, generate: bool = True) -> Answer:
         """Answer with verified quotations, or abstain when the documents do not say.
 
         With a generator configured and `generate`, the answer also carries the generated
-        text, checked sentence by sentence (see `write`, which streams it)."""
+        text, checked sentence by sentence (see `write`, which streams it).
+
+        `history`: the earlier turns of the conversation, oldest first (Answer objects, their
+        dicts, or {"question", "answer"} items); a follow-up is read in their context."""
         t0 = time.perf_counter()
         text = clean_question(question)
         top_k = max(1, int(top_k or self.settings.retrieval.top_k))
@@ -143,11 +156,26 @@ class Assistant:
         unknown = [s for s in wanted if s not in self.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
+        turns = read_history(history)
         retrieved = self.retriever.search(text, top_k, wanted)
-        t1 = time.perf_counter()
         evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
+        search_query, context_from = text, []
+        strictness = self.settings.answer.abstain_strictness
+        if turns:
+            reading = read(text, turns, self.articles, retrieved.hits,
+                           answer_probability(evidence))
+            log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
+                     reading.reason, reading.search_query)
+            if reading.follow_up:
+                search_query, context_from = reading.search_query, reading.context_from
+                retrieved = search_follow_up(self.retriever, text, retrieved, reading, top_k,
+                                             wanted)
+                evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
+                if in_topic(retrieved.hits, reading):
+                    strictness -= ABSTAIN_RELIEF
+        t1 = time.perf_counter()
         citations, picks = [], []
-        if retrieved.hits and not should_abstain(evidence, self.settings.answer.abstain_strictness):
+        if retrieved.hits and not should_abstain(evidence, strictness):
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
             sims = self.retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                         retrieved.vector)
@@ -165,7 +193,7 @@ class Assistant:
         timings.update(retrieve=(t1 - t0) * 1000, answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
         result = Answer(question=question, abstained=abstained, answer=answer,
                         citations=citations, passages=retrieved.hits[:max(top_k, 1)],
-                        timings_ms=timings)
+                        timings_ms=timings, search_query=search_query, context_from=context_from)
         if generate:
             for _ in self.write(result):
                 pass

@@ -45,9 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
     ask.add_argument("--source", action="append", default=[], help="only this file (repeatable)")
     ask.add_argument("--json", action="store_true", help="print the answer object as JSON")
-    ask.add_argument("--batch", type=Path, help="JSONL file of {id, question}; one answer a line")
+    ask.add_argument("--batch", type=Path, help=(
+        "JSONL file of {id, question} (and conversation: lines with the same id are one chat); "
+        "one answer a line"))
     ask.add_argument("--context-budget", type=int, metavar="N",
                      help="print the cited passages packed into N tokens for a language model")
+
+    chat = sub.add_parser("chat", help="a chat in the terminal: follow-ups use the conversation")
+    chat.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    chat.add_argument("--source", action="append", default=[], help="only this file (repeatable)")
 
     srv = sub.add_parser("serve", help="the chat UI in the browser")
     srv.add_argument("--host", default=None)
@@ -114,6 +120,9 @@ def cmd_ingest(args, settings) -> int:
 
 def _format(answer) -> str:
     lines = [answer.answer, ""]
+    understood = getattr(answer, "search_query", "")
+    if understood and understood != answer.question:  # a follow-up, read in context
+        lines = [f"(understood as: {understood})", *lines]
     if answer.generated:  # the checked generated answer, above the extractive one
         lines = [answer.generated, f"  (written by {answer.generator}, checked against the "
                  "quotes)", "", *lines]
@@ -169,6 +178,7 @@ def cmd_ask(args, settings) -> int:
         except OSError as exc:
             print(f"error: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
             return 1
+        chats: dict[str, list] = {}  # "conversation" id -> its earlier answers, in file order
         for number, row in enumerate(rows, start=1):
             if not row.strip():
                 continue
@@ -179,8 +189,14 @@ def cmd_ask(args, settings) -> int:
                 print(f"error: {args.batch}:{number} is not a JSON object with a question",
                       file=sys.stderr)
                 return 1
+            chat = None if item.get("conversation") is None else \
+                chats.setdefault(str(item["conversation"]), [])
             try:
-                out = assistant.ask(question, top_k=args.top_k, sources=args.source).to_dict()
+                answer = assistant.ask(question, top_k=args.top_k, sources=args.source,
+                                       history=chat)
+                if chat is not None:
+                    chat.append(answer)
+                out = answer.to_dict()
             except QuestionError as exc:
                 out = {"question": question, "error": str(exc)}
             out = {"id": item.get("id"), **out}
@@ -195,6 +211,73 @@ def cmd_ask(args, settings) -> int:
     else:
         print(_format(answer), end="")
     return 0
+
+
+CHAT_HELP = ("Ask in Chinese or English; a follow-up is read in the light of the conversation. "
+             "/new starts a new conversation, /quit (or Ctrl-D) ends.")
+
+
+def cmd_chat(args, settings) -> int:
+    """An interactive chat: the model loaded once, each question with the conversation so far."""
+    from .assistant import Assistant
+    from .errors import QuestionError
+
+    history_file = None
+    try:
+        import readline  # line editing and the up-arrow history, where the platform has it
+
+        history_file = settings.state_dir / "chat_history"
+        try:
+            readline.read_history_file(history_file)
+        except OSError:
+            pass
+    except ImportError:
+        readline = None
+    print("loading the index and the model…", file=sys.stderr, flush=True)
+    assistant = Assistant(settings)
+    print(CHAT_HELP, flush=True)
+    history: list = []
+    try:
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:  # Ctrl-D
+                print()
+                return 0
+            except KeyboardInterrupt:  # Ctrl-C drops the line being typed
+                print()
+                continue
+            question = line.strip()
+            if not question:
+                continue
+            if question in ("/quit", "/exit", "/q"):
+                return 0
+            if question == "/new":
+                history = []
+                print("(new conversation)", flush=True)
+                continue
+            if question.startswith("/") and " " not in question:
+                print(f"unknown command {question}: {CHAT_HELP}", flush=True)
+                continue
+            try:
+                answer = assistant.ask(question, top_k=args.top_k, sources=args.source,
+                                       history=history)
+            except QuestionError as exc:
+                print(f"error: {exc}", flush=True)
+                continue
+            except KeyboardInterrupt:
+                print("(interrupted)", flush=True)
+                continue
+            print(_format(answer), flush=True)
+            history.append(answer)
+    finally:
+        if readline is not None and history_file is not None:
+            try:
+                history_file.parent.mkdir(parents=True, exist_ok=True)
+                readline.set_history_length(1000)
+                readline.write_history_file(history_file)
+            except OSError:
+                pass
 
 
 def cmd_serve(args, settings) -> int:
@@ -236,7 +319,7 @@ def cmd_eval(args, settings) -> int:
                     trec_out=args.trec_out)
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "serve": cmd_serve, "eval": cmd_eval}
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "chat": cmd_chat, "serve": cmd_serve, "eval": cmd_eval}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -178,13 +178,26 @@ def run_eval(settings, dataset: Path | str | None = None, out: Path = Path("eval
     items = load_items(settings, dataset, split, ids)
     assistant = assistant or Assistant(settings)
     report = evaluate(assistant, items, baseline=baseline)
+    if ids is None and str(dataset) != "feedback" and \
+            Path(dataset or DEFAULT_DATASET).resolve() == DEFAULT_DATASET.resolve():
+        from .eval_conversations import add_to_report  # the bundled chats, the same split
+
+        add_to_report(report, assistant, split)
     write_report(report, out)
     print(table(report))
+    if report.get("conversation"):
+        from .eval_conversations import table as conversation_table
+
+        print("\n" + conversation_table(report["conversation"]))
     print(f"\nwrote {out / 'report.json'}, {out / 'report.md'} and plots")
     if trec_out is not None:
         print("wrote " + ", ".join(str(f) for f in write_trec(report, trec_out)))
     if gate:
         problems = check_gate(report["ours"])
+        if report.get("conversation"):
+            from .eval_conversations import check_gate as conversation_gate
+
+            problems += conversation_gate(report, GATE_FILE)
         for p in problems:
             print(f"gate: {p}", file=sys.stderr)
         return 1 if problems else 0
@@ -235,6 +248,10 @@ def write_report(report: dict, out: Path) -> None:
         plots(report, out)
     except Exception as exc:  # plots are a convenience; the numbers are already written
         print(f"warning: plots not drawn: {exc}", file=sys.stderr)
+    if report.get("conversation"):
+        from .eval_conversations import write as write_conversation
+
+        write_conversation(report, out)
 
 
 def write_trec(report: dict, folder: Path) -> list[Path]:

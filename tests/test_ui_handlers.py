@@ -26,9 +26,11 @@ class FakeAssistant:
     def __init__(self, abstain=False):
         self.abstain = abstain
         self.asked = []
+        self.histories = []  # what each question was asked with (tests/test_conversation.py)
 
-    def ask(self, question, top_k=None, sources=None):
+    def ask(self, question, top_k=None, sources=None, history=None):
         self.asked.append((question, top_k, sources))
+        self.histories.append(history)
         if not question.strip():
             raise QuestionError("the question is empty: type a question in Chinese or English")
         start = DOC.index(XSS)

@@ -39,23 +39,26 @@ SCROLL_JS = """() => { setTimeout(() => {
 
 # -- handlers (pure over an assistant) ---------------------------------------------------------
 def ask_dict(assistant, question: str, sources: list[str] | None = None,
-             top_k: int | None = None) -> dict[str, Any]:
+             top_k: int | None = None, history: list | None = None) -> dict[str, Any]:
     """The contract's answer object, or {"error": message} for a question it cannot take."""
     try:
-        return assistant.ask(question, top_k=top_k, sources=sources or None).to_dict()
+        return assistant.ask(question, top_k=top_k, sources=sources or None,
+                             history=history or None).to_dict()
     except RagError as exc:
         return {"question": question, "error": str(exc)}
 
 
 def ask_streaming(assistant, question: str, sources: list[str] | None = None,
-                  top_k: int | None = None) -> Iterator[str | dict[str, Any]]:
+                  top_k: int | None = None,
+                  history: list | None = None) -> Iterator[str | dict[str, Any]]:
     """With a generator configured: the checked generated answer as markdown each time a
     sentence passes, then the answer object. Without one: just the answer object."""
     if getattr(assistant, "generator", None) is None:
-        yield ask_dict(assistant, question, sources, top_k)
+        yield ask_dict(assistant, question, sources, top_k, history)
         return
     try:
-        answer = assistant.ask(question, top_k=top_k, sources=sources or None, generate=False)
+        answer = assistant.ask(question, top_k=top_k, sources=sources or None,
+                               history=history or None, generate=False)
         for text in assistant.write(answer):
             yield generated_markdown(text, assistant.generator.name)
     except RagError as exc:
@@ -72,10 +75,11 @@ def respond(assistant, question: str, history: list[dict], answers: list[Any],
     user messages), so citations stay attached to their message across re-renders.
     """
     question = question or ""
+    earlier = conversation(answers)  # a cleared chat has none: it starts afresh
     history = [*history, {"role": "user", "content": _plain(question)}]
     answers = [*answers, None]
     result: dict = {}
-    for step in ask_streaming(assistant, question, sources, top_k):  # a generated answer streams
+    for step in ask_streaming(assistant, question, sources, top_k, earlier):  # generated: streams
         if isinstance(step, str):
             yield [*history, {"role": "assistant", "content": step}], answers, "", "", ""
         else:
@@ -93,6 +97,12 @@ def respond(assistant, question: str, history: list[dict], answers: list[Any],
         yield [*history, {"role": "assistant", "content": head[:end]}], answers, "", "", ""
     history.append({"role": "assistant", "content": full})
     yield history, answers, "", _cards(result), _first_view(assistant, result)
+
+
+def conversation(answers: list[Any]) -> list[dict]:
+    """The chat so far as the assistant's history: each kept answer with its question."""
+    return [{"question": a["question"], "answer": a} for a in answers
+            if isinstance(a, dict) and a.get("question") and "error" not in a]
 
 
 def _plain(text: str) -> str:

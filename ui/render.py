@@ -15,6 +15,9 @@ def answer_markdown(answer: dict[str, Any]) -> str:
     """The chat message for an answer: the answer, then its numbered quotes, as escaped text.
     This is also what the copy button copies, so it carries the citations in full."""
     parts = answer_head(answer)
+    understood = answer.get("search_query")
+    if answer.get("context_from") and understood and understood != answer["question"]:
+        parts.append(f"<small>understood as: {escape_markdown(understood)}</small>")
     if answer["abstained"]:
         parts.append("")
         for i, p in enumerate(answer["passages"][:3], start=1):

@@ -1,0 +1,353 @@
+"""Reading a question in the light of the conversation before it.
+
+No language model runs offline, so a follow-up is read by retrieval means:
+- **is it a follow-up?** by evidence: pronoun and ellipsis cues in either language
+  (他/那次/这封信/第二点/…呢, he/that letter/what else), weighed against whether the question
+  alone already retrieves confidently and somewhere else than the article under discussion;
+- **what is it about?** the content words and names of the questions that opened the topic,
+  and the title and attribution of what the last answer cited, put before the question: the
+  standalone query that is searched and shown ("understood as: …");
+- **where is the answer?** a prior towards the passages of the article or speech already
+  under discussion, strongest near what was just cited (see `Retriever.search(prior=...)`).
+
+History items, oldest first, may be `Answer` objects, answer dicts (`Answer.to_dict()`), or
+`{"question": str, "answer": Answer | dict}` (the HTTP API's form).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .abstention import content_words
+from .errors import QuestionError
+from .lexical import has_cjk
+from .types import Answer, Chunk, Hit
+
+# How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
+# question's own ranking leads, the same question leaning towards the article under discussion
+# and the completed query follow at these weights. The question alone already finds most
+# answers; the context rescues the questions that name nothing ("What else did he promise?").
+PRIOR_WEIGHT = 0.25
+CONTEXT_WEIGHT = 0.25
+# A follow-up whose best passage lies in the article under discussion: the conversation is
+# evidence too, so the abstention threshold is lowered by this much.
+ABSTAIN_RELIEF = 0.2
+MAX_TURNS = 50  # history items read at most (the most recent ones)
+MAX_TERMS = 12  # carried words at most, besides the cited article's title
+NEW_TOPIC_CONFIDENCE = 0.5  # the question alone retrieves "confidently" at this probability
+# Prior weights, in units of a first rank in the fused ranking (see Retriever.search).
+PRIOR_ARTICLE = 0.6  # any passage of an article the last answer cited
+PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or call
+PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
+NEAR_SPAN = 3  # neighbours within this many passages of a cited one
+EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
+
+# Words that point back at something said before. Strong cues make a follow-up on their own
+# unless the question alone clearly retrieves another topic; weak ones only tip the balance.
+_ZH_STRONG = re.compile(
+    r"[他她它](?:们)?|对方|双方|其[中他余]?(?=[\u4e00-\u9fff])|该(?:信|文|讲话|会议|活动|次|国)|"
+    r"[这那此][次封篇场个些里儿位项一份条段句天回种则]|这|那(?=[\u4e00-\u9fff])|"
+    r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|次|方面|部分)|上述|上面|前面|刚才|之前提到|"
+    r"当时|当天|同一天|同一|呢[？?。！!]?\s*$")
+_ZH_WEAK = re.compile(r"还|另外|此外|其他|其余|又|再|也|会上|会议上|讲话中|信中|文中")
+_EN_STRONG = re.compile(
+    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|there|those|these|that|this|"
+    r"the same|else|what about|how about|and the|mentioned|above|earlier|previous)\b|"
+    r"\bthe (?:letter|call|speech|meeting|visit|article|message|reply|talk|talks|conference|"
+    r"event|trip|inspection|session|document|statement|remarks|point|proposal|initiative)s?\b|"
+    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|^\s*and\b",
+    re.IGNORECASE)
+_EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
+_EN_STOP = set(
+    "the a an of to in on and or is are was were be been being what which who whom whose when "
+    "where why how did does do done for with by at as that this these those it its from about "
+    "he she him her his hers they them their there then else also other another again more "
+    "same any some many much say said tell told does mention mentioned into over after before "
+    "during than can could would should will shall may might must have has had not no yes "
+    "xi jinping xi's jinping's president chinese china's".split())
+_EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+|\d+(?:[.,]\d+)?")
+_EN_FRAME = set("According In On At During After Before Given Under Besides Apart Between "
+                "Who What Which Where When Why How Did Does Do Is Are Was Were And But Also "
+                "The A An His Her Their Its That This These Those There Then Xi Jinping "
+                "President".split())
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_EN_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b")
+_EN_QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,40})['\"’”]")
+_ZH_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
+_DROP_FLAGS = {"r", "d", "p", "c", "u", "uj", "ul", "y", "e", "o", "f", "zg"}
+
+
+# -- the history, normalised ------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cited:
+    """Where an earlier answer quoted from."""
+
+    source: str
+    char_start: int | None
+    title: str | None
+    attribution: str | None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier question and what its answer drew on."""
+
+    question: str
+    search_query: str
+    context_from: tuple[int, ...]  # None-free: the earlier turns that turn itself drew on
+    abstained: bool
+    cited: tuple[Cited, ...]
+
+
+def read_history(history: Iterable[Any] | None) -> list[Turn]:
+    """The history as turns, oldest first. Raises QuestionError for an item it cannot read."""
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict)):
+        raise QuestionError("history must be a list of earlier answers, oldest first")
+    items = list(history)[-MAX_TURNS:]
+    return [_turn(item, n) for n, item in enumerate(items, start=1)]
+
+
+def _turn(item: Any, n: int) -> Turn:
+    question = None
+    if isinstance(item, dict) and "answer" in item and "citations" not in item:
+        question, item = item.get("question"), item["answer"]
+    if isinstance(item, Answer):
+        data = {"question": item.question, "abstained": item.abstained,
+                "search_query": item.search_query, "context_from": item.context_from,
+                "citations": [{"source": c.source, "char_start": c.char_start, "title": c.title,
+                               "attribution": c.attribution} for c in item.citations]}
+    elif isinstance(item, dict):
+        data = item
+    elif isinstance(item, str) or item is None:
+        data = {"answer": item or "", "citations": []}  # an answer given as text: words only
+    else:
+        raise QuestionError(f"history item {n} is not an answer object: give "
+                            "{\"question\": ..., \"answer\": <an earlier answer object>}")
+    question = question if question is not None else data.get("question")
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError(f"history item {n} has no question: give "
+                            "{\"question\": ..., \"answer\": <an earlier answer object>}")
+    cited = []
+    for c in data.get("citations") or []:
+        if isinstance(c, dict) and isinstance(c.get("source"), str):
+            start = c.get("char_start")
+            cited.append(Cited(c["source"], start if isinstance(start, int) else None,
+                               c.get("title") if isinstance(c.get("title"), str) else None,
+                               c.get("attribution") if isinstance(c.get("attribution"), str)
+                               else None))
+    back = data.get("context_from") or []
+    back = tuple(int(t) for t in back if isinstance(t, int) and 0 < t < n) \
+        if isinstance(back, list) else ()
+    query = data.get("search_query")
+    return Turn(question=question.strip(),
+                search_query=query if isinstance(query, str) and query.strip() else question,
+                context_from=back, abstained=bool(data.get("abstained")), cited=tuple(cited))
+
+
+# -- cues and words ----------------------------------------------------------------------------
+def cues(question: str) -> tuple[int, int]:
+    """(strong, weak) counts of words that point back at the conversation."""
+    if has_cjk(question):
+        return len(_ZH_STRONG.findall(question)), len(_ZH_WEAK.findall(question))
+    return len(_EN_STRONG.findall(question)), len(_EN_WEAK.findall(question))
+
+
+def topic_words(question: str) -> list[str]:
+    """The words of a question that say what it is about: names, dates, content words;
+    pronouns, adverbs and question words left out."""
+    if not has_cjk(question):
+        # Names, dates and quoted terms: an English question's other words say little about
+        # a Chinese document ("According", "describe") and would only blur the query.
+        quoted = [q.strip() for q in _EN_QUOTED.findall(question)]
+        words = []
+        for w in _EN_WORD.findall(question):
+            if w.lower() in _EN_STOP or w in _EN_FRAME:
+                continue
+            if w[0].isupper() or w[0].isdigit():
+                words.append(w)
+        dates = _EN_DATE.findall(question)
+        return _unique([*dates, *quoted, *(w for w in words
+                                          if not any(w in d for d in dates))])
+    dates = _ZH_DATE.findall(question)
+    rest = _ZH_DATE.sub(" ", question)
+    words = [w for w, flag in content_words(rest) if flag not in _DROP_FLAGS
+             and not _ZH_STRONG.fullmatch(w) and not re.fullmatch(r"[这那此该其].*", w)]
+    return _unique([*dates, *words])
+
+
+def _unique(words: Iterable[str]) -> list[str]:
+    seen, out = set(), []
+    for w in words:
+        if w and w not in seen:
+            seen.add(w)
+            out.append(w)
+    return out
+
+
+# -- the passages of an article ----------------------------------------------------------------
+class Articles:
+    """Which passages belong to which article and speech, and their neighbours in each file."""
+
+    def __init__(self, chunks: Iterable[Chunk]):
+        self.by_title: dict[str, set[str]] = {}
+        self.by_speech: dict[str, set[str]] = {}
+        self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
+        self.order: dict[str, list[str]] = {}  # source -> keys in file order
+        for chunk in chunks:
+            keys = self.order.setdefault(chunk.source, [])
+            self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
+            keys.append(chunk.key)
+            if chunk.title:
+                self.by_title.setdefault(chunk.title, set()).add(chunk.key)
+            if chunk.attribution:
+                self.by_speech.setdefault(chunk.attribution, set()).add(chunk.key)
+
+    def prior(self, cited: Iterable[Cited], factor: float = 1.0) -> dict[str, float]:
+        """Passage weights towards the articles, speeches and neighbourhoods of `cited`."""
+        cited = list(cited)
+        weights: dict[str, float] = {}
+        for c in cited:
+            for k in self.by_title.get(c.title or "", ()):
+                weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE)
+            for k in self.by_speech.get(c.attribution or "", ()):
+                weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE + PRIOR_SPEECH)
+        near: dict[str, float] = {}
+        for c in cited:
+            found = self.at.get((c.source, c.char_start)) if c.char_start is not None else None
+            if found is None:
+                continue
+            keys, i = self.order[c.source], found[1]
+            for j in range(max(0, i - NEAR_SPAN), min(len(keys), i + NEAR_SPAN + 1)):
+                bonus = PRIOR_NEAR * (1 - abs(i - j) / (NEAR_SPAN + 1))
+                near[keys[j]] = max(near.get(keys[j], 0.0), bonus)
+        for k, bonus in near.items():
+            weights[k] = weights.get(k, 0.0) + bonus
+        return {k: w * factor for k, w in weights.items()}
+
+    def share_in(self, hits: list[Hit], prior: dict[str, float], depth: int = 3) -> float:
+        """Share of the first hits that lie in the prior's passages (the topic under discussion)."""
+        top = hits[:depth]
+        return sum(h.chunk.key in prior for h in top) / len(top) if top else 0.0
+
+
+# -- reading a question ------------------------------------------------------------------------
+@dataclass
+class Reading:
+    """How a question is read: standalone, or a follow-up completed from the conversation."""
+
+    follow_up: bool
+    search_query: str
+    context_from: list[int] = field(default_factory=list)
+    prior: dict[str, float] = field(default_factory=dict)
+    reason: str = ""  # why, in a few words (logged; useful when tuning)
+
+
+def topic(turns: list[Turn]) -> list[int]:
+    """The turns (1-based) the conversation's current topic spans: the last turn and those it
+    drew on, as each answer recorded; a turn without a record stands for itself."""
+    if not turns:
+        return []
+    last = len(turns)
+    return sorted({*turns[-1].context_from, last})
+
+
+def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[Hit],
+         alone_confidence: float) -> Reading:
+    """Decide whether `question` continues the conversation and, if so, what to search.
+
+    `alone_hits` and `alone_confidence` (the calibrated probability that the corpus answers)
+    come from searching the question by itself: the evidence for a new, self-contained topic."""
+    if not turns:
+        return Reading(False, question, reason="no history")
+    span = topic(turns)
+    answered = [turns[t - 1] for t in span if not turns[t - 1].abstained and turns[t - 1].cited]
+    last = turns[-1]
+    prior: dict[str, float] = {}
+    for t in answered:
+        factor = 1.0 if t is last else EARLIER_FACTOR
+        for k, w in articles.prior(t.cited, factor).items():
+            prior[k] = max(prior.get(k, 0.0), w)
+    strong, weak = cues(question)
+    in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
+    own = [w for w in topic_words(question)]
+    carried = _carried_words(turns, span)
+    new_words = [w for w in own if not any(w in c or c in w for c in carried)]
+    confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
+    if strong:
+        # A pronoun refers back, unless the question names a topic of its own that it
+        # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question).
+        follow = not (confident and in_topic == 0.0 and len(new_words) >= 2)
+        reason = "cue" if follow else "cue, but its own topic retrieves confidently"
+    elif confident:
+        follow = False
+        reason = "retrieves confidently alone"
+    else:
+        # Weak alone: a follow-up when a word points back, when what it finds lies in the
+        # article under discussion, or when it names next to nothing of its own.
+        follow = bool(weak) or in_topic > 0 or len(new_words) <= 2
+        reason = "retrieves weakly alone" + (", weak cue" if weak else "") + \
+            (", finds the article under discussion" if in_topic > 0 else "")
+    if not follow:
+        return Reading(False, question, reason=reason)
+    return Reading(True, compose_query(question, turns, span, carried), span, prior, reason)
+
+
+def _carried_words(turns: list[Turn], span: list[int]) -> list[str]:
+    """The content words of the topic's questions, first question first."""
+    words: list[str] = []
+    for t in span:
+        words += topic_words(turns[t - 1].question)
+    return _unique(words)[:MAX_TERMS]
+
+
+def compose_query(question: str, turns: list[Turn], span: list[int], carried: list[str]) -> str:
+    """The standalone query: what the topic is about, then the question as asked."""
+    parts = list(carried)
+    last_cited = next((turns[t - 1].cited[0] for t in reversed(span)
+                       if turns[t - 1].cited and not turns[t - 1].abstained), None)
+    if last_cited is not None:
+        for label in (last_cited.title, last_cited.attribution):
+            if label and not any(label in p for p in parts):
+                parts.append(label)
+    parts = [p for p in parts if p not in question]
+    return " ".join([*parts, question]).strip()
+
+
+
+def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int,
+                     sources: tuple[str, ...] = ()):
+    """A follow-up's passages: the question's own search (`own`, already done), fused with
+    the same question leaning towards the article under discussion and with the completed
+    query. Hits keep the question's own evidence (cosines, words) where it found them."""
+    from .retrieval import rrf
+
+    runs = [(own, 1.0)]
+    if reading.prior:
+        runs.append((retriever.search(question, top_k, sources, reading.prior), PRIOR_WEIGHT))
+    runs.append((retriever.search(reading.search_query, top_k, sources), CONTEXT_WEIGHT))
+    fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], retriever.settings.rrf_k)
+    found: dict[str, Hit] = {}
+    scores: dict[str, float] = {}
+    for r, w in runs:
+        for h in r.hits:
+            found.setdefault(h.chunk.key, h)
+            scores[h.chunk.key] = scores.get(h.chunk.key, 0.0) + w * h.score
+    total = sum(w for _, w in runs)
+    hits, ceiling = [], 1.0
+    for key in sorted(fused, key=fused.get, reverse=True):
+        # Reported on the scale of a single search, never rising down the list.
+        ceiling = min(ceiling, scores[key] / total)
+        hits.append(dataclasses.replace(found[key], score=ceiling))
+    timings = {n: sum(r.timings_ms.get(n, 0.0) for r, _ in runs) for n in own.timings_ms}
+    return dataclasses.replace(own, hits=hits, timings_ms=timings)  # the question's own rest
+
+
+def in_topic(hits: list[Hit], reading: Reading) -> bool:
+    """Whether the best passage lies in the article or speech under discussion."""
+    return bool(hits) and hits[0].chunk.key in reading.prior

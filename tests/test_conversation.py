@@ -1,0 +1,251 @@
+"""Follow-up questions read in the light of the conversation: the reading on small histories
+with the fake model, every form history takes, the batch file's conversations, the UI's chat
+history, and `rag chat` through a pseudo-terminal."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import FakeEmbedder
+
+from rag import cli
+from rag.assistant import Assistant
+from rag.conversation import cues, read_history, topic_words
+from rag.errors import QuestionError
+from rag.ingest import ingest
+
+HELPERS = Path(__file__).resolve().parent / "helpers"
+MEETING = "4月17日中共中央政治局会议提出要坚定实施什么战略？"
+LETTER = "习近平给武汉东湖新城社区全体社区工作者的回信里，称赞社区工作者做了什么？"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from conftest import CORPUS, write_config
+
+    from rag.settings import load_settings
+
+    folder = tmp_path_factory.mktemp("conv")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name in ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"):
+        (corpus / name).write_bytes((CORPUS / name).read_bytes())
+    # The abstention is calibrated for the real model: with the fake one, never abstain.
+    settings = load_settings(write_config(folder, corpus, answer="  abstain_strictness: -100"))
+    emb = FakeEmbedder()
+    ingest(settings, progress=False, embedder_factory=lambda: emb)
+    return Assistant(settings, embedder=emb)
+
+
+def titles(answer) -> set[str]:
+    return {c.title for c in answer.citations}
+
+
+# -- cues and words ----------------------------------------------------------------------------
+def test_cues_find_pronouns_and_ellipsis_in_both_languages():
+    for q in ("他在那里还做了什么？", "那次会议还提出了什么？", "第二点倡议呢？", "这封信是哪天写的？",
+              "What else did he say in that call?", "And the date of that letter?"):
+        assert cues(q)[0] > 0, q
+    for q in ("习近平给武汉哪个社区的全体社区工作者回了信？",
+              "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?"):
+        assert cues(q)[0] == 0, q
+
+
+def test_topic_words_keep_names_and_dates_and_drop_pronouns():
+    words = topic_words("习近平3月10日在武汉考察时去了哪家医院？")
+    assert "3月10日" in words and "武汉" in words and "考察" in words
+    assert not {"他", "那里", "还"} & set(topic_words("他在那里还做了什么？"))
+    assert "Wuhan" in topic_words("What did Xi see in Wuhan on March 10?")
+
+
+# -- reading follow-ups ------------------------------------------------------------------------
+def test_pronoun_follow_up_carries_the_topic_and_stays_in_its_article(assistant):
+    first = assistant.ask(MEETING)
+    assert not first.abstained and first.context_from == [] and first.search_query == MEETING
+    follow = assistant.ask("那次会议对企业出口提出了什么要求？", history=[first])
+    assert follow.context_from == [1]
+    assert "4月17日" in follow.search_query and "政治局" in follow.search_query
+    assert follow.search_query.endswith("那次会议对企业出口提出了什么要求？")
+    assert titles(follow) & titles(first)  # quoted from the meeting under discussion
+    assert any("出口转内销" in c.quote for c in follow.citations)
+
+
+def test_a_new_topic_resets_the_context(assistant):
+    first = assistant.ask(MEETING)
+    other = assistant.ask(LETTER, history=[first])
+    alone = assistant.ask(LETTER)
+    assert other.context_from == [] and other.search_query == LETTER
+    assert [c.quote for c in other.citations] == [c.quote for c in alone.citations]
+
+
+def test_english_follow_up_to_a_chinese_question(assistant):
+    first = assistant.ask(MEETING)
+    follow = assistant.ask("What did that meeting say about exports?", history=[first])
+    assert follow.context_from == [1]
+    assert "4月17日" in follow.search_query and "What did that meeting" in follow.search_query
+    assert titles(follow) & titles(first)
+
+
+def test_a_third_turn_draws_on_the_whole_topic(assistant):
+    first = assistant.ask(MEETING)
+    second = assistant.ask("那次会议对企业出口提出了什么要求？", history=[first])
+    third = assistant.ask("它还提到了哪些政策？", history=[first, second])
+    assert third.context_from == [1, 2]
+    assert "4月17日" in third.search_query
+
+
+def test_every_form_of_history_reads_the_same(assistant):
+    first = assistant.ask(MEETING)
+    q = "那次会议对企业出口提出了什么要求？"
+    forms = [[first], [first.to_dict()], [{"question": MEETING, "answer": first.to_dict()}],
+             [{"question": MEETING, "answer": first}],
+             [json.loads(json.dumps({"question": MEETING, "answer": first.to_dict()}))]]
+    answers = [assistant.ask(q, history=h) for h in forms]
+    assert len({a.search_query for a in answers}) == 1
+    assert len({tuple(c.quote for c in a.citations) for a in answers}) == 1
+    assert answers[0].to_dict()["context_from"] == [1]
+
+
+def test_bad_history_is_a_one_line_question_error():
+    with pytest.raises(QuestionError, match="history item 1"):
+        read_history([42])
+    with pytest.raises(QuestionError, match="no question"):
+        read_history([{"answer": {"citations": []}}])
+    with pytest.raises(QuestionError, match="list"):
+        read_history("earlier")
+    assert read_history(None) == [] and read_history([]) == []
+
+
+# -- everywhere a conversation happens ---------------------------------------------------------
+def test_batch_lines_with_a_conversation_id_are_one_chat(assistant, tmp_path, monkeypatch,
+                                                         capsys):
+    import rag.assistant
+
+    monkeypatch.setattr(rag.assistant, "Assistant", lambda settings: assistant)
+    batch = tmp_path / "chat.jsonl"
+    rows = [{"id": "a1", "conversation": "x", "question": MEETING},
+            {"id": "b1", "question": "那次会议对企业出口提出了什么要求？"},
+            {"id": "a2", "conversation": "x", "question": "那次会议对企业出口提出了什么要求？"},
+            {"id": "c1", "conversation": "y", "question": "那次会议对企业出口提出了什么要求？"}]
+    batch.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n",
+                     encoding="utf-8")
+    config = assistant.settings.base_dir / "config.yaml"
+    assert cli.main(["--config", str(config), "ask", "--batch", str(batch), "--json"]) == 0
+    out = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert out["a1"]["context_from"] == [] and out["a2"]["context_from"] == [1]
+    assert "4月17日" in out["a2"]["search_query"]
+    assert out["b1"]["context_from"] == [] and out["c1"]["context_from"] == []  # own chats
+
+
+def test_ui_passes_the_kept_answers_as_history_and_shows_the_reading(assistant):
+    from collections import deque
+
+    from ui import app as ui
+
+    history, answers, *_ = deque(ui.respond(assistant, MEETING, [], [], None, 5), maxlen=1)[0]
+    history, answers, *_ = deque(ui.respond(assistant, "那次会议对企业出口提出了什么要求？",
+                                            history, answers, None, 5), maxlen=1)[0]
+    assert answers[-1]["context_from"] == [1]
+    assert "understood as:" in history[-1]["content"]
+    assert "understood as:" not in history[1]["content"]  # the first question: as asked
+    _, fresh, *_ = deque(ui.respond(assistant, "那次会议对企业出口提出了什么要求？", [], [], None, 5),
+                         maxlen=1)[0]  # a cleared chat starts afresh
+    assert fresh[-1]["context_from"] == []
+
+
+def _read_until(fd: int, wanted: str, timeout: float = 120.0) -> str:
+    """What the terminal shows until `wanted` appears (or the time runs out)."""
+    seen = b""
+    end = time.monotonic() + timeout
+    while wanted.encode() not in seen:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"{wanted!r} not shown; the terminal shows:\n"
+                                 f"{seen.decode(errors='replace')}")
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the other side closed
+                break
+            if not chunk:
+                break
+            seen += chunk
+    return seen.decode("utf-8", errors="replace")
+
+
+def test_rag_chat_in_a_terminal(assistant):
+    """Two turns, /new, then Ctrl-D: through a pseudo-terminal, as a person types."""
+    config = assistant.settings.base_dir / "config.yaml"
+    main_fd, child_fd = pty.openpty()
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "TERM": "dumb", "LANG": "C.UTF-8"}
+    proc = subprocess.Popen([sys.executable, str(HELPERS / "fake_chat.py"), str(config)],
+                            stdin=child_fd, stdout=child_fd, stderr=child_fd, env=env,
+                            close_fds=True)
+    os.close(child_fd)
+    try:
+        assert "/new" in _read_until(main_fd, "> ")
+        os.write(main_fd, (MEETING + "\n").encode())
+        shown = _read_until(main_fd, "\n> ")
+        assert "[1]" in shown and "understood as" not in shown
+        os.write(main_fd, "那次会议对企业出口提出了什么要求？\n".encode())
+        shown = _read_until(main_fd, "\n> ")
+        assert "understood as: " in shown and "4月17日" in shown and "[1]" in shown
+        os.write(main_fd, b"/new\n")
+        assert "new conversation" in _read_until(main_fd, "\n> ")
+        os.write(main_fd, "那次会议对企业出口提出了什么要求？\n".encode())
+        assert "understood as" not in _read_until(main_fd, "\n> ")
+        os.write(main_fd, b"\x04")  # Ctrl-D
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(main_fd)
+
+
+# -- evaluation --------------------------------------------------------------------------------
+def test_conversation_eval_scores_turn_kinds_and_the_no_history_baseline(assistant, tmp_path):
+    from rag import eval_conversations as ec
+
+    rows = [
+        ("m", 1, "zh", MEETING, ["扩大内需战略"], "first"),
+        ("m", 2, "zh", "那次会议对企业出口提出了什么要求？", ["出口转内销"], "follow-up"),
+        ("m", 3, "en", "Did that meeting say how many companies export?", [],
+         "follow-up-unanswerable"),
+        ("l", 1, "zh", LETTER, ["东湖新城"], "first"),
+        ("l", 2, "zh", "这封信是哪天写的？", ["4月8日"], "follow-up"),
+    ]
+    path = tmp_path / "conversations.jsonl"
+    path.write_text("".join(json.dumps(dict(zip(
+        ("conversation", "turn", "lang", "question", "keys", "kind"), r)), ensure_ascii=False)
+        + "\n" for r in rows), encoding="utf-8")
+    chats = ec.load_conversations(path)
+    assert [len(c) for c in chats] == [3, 2] and chats[0][1]["id"] == "m.2"
+    report = ec.evaluate_conversations(assistant, chats)
+    assert report["with"]["first"]["n"] == 2 and report["with"]["follow-up"]["n"] == 2
+    assert report["without"]["follow-up"]["n"] == 2  # the same follow-ups, no history
+    assert report["after_other"]["first"]["n"] == 1  # the letter asked after the meeting
+    assert "follow-up-unanswerable" in report["with"]
+    assert {"first hit@1", "follow-up hit@3", "follow-up hit@1 (no history)",
+            "follow-up-unanswerable abstain_ok"} <= set(report["summary"])
+    assert [e["id"] for e in report["examples"]] == ["m.2", "m.3", "l.2"]
+    assert report["examples"][0]["context_from"] == [1]
+    json.dumps(report)  # goes into report.json as it is
+    (tmp_path / "report.md").write_text("# Evaluation report\n", encoding="utf-8")
+    ec.write({"conversation": report}, tmp_path)
+    md = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "## Conversations" in md and "understood as" in md and "| follow-up |" in md
+    assert (tmp_path / "conversation.png").stat().st_size > 1000
+    gate = tmp_path / "gate.json"
+    gate.write_text(json.dumps({"conversation": {"thresholds": {
+        "follow-up hit@3": 1.01, "first hit@1": 0.0}}}), encoding="utf-8")
+    problems = ec.check_gate({"conversation": report}, gate)
+    assert len(problems) == 1 and "follow-up hit@3" in problems[0]
