@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from pathlib import Path
 
 import numpy as np
 
@@ -33,23 +34,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 500
     return w
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=None)
-    parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
-    args = parser.parse_args()
-    assistant = Assistant.from_config(args.config)
-    items = load_dataset(__import__("pathlib").Path(args.dataset), "dev")
+def calibrate(assistant: Assistant, items: list[dict]) -> dict:
+    """The abstention model fitted on `items` (dev questions), per language."""
     vocab = assistant.retriever.lexical.vocab
     out = {"fitted_on": "dev split of eval/dataset.jsonl", "false_abstain_target":
            FALSE_ABSTAIN_TARGET}
+    gathered = []
+    for item in items:
+        retrieved = assistant.retriever.search(item["question"], 10)
+        gathered.append((gather(item["question"], retrieved.hits, vocab), bool(item["keys"])))
     for lang, chinese in (("zh", True), ("en", False)):
-        rows = []
-        for item in items:
-            retrieved = assistant.retriever.search(item["question"], 10)
-            ev = gather(item["question"], retrieved.hits, vocab)
-            if ev.chinese == chinese:
-                rows.append((ev, bool(item["keys"])))
+        rows = [(ev, a) for ev, a in gathered if ev.chinese == chinese]
         x = np.array([ev.vector() for ev, _ in rows])
         y = np.array([float(a) for _, a in rows])
         w = fit_logistic(x, y)
@@ -60,6 +55,17 @@ def main() -> int:
                      "questions": len(rows), "answerable": int(y.sum())}
         print(f"{lang}: {len(rows)} questions, weights {out[lang]['weights']}, "
               f"threshold {out[lang]['threshold']}")
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", default=None)
+    parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
+    args = parser.parse_args()
+    assistant = Assistant.from_config(args.config)
+    items = load_dataset(Path(args.dataset), "dev")
+    out = calibrate(assistant, items)
     WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {WEIGHTS_FILE}")
     return 0

@@ -1,8 +1,9 @@
 """Deciding when the documents do not answer a question.
 
 Two kinds of evidence:
-- a miss that needs no score: the question names a person, place or organisation, or a year,
-  that occurs nowhere in the corpus ("2022年上海封控…", "安倍晋三");
+- a miss that needs no score: the question names a person, place or organisation, a year or
+  an ordinal session, that occurs nowhere in the corpus ("2022年上海封控…", "安倍晋三",
+  "第十一次会议");
 - a calibrated score over how well the best passages match: their cosines in context and by
   sentence, and how many of the question's content words they contain. The weights are
   fitted on the dev split of eval/dataset.jsonl by `python -m eval.calibrate` and stored in
@@ -24,6 +25,7 @@ from .types import Hit
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
 PROPER_NOUN_TAGS = {"nr", "ns", "nrt", "nt", "nrfg"}
 YEAR = re.compile(r"(?:19|20)\d\d")
+ORDINAL = re.compile(r"^第[\d一二三四五六七八九十百]+[次届]")  # "第十一次会议", "第73届"
 # Words that frame a question rather than name what it is about.
 QUESTION_WORDS = set(
     "什么 哪些 哪个 哪里 哪位 哪天 哪一天 哪一年 哪座 哪家 哪句 哪部 哪艘 多少 是否 如何 怎样 怎么 "
@@ -80,7 +82,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
 
     unknown = tuple(
         w for w, flag in words
-        if not known(w) and (flag in PROPER_NOUN_TAGS or YEAR.fullmatch(w))
+        if not known(w) and (flag in PROPER_NOUN_TAGS or YEAR.fullmatch(w) or ORDINAL.match(w))
     )
     texts = [_squeeze(h.chunk.text + h.chunk.title + (h.chunk.attribution or "")) for h in top]
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 from .abstention import answer_probability, gather, should_abstain
 from .catalog import Catalog, load_catalog
-from .chunking import sentence_texts
 from .compose import (
     abstention_text,
+    answer_sentence,
     answer_text,
-    best_sentence,
     choose_citations,
     pack_context,
     to_citation,
@@ -92,7 +91,8 @@ class Assistant:
             raise IndexError_(f"the index at {settings.store.path} holds no passages although "
                               "the catalog lists some: run `rag ingest --rebuild`")
         self.embedder = embedder
-        self.retriever = Retriever(catalog, store, embedder, settings.retrieval)
+        self.retriever = Retriever(catalog, store, embedder, settings.retrieval,
+                                   cache_dir=settings.state_dir, corpus_dir=settings.corpus.path)
         self.articles = Articles(catalog.all_chunks())  # for follow-ups: passages by article
         self._originals: dict[str, tuple[str, list[int]] | None] = {}
         self._maps: dict[str, Extracted | None] = {}  # PDF/DOCX/HTML: pages, heading paths
@@ -183,8 +183,8 @@ class Assistant:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation):
                     citations.append(citation)
-                    sentence = best_sentence(sentence_texts(hit.chunk.text),
-                                             retrieved.query_tokens, sims.get(hit.chunk.key))
+                    sentence = answer_sentence(hit, retrieved.query_tokens,
+                                               sims.get(hit.chunk.key), retrieved.kinds)
                     picks.append((citation.n, sentence))
         abstained = not citations
         answer = abstention_text(text) if abstained else answer_text(text, picks)

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from .chunking import sentence_texts
 from .lexical import has_cjk, overlap
+from .question_type import type_match
 from .settings import AnswerSettings
 from .types import Citation, Hit
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
+TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 
 
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
@@ -38,16 +41,31 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
 
 
 def best_sentence(sentences: list[str], query_tokens: list[str],
-                  similarities: list[float] | None = None) -> str:
+                  similarities: list[float] | None = None,
+                  kinds: set[str] | frozenset[str] = frozenset()) -> str:
     """The sentence of a passage that answers best: most of the question's terms, then the
-    closest by meaning (for an English question over Chinese text, only the latter counts)."""
+    closest by meaning (for an English question over Chinese text, only the latter counts),
+    with a small lead for a sentence stating the kind of thing asked (a count, a date, a
+    place, a person: rag/question_type.py)."""
     if not sentences:
         return ""
     sims = similarities if similarities and len(similarities) == len(sentences) \
         else [0.0] * len(sentences)
-    scored = [(overlap(query_tokens, s) + sim, -i) for i, (s, sim) in
-              enumerate(zip(sentences, sims, strict=True))]
+    scored = [(overlap(query_tokens, s) + sim + TYPE_CUE * type_match(set(kinds), s), -i)
+              for i, (s, sim) in enumerate(zip(sentences, sims, strict=True))]
     return sentences[-max(scored)[1]]
+
+
+def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
+                    kinds: set[str] | frozenset[str] = frozenset()) -> str:
+    """The sentence of a citation that answers: its passage's best sentence, widened to the
+    whole sentence of the quote it is a piece of (a long sentence is cut into passages)."""
+    chosen = best_sentence(sentence_texts(hit.chunk.text), query_tokens, similarities, kinds)
+    if hit.quote is not None and chosen:
+        for whole in sentence_texts(hit.quote.text):
+            if chosen in whole:
+                return whole
+    return chosen
 
 
 def answer_text(question: str, picks: list[tuple[int, str]]) -> str:
@@ -61,7 +79,7 @@ def abstention_text(question: str) -> str:
 
 
 def to_citation(n: int, hit: Hit) -> Citation:
-    c = hit.chunk
+    c = hit.quote or hit.chunk
     quote, char_end, line_end = c.quote_span()
     return Citation(
         n=n, source=c.source, title=c.title, attribution=c.attribution, quote=quote,

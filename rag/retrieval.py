@@ -1,23 +1,43 @@
 """Hybrid retrieval: dense (query prompt) and BM25 over bigrams, fused by weighted reciprocal rank.
 
 The lexical side is weighted by how much of the question it can match at all: an English
-question over Chinese documents matches almost nothing lexically, and fusing a ranking that
-matched nothing would only pull the dense ranking down.
+question over Chinese documents matches nothing lexically as it is, so its lexical side is the
+dictionary route (rag/translate.py): the Chinese words its names, places, dates and phrases
+translate to, each English phrase scored by its best-matching translation.
+
+A question that names a day is about that day's meeting, visit or speech: a passage whose
+article (title, header date line, dateline) or attribution is dated on another day is pushed
+down by `retrieval.date_penalty`, never removed (rag/dates.py). Each hit carries the whole
+sentences its passage belongs to, for quoting (rag/whole_sentences.py).
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
 from .catalog import Catalog
 from .chunking import sentence_texts
+from .dates import agreement, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
+from .question_type import asked_kinds
+from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
+from .translate import Dictionary, Translation
 from .types import Chunk, Hit, Location
+from .whole_sentences import WholeSentences
+
+_DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
+_WS = re.compile(r"\s+")
+_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
+_HEADER_LINES = 6  # how far under an article's title its date line may stand
+_PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 
 
 @dataclass
@@ -26,6 +46,9 @@ class Retrieved:
     query_tokens: list[str]
     timings_ms: dict[str, float]
     vector: np.ndarray | None = None  # the question's embedding
+    # For an English question: the Chinese words it was translated to, one group per phrase.
+    translation: Translation | None = None
+    kinds: set[str] = field(default_factory=set)  # what the question asks for (question_type)
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
@@ -39,15 +62,44 @@ def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
     return fused
 
 
+def _header_dates(corpus_dir: Path | None, name: str, starts: list[int]) -> dict[int, set]:
+    """For each article (by index), the day its header's date line names: a line of its own
+    just under the title, "（2020年3月10日）". Read from the original file; none when unreadable."""
+    if corpus_dir is None or not starts:
+        return {}
+    try:
+        lines = read_source(corpus_dir / name, name).text.split("\n")
+    except (UnreadableFile, OSError, ValueError):
+        return {}
+    out: dict[int, set] = {}
+    for i, line in enumerate(starts):
+        for text in lines[line - 1 : line + _HEADER_LINES]:
+            if _DATE_LINE.match(text.strip()):
+                out[i] = zh_dates(text)
+                break
+    return out
+
+
+def group_overlap(groups: list[list[str]], text: str) -> float:
+    """Share of the groups (alternative words for one phrase) of which the text holds any."""
+    if not groups:
+        return 0.0
+    squeezed = _WS.sub("", text)
+    return sum(any(w in squeezed for w in g) for g in groups) / len(groups)
+
+
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
-    def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings):
+    def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings,
+                 cache_dir: Path | None = None, corpus_dir: Path | None = None):
         self.store = store
         self.embedder = embedder
         self.settings = settings
+        self.cache_dir = cache_dir
         self.locations: dict[str, list[Chunk]] = {}
-        for chunk in catalog.all_chunks():
+        chunks = catalog.all_chunks()
+        for chunk in chunks:
             self.locations.setdefault(chunk.key, []).append(chunk)
         self.keys = list(self.locations)
         self.index_of = {k: i for i, k in enumerate(self.keys)}
@@ -64,6 +116,43 @@ class Retriever:
         self._by_source = {s: np.fromiter(ix, dtype=np.int64) for s, ix in by_source.items()}
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._sentence_counts: dict[str, int] = {}
+        self.sentences = WholeSentences(chunks)
+        self._context_dates = self._dates_of_contexts(catalog, corpus_dir)
+        self._text_dates: dict[str, set] = {}
+        self._dictionary: Dictionary | None = None
+        self._corpus_text = "\n".join(docs)
+
+    # -- set-up ------------------------------------------------------------------------------
+    def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None) -> dict[str, set]:
+        """For each passage, the days its article's title, header date line ("（2020年3月10日）")
+        and dateline ("新华社北京4月17日电"), and its attribution name."""
+        out: dict[str, set] = {}
+        for name in sorted(catalog.files):
+            entry = catalog.files[name]
+            starts = [a.line for a in entry.articles]
+            article_dates = _header_dates(corpus_dir, name, starts)
+            for c in entry.chunks:  # the first dateline of each article dates the article
+                i = bisect.bisect_right(starts, c.line_start) - 1
+                article_dates.setdefault(i, set())
+                m = _DATELINE.match(c.text)
+                if m and not article_dates[i]:
+                    article_dates[i] = zh_dates(c.text[: m.end()])
+            for c in entry.chunks:
+                i = bisect.bisect_right(starts, c.line_start) - 1
+                # A publication ("——4月1日，习近平在《求是》杂志发表文章…") dates the print, not
+                # the speech the passage comes from: it neither agrees nor contradicts.
+                said = c.attribution if c.attribution and not _PUBLISHED.search(c.attribution) \
+                    else ""
+                dates = zh_dates(f"{c.title} {said}") | article_dates.get(i, set())
+                out.setdefault(c.key, set()).update(dates)
+        return out
+
+    def dictionary(self) -> Dictionary:
+        """The English -> Chinese table for this corpus, built on first use (then cached)."""
+        if self._dictionary is None:
+            cache = self.cache_dir / "en_zh.json" if self.cache_dir else None
+            self._dictionary = Dictionary.for_corpus(self._corpus_text, cache)
+        return self._dictionary
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:
         """Which passages occur in any of `sources` (built from per-file index arrays)."""
@@ -89,6 +178,31 @@ class Retriever:
             ctx.setdefault(k, 0.0)
             sent.setdefault(k, 0.0)
 
+    # -- lexical side ------------------------------------------------------------------------
+    def _lexical_scores(self, question: str, translation: Translation | None,
+                        q_tokens: list[str]) -> tuple[np.ndarray | None, float]:
+        """BM25 of every passage and the weight of the lexical side in the fusion."""
+        if translation is None:
+            coverage = self.lexical.coverage(q_tokens)
+            if coverage <= 0:
+                return None, 0.0
+            return self.lexical.scores(q_tokens), self.settings.lexical_weight
+        groups = translation.groups + [[w] for w in translation.literals]
+        total = np.zeros(self.lexical.size, dtype=np.float32)
+        matched = 0
+        for group in groups:
+            best = None
+            for word in group:
+                s = self.lexical.scores(tokens(word))
+                best = s if best is None else np.maximum(best, s)
+            if best is not None and best.any():
+                total += best
+                matched += 1
+        if not matched:
+            return None, 0.0
+        return total, self.settings.dictionary_weight * matched / len(groups)
+
+    # -- search ------------------------------------------------------------------------------
     def search(self, question: str, top_k: int, sources: tuple[str, ...] = (),
                prior: dict[str, float] | None = None) -> Retrieved:
         """The best passages for a question, best first, at least `top_k` when the index has them.
@@ -114,12 +228,15 @@ class Retriever:
         dense = sorted(dense_total, key=dense_total.get, reverse=True)[:n]
 
         q_tokens = tokens(question, query=True)
-        coverage = self.lexical.coverage(q_tokens)
-        # English questions over Chinese text match nothing useful lexically (see eval/).
-        weight = self.settings.lexical_weight if has_cjk(question) and coverage > 0 else 0.0
+        # An English question over Chinese text (its words barely occur in the corpus) is
+        # searched lexically through its dictionary translation.
+        english = not has_cjk(question) and self.lexical.coverage(q_tokens) < 0.5
+        translation = self.dictionary().translate(question) if english else None
+        if translation is not None:
+            q_tokens = [t for w in translation.terms() for t in tokens(w)]
+        scores, weight = self._lexical_scores(question, translation, q_tokens)
         lex_ranking: list[str] = []
-        if weight > 0.05:
-            scores = self.lexical.scores(q_tokens)
+        if scores is not None and weight > 0.05:
             if sources:
                 scores = np.where(self._mask(sources), scores, 0.0)
             top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n \
@@ -137,8 +254,10 @@ class Retriever:
         best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0) + max(lift, 0.0))
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
+
+        scored = self._rank(question, ranked, fused, best)
         hits = []
-        for key in ranked:
+        for key, score in scored:
             locs = self.locations[key]
             if sources:
                 locs = [c for c in locs if c.source in sources] + \
@@ -146,15 +265,42 @@ class Retriever:
             chunk = locs[0]
             hits.append(Hit(
                 chunk=chunk,
-                score=min(1.0, fused[key] / best),
+                score=score,
                 dense=ctx.get(key, 0.0),
                 sentence=sent.get(key, 0.0),
-                lexical=overlap(q_tokens, chunk.text),
+                lexical=overlap(q_tokens, chunk.text) if not english
+                else group_overlap(translation.groups, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
+                quote=self.sentences.whole(chunk),
             ))
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens,
-                         {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector)
+                         {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
+                         translation, asked_kinds(question))
+
+    def _date_agreement(self, key: str, text: str, wanted: set) -> int:
+        if not wanted:
+            return 0
+        if key not in self._text_dates:
+            self._text_dates[key] = zh_dates(text)
+        return agreement(wanted, self._text_dates[key], self._context_dates.get(key, set()))
+
+    def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
+              best: float) -> list[tuple[str, float]]:
+        """(key, score) best first: the fusion score, less a penalty for a passage whose article
+        or attribution is dated on another day than the question names."""
+        wanted = question_dates(question)
+        scored = []
+        for key in ranked:
+            score = fused[key] / best
+            if wanted:
+                chunk = self.locations[key][0]
+                quote = self.sentences.whole(chunk) or chunk
+                if self._date_agreement(key, quote.text, wanted) < 0:
+                    score -= self.settings.date_penalty
+            scored.append((key, score))
+        scored.sort(key=lambda kv: kv[1], reverse=True)
+        return [(k, max(0.0, min(1.0, s))) for k, s in scored]
 
     def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:
         """For each passage, the cosine of the question with each of its sentences, in order."""

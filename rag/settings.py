@@ -59,6 +59,8 @@ class RetrievalSettings:
     candidates: int = 40
     rrf_k: int = 60
     lexical_weight: float = 1.0
+    dictionary_weight: float = 0.5
+    date_penalty: float = 0.25
 
 
 @dataclass
@@ -78,7 +80,7 @@ class AnswerSettings:
     token_budget: int = 600
     context_budget: int = 1500
     abstain_strictness: float = 0.0
-    min_citation_ratio: float = 0.6
+    min_citation_ratio: float = 0.9
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 

@@ -81,6 +81,9 @@ class Hit:
     sentence: float = 0.0  # cosine similarity of query and the passage's closest sentence
     lexical: float = 0.0  # share of the query's terms found in the passage
     also_in: list[Location] = field(default_factory=list)
+    # The passage widened to the whole sentences it belongs to, when it holds only part of a
+    # long sentence: what is quoted (retrieve small, quote whole sentences). None: the passage.
+    quote: Chunk | None = None
 
 
 @dataclass

@@ -1,0 +1,89 @@
+"""Dates named in questions and passages, as (month, day) pairs, in Chinese and English.
+
+A question that names a day ("3月4日…会议", "the April 8 meeting") is about the article or
+speech of that day. Passages carry dates in their text, their article's title and dateline
+(`新华社北京4月17日电`) and their attribution (`——3月10日，习近平…`): those decide whether a
+passage agrees with the question's date, contradicts it, or says nothing about it.
+"""
+
+from __future__ import annotations
+
+import re
+
+MonthDay = tuple[int, int]
+
+_ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+# "3月29日至4月1日", "3月29日至31日": every day of the range counts.
+_ZH_RANGE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[至到—－-]\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日")
+MONTHS = {name: i for i, names in enumerate(
+    [(), ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+     ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+     ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+     ("december", "dec")]) for name in names}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_EN_MD = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\d{{4}}))?", re.I)
+_EN_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?",
+                    re.I)
+_EN_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
+_MONTH_ONLY = re.compile(r"(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
+
+
+def _valid(month: int, day: int) -> bool:
+    return 1 <= month <= 12 and 1 <= day <= 31
+
+
+def zh_dates(text: str) -> set[MonthDay]:
+    """(month, day) of every Chinese date in the text, ranges expanded."""
+    out = {(int(m), int(d)) for _y, m, d in _ZH.findall(text) if _valid(int(m), int(d))}
+    for m1, d1, m2, d2 in _ZH_RANGE.findall(text):
+        start, end = (int(m1), int(d1)), (int(m2 or m1), int(d2))
+        if start[0] == end[0]:
+            out.update((start[0], d) for d in range(start[1], end[1] + 1) if _valid(start[0], d))
+        elif end[0] == start[0] + 1:
+            out.update((start[0], d) for d in range(start[1], 32))
+            out.update((end[0], d) for d in range(1, end[1] + 1))
+    return out
+
+
+def en_dates(text: str) -> set[MonthDay]:
+    """(month, day) of every English date: "March 9", "Feb. 23, 2020", "9 March"."""
+    out: set[MonthDay] = set()
+    for name, day, _year in _EN_MD.findall(text):
+        if name.lower() == "may" and not re.search(rf"\bmay\s+{day}\b", text, re.I):
+            continue
+        out.add((MONTHS[name.lower()], int(day)))
+    for day, name, _year in _EN_DM.findall(text):
+        out.add((MONTHS[name.lower()], int(day)))
+    return {d for d in out if _valid(*d)}
+
+
+def question_dates(question: str) -> set[MonthDay]:
+    """The days a question names, whatever its language."""
+    return zh_dates(question) | en_dates(question)
+
+
+def to_chinese(month: int, day: int) -> str:
+    """How the corpus writes the day: 3月9日."""
+    return f"{month}月{day}日"
+
+
+def english_dates_in_chinese(question: str) -> list[str]:
+    """The English question's dates and month-years written the Chinese way, for the lexical
+    side: "March 9" -> 3月9日, "February 2020" -> 2020年2月."""
+    out = [to_chinese(m, d) for m, d in sorted(en_dates(question))]
+    for name, year in _EN_MONTH_YEAR.findall(question):
+        out.append(f"{year}年{MONTHS[name.lower()]}月")
+    return out
+
+
+def agreement(wanted: set[MonthDay], text_dates: set[MonthDay],
+              context_dates: set[MonthDay]) -> int:
+    """+1 when the passage (text or context) names one of the question's days; -1 when its
+    article or attribution is dated and names none of them, nor does its text; 0 otherwise."""
+    if not wanted:
+        return 0
+    if wanted & (text_dates | context_dates):
+        return 1
+    if context_dates:
+        return -1
+    return 0

@@ -1,0 +1,54 @@
+"""What kind of answer a question asks for, and whether a sentence holds that kind of thing.
+
+"多少/几/how many" asks for a count, "哪天/何时/when" for a date, "哪里/哪个城市/where" for a place,
+"谁/哪位/who" for a person. A sentence that states a number, a date, a place or a named person
+is more likely to answer such a question than one that only shares its topic.
+"""
+
+from __future__ import annotations
+
+import re
+
+COUNT, DATE, PLACE, PERSON = "count", "date", "place", "person"
+KINDS = (COUNT, DATE, PLACE, PERSON)
+
+_ASKS = [
+    (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|几号|"
+                      r"\bwhen\b|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b", re.I)),
+    (COUNT, re.compile(r"多少|几[个位名点次天年支架条项例亿万]|几点|多大|多长|多远|多高|比例|"
+                       r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
+                       re.I)),
+    (PLACE, re.compile(r"哪里|哪儿|在哪|何地|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
+                       r"\bwhere\b|\bwhich (?:city|village|country|province|county|place|community)\b",
+                       re.I)),
+    (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|\bwho\b|\bwhom\b|\bwhose\b", re.I)),
+]
+
+_NUM = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万亿]+)"
+_UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|元|美元|亩|天|年|%|％|倍|项|条|家|所|"
+         r"位|国|批|吨|件|套|只|台|张|周年|架|通|份|户|县|村|省|点|方面|小时|分钟|公里|平方米)")
+_COUNT = re.compile(_NUM + r"\s*" + _UNIT)
+_DATE = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}\s*年|[上下]旬|\d{1,2}日")
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园)"
+                    r"|北京|上海|武汉|湖北|浙江|杭州|在[\u4e00-\u9fff]{2,4}(?:举行|召开|考察)")
+_PERSON = re.compile(r"(?:主席|总统|总理|首相|国王|秘书长|总干事|书记|部长|主任|同志|记者|院士|大使|委员长)"
+                     r"[\u4e00-\u9fff·]{2,6}|[\u4e00-\u9fff·]{2,6}(?:主持|表示|指出|说|认为|同志)"
+                     r"|习近平|李克强|汪洋|王毅|王沪宁|韩正|栗战书|赵乐际")
+
+
+def asked_kinds(question: str) -> set[str]:
+    """The kinds of answer the question asks for (possibly none, possibly several)."""
+    return {kind for kind, pattern in _ASKS if pattern.search(question)}
+
+
+def states(kind: str, text: str) -> bool:
+    """Whether the text states a thing of that kind."""
+    pattern = {COUNT: _COUNT, DATE: _DATE, PLACE: _PLACE, PERSON: _PERSON}[kind]
+    return bool(pattern.search(text))
+
+
+def type_match(kinds: set[str], text: str) -> float:
+    """Share of the asked kinds the text states (0 when nothing in particular is asked)."""
+    if not kinds:
+        return 0.0
+    return sum(states(k, text) for k in kinds) / len(kinds)

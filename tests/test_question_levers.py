@@ -1,0 +1,221 @@
+"""Issue 10's pieces on small inputs: dates in questions and passages, what a question asks for,
+the English -> Chinese dictionary route, whole-sentence quotes and the answer sentence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rag.chunking import paragraph_chunks
+from rag.compose import answer_sentence, best_sentence, to_citation
+from rag.dates import agreement, en_dates, english_dates_in_chinese, question_dates, zh_dates
+from rag.lexical import tokens
+from rag.question_type import COUNT, DATE, PERSON, PLACE, asked_kinds, states, type_match
+from rag.reading import line_starts
+from rag.retrieval import Retriever, group_overlap
+from rag.settings import RetrievalSettings
+from rag.translate import Dictionary, build_table
+from rag.types import Chunk, Hit, Paragraph
+from rag.verify import check_quote
+from rag.whole_sentences import WholeSentences, ends_sentence
+
+# -- dates -------------------------------------------------------------------------------------
+
+
+def test_chinese_dates_with_and_without_year_and_ranges():
+    assert zh_dates("2020年4月17日中共中央政治局会议") == {(4, 17)}
+    assert zh_dates("新华社北京3月4日电 会议") == {(3, 4)}
+    assert zh_dates("——3月29日至4月1日，习近平在浙江考察") == {(3, 29), (3, 30), (3, 31), (4, 1)}
+    assert zh_dates("3月9日至11日") == {(3, 9), (3, 10), (3, 11)}
+    assert zh_dates("13月40日，没有日期") == set()
+
+
+def test_english_dates_in_several_spellings():
+    assert en_dates("the April 8 Politburo meeting") == {(4, 8)}
+    assert en_dates("on Feb. 23, 2020 and on 10 March") == {(2, 23), (3, 10)}
+    assert en_dates("what may 5 questions say") == {(5, 5)}
+    assert en_dates("no date here, 2020") == set()
+    assert question_dates("3月10日的讲话 and March 9") == {(3, 10), (3, 9)}
+
+
+def test_english_dates_written_the_chinese_way():
+    assert english_dates_in_chinese("on March 9, and in February 2020") == ["3月9日", "2020年2月"]
+
+
+def test_date_agreement_matches_contradicts_or_says_nothing():
+    asked = {(3, 10)}
+    assert agreement(asked, set(), {(3, 10)}) == 1  # the article is of that day
+    assert agreement(asked, {(3, 10)}, {(2, 23)}) == 1  # the text names the day
+    assert agreement(asked, set(), {(2, 23)}) == -1  # dated, on another day
+    assert agreement(asked, {(2, 23)}, set()) == 0  # undated article: the text decides nothing
+    assert agreement(set(), set(), {(2, 23)}) == 0  # the question names no day
+
+
+# -- question types ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("习近平于哪天主持召开中央政治局常委会会议？", {DATE}),
+    ("全国组织调派了多少支医疗队？", {COUNT}),
+    ("会议是在哪里召开的？", {PLACE}),
+    ("谁以国务院安委会主任的身份出席？", {PERSON}),
+    ("How many days of quarantine were required?", {COUNT}),
+    ("When and in which village did Xi first put it forward?", {DATE, PLACE}),
+    ("Who chaired the meeting?", {PERSON}),
+    ("习近平强调了什么？", set()),
+])
+def test_asked_kinds(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+def test_sentences_state_counts_dates_places_and_people():
+    assert states(COUNT, "全国组织调派了330多支医疗队、41600多名医护人员。")
+    assert not states(COUNT, "要加强医疗力量。")
+    assert states(DATE, "3月9日，湖北全省现有确诊病例17151例。")
+    assert states(PLACE, "习近平在浙江省考察。")
+    assert states(PERSON, "国务院安委会主任刘鹤出席会议。")
+    assert type_match({COUNT}, "调派330多支医疗队") == 1.0
+    assert type_match({COUNT, DATE}, "调派330多支医疗队") == 0.5
+    assert type_match(set(), "调派330多支医疗队") == 0.0
+
+
+def test_the_answer_sentence_leans_to_the_kind_asked():
+    sentences = ["各地都派出了医疗队支援湖北。", "全国调派了330多支医疗队。"]
+    question_tokens = tokens("派出了多少支医疗队", query=True)
+    assert best_sentence(sentences, question_tokens, [0.9, 0.9], {COUNT}) == sentences[1]
+    assert best_sentence(sentences, question_tokens, [0.9, 0.9]) == sentences[0]
+
+
+# -- the dictionary route ----------------------------------------------------------------------
+
+TABLE = {
+    "xi jinping": ["习近平"], "xi": ["习近平"], "standing committee": ["常委会", "常务委员会"],
+    "committee": ["委员会"], "politburo": ["政治局"], "plant trees": ["植树"],
+    "supply chain": ["供应链"], "cruise ship": ["游轮"], "hubei": ["湖北", "湖北省"],
+}
+
+
+def test_longest_phrase_first_and_plurals():
+    d = Dictionary(TABLE)
+    t = d.translate("What did the Politburo Standing Committee say about supply chains?")
+    assert t.groups == [["政治局"], ["常委会", "常务委员会"], ["供应链"]]
+
+
+def test_names_dates_and_numbers_come_through():
+    d = Dictionary(TABLE)
+    t = d.translate("From which cruise ship did Xi's team in Hubei on March 9 bring 1,300 people?")
+    assert ["游轮"] in t.groups and ["习近平"] in t.groups and ["湖北", "湖北省"] in t.groups
+    assert "3月9日" in t.literals and "1300" in t.literals
+    assert "9" not in t.literals  # the day of a date is the date's, not a number of its own
+    assert Dictionary(TABLE).translate("China donated 20 million dollars").literals == ["2000万"]
+    assert "2019年底" in Dictionary({}).translate("by the end of 2019").literals
+
+
+def test_question_words_and_unknown_words_translate_to_nothing():
+    t = Dictionary(TABLE).translate("How many of them were there, and when?")
+    assert t.groups == [] and t.literals == []
+
+
+def test_the_table_keeps_only_words_the_corpus_uses():
+    table = build_table("习近平参加首都义务植树活动。要稳定供应链。")
+    assert table.get("plant trees") == ["植树"]
+    assert "习近平" in table.get("xi jinping", [])
+    assert "供应链" in table.get("supply chain", [])
+    assert all(w in "习近平参加首都义务植树活动。要稳定供应链。" for ws in table.values() for w in ws)
+
+
+def test_the_table_is_cached_for_its_corpus(tmp_path):
+    corpus = "习近平参加首都义务植树活动。"
+    cache = tmp_path / "en_zh.json"
+    first = Dictionary.for_corpus(corpus, cache)
+    assert cache.exists() and "CC BY-SA 4.0" in cache.read_text(encoding="utf-8")
+    cache.write_text(cache.read_text(encoding="utf-8").replace("植树", "种树"), encoding="utf-8")
+    assert Dictionary.for_corpus(corpus, cache).table["plant trees"] == ["种树"]  # from cache
+    assert Dictionary.for_corpus(corpus + "植树", cache).table == first.table  # rebuilt
+
+
+def test_group_overlap_counts_phrases_not_alternatives():
+    groups = [["常委会", "常务委员会"], ["供应链"], ["游轮"]]
+    assert group_overlap(groups, "中央政治局常务委员会强调稳定供应链") == pytest.approx(2 / 3)
+    assert group_overlap([], "任何文字") == 0.0
+
+
+# -- whole-sentence quotes ---------------------------------------------------------------------
+
+LONG = ("会议强调，要坚定实施扩大内需战略，维护经济发展和社会稳定大局，确保完成决战决胜脱贫攻坚目标任务，"
+        "全面建成小康社会，在加大“六稳”工作力度的同时，全面落实保居民就业、保基本民生、保市场主体、"
+        "保粮食能源安全、保产业链供应链稳定、保基层运转的任务。会议指出，要抓好春耕生产。")
+
+
+def chunks_of(text: str, max_chars: int = 60) -> tuple[list[Chunk], str]:
+    """Chunks of one paragraph of an original file that wraps its lines every 30 characters."""
+    original = "\n".join(text[i:i + 30] for i in range(0, len(text), 30)) + "\n"
+    offsets = tuple(i for i, ch in enumerate(original) if ch != "\n")
+    para = Paragraph(text, offsets, "标题", None, None)
+    return paragraph_chunks(para, "a.txt", line_starts(original), max_chars, 6), original
+
+
+def test_a_long_sentence_is_quoted_whole_and_verifies():
+    chunks, original = chunks_of(LONG)
+    assert len(chunks) >= 3 and not ends_sentence(chunks[0].text)
+    whole = WholeSentences(chunks)
+    for piece in chunks:  # the last piece ends the sentence and holds the next one too
+        widened = whole.whole(piece)
+        assert widened is not None and widened.text == LONG
+        citation = to_citation(1, Hit(piece, 1.0, quote=widened))
+        assert citation.quote == LONG
+        assert check_quote(original, citation.quote, citation.char_start, citation.char_end,
+                           citation.line_start, citation.line_end) is None
+    short, _ = chunks_of("会议指出，要抓好春耕生产。会议强调，要稳定就业。")
+    assert [WholeSentences(short).whole(c) for c in short] == [None]  # whole already
+
+
+def test_pieces_of_different_paragraphs_are_never_joined():
+    a = Chunk("a.txt", "第一段没有句号", "T", None, None, 1, 1, 0, 7, "a")
+    b = Chunk("a.txt", "第二段。", "T", None, None, 2, 2, 8, 12, "b")
+    assert WholeSentences([a, b]).whole(a) is None  # a line break after no clause mark
+    c = Chunk("a.txt", "第一段，", "T", None, None, 1, 1, 0, 4, "c")
+    d = Chunk("a.txt", "别的标题。", "U", None, None, 2, 2, 5, 10, "d")
+    assert WholeSentences([c, d]).whole(c) is None  # another article
+
+
+def test_the_answer_sentence_is_the_whole_sentence():
+    chunks, _ = chunks_of(LONG)
+    whole = WholeSentences(chunks)
+    hit = Hit(chunks[1], 1.0, quote=whole.whole(chunks[1]))
+    assert answer_sentence(hit, tokens("六保包括哪些", query=True)) == \
+        LONG[: LONG.index("任务。") + 3]
+    assert answer_sentence(Hit(chunks[1], 1.0), []) in chunks[1].text  # nothing to widen
+
+
+# -- dates of articles -------------------------------------------------------------------------
+
+
+def test_header_date_lines_date_their_article(tmp_path: Path):
+    from rag.retrieval import _header_dates
+
+    (tmp_path / "a.txt").write_text("在湖北省考察时的讲话\n（2020年3月10日）\n习近平\n正文。\n"
+                                    "另一篇\n正文没有日期。\n", encoding="utf-8")
+    assert _header_dates(tmp_path, "a.txt", [1, 5]) == {0: {(3, 10)}}
+    assert _header_dates(tmp_path, "missing.txt", [1]) == {}
+    assert _header_dates(None, "a.txt", [1]) == {}
+
+
+def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
+    other = Chunk("a.txt", "调派330多支医疗队。", "部署会议上的讲话", None, None, 1, 1, 0, 11, "other")
+    right = Chunk("a.txt", "调派340多支医疗队。", "在湖北省考察时的讲话", None, None, 5, 5, 20, 31,
+                  "right")
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(date_penalty=0.25)
+    retriever.locations = {"other": [other], "right": [right]}
+    retriever.sentences = WholeSentences([other, right])
+    retriever._context_dates = {"other": {(2, 23)}, "right": {(3, 10)}}
+    retriever._text_dates = {}
+    fused = {"other": 1.0, "right": 0.9}
+    ranked = retriever._rank("3月10日的讲话中调派了多少支医疗队？", ["other", "right"], fused, 1.0)
+    assert [k for k, _ in ranked] == ["right", "other"]
+    assert dict(ranked)["other"] == pytest.approx(0.75)
+    # No date in the question: the fusion order stands.
+    assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
+        == ["other", "right"]
