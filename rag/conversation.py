@@ -33,6 +33,9 @@ from .types import Answer, Chunk, Hit
 # answers; the context rescues the questions that name nothing ("What else did he promise?").
 PRIOR_WEIGHT = 0.25
 CONTEXT_WEIGHT = 0.25
+# An English question over Chinese documents finds less by itself: the context weighs more.
+PRIOR_WEIGHT_EN = 1.0
+CONTEXT_WEIGHT_EN = 0.5
 # A follow-up whose best passage lies in the article under discussion: the conversation is
 # evidence too, so the abstention threshold is lowered by this much.
 ABSTAIN_RELIEF = 0.2
@@ -41,6 +44,8 @@ MAX_TERMS = 12  # carried words at most, besides the cited article's title
 NEW_TOPIC_CONFIDENCE = 0.5  # the question alone retrieves "confidently" at this probability
 # Prior weights, in units of a first rank in the fused ranking (see Retriever.search).
 PRIOR_ARTICLE = 0.6  # any passage of an article the last answer cited
+PRIOR_SECTION = 0.2  # ... only this much when the quote names its own speech or letter: the
+                     # article is then a compilation section of many speeches
 PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or call
 PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
@@ -213,8 +218,9 @@ class Articles:
         cited = list(cited)
         weights: dict[str, float] = {}
         for c in cited:
+            article = PRIOR_SECTION if c.attribution else PRIOR_ARTICLE
             for k in self.by_title.get(c.title or "", ()):
-                weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE)
+                weights[k] = max(weights.get(k, 0.0), article)
             for k in self.by_speech.get(c.attribution or "", ()):
                 weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE + PRIOR_SPEECH)
         near: dict[str, float] = {}
@@ -231,9 +237,10 @@ class Articles:
         return {k: w * factor for k, w in weights.items()}
 
     def share_in(self, hits: list[Hit], prior: dict[str, float], depth: int = 3) -> float:
-        """Share of the first hits that lie in the prior's passages (the topic under discussion)."""
+        """Share of the first hits that lie in the article or speech under discussion."""
         top = hits[:depth]
-        return sum(h.chunk.key in prior for h in top) / len(top) if top else 0.0
+        return sum(prior.get(h.chunk.key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR
+                   for h in top) / len(top) if top else 0.0
 
 
 # -- reading a question ------------------------------------------------------------------------
@@ -327,10 +334,12 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     query. Hits keep the question's own evidence (cosines, words) where it found them."""
     from .retrieval import rrf
 
+    leaning, context = (PRIOR_WEIGHT, CONTEXT_WEIGHT) if has_cjk(question) else \
+        (PRIOR_WEIGHT_EN, CONTEXT_WEIGHT_EN)
     runs = [(own, 1.0)]
     if reading.prior:
-        runs.append((retriever.search(question, top_k, sources, reading.prior), PRIOR_WEIGHT))
-    runs.append((retriever.search(reading.search_query, top_k, sources), CONTEXT_WEIGHT))
+        runs.append((retriever.search(question, top_k, sources, reading.prior), leaning))
+    runs.append((retriever.search(reading.search_query, top_k, sources), context))
     fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], retriever.settings.rrf_k)
     found: dict[str, Hit] = {}
     scores: dict[str, float] = {}
@@ -350,4 +359,5 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
 
 def in_topic(hits: list[Hit], reading: Reading) -> bool:
     """Whether the best passage lies in the article or speech under discussion."""
-    return bool(hits) and hits[0].chunk.key in reading.prior
+    return bool(hits) and reading.prior.get(hits[0].chunk.key, 0.0) >= \
+        PRIOR_ARTICLE * EARLIER_FACTOR

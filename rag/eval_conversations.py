@@ -94,7 +94,7 @@ def evaluate_conversations(assistant, chats: list[list[dict]], top_k: int = 10) 
                                  "search_query": row["search_query"],
                                  "context_from": row["context_from"],
                                  "hit@1": row.get("hit1"), "abstained": row["abstained"]})
-            elif previous:  # a new subject in an old chat: must be read as standalone
+            elif previous and item is chat[0]:  # a new subject in an old chat: standalone
                 moved = assistant.ask(item["question"], top_k=top_k, history=previous).to_dict()
                 moved_row = score(item, moved)
                 moved_row["context_from"] = moved.get("context_from", [])
@@ -128,6 +128,15 @@ def evaluate_conversations(assistant, chats: list[list[dict]], top_k: int = 10) 
     report["topic_change_read_as_new"] = (
         sum(not r["context_from"] for r in rows["after_other"]) / len(rows["after_other"])
         if rows["after_other"] else None)
+    if rows["after_other"]:  # the same first turns, asked alone and after another chat
+        moved = {r["id"] for r in rows["after_other"]}
+        alone = [r for r in rows["with"] if r["id"] in moved]
+        report["after_other_vs_alone"] = {m: d.to_dict() for m, d in
+                                          paired(alone, rows["after_other"]).items()}
+        by_id = {r["id"]: r for r in alone}
+        report["topic_change_worse"] = [
+            r["id"] for r in rows["after_other"]
+            if by_id[r["id"]].get("hit1") and not r.get("hit1")]
     report["examples"] = examples
     report["failures"] = failures
     report["summary"] = summary(report)
@@ -201,8 +210,12 @@ def markdown(report: dict) -> str:
                     f"{report['topic_change_read_as_new']:.0%}."]
     diff = report.get("with_vs_without", {})
     if diff.get("hit@1"):
-        d = diff["hit@1"]
-        out += ["", f"Follow-ups, history minus no history, hit@1: {_signed(d)}."]
+        out += ["", f"Follow-ups, history minus no history, hit@1: {_signed(diff['hit@1'])}; "
+                    f"hit@3: {_signed(diff.get('hit@3') or {})}."]
+    moved = report.get("after_other_vs_alone", {})
+    if moved.get("hit@1"):
+        out += ["", f"First turns after another conversation minus the same asked alone, hit@1: "
+                    f"{_signed(moved['hit@1'])}; worse: {report.get('topic_change_worse') or 'none'}."]
     out += ["", "### How follow-ups were read", "",
             "| id | question | understood as | hit@1 |", "|---|---|---|---|"]
     for e in report.get("examples", []):
