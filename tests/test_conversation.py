@@ -224,9 +224,9 @@ def test_conversation_eval_scores_turn_kinds_and_the_no_history_baseline(assista
         ("l", 2, "zh", "这封信是哪天写的？", ["4月8日"], "follow-up"),
     ]
     path = tmp_path / "conversations.jsonl"
-    path.write_text("".join(json.dumps(dict(zip(
-        ("conversation", "turn", "lang", "question", "keys", "kind"), r)), ensure_ascii=False)
-        + "\n" for r in rows), encoding="utf-8")
+    fields = ("conversation", "turn", "lang", "question", "keys", "kind")
+    path.write_text("".join(json.dumps(dict(zip(fields, r, strict=True)), ensure_ascii=False)
+                            + "\n" for r in rows), encoding="utf-8")
     chats = ec.load_conversations(path)
     assert [len(c) for c in chats] == [3, 2] and chats[0][1]["id"] == "m.2"
     report = ec.evaluate_conversations(assistant, chats)

@@ -1,0 +1,36 @@
+"""A three-turn conversation with the real model: follow-ups in Chinese and English are read in
+the context of the speech under discussion, and a new subject starts afresh."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.integration
+
+
+def quotes(answer) -> str:
+    return "".join("".join(c.quote.split()) for c in answer.citations[:3])
+
+
+def test_three_turns_then_a_new_subject(real_assistant):
+    ask = real_assistant.ask
+    first = ask("2月3日习近平在中央政治局常委会会议上的讲话要求扎实做好社会面安全稳定工作，"
+                "要提高哪两个率？")
+    assert "见警率" in quotes(first) and first.context_from == []
+
+    second = ask("那次讲话中他对食用野生动物是怎么说的？", history=[first])
+    assert second.context_from == [1] and "2月3日" in second.search_query
+    assert "食用野生动物风险很大" in quotes(second)
+
+    third = ask("What did he say in that speech about the forms that several departments made "
+                "the grassroots fill in?", history=[first, second.to_dict()])
+    assert third.context_from == [1, 2] and "2月3日" in third.search_query
+    assert "卫健局" in quotes(third)
+    # Asked without the conversation, the same English question names no speech at all.
+    assert ask(third.question).search_query == third.question
+
+    other = ask("Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?",
+                history=[{"question": a.question, "answer": a.to_dict()}
+                         for a in (first, second, third)])
+    assert other.context_from == [] and other.search_query == other.question
+    assert "油松" in quotes(other)
