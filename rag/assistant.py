@@ -70,6 +70,35 @@ def place(citation, found: Extracted | None) -> None:
     citation.locator = found.locator_at(citation.char_start)
 
 
+def _warm_up(embedder) -> list[threading.Thread]:
+    """Load what the first answer needs, in background threads: the model in one (onnxruntime
+    works outside Python's lock), the word dictionary and the token counter in the other. A
+    failure here is reported again, in context, when the thing is used."""
+
+    def model() -> None:
+        preload = getattr(embedder, "preload", None)
+        if preload:
+            preload()
+
+    def words() -> None:
+        from .segment import warm_up
+
+        warm_up()
+        count_tokens("")
+
+    def quietly(job) -> None:
+        try:
+            job()
+        except Exception as exc:  # noqa: BLE001 - raised again where it is used
+            log.debug("warm-up: %s", exc)
+
+    threads = [threading.Thread(target=quietly, args=(job,), daemon=True, name="rag-warm-up")
+               for job in (model, words)]
+    for t in threads:
+        t.start()
+    return threads
+
+
 class Assistant:
     """Answers questions from the indexed corpus with verified, cited quotations."""
 
@@ -80,14 +109,17 @@ class Assistant:
             raise IndexError_(f"no index at {settings.state_dir}: run `rag ingest` first")
         self.catalog: Catalog = catalog
         if embedder is None:
-            from .embedding import SentenceTransformerEmbedder
+            from .embedding import make_embedder
 
-            embedder = SentenceTransformerEmbedder(settings.embedding)
+            embedder = make_embedder(settings.embedding)
+        # Load the model, the word dictionary and the token counter in the background while
+        # the index is opened: a process answers its first question sooner (see `ask`).
+        self._warming = _warm_up(embedder)
         if store is None:
-            from .store import VectorStore
+            from .vector_snapshot import open_answering_store
 
-            store = VectorStore(settings.store)
-        if store.collection.count() == 0:
+            store = open_answering_store(settings, catalog.keys())
+        if store.count() == 0:
             raise IndexError_(f"the index at {settings.store.path} holds no passages although "
                               "the catalog lists some: run `rag ingest --rebuild`")
         self.embedder = embedder
@@ -151,6 +183,8 @@ class Assistant:
         dicts, or {"question", "answer"} items); a follow-up is read in their context."""
         t0 = time.perf_counter()
         text = clean_question(question)
+        for thread in self._warming:  # at once after the first question
+            thread.join()
         top_k = max(1, int(top_k or self.settings.retrieval.top_k))
         wanted = tuple(s for s in (sources or ()) if s)
         unknown = [s for s in wanted if s not in self.catalog.files]
