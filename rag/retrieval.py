@@ -62,13 +62,14 @@ def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
     return fused
 
 
-def _header_dates(corpus_dir: Path | None, name: str, starts: list[int]) -> dict[int, set]:
+def _header_dates(corpus_dir: Path | None, name: str, starts: list[int],
+                  extracted: Path | None = None) -> dict[int, set]:
     """For each article (by index), the day its header's date line names: a line of its own
     just under the title, "（2020年3月10日）". Read from the original file; none when unreadable."""
     if corpus_dir is None or not starts:
         return {}
     try:
-        lines = read_source(corpus_dir / name, name).text.split("\n")
+        lines = read_source(corpus_dir / name, name, extracted).text.split("\n")
     except (UnreadableFile, OSError, ValueError):
         return {}
     out: dict[int, set] = {}
@@ -117,20 +118,22 @@ class Retriever:
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._sentence_counts: dict[str, int] = {}
         self.sentences = WholeSentences(chunks)
-        self._context_dates = self._dates_of_contexts(catalog, corpus_dir)
+        self._context_dates = self._dates_of_contexts(
+            catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None)
         self._text_dates: dict[str, set] = {}
         self._dictionary: Dictionary | None = None
         self._corpus_text = "\n".join(docs)
 
     # -- set-up ------------------------------------------------------------------------------
-    def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None) -> dict[str, set]:
+    def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None,
+                           extracted: Path | None = None) -> dict[str, set]:
         """For each passage, the days its article's title, header date line ("（2020年3月10日）")
         and dateline ("新华社北京4月17日电"), and its attribution name."""
         out: dict[str, set] = {}
         for name in sorted(catalog.files):
             entry = catalog.files[name]
             starts = [a.line for a in entry.articles]
-            article_dates = _header_dates(corpus_dir, name, starts)
+            article_dates = _header_dates(corpus_dir, name, starts, extracted)
             for c in entry.chunks:  # the first dateline of each article dates the article
                 i = bisect.bisect_right(starts, c.line_start) - 1
                 article_dates.setdefault(i, set())
