@@ -33,4 +33,5 @@ def test_three_turns_then_a_new_subject(real_assistant):
                 history=[{"question": a.question, "answer": a.to_dict()}
                          for a in (first, second, third)])
     assert other.context_from == [] and other.search_query == other.question
-    assert "油松" in quotes(other)
+    assert other.citations and all("植树" in c.title for c in other.citations)
+    assert quotes(other) == quotes(ask(other.question))  # as if asked first
