@@ -197,8 +197,8 @@ def summary(result: dict) -> str:
         lines.append(f"right only in A: {len(c['right_only_in_a'])} questions; right only in B: "
                      f"{len(c['right_only_in_b'])}")
         if c["questions_for_0.05_hit@1"]:
-            lines.append(f"at this disagreement ({c['hit1_disagreement']:.0%} of answerable "
-                         f"questions), a {DELTA} difference in hit@1 needs about "
+            lines.append(f"A and B disagree on hit@1 for {c['hit1_disagreement']:.0%} of answerable "
+                         f"questions; a {DELTA} difference in hit@1 needs about "
                          f"{c['questions_for_0.05_hit@1']} answerable questions to tell from noise")
         lines.append("")
     return "\n".join(lines).rstrip()
@@ -225,10 +225,13 @@ def markdown(result: dict) -> str:
                        f"| {c['verdicts'][m]} |")
         need, need80 = c["questions_for_0.05_hit@1"], c["questions_for_0.05_hit@1_power80"]
         if need:
-            out += ["", f"The two disagree on hit@1 for {c['hit1_disagreement']:.0%} of the "
-                    f"answerable questions. At that rate a true difference of {DELTA} in hit@1 "
-                    f"needs about {need} answerable questions before its 95% interval excludes 0 "
-                    f"(about {need80} to find it 4 times out of 5)."]
+            rate = c["hit1_disagreement"]
+            at = f"At that rate a true difference of {DELTA}" if rate >= DELTA else (
+                f"A difference of {DELTA} needs them to disagree on at least {DELTA:.0%}; "
+                "even then it")
+            out += ["", f"The two disagree on hit@1 for {rate:.0%} of the answerable questions. "
+                    f"{at} in hit@1 needs about {need} answerable questions before its 95% "
+                    f"interval excludes 0 (about {need80} to find it 4 times out of 5)."]
         for title, key in (("Right in B, wrong in A", "right_only_in_b"),
                            ("Right in A, wrong in B", "right_only_in_a")):
             out += ["", f"### {title} ({len(c[key])})", ""]

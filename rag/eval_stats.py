@@ -197,15 +197,17 @@ def randomisation_p(na: np.ndarray, da: np.ndarray, nb: np.ndarray, db: np.ndarr
 
 def questions_needed(per_question_diffs: np.ndarray, delta: float, level: float = LEVEL,
                      power: float | None = None) -> int | None:
-    """How many questions a paired difference of `delta` needs before its interval excludes 0,
-    given the spread of per-question differences seen (normal approximation,
-    n = (z * sd / delta)^2; with `power`, the n that finds a true `delta` that often:
-    n = ((z + z_power) * sd / delta)^2). None when the two systems never disagree."""
-    sd = float(np.std(per_question_diffs, ddof=1)) if len(per_question_diffs) > 1 else 0.0
-    if sd == 0:
+    """How many questions a true paired difference of `delta` needs before its interval
+    excludes 0, at the rate the two systems disagree on a question in these diffs (each -1, 0
+    or 1). A difference of delta means wins - losses = delta and wins + losses = d, the
+    disagreement, so the per-question variance is d - delta^2 and (normal approximation)
+    n = z^2 (d - delta^2) / delta^2; with `power`, z is z_level + z_power. d is at least delta.
+    None without any question to go by."""
+    if not len(per_question_diffs):
         return None
+    d = max(float(np.mean(np.asarray(per_question_diffs) != 0)), delta)
     z = _z(level) + (_z(2 * power - 1) if power else 0.0)
-    return math.ceil((z * sd / delta) ** 2)
+    return math.ceil(z * z * (d - delta * delta) / (delta * delta))
 
 
 def _z(level: float) -> float:

@@ -107,14 +107,15 @@ def test_runs_of_different_questions_are_not_paired():
 
 
 def test_questions_needed_for_a_difference():
-    # Disagreeing on 20% of questions, evenly both ways: sd = sqrt(0.2) = 0.447, so a 0.05
-    # difference needs (1.96 * 0.447 / 0.05)^2 = 307 questions.
+    # Disagreeing on 20% of questions: a true 0.05 difference is 12.5% wins, 7.5% losses, a
+    # per-question variance of 0.2 - 0.05^2, so (1.96^2 * 0.1975 / 0.05^2) = 304 questions.
     diffs = np.array([1.0] * 10 + [-1.0] * 10 + [0.0] * 80)
-    sd = np.std(diffs, ddof=1)
-    assert questions_needed(diffs, 0.05) == math.ceil((1.959964 * sd / 0.05) ** 2)
-    assert 300 < questions_needed(diffs, 0.05) < 320
-    assert questions_needed(diffs, 0.05, power=0.8) > questions_needed(diffs, 0.05)
-    assert questions_needed(np.zeros(10), 0.05) is None
+    assert questions_needed(diffs, 0.05) == math.ceil(1.959964 ** 2 * 0.1975 / 0.0025)
+    assert questions_needed(diffs, 0.05) == 304
+    assert questions_needed(diffs, 0.05, power=0.8) == math.ceil(
+        (1.959964 + 0.841621) ** 2 * 0.1975 / 0.0025)
+    # Systems that never disagree cannot differ by 0.05: the least disagreement that can is 5%.
+    assert questions_needed(np.zeros(10), 0.05) == math.ceil(1.959964 ** 2 * 0.0475 / 0.0025)
 
 
 def test_randomisation_p_agrees_with_scipy_permutation_test():
