@@ -226,12 +226,12 @@ def markdown(result: dict) -> str:
         need, need80 = c["questions_for_0.05_hit@1"], c["questions_for_0.05_hit@1_power80"]
         if need:
             rate = c["hit1_disagreement"]
-            at = f"At that rate a true difference of {DELTA}" if rate >= DELTA else (
-                f"A difference of {DELTA} needs them to disagree on at least {DELTA:.0%}; "
-                "even then it")
+            at = f"At that rate a true difference of {DELTA} in hit@1 needs" if rate >= DELTA \
+                else (f"A difference of {DELTA} in hit@1 needs them to disagree on at least "
+                      f"{DELTA:.0%}; even then it needs")
             out += ["", f"The two disagree on hit@1 for {rate:.0%} of the answerable questions. "
-                    f"{at} in hit@1 needs about {need} answerable questions before its 95% "
-                    f"interval excludes 0 (about {need80} to find it 4 times out of 5)."]
+                    f"{at} about {need} answerable questions before its 95% interval excludes 0 "
+                    f"(about {need80} to find it 4 times out of 5)."]
         for title, key in (("Right in B, wrong in A", "right_only_in_b"),
                            ("Right in A, wrong in B", "right_only_in_a")):
             out += ["", f"### {title} ({len(c[key])})", ""]
