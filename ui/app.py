@@ -28,7 +28,7 @@ log = logging.getLogger("rag.ui")
 EXAMPLES = [
     "习近平给武汉哪个社区的全体社区工作者回了信？",
     "习近平在2020年首都义务植树活动中种下了哪些树？",
-    "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?",
+    "How many confirmed cases did Hubei still have on March 9?",
     "What did Xi's letter to Bill Gates call the most powerful weapon against the epidemic?",
 ]
 
