@@ -39,7 +39,11 @@ def feedback_path(settings) -> Path:
     return settings.state_dir / "feedback.jsonl"
 
 
+_catalog_cache: dict[Path, tuple[int | None, set[str]]] = {}
+
+
 def _catalog_files(settings) -> set[str]:
+    """The indexed file names (re-read only when the catalog changes)."""
     from .catalog import load_catalog
     from .ingest import catalog_path
 
@@ -51,9 +55,6 @@ def _catalog_files(settings) -> set[str]:
         cached = (stamp, set(catalog.files) if catalog else set())
         _catalog_cache[path] = cached
     return cached[1]
-
-
-_catalog_cache: dict[Path, tuple[int | None, set[str]]] = {}
 
 
 def _whole_number(payload: dict, key: str) -> int | None:
@@ -243,7 +244,7 @@ class SpanGold:
         return self.at(c["source"], c.get("char_start"), c.get("char_end"))
 
     def lines(self, c: dict, _text: str) -> bool:
-        """The quote's line range overlaps an answering span's lines (same source)."""
+        """Whether the quote's location is right: by place, that is whether it overlaps."""
         return self.quote(c)
 
 
