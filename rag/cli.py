@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=None)
 
     ev = sub.add_parser("eval", help="score retrieval, citations and abstention", description=(
-        "rag eval: score a question set (with 95%% intervals). rag eval --compare A B: the same "
+        "rag eval: score a question set (with 95% intervals). rag eval --compare A B: the same "
         "questions through each config or report.json, with paired tests. rag eval draft: a "
         "question file to fill in. rag eval export: the judgements made in the UI as a dataset."))
     ev.add_argument("action", nargs="?", choices=["run", "draft", "export"], default="run",
