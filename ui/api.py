@@ -1,6 +1,6 @@
 """The JSON HTTP API, served by `rag serve` on the same port as the chat UI.
 
-`build_api(assistant, settings)` returns a FastAPI app with the routes below; `ui.app.serve`
+`build_api(assistant, auth)` returns a FastAPI app with the routes below; `ui.server.serve`
 mounts the Gradio UI on it and runs it with uvicorn. Every error is a 4xx/5xx status with
 `{"error": "message"}`, never a traceback. Answers are computed in FastAPI's thread pool (the
 routes are plain functions), off the event loop; the embedder keeps its one-forward-pass lock.
