@@ -4,7 +4,8 @@ The graph takes ``input_ids`` and ``attention_mask`` and returns the sentence em
 itself: the encoder's last hidden state mean-pooled over the attention mask and L2-normalised,
 exactly what the folder's sentence-transformers modules (Transformer, Pooling, Normalize)
 compute. The export runs once at set-up (``make setup``) and needs torch, transformers and the
-``onnx`` package; answering then needs only onnxruntime and tokenizers (see rag/embedding.py).
+``onnx`` package; answering then needs only onnxruntime and sentencepiece (see rag/embedding.py).
+The tokenizer's SentencePiece form is written beside the graph (rag/fast_tokenizer.py).
 
 The weights are saved beside the graph as external data (``model.onnx.data``): onnxruntime
 maps that file into memory instead of parsing 470 MB out of the graph, so a process loads the
@@ -126,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
     except ModelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    from .fast_tokenizer import write_sentencepiece
+
+    tokenizer = args.model_dir / "tokenizer.json"
+    if tokenizer.is_file():  # the quick-loading form of the tokenizer (rag/fast_tokenizer.py)
+        write_sentencepiece(tokenizer)
     if existed:
         print(f"ONNX graph already exported at {path}")
     else:
