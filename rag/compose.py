@@ -7,16 +7,18 @@ followed by its [n] marker. Verification against the original files happens afte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .chunking import sentence_texts
 from .lexical import has_cjk, overlap
-from .question_type import type_match
+from .question_type import DATE, states, type_match
 from .settings import AnswerSettings
 from .types import Citation, Hit
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
+_PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 
 
@@ -68,9 +70,25 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     return chosen
 
 
-def answer_text(question: str, picks: list[tuple[int, str]]) -> str:
-    """The answer: the chosen sentence of each citation, followed by its [n] marker."""
+def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation) -> str:
+    """For a question asking when, and a first sentence that names no day: the citation's
+    attribution when it dates the passage ("——3月10日，习近平在湖北省考察……"), so that the
+    answer's first words state the date. Empty otherwise."""
+    attribution = (citation.attribution or "").strip()
+    if DATE not in kinds or states(DATE, sentence) or not attribution.startswith("—"):
+        return ""
+    lead = attribution.lstrip("—").strip()
+    if _PUBLISHED.search(lead):  # the day a text was published is not the day it tells of
+        return ""
+    return lead if states(DATE, lead) else ""
+
+
+def answer_text(question: str, picks: list[tuple[int, str]], lead: str = "") -> str:
+    """The answer: the chosen sentence of each citation, followed by its [n] marker; `lead`
+    (an attribution, see `dated_lead`) goes first, marked as the first citation's."""
     parts = [f"{sentence}[{n}]" for n, sentence in picks]
+    if lead and picks:
+        parts[0] = f"{lead}：{parts[0]}"
     return "".join(parts) if has_cjk(question) else " ".join(parts)
 
 

@@ -144,3 +144,26 @@ def test_source_text_only_for_indexed_documents(fake_assistant):
     assert fake_assistant.source_text("000_8ced48c5a6f24f61.txt")
     assert fake_assistant.source_text("../../etc/passwd") is None
     assert fake_assistant.source_text("/etc/passwd") is None
+
+
+def test_a_when_question_is_answered_with_its_date_first():
+    from rag.compose import answer_text, dated_lead
+    from rag.question_type import asked_kinds
+    from rag.types import Citation
+
+    def cite(attribution):
+        return Citation(1, "a.txt", "标题", attribution, "特朗普表示，中方的经验对我很有启发。",
+                        3, 4, 0, 20, 0.9)
+
+    question = "习近平和特朗普哪天通了电话？"
+    kinds = asked_kinds(question)
+    sentence = "特朗普表示，中方的经验对我很有启发。"
+    lead = dated_lead(kinds, sentence, cite("——3月27日，习近平同美国总统特朗普通电话"))
+    assert lead == "3月27日，习近平同美国总统特朗普通电话"
+    assert answer_text(question, [(1, sentence)], lead).startswith("3月27日，习近平同美国")
+    # not when the sentence states a day itself, when nothing dated is asked, or when the
+    # attribution dates a publication rather than the event
+    assert dated_lead(kinds, "3月27日晚，两国元首通电话。", cite("——3月27日，习近平同特朗普通电话")) == ""
+    assert dated_lead(asked_kinds("他们谈了什么？"), sentence, cite("——3月27日，习近平通电话")) == ""
+    assert dated_lead(kinds, sentence, cite("——4月1日，习近平在《求是》杂志发表文章")) == ""
+    assert dated_lead(kinds, sentence, cite("来源：《求是》2020/05")) == ""
