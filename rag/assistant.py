@@ -11,7 +11,8 @@ import re
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .abstention import answer_probability, gather, should_abstain
@@ -35,7 +36,7 @@ from .conversation import (
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
-from .reading import UnreadableFile, line_starts, read_source
+from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retriever
 from .settings import Settings, load_settings
 from .tokens import count_tokens
@@ -99,15 +100,36 @@ def _warm_up(embedder) -> list[threading.Thread]:
     return threads
 
 
+@dataclass
+class _Index:
+    """What answers read, all of one index (in http mode, one generation). An answer takes it
+    once, at its start: a swap (`reload`, a new generation) replaces it whole, never mid-answer."""
+
+    catalog: Catalog
+    retriever: Retriever
+    articles: Articles  # for follow-ups: passages by article
+    read: Callable[[str], SourceText]  # a file's text as indexed, by name
+    generation: int | None = None  # http mode: the generation number on the Chroma server
+    originals: dict[str, tuple[str, list[int]] | None] = field(default_factory=dict)
+    maps: dict[str, Extracted | None] = field(default_factory=dict)  # pages, heading paths
+
+
 class Assistant:
     """Answers questions from the indexed corpus with verified, cited quotations."""
 
     def __init__(self, settings: Settings, embedder=None, store=None):
         self.settings = settings
-        catalog = load_catalog(catalog_path(settings))
-        if catalog is None or not catalog.files:
-            raise IndexError_(f"no index at {settings.state_dir}: run `rag ingest` first")
-        self.catalog: Catalog = catalog
+        generation = None
+        if settings.store.mode == "http" and store is None:
+            # Everything from the Chroma server: catalog, vectors, texts (rag/shared_index.py).
+            from .shared_index import load_generation
+
+            generation = load_generation(settings)
+            catalog, store = generation.catalog, generation.store
+        else:
+            catalog = load_catalog(catalog_path(settings))
+            if catalog is None or not catalog.files:
+                raise IndexError_(f"no index at {settings.state_dir}: run `rag ingest` first")
         if embedder is None:
             from .embedding import make_embedder
 
@@ -123,11 +145,19 @@ class Assistant:
             raise IndexError_(f"the index at {settings.store.path} holds no passages although "
                               "the catalog lists some: run `rag ingest --rebuild`")
         self.embedder = embedder
-        self.retriever = Retriever(catalog, store, embedder, settings.retrieval,
-                                   cache_dir=settings.state_dir, corpus_dir=settings.corpus.path)
-        self.articles = Articles(catalog.all_chunks())  # for follow-ups: passages by article
-        self._originals: dict[str, tuple[str, list[int]] | None] = {}
-        self._maps: dict[str, Extracted | None] = {}  # PDF/DOCX/HTML: pages, heading paths
+        if generation is not None:
+            retriever = Retriever(catalog, store, embedder, settings.retrieval,
+                                  text_of=generation.text_of)
+            read = generation.read
+        else:
+            retriever = Retriever(catalog, store, embedder, settings.retrieval,
+                                  cache_dir=settings.state_dir, corpus_dir=settings.corpus.path)
+
+            def read(name: str) -> SourceText:
+                return read_source(settings.corpus.path / name, name, extraction_dir(settings))
+
+        self._index = _Index(catalog, retriever, Articles(catalog.all_chunks()), read,
+                             generation.number if generation else None)
         self._lock = threading.Lock()
         self.generator = None  # the optional generated answer (answer.generator)
         if settings.answer.generator.base_url:
@@ -139,36 +169,53 @@ class Assistant:
     def from_config(cls, path: str | Path | None = None) -> Assistant:
         return cls(load_settings(path))
 
+    @property
+    def catalog(self) -> Catalog:
+        return self._index.catalog
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._index.retriever
+
+    @property
+    def articles(self) -> Articles:
+        return self._index.articles
+
+    @property
+    def generation(self) -> int | None:
+        """In http mode, the generation answered from (rag/shared_index.py); else None."""
+        return self._index.generation
+
     # -- documents -------------------------------------------------------------------------
     def documents(self) -> dict[str, list[Article]]:
         """Each indexed file with its article outline."""
         return {name: e.articles for name, e in sorted(self.catalog.files.items())}
 
-    def source_text(self, source: str) -> str | None:
+    def source_text(self, source: str, index: _Index | None = None) -> str | None:
         """The original text of an indexed document; None for any name not in the index."""
-        if source not in self.catalog.files:
+        index = index or self._index
+        if source not in index.catalog.files:
             return None
-        original = self._original(source)
+        original = self._original(source, index)
         return original[0] if original else None
 
-    def _original(self, source: str) -> tuple[str, list[int]] | None:
+    def _original(self, source: str, index: _Index) -> tuple[str, list[int]] | None:
         with self._lock:
-            if source not in self._originals:
-                entry = self.catalog.files[source]
-                path = self.settings.corpus.path / source
+            if source not in index.originals:
+                entry = index.catalog.files[source]
                 try:
-                    src = read_source(path, source, extraction_dir(self.settings))
+                    src = index.read(source)
                 except (UnreadableFile, OSError) as exc:
                     log.warning("cannot re-read %s to verify quotes: %s", source, exc)
-                    self._originals[source] = None
+                    index.originals[source] = None
                 else:
                     if src.sha256 != entry.sha256:
                         log.warning("%s changed since it was indexed: run `rag ingest`", source)
-                        self._originals[source] = None
+                        index.originals[source] = None
                     else:
-                        self._originals[source] = (src.text, line_starts(src.text))
-                        self._maps[source] = src.extracted
-            return self._originals[source]
+                        index.originals[source] = (src.text, line_starts(src.text))
+                        index.maps[source] = src.extracted
+            return index.originals[source]
 
     # -- answers ---------------------------------------------------------------------------
     def ask(self, question: str, top_k: int | None = None,
@@ -182,40 +229,42 @@ class Assistant:
         `history`: the earlier turns of the conversation, oldest first (Answer objects, their
         dicts, or {"question", "answer"} items); a follow-up is read in their context."""
         t0 = time.perf_counter()
+        index = self._index  # this answer reads one index throughout, whatever swaps meanwhile
+        retriever = index.retriever
         text = clean_question(question)
         for thread in self._warming:  # at once after the first question
             thread.join()
         top_k = max(1, int(top_k or self.settings.retrieval.top_k))
         wanted = tuple(s for s in (sources or ()) if s)
-        unknown = [s for s in wanted if s not in self.catalog.files]
+        unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
         turns = read_history(history)
-        retrieved = self.retriever.search(text, top_k, wanted)
-        evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
+        retrieved = retriever.search(text, top_k, wanted)
+        evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
         if turns:
-            reading = read(text, turns, self.articles, retrieved.hits,
+            reading = read(text, turns, index.articles, retrieved.hits,
                            answer_probability(evidence))
             log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
                      reading.reason, reading.search_query)
             if reading.follow_up:
                 search_query, context_from = reading.search_query, reading.context_from
-                retrieved = search_follow_up(self.retriever, text, retrieved, reading, top_k,
+                retrieved = search_follow_up(retriever, text, retrieved, reading, top_k,
                                              wanted)
-                evidence = gather(text, retrieved.hits, self.retriever.lexical.vocab)
+                evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
                 if in_topic(retrieved.hits, reading):
                     strictness -= ABSTAIN_RELIEF
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
-            sims = self.retriever.sentence_similarities([h.chunk.key for h in chosen],
-                                                        retrieved.vector)
+            sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
+                                                   retrieved.vector)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
-                if self.verify(citation):
+                if self.verify(citation, index):
                     citations.append(citation)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds)
@@ -251,9 +300,10 @@ class Assistant:
         answer.generator_note = draft.note
         answer.timings_ms["generate"] = (time.perf_counter() - t0) * 1000
 
-    def verify(self, citation) -> bool:
+    def verify(self, citation, index: _Index | None = None) -> bool:
         """Check a citation against its original file; log and refuse it if it fails."""
-        original = self._original(citation.source)
+        index = index or self._index
+        original = self._original(citation.source, index)
         if original is None:
             log.warning("dropped citation from %s: the file cannot be re-read", citation.source)
             return False
@@ -264,24 +314,35 @@ class Assistant:
             log.warning("dropped citation %s:%d-%d: %s", citation.source, citation.line_start,
                         citation.line_end, reason)
             return False
-        place(citation, self._maps.get(citation.source))
+        place(citation, index.maps.get(citation.source))
         return True
 
     def source_pages(self, source: str) -> tuple[int, ...] | None:
         """For an indexed PDF, the offset in its extracted text where each page starts."""
-        if self.source_text(source) is None:
+        index = self._index
+        if self.source_text(source, index) is None:
             return None
-        found = self._maps.get(source)
+        found = index.maps.get(source)
         return found.pages if found else None
 
     def reload(self) -> None:
-        """Take up the index as it is now (after an upload or a removal), without a restart:
-        a fresh catalog, store and retriever over the same model."""
+        """Take up the index as it is now (after an upload or a removal, or in http mode a new
+        generation), without a restart: a fresh catalog, store and retriever over the same
+        model, built whole before it replaces the old (answers under way finish on the old)."""
         fresh = type(self)(self.settings, embedder=self.embedder)
         with self._lock:
             for key, value in vars(fresh).items():
                 if key != "_lock":
                     setattr(self, key, value)
+
+    def follow(self) -> threading.Thread | None:
+        """In http mode, take up every new ingest within `store.poll_s` seconds (polling the
+        Chroma server in a background thread); None in embedded mode."""
+        if self.generation is None:
+            return None
+        from .shared_index import follow
+
+        return follow(self, self.settings.store.poll_s)
 
     def context(self, question: str, budget: int | None = None, top_k: int | None = None,
                 sources: list[str] | None = None) -> str:

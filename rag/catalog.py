@@ -51,11 +51,18 @@ def load_catalog(path: Path) -> Catalog | None:
     """The catalog at `path`, or None if there is none yet."""
     if not path.exists():
         return None
+    return catalog_from_json(path.read_text(encoding="utf-8"), f"the index at {path.parent}",
+                             f"the index catalog {path}")
+
+
+def catalog_from_json(text: str, where: str, what: str) -> Catalog:
+    """A catalog from its JSON text (a file, or the parts stored in a Chroma server). `where`
+    names the index and `what` the catalog itself in the messages of errors."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(text)
         if isinstance(data, dict) and data.get("version") != VERSION:
             raise CatalogVersionError(
-                f"the index at {path.parent} was built by another version (layout "
+                f"{where} was built by another version (layout "
                 f"{data.get('version')}, this program uses {VERSION}); run `rag ingest` to rebuild it"
             )
         files = {
@@ -71,13 +78,13 @@ def load_catalog(path: Path) -> Catalog | None:
         return Catalog(model=data["model"], chunker=data.get("chunker", ""), files=files)
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexError_(
-            f"the index catalog {path} is corrupt or from another version ({exc}); "
+            f"{what} is corrupt or from another version ({exc}); "
             "run `rag ingest --rebuild`"
         ) from None
 
 
-def save_catalog(catalog: Catalog, path: Path) -> None:
-    """Write the catalog atomically (temp file, fsync, rename)."""
+def catalog_to_json(catalog: Catalog) -> str:
+    """The catalog as JSON text (what `catalog_from_json` reads back)."""
     data: dict[str, Any] = {
         "version": VERSION,
         "model": catalog.model,
@@ -93,11 +100,17 @@ def save_catalog(catalog: Catalog, path: Path) -> None:
             for name, e in sorted(catalog.files.items())
         },
     }
+    return json.dumps(data, ensure_ascii=False)
+
+
+def save_catalog(catalog: Catalog, path: Path) -> None:
+    """Write the catalog atomically (temp file, fsync, rename)."""
+    text = catalog_to_json(catalog)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".catalog-", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
+            fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -3,6 +3,11 @@
 Order of writes: new vectors first, then the catalog (atomically), then vectors no longer
 named are deleted. A kill at any moment leaves the old catalog or the new one, each with all
 its vectors present. A lock file keeps two ingests from running at once.
+
+In `store.mode: http` the same steps write a new generation into the Chroma server instead
+(rag/shared_index.py): vectors, then the texts of new files, then the catalog, then the head
+record that serving processes poll; the lock is a lease stored in the server; nothing is
+written beside config.yaml.
 """
 
 from __future__ import annotations
@@ -111,104 +116,163 @@ def ingest(
     store_factory: Callable[[], object] | None = None,
 ) -> IngestReport:
     """Bring the index up to date with the corpus folder. Loads the model only if needed."""
+    if settings.store.mode == "http":
+        from .shared_index import SharedIndex
+
+        shared = SharedIndex(settings.store)
+        with shared.lease(settings.store.lease_s, settings.store.lock_wait_s) as lease:
+            return _update(settings, rebuild, progress, embedder_factory, store_factory,
+                           (shared, lease))
+    with ingest_lock(settings):
+        return _update(settings, rebuild, progress, embedder_factory, store_factory, None)
+
+
+def _update(settings: Settings, rebuild: bool, progress: bool,
+            embedder_factory: Callable[[], object] | None,
+            store_factory: Callable[[], object] | None, shared) -> IngestReport:
+    """The ingest itself, under the lock; `shared`: (SharedIndex, Lease) in http mode."""
     start = time.perf_counter()
     report = IngestReport()
-    with ingest_lock(settings):
-        path = catalog_path(settings)
-        try:
+    path = catalog_path(settings)
+    head = shared[0].head() if shared else 0
+    previous = None  # http: the generation served now, whose data stays until the next ingest
+    try:
+        if shared:
+            previous = shared[0].catalog(head)
+            old = None if rebuild else previous
+        else:
             old = None if rebuild else load_catalog(path)
-        except CatalogVersionError as exc:
-            log.warning("%s: rebuilding", str(exc).split(";")[0])
-            old, rebuild = None, True
-        if old is not None and old.model != settings.embedding.model:
-            log.warning("the embedding model changed (%s -> %s): re-embedding everything",
-                        old.model, settings.embedding.model)
-            old, rebuild = None, True
-        old_files = old.files if old else {}
-        fingerprint = chunker_fingerprint(settings.chunking)
-        rechunk = old is not None and old.chunker != fingerprint
-        files = list_files(settings.corpus.path, settings.corpus.patterns)
-        new = Catalog(model=settings.embedding.model, chunker=fingerprint)
-        changed: list[str] = []
-        embedder = None
+    except CatalogVersionError as exc:
+        log.warning("%s: rebuilding", str(exc).split(";")[0])
+        old, rebuild = None, True
+    # http: another machine may keep the same model in another folder: compare by name.
+    if old is not None and (Path(old.model).name != Path(settings.embedding.model).name
+                            if shared else old.model != settings.embedding.model):
+        log.warning("the embedding model changed (%s -> %s): re-embedding everything",
+                    old.model, settings.embedding.model)
+        old, rebuild = None, True
+    old_files = old.files if old else {}
+    fingerprint = chunker_fingerprint(settings.chunking)
+    rechunk = old is not None and old.chunker != fingerprint
+    files = list_files(settings.corpus.path, settings.corpus.patterns)
+    new = Catalog(model=settings.embedding.model, chunker=fingerprint)
+    changed: list[str] = []
+    read: dict[str, object] = {}  # http mode: texts read, to store those the server lacks
+    cache = None if shared else extraction_dir(settings)
+    embedder = None
 
-        def get_embedder():
-            nonlocal embedder
-            if embedder is None:
-                embedder = embedder_factory() if embedder_factory else _default_embedder(settings)
-            return embedder
+    def get_embedder():
+        nonlocal embedder
+        if embedder is None:
+            embedder = embedder_factory() if embedder_factory else _default_embedder(settings)
+        return embedder
 
-        for name, file_path in files:
-            try:
-                stat = file_path.stat()
-            except OSError as exc:
-                report.skipped.append((name, f"cannot be read ({exc.strerror})"))
-                continue
-            prev = old_files.get(name)
-            if prev and not rechunk and (prev.size, prev.mtime_ns) == (stat.st_size,
-                                                                        stat.st_mtime_ns):
-                new.files[name] = prev
-                continue
-            if stat.st_size > settings.corpus.max_file_mb * 1e6:
-                report.skipped.append((name, f"is larger than corpus.max_file_mb "
-                                             f"({settings.corpus.max_file_mb} MB)"))
-                continue
-            try:
-                source = read_source(file_path, name, extraction_dir(settings))
-            except UnreadableFile as exc:
-                report.skipped.append((name, str(exc)))
-                continue
-            if prev and not rechunk and prev.sha256 == source.sha256:
-                new.files[name] = FileEntry(prev.sha256, stat.st_size, stat.st_mtime_ns,
-                                            prev.articles, prev.chunks)
-                continue
-            articles, chunks = chunk_source(source, settings.chunking,
-                                            _too_long_check(settings, get_embedder))
-            if not chunks:
-                report.skipped.append((name, "holds no text to index"))
-            new.files[name] = FileEntry(source.sha256, stat.st_size, stat.st_mtime_ns,
-                                        articles, chunks)
-            changed.append(name)
-        for name, reason in report.skipped:
-            log.warning("%s %s, skipped", name, reason)
-        removed = [n for n in old_files if n not in new.files]
-        report.files = len(new.files)
-        report.added = sum(len(new.files[n].chunks) for n in changed)
-        report.kept = sum(len(e.chunks) for n, e in new.files.items() if n not in changed)
-        report.removed = sum(len(old_files[n].chunks) for n in removed + changed if n in old_files)
-        if not changed and not removed and old is not None and not rechunk:
-            report.seconds = time.perf_counter() - start
-            return report  # nothing to do: the model and the store are never opened
+    for name, file_path in files:
+        try:
+            stat = file_path.stat()
+        except OSError as exc:
+            report.skipped.append((name, f"cannot be read ({exc.strerror})"))
+            continue
+        prev = old_files.get(name)
+        if prev and not rechunk and (prev.size, prev.mtime_ns) == (stat.st_size,
+                                                                    stat.st_mtime_ns):
+            new.files[name] = prev
+            continue
+        if stat.st_size > settings.corpus.max_file_mb * 1e6:
+            report.skipped.append((name, f"is larger than corpus.max_file_mb "
+                                         f"({settings.corpus.max_file_mb} MB)"))
+            continue
+        try:
+            source = read_source(file_path, name, cache)
+        except UnreadableFile as exc:
+            report.skipped.append((name, str(exc)))
+            continue
+        read[name] = source
+        if prev and not rechunk and prev.sha256 == source.sha256:
+            new.files[name] = FileEntry(prev.sha256, stat.st_size, stat.st_mtime_ns,
+                                        prev.articles, prev.chunks)
+            continue
+        articles, chunks = chunk_source(source, settings.chunking,
+                                        _too_long_check(settings, get_embedder))
+        if not chunks:
+            report.skipped.append((name, "holds no text to index"))
+        new.files[name] = FileEntry(source.sha256, stat.st_size, stat.st_mtime_ns,
+                                    articles, chunks)
+        changed.append(name)
+    for name, reason in report.skipped:
+        log.warning("%s %s, skipped", name, reason)
+    removed = [n for n in old_files if n not in new.files]
+    report.files = len(new.files)
+    report.added = sum(len(new.files[n].chunks) for n in changed)
+    report.kept = sum(len(e.chunks) for n, e in new.files.items() if n not in changed)
+    report.removed = sum(len(old_files[n].chunks) for n in removed + changed if n in old_files)
+    if not changed and not removed and old is not None and not rechunk:
+        report.seconds = time.perf_counter() - start
+        return report  # nothing to do: the model and the store are never opened
 
-        if rebuild and store_factory is None:
-            from .store import clear_embedded_store
+    if rebuild and store_factory is None:
+        from .store import clear_embedded_store
 
-            clear_embedded_store(settings.store)
-        store = store_factory() if store_factory else _default_store(settings)
-        if rebuild:
-            store.reset()
-        present = store.keys()
-        firsts: dict[str, object] = {}
-        for name in changed:
-            for c in new.files[name].chunks:
-                firsts.setdefault(c.key, c)
-        todo = [k for k in firsts if k not in present]
-        report.merged = sum(len(new.files[n].chunks) for n in changed) - len(todo)
-        if todo:
-            embed_passages(get_embedder(), store, [firsts[k] for k in todo], progress)
-        report.embedded = len(todo)
-        save_catalog(new, path)
-        prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
-        stale = present - new.keys()
+        clear_embedded_store(settings.store)
+    store = store_factory() if store_factory else _default_store(settings)
+    if rebuild and not shared:
+        store.reset()
+    # http: never drop the shared vectors (servers load them); a rebuild re-embeds them all.
+    present = set() if rebuild and shared else store.keys()
+    firsts: dict[str, object] = {}
+    for name in changed:
+        for c in new.files[name].chunks:
+            firsts.setdefault(c.key, c)
+    todo = [k for k in firsts if k not in present]
+    report.merged = sum(len(new.files[n].chunks) for n in changed) - len(todo)
+    if todo:
+        embed_passages(get_embedder(), store, [firsts[k] for k in todo], progress)
+    report.embedded = len(todo)
+    if shared:
+        _publish(settings, shared, head, previous, new, read)
+        # Vectors the previous generation names stay: servers may still be loading it.
+        stale = store.keys() - new.keys() - (previous.keys() if previous else set())
         if stale:
             store.delete(stale)
-        if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
-            from .vector_snapshot import model_label, snapshot_path, write_snapshot
-
-            write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
-                           store)
         report.seconds = time.perf_counter() - start
         return report
+    save_catalog(new, path)
+    prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
+    stale = present - new.keys()
+    if stale:
+        store.delete(stale)
+    if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
+        from .vector_snapshot import model_label, snapshot_path, write_snapshot
+
+        write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
+                       store)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _publish(settings: Settings, shared, head: int, previous: Catalog | None, new: Catalog,
+             read: dict) -> None:
+    """http mode: store the texts the server lacks, write the new generation, switch the head
+    to it, then delete what neither it nor the one before uses."""
+    index, lease = shared
+    shas = {e.sha256 for e in new.files.values()}
+    missing = shas - index.stored_texts(shas)
+    for name, entry in sorted(new.files.items()):
+        if entry.sha256 not in missing:
+            continue
+        source = read.get(name)
+        if source is None or source.sha256 != entry.sha256:
+            source = read_source(settings.corpus.path / name, name)
+        if source.sha256 != entry.sha256:
+            raise IndexError_(f"{name} changed while it was being indexed: run `rag ingest` "
+                              "again")
+        index.put_text(source)
+        missing.discard(entry.sha256)
+    number = head + 1
+    index.write_generation(number, new)
+    index.switch(number, lease)
+    kept = {e.sha256 for e in previous.files.values()} if previous else set()
+    index.prune({number, head}, shas | kept)
 
 
 def embed_passages(embedder, store, chunks: list, progress: bool) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,15 +64,21 @@ def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
 
 
 def _header_dates(corpus_dir: Path | None, name: str, starts: list[int],
-                  extracted: Path | None = None) -> dict[int, set]:
+                  extracted: Path | None = None,
+                  text_of: Callable[[str], str | None] | None = None) -> dict[int, set]:
     """For each article (by index), the day its header's date line names: a line of its own
-    just under the title, "（2020年3月10日）". Read from the original file; none when unreadable."""
-    if corpus_dir is None or not starts:
+    just under the title, "（2020年3月10日）". Read from the original file (or from `text_of`,
+    which gives a file's text by name: the index in a Chroma server keeps the texts itself);
+    none when unreadable."""
+    if (corpus_dir is None and text_of is None) or not starts:
         return {}
     try:
-        lines = read_source(corpus_dir / name, name, extracted).text.split("\n")
+        text = text_of(name) if text_of else read_source(corpus_dir / name, name, extracted).text
     except (UnreadableFile, OSError, ValueError):
         return {}
+    if text is None:
+        return {}
+    lines = text.split("\n")
     out: dict[int, set] = {}
     for i, line in enumerate(starts):
         for text in lines[line - 1 : line + _HEADER_LINES]:
@@ -93,7 +100,8 @@ class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
     def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings,
-                 cache_dir: Path | None = None, corpus_dir: Path | None = None):
+                 cache_dir: Path | None = None, corpus_dir: Path | None = None,
+                 text_of: Callable[[str], str | None] | None = None):
         self.store = store
         self.embedder = embedder
         self.settings = settings
@@ -119,21 +127,22 @@ class Retriever:
         self._sentence_counts: dict[str, int] = {}
         self.sentences = WholeSentences(chunks)
         self._context_dates = self._dates_of_contexts(
-            catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None)
+            catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
         self._dictionary: Dictionary | None = None
         self._corpus_text = "\n".join(docs)
 
     # -- set-up ------------------------------------------------------------------------------
     def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None,
-                           extracted: Path | None = None) -> dict[str, set]:
+                           extracted: Path | None = None,
+                           text_of: Callable[[str], str | None] | None = None) -> dict[str, set]:
         """For each passage, the days its article's title, header date line ("（2020年3月10日）")
         and dateline ("新华社北京4月17日电"), and its attribution name."""
         out: dict[str, set] = {}
         for name in sorted(catalog.files):
             entry = catalog.files[name]
             starts = [a.line for a in entry.articles]
-            article_dates = _header_dates(corpus_dir, name, starts, extracted)
+            article_dates = _header_dates(corpus_dir, name, starts, extracted, text_of)
             for c in entry.chunks:  # the first dateline of each article dates the article
                 i = bisect.bisect_right(starts, c.line_start) - 1
                 article_dates.setdefault(i, set())

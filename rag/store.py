@@ -50,35 +50,63 @@ def clear_embedded_store(settings: StoreSettings) -> None:
     SharedSystemClient.clear_system_cache()  # Chroma keeps one open client per path
 
 
+def server_name(settings: StoreSettings) -> str:
+    """How messages name the Chroma server: host:port."""
+    return f"{settings.host}:{settings.port}"
+
+
+def unreachable(settings: StoreSettings, exc: BaseException) -> IndexError_:
+    """The one-line error for a Chroma server that cannot be used, naming it."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return IndexError_(f"cannot reach the Chroma server at {server_name(settings)}: {text}; "
+                       "start it (`chroma run`) or set store.host and store.port")
+
+
+def connect(settings: StoreSettings):
+    """A client of the Chroma server of `settings` (http mode), checked with a heartbeat."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    try:
+        client = chromadb.HttpClient(host=settings.host, port=settings.port,
+                                     settings=ChromaSettings(anonymized_telemetry=False))
+        client.heartbeat()
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, not Chroma: one line
+        raise unreachable(settings, exc) from None
+    return client
+
+
 class VectorStore:
     """Passage vectors keyed by passage key."""
 
-    def __init__(self, settings: StoreSettings):
+    def __init__(self, settings: StoreSettings, client=None):
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
-        try:
-            if settings.mode == "http":
-                client = chromadb.HttpClient(
-                    host=settings.host, port=settings.port, settings=chroma_settings
-                )
-                client.heartbeat()
-            else:
+        if settings.mode == "http":
+            client = client or connect(settings)
+        else:
+            try:
                 settings.path.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=str(settings.path), settings=chroma_settings)
-        except PermissionError as exc:
-            raise IndexError_(f"cannot write the index folder {settings.path}: {exc.strerror}; "
-                              "set store.path to a writable folder") from None
-        except Exception as exc:
-            where = (f"the Chroma server at {settings.host}:{settings.port}"
-                     if settings.mode == "http" else f"the index at {settings.path}")
-            raise IndexError_(f"cannot open {where}: {str(exc).splitlines()[0]}; "
-                              "if the folder is corrupt, run `rag ingest --rebuild`") from None
+                client = chromadb.PersistentClient(path=str(settings.path),
+                                                   settings=chroma_settings)
+            except PermissionError as exc:
+                raise IndexError_(f"cannot write the index folder {settings.path}: "
+                                  f"{exc.strerror}; set store.path to a writable folder") from None
+            except Exception as exc:
+                raise IndexError_(f"cannot open the index at {settings.path}: "
+                                  f"{str(exc).splitlines()[0]}; if the folder is corrupt, run "
+                                  "`rag ingest --rebuild`") from None
         self.client = client
         self.name = settings.collection
-        self._open(Chroma)
+        try:
+            self._open(Chroma)
+        except Exception as exc:  # noqa: BLE001 - the server went away between the calls
+            if settings.mode != "http":
+                raise
+            raise unreachable(settings, exc) from None
 
     def _open(self, chroma_class) -> None:
         # Passages are read, searched and deleted through LangChain's Chroma wrapper, by its

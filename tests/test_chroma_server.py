@@ -3,46 +3,26 @@ Ingest and answers go through it exactly as through the embedded store."""
 
 from __future__ import annotations
 
-import shutil
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from conftest import FakeEmbedder
+from helpers.chroma_server import start_chroma, stop_chroma
 
 from rag.assistant import Assistant
 from rag.ingest import ingest
 
 pytestmark = pytest.mark.integration
 
-CHROMA = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
-
 
 @pytest.fixture
 def chroma_server(tmp_path):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([CHROMA, "run", "--path", str(tmp_path / "server-data"), "--host",
-                             "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not start within 60 s")
+    try:
+        proc, port = start_chroma(tmp_path / "server-data")
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
     yield port
-    proc.terminate()
-    proc.wait(timeout=20)
+    stop_chroma(proc)
 
 
 def test_ingest_and_ask_through_a_chroma_server(fake_settings, chroma_server):

@@ -60,6 +60,11 @@ def serve(settings) -> int:
         print(f"serving on {host}:{port} with a login for user '{auth[0]}'", file=sys.stderr)
 
     ready: dict = {}
+    shared = settings.store.mode == "http"
+    if shared:
+        # A replica: the index is the Chroma server's (rag/shared_index.py), updated by
+        # `rag ingest` where the documents are; this process only answers and follows it.
+        settings.serve.allow_upload = False
 
     def prepare() -> None:
         try:
@@ -67,11 +72,13 @@ def serve(settings) -> int:
             from rag.ingest import ingest
 
             # An up-to-date index costs a stat per file; a stale one is brought up to date.
-            report = ingest(settings, progress=sys.stderr.isatty())
-            if report.changed:
-                print(f"indexed first: {report.summary()}", file=sys.stderr)
+            if not shared:
+                report = ingest(settings, progress=sys.stderr.isatty())
+                if report.changed:
+                    print(f"indexed first: {report.summary()}", file=sys.stderr)
             assistant = Assistant(settings)
             assistant.ask("warm up")  # nobody waits for the model on the first question
+            assistant.follow()  # http: take up each new ingest within store.poll_s seconds
             ready["assistant"] = assistant
         except BaseException as exc:  # noqa: BLE001 - re-raised in the main thread
             ready["error"] = exc
