@@ -5,7 +5,8 @@ Two kinds of evidence:
   an ordinal session, that occurs nowhere in the corpus ("2022年上海封控…", "安倍晋三",
   "第十一次会议");
 - a calibrated score over how well the best passages match: their cosines in context and by
-  sentence, and how many of the question's content words they contain. The weights are
+  sentence, how many of the question's content words they contain, and (Chinese) whether the
+  first one states the kind of thing asked. The weights are
   fitted on the dev split of eval/dataset.jsonl by `python -m eval.calibrate` and stored in
   abstention.json beside this file; `answer.abstain_strictness` shifts the threshold.
 """
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .lexical import has_cjk, tokens
+from .question_type import asked_kinds, type_match
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -45,11 +47,14 @@ class Evidence:
     coverage: float  # share of the question's content words found in the top-3 passages
     coverage_top: float  # the same for the first passage alone
     unknown_names: tuple[str, ...]  # names and years of the question the corpus never mentions
+    # Whether the first passage (with its title and attribution) states the kind of thing asked
+    # (a count for 多少, a day for 哪天: rag/question_type.py); 1 when nothing in particular is.
+    answers_kind: float = 1.0
 
     def vector(self) -> list[float]:
         if self.chinese:
             return [1.0, (self.dense - 0.9) * 20, (self.sentence - 0.92) * 20, self.coverage,
-                    self.coverage_top, self.lexical]
+                    self.coverage_top, self.lexical, self.answers_kind]
         return [1.0, (self.dense - 0.78) * 20, (self.sentence - 0.79) * 20]
 
 
@@ -97,7 +102,16 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         coverage=share("".join(texts)),
         coverage_top=share(texts[0]) if texts else 0.0,
         unknown_names=unknown,
+        answers_kind=_answers_kind(question, top[0]) if top else 0.0,
     )
+
+
+def _answers_kind(question: str, hit: Hit) -> float:
+    kinds = asked_kinds(question)
+    if not kinds:
+        return 1.0
+    chunk = hit.quote or hit.chunk
+    return type_match(kinds, f"{hit.chunk.title} {chunk.text} {hit.chunk.attribution or ''}")
 
 
 @functools.cache

@@ -56,7 +56,7 @@ def test_best_sentence_falls_back_on_meaning_when_no_words_are_shared():
     assert best_sentence(sentences, english) == sentences[0]  # no evidence: the first
 
 
-WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0], "threshold": 0.5},
+WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], "threshold": 0.5},
            "en": {"weights": [0.0, 1.0, 1.0], "threshold": 0.5}}
 
 
@@ -76,6 +76,24 @@ def test_low_scores_mean_abstain_and_strictness_moves_the_line():
     assert should_abstain(low, weights=WEIGHTS)
     assert not should_abstain(evidence(), weights=WEIGHTS)
     assert should_abstain(evidence(), strictness=0.5, weights=WEIGHTS)
+
+
+def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
+    from rag.abstention import gather
+
+    def hit(text):
+        chunk = Chunk(source="a.txt", text=text, title="会议", section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+
+    question = "习近平和特朗普哪天通了电话？"
+    known = set(tokens(question))  # every name of the question occurs in the corpus
+    dated = gather(question, [hit("3月27日，习近平同特朗普通电话。")], known)
+    undated = gather(question, [hit("特朗普表示，中方的经验对我很有启发。")], known)
+    assert dated.answers_kind == 1.0 and undated.answers_kind == 0.0
+    assert gather("特朗普说了什么？", [hit("特朗普表示感谢。")], known).answers_kind == 1.0
+    weights = {"zh": {"weights": [0.0] * 6 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    assert should_abstain(undated, weights=weights) and not should_abstain(dated, weights=weights)
 
 
 def test_content_words_drop_question_words_and_keep_years():
