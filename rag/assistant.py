@@ -22,6 +22,7 @@ from .compose import (
     answer_sentence,
     answer_text,
     choose_citations,
+    dated_lead,
     pack_context,
     to_citation,
 )
@@ -270,7 +271,8 @@ class Assistant:
                                                sims.get(hit.chunk.key), retrieved.kinds)
                     picks.append((citation.n, sentence))
         abstained = not citations
-        answer = abstention_text(text) if abstained else answer_text(text, picks)
+        lead = dated_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""
+        answer = abstention_text(text) if abstained else answer_text(text, picks, lead)
         t2 = time.perf_counter()
         timings = dict(retrieved.timings_ms)
         timings.update(retrieve=(t1 - t0) * 1000, answer=(t2 - t1) * 1000, total=(t2 - t0) * 1000)
