@@ -153,6 +153,27 @@ def _sources_problems(item: dict, keys_ok: bool, texts: dict[str, str], bad) -> 
     return want
 
 
+def _text_problems(item: dict, kinds, splits, unanswerable: str, texts: dict[str, str],
+                   bad) -> bool:
+    """The checks a question and a conversation turn share: question, lang, kind and split
+    values, the question's language, its keys. True when the keys are sound."""
+    question = item.get("question")
+    if "question" in item and not (isinstance(question, str) and question.strip()):
+        bad("question must be a non-empty string")
+    lang, kind, split = item.get("lang"), item.get("kind"), item.get("split")
+    if "lang" in item and lang not in LANGS:
+        bad(f"lang {lang!r} not one of {', '.join(LANGS)}")
+    if "kind" in item and kind not in kinds:
+        bad(f"kind {kind!r} not one of {', '.join(kinds)}")
+    if "split" in item and split not in splits:
+        bad(f"split {split!r} not one of {', '.join(splits)}")
+    _lang_problems(question, lang, bad)
+    if "keys" not in item:
+        return False
+    answerable = (kind != unanswerable) if kind in kinds else None
+    return _key_problems(item["keys"], answerable, texts, bad)
+
+
 def _problems(item: dict, texts: dict[str, str]) -> list[str]:
     qid = item.get("id") if isinstance(item.get("id"), str) and item.get("id") else "?"
     out = []
@@ -165,22 +186,8 @@ def _problems(item: dict, texts: dict[str, str]) -> list[str]:
             bad(f"missing field '{field}'")
     if "id" in item and not (isinstance(item["id"], str) and item["id"].strip()):
         bad("id must be a non-empty string")
-    question = item.get("question")
-    if "question" in item and not (isinstance(question, str) and question.strip()):
-        bad("question must be a non-empty string")
-    lang, kind, split = item.get("lang"), item.get("kind"), item.get("split")
-    if "lang" in item and lang not in LANGS:
-        bad(f"lang {lang!r} not one of {', '.join(LANGS)}")
-    if "kind" in item and kind not in KINDS:
-        bad(f"kind {kind!r} not one of {', '.join(KINDS)}")
-    if "split" in item and split not in SPLITS:
-        bad(f"split {split!r} not one of {', '.join(SPLITS)}")
-    _lang_problems(question, lang, bad)
-
-    keys_ok = False
-    if "keys" in item:
-        answerable = (kind != "unanswerable") if kind in KINDS else None
-        keys_ok = _key_problems(item["keys"], answerable, texts, bad)
+    kind = item.get("kind")
+    keys_ok = _text_problems(item, KINDS, SPLITS, "unanswerable", texts, bad)
     want = _sources_problems(item, keys_ok, texts, bad)
     if want is not None and kind == "multi-source" and len(want) < 2:
         bad(f"multi-source question but its keys occur in {len(want)} file(s)")
@@ -233,21 +240,8 @@ def _turn_problems(item: dict, texts: dict[str, str]) -> list[str]:
         bad("conversation must be a non-empty string")
     if "turn" in item and not (isinstance(turn, int) and not isinstance(turn, bool) and turn >= 1):
         bad("turn must be an integer from 1")
-    question = item.get("question")
-    if "question" in item and not (isinstance(question, str) and question.strip()):
-        bad("question must be a non-empty string")
-    lang, kind, split = item.get("lang"), item.get("kind"), item.get("split")
-    if "lang" in item and lang not in LANGS:
-        bad(f"lang {lang!r} not one of {', '.join(LANGS)}")
-    if "kind" in item and kind not in CONV_KINDS:
-        bad(f"kind {kind!r} not one of {', '.join(CONV_KINDS)}")
-    if "split" in item and split not in CONV_SPLITS:
-        bad(f"split {split!r} not one of {', '.join(CONV_SPLITS)}")
-    _lang_problems(question, lang, bad)
-    keys_ok = False
-    if "keys" in item:
-        answerable = (kind != "follow-up-unanswerable") if kind in CONV_KINDS else None
-        keys_ok = _key_problems(item["keys"], answerable, texts, bad)
+    keys_ok = _text_problems(item, CONV_KINDS, CONV_SPLITS, "follow-up-unanswerable", texts,
+                             bad)
     _sources_problems(item, keys_ok, texts, bad)
     return out
 

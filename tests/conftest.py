@@ -106,3 +106,16 @@ def real_assistant(real_settings):
 
     ingest(real_settings, progress=False)
     return Assistant(real_settings)
+
+
+@pytest.fixture
+def server():
+    """An OpenAI-compatible chat server on a free port (tests/helpers/openai_server.py) that
+    answers with the texts a test appends to `server.script`, in order ("" when none is left)."""
+    from helpers.openai_server import OpenAIStub
+
+    script: list[str] = []
+    stub = OpenAIStub(lambda body: script.pop(0) if script else "")
+    stub.script = script
+    yield stub
+    stub.close()

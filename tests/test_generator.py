@@ -8,7 +8,6 @@ import json
 import time
 from pathlib import Path
 
-import pytest
 from conftest import FakeEmbedder
 from helpers.openai_server import HANG, OpenAIStub
 
@@ -30,15 +29,6 @@ CITATIONS = [
              0.8),
 ]
 QUESTION = "习近平在首都义务植树活动中种下了哪些树？"
-
-
-@pytest.fixture
-def server():
-    script: list[str] = []
-    stub = OpenAIStub(lambda body: script.pop(0) if script else "")
-    stub.script = script
-    yield stub
-    stub.close()
 
 
 def generator(stub, timeout=10.0, model="qwen-test"):

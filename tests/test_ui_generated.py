@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import FakeEmbedder, write_config
-from helpers.openai_server import HANG, OpenAIStub
+from helpers.openai_server import HANG
 
 from rag.assistant import Assistant
 from rag.ingest import ingest
@@ -13,15 +13,6 @@ from rag.settings import load_settings
 from ui import app as ui
 
 QUESTION = "习近平给武汉东湖新城社区全体社区工作者的回信"
-
-
-@pytest.fixture
-def server():
-    script: list[str] = []
-    stub = OpenAIStub(lambda body: script.pop(0) if script else "")
-    stub.script = script
-    yield stub
-    stub.close()
 
 
 @pytest.fixture
