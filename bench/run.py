@@ -3,7 +3,8 @@
 Prints a table per section and writes bench/results.md. Every speed is compared with a baseline
 measured in the same run on the same machine: ingest against the pure model-encoding time of
 the same texts and against the sentence-transformers backend, whole-process start-up against
-the code of an earlier commit (`--before`, default the last commit before the fast start),
+the code of earlier commits (`--before REV…`; by default the commit before the fast start and
+the one this session started from),
 ours against the tutorial LangChain pipeline, the JSON API against the Gradio route, the index
 at 10k and 100k chunks against the bundled corpus.
 """
@@ -42,7 +43,9 @@ from rag.ingest import catalog_path, ingest  # noqa: E402
 from rag.settings import load_settings  # noqa: E402
 
 QUESTIONS = [r["question"] for r in load_dataset(ROOT / "eval" / "dataset.jsonl", "all")]
-BEFORE = "984f298"  # the landed code before the ONNX embedder and the fast start (issue 12)
+# The landed code before the ONNX embedder and the fast start (issue 12), and the landed code
+# before the SentencePiece tokenizer and the sorted jieba table.
+BEFORE = ("984f298", "9cc6ff7")
 LINES: list[str] = []
 
 
@@ -186,7 +189,7 @@ def bench_formats(work: Path, embedder) -> None:
 
 
 # -- answers -----------------------------------------------------------------------------------
-def bench_answers(work: Path, embedders: dict, before: Path | None, quick: bool) -> Assistant:
+def bench_answers(work: Path, embedders: dict, before: dict[str, Path], quick: bool) -> Assistant:
     settings, cfg = temp_settings(work / "ingest")
     questions = QUESTIONS[: 60 if quick else 200]
     rows = []
@@ -215,10 +218,10 @@ def bench_answers(work: Path, embedders: dict, before: Path | None, quick: bool)
     cold = _cold_asks(env, ROOT, questions[:runs])
     cold_rows = [["now: cold `rag ask --json`, whole process", statistics.median(cold),
                   min(cold), max(cold)]]
-    if before is not None:
-        old = _cold_asks({**os.environ, "RAG_CONFIG": str(before / "config.yaml")}, before,
+    for rev, folder in before.items():
+        old = _cold_asks({**os.environ, "RAG_CONFIG": str(folder / "config.yaml")}, folder,
                          questions[:runs])
-        cold_rows.append([f"before ({BEFORE}): the same", statistics.median(old), min(old),
+        cold_rows.append([f"before ({rev}): the same", statistics.median(old), min(old),
                           max(old)])
     table(f"Whole-process `rag ask` (s, {runs} runs)", ["measure", "median", "min", "max"],
           cold_rows)
@@ -235,14 +238,24 @@ def _cold_asks(env: dict, cwd: Path, questions: list[str]) -> list[float]:
     return times
 
 
-def prepare_before(work: Path) -> Path | None:
-    """The code of commit BEFORE, unpacked beside the work folder with its own index, run by
+def prepare_before(work: Path, revs: list[str]) -> dict[str, Path]:
+    """Each earlier commit's code unpacked beside the work folder with its own index."""
+    folders = {}
+    for rev in revs:
+        folder = _prepare_commit(work, rev)
+        if folder is not None:
+            folders[rev] = folder
+    return folders
+
+
+def _prepare_commit(work: Path, rev: str) -> Path | None:
+    """The code of commit `rev`, unpacked beside the work folder with its own index, run by
     this venv (its folder first on sys.path), for start-up figures of the same run."""
-    folder = work / "before"
+    folder = work / f"before-{rev}"
     folder.mkdir()
-    archive = subprocess.run(["git", "archive", BEFORE], cwd=ROOT, capture_output=True)
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True)
     if archive.returncode != 0:
-        out(f"\n(no baseline: commit {BEFORE} is not in this clone)")
+        out(f"\n(no baseline: commit {rev} is not in this clone)")
         return None
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive.stdout, check=True)
     (folder / "models").symlink_to(ROOT / "models")
@@ -250,7 +263,7 @@ def prepare_before(work: Path) -> Path | None:
     subprocess.run([sys.executable, "-m", "rag.cli", "ingest", "--quiet"], cwd=folder,
                    env={**os.environ, "RAG_CONFIG": str(folder / "config.yaml")}, check=True,
                    capture_output=True)
-    out(f"\nBaseline code: commit {BEFORE}, indexed in {time.perf_counter() - t:.0f} s.")
+    out(f"\nBaseline code: commit {rev}, indexed in {time.perf_counter() - t:.0f} s.")
     return folder
 
 
@@ -274,7 +287,7 @@ def _start_server(cfg: Path, cwd: Path, log_path: Path) -> tuple[subprocess.Pope
             if time.perf_counter() - t > 240 or proc.poll() is not None:
                 raise RuntimeError(f"rag serve did not start: {log_path.read_text()[-2000:]}") \
                     from None
-            time.sleep(0.1)
+            time.sleep(0.05)
     return proc, url, time.perf_counter() - t
 
 
@@ -342,9 +355,9 @@ def _gradio_ask(url: str):
     return ask
 
 
-def bench_serve(cfg: Path, before: Path | None, quick: bool) -> None:
+def bench_serve(cfg: Path, before: dict[str, Path], quick: bool) -> None:
     proc, url, start_s = _start_server(cfg, ROOT, cfg.parent / "serve.log")
-    clients, per_client = 16, 5 if quick else 20
+    clients, per_client = 16, 20
     rows = [["start until the page answers (s)", start_s, ""]]
     try:
         for label, ask in (("JSON API POST /api/ask", _api_ask(url)),
@@ -358,11 +371,11 @@ def bench_serve(cfg: Path, before: Path | None, quick: bool) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
-    if before is not None:
-        old, _, old_s = _start_server(before / "config.yaml", before, before / "serve.log")
+    for i, (rev, folder) in enumerate(before.items(), start=1):
+        old, _, old_s = _start_server(folder / "config.yaml", folder, folder / "serve.log")
         old.terminate()
         old.wait(timeout=30)
-        rows.insert(1, [f"before ({BEFORE}): start until the page answers (s)", old_s, ""])
+        rows.insert(i, [f"before ({rev}): start until the page answers (s)", old_s, ""])
     table("`rag serve`", ["measure", "value", "p95"], rows)
 
 
@@ -432,8 +445,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     parser.add_argument("--only", choices=["serve", "formats"],
                         help="run one section (results not written)")
-    parser.add_argument("--no-before", action="store_true",
-                        help=f"skip the start-up baseline of commit {BEFORE}")
+    parser.add_argument("--before", nargs="*", default=list(BEFORE), metavar="REV",
+                        help=f"earlier commits to measure start-up against (default: "
+                             f"{' '.join(BEFORE)}; none: --before)")
     args = parser.parse_args()
     out("# Benchmarks")
     out(f"\nMachine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
@@ -442,7 +456,7 @@ def main() -> int:
     if args.only == "serve":
         settings, cfg = temp_settings(work / "ingest")
         ingest(settings, progress=False)
-        bench_serve(cfg, None if args.no_before else prepare_before(work), args.quick)
+        bench_serve(cfg, prepare_before(work, args.before), args.quick)
         return 0
     if args.only == "formats":
         bench_formats(work, OnnxEmbedder(load_settings(ROOT / "config.yaml").embedding))
@@ -455,7 +469,7 @@ def main() -> int:
             t = time.perf_counter()
             embedder.embed_query("warm up")
             out(f"\nModel load ({label}): {time.perf_counter() - t:.1f} s.")
-        before = None if args.no_before else prepare_before(work)
+        before = prepare_before(work, args.before)
         bench_ingest(work, embedders)
         bench_formats(work, embedders["onnx"])
         assistant = bench_answers(work, embedders, before, args.quick)
