@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .abstention import content_words
+from .abstention import QUESTION_WORDS
 from .errors import QuestionError
 from .lexical import has_cjk
 from .types import Answer, Chunk, Hit
@@ -36,6 +36,9 @@ CONTEXT_WEIGHT = 0.25
 # An English question over Chinese documents finds less by itself: the context weighs more.
 PRIOR_WEIGHT_EN = 1.0
 CONTEXT_WEIGHT_EN = 0.5
+# A question that names what was discussed ("那次通话", "that meeting"): its answer is there,
+# so the passages of that article or speech gain this much (in units of a first rank).
+REFERENT_BONUS = 0.5
 # A follow-up whose best passage lies in the article under discussion: the conversation is
 # evidence too, so the abstention threshold is lowered by this much.
 ABSTAIN_RELIEF = 0.2
@@ -67,6 +70,23 @@ _EN_STRONG = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|^\s*and\b",
     re.IGNORECASE)
 _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
+# Definite references: a demonstrative or "the" with the thing already under discussion ("那次
+# 通话", "该会议", "会上", "第二点", "that call", "the king", "the same speech"). Unlike a
+# pronoun, which may point at anyone, they name what was discussed: the answer is there.
+_ZH_DEFINITE = re.compile(
+    r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|活动|国)|"
+    r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
+    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)")
+_EVENT = (r"(?:letter|call|phone call|speech|meeting|visit|article|message|reply|talk|talks|"
+          r"conference|symposium|event|trip|inspection|session|document|statement|remarks|"
+          r"point|proposal|initiative|summit|report|commentary|address|instruction|gathering)s?")
+_ROLE = (r"(?:king|queen|president|prime minister|premier|chancellor|secretary-general|"
+         r"director-general|leader|minister|emperor|general secretary|author|writer)s?")
+_EN_DEFINITE = re.compile(
+    rf"\b(?:that|this|those|these|the same)\s+(?:[\w-]+\s+)?{_EVENT}\b|"
+    rf"\bthe\s+{_EVENT}\b|\bthe\s+{_ROLE}\b|"
+    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b",
+    re.IGNORECASE)
 _EN_STOP = set(
     "the a an of to in on and or is are was were be been being what which who whom whose when "
     "where why how did does do done for with by at as that this these those it its from about "
@@ -83,7 +103,14 @@ _MONTHS = "January|February|March|April|May|June|July|August|September|October|N
 _EN_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b")
 _EN_QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,40})['\"’”]")
 _ZH_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
-_DROP_FLAGS = {"r", "d", "p", "c", "u", "uj", "ul", "y", "e", "o", "f", "zg"}
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+# Single characters that are words of their own (prepositions, particles, pronouns, measure
+# words): never the stray half of a name that jieba cut apart.
+_FUNCTION_CHARS = set("在同对向和与跟说是的了把被给从到于为及等也都还又就而由以将上下中里时后前"
+                      "要有得地着过会能哪谁几多最更很再并但或其之所此该这那他她它我你们第不没让使"
+                      "请至按据自往当每各某一个位次天年月日号点吗呢吧啊么什怎")
+# jieba's words that are a frame, not a topic ("考察时说" -> "考察" + "时说").
+_ZH_ARTEFACT = re.compile(r"[时上中又还也]说|时候|之后|以后|以来|期间|方面")
 
 
 # -- the history, normalised ------------------------------------------------------------------
@@ -163,9 +190,19 @@ def cues(question: str) -> tuple[int, int]:
     return len(_EN_STRONG.findall(question)), len(_EN_WEAK.findall(question))
 
 
-def topic_words(question: str) -> list[str]:
+def definite(question: str) -> bool:
+    """Whether the question names the thing under discussion by a definite reference
+    ("那次通话", "会上", "that meeting", "the king"), not only by a pronoun."""
+    pattern = _ZH_DEFINITE if has_cjk(question) else _EN_DEFINITE
+    return pattern.search(question) is not None
+
+
+def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> list[str]:
     """The words of a question that say what it is about: names, dates, content words;
-    pronouns, adverbs and question words left out."""
+    pronouns, adverbs and question words left out.
+
+    `occurs` (is this text in the documents?) lets a name that jieba cuts into pieces be
+    taken whole: "马克龙" (not "马克"), "塞西", "二十国集团" (see `whole_words`)."""
     if not has_cjk(question):
         # Names, dates and quoted terms: an English question's other words say little about
         # a Chinese document ("According", "describe") and would only blur the query.
@@ -179,11 +216,69 @@ def topic_words(question: str) -> list[str]:
         dates = _EN_DATE.findall(question)
         return _unique([*dates, *quoted, *(w for w in words
                                           if not any(w in d for d in dates))])
+    from .segment import tagged_words
+
     dates = _ZH_DATE.findall(question)
     rest = _ZH_DATE.sub(" ", question)
-    words = [w for w, flag in content_words(rest) if flag not in _DROP_FLAGS
-             and not _ZH_STRONG.fullmatch(w) and not re.fullmatch(r"[这那此该其].*", w)]
+    words = [w for w, _ in whole_words(tagged_words(rest), occurs)
+             if len(w) >= 2 and w not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]", w)
+             and not _ZH_STRONG.fullmatch(w) and not re.fullmatch(r"[这那此该其].*", w)
+             and not _ZH_ARTEFACT.fullmatch(w)]
     return _unique([*dates, *words])
+
+
+def whole_words(pieces: list[tuple[str, str]],
+                occurs: Callable[[str], bool] | None) -> list[tuple[str, str]]:
+    """jieba's (word, tag) pieces with the words it cut apart joined again, where the joined
+    word occurs in the documents: jieba without its HMM splits names it does not know into
+    a known word and a stray character ("马克"+"龙", "塞"+"西", "二"+"十国集团", "病"+"亡者").
+
+    A run of stray characters (single characters that are not function words) is one word
+    when the documents have it ("塞西"); otherwise it joins its name-tagged neighbour, then any
+    neighbour of two characters or more, whichever the documents have first."""
+    if occurs is None:
+        return pieces
+
+    def loose(i: int) -> bool:
+        w = pieces[i][0]
+        return len(w) == 1 and _CJK_CHAR.fullmatch(w) is not None and w not in _FUNCTION_CHARS
+
+    def word(i: int) -> bool:  # a neighbour a stray character may join
+        w = pieces[i][0]
+        return len(w) >= 2 and _CJK_CHAR.match(w) is not None
+
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(pieces):
+        if not loose(i):
+            out.append(pieces[i])
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(pieces) and loose(j + 1):
+            j += 1
+        run = "".join(w for w, _ in pieces[i : j + 1])
+        left = out[-1] if out and i > 0 and word(i - 1) and out[-1] == pieces[i - 1] else None
+        right = pieces[j + 1] if j + 1 < len(pieces) and word(j + 1) else None
+        tried: list[tuple[str, str, bool, bool]] = []  # text, tag, takes left, takes right
+        if len(run) >= 2:
+            tried.append((run, "", False, False))
+        for named in (True, False):
+            if left and bool(left[1]) == named:
+                tried.append((left[0] + run, left[1], True, False))
+            if right and bool(right[1]) == named:
+                tried.append((run + right[0], right[1], False, True))
+        found = next((t for t in tried if occurs(t[0])), None)
+        if found is None:
+            out.extend(pieces[i : j + 1])
+            i = j + 1
+            continue
+        text, tag, takes_left, takes_right = found
+        if takes_left:
+            out.pop()
+        out.append((text, tag))
+        i = j + 2 if takes_right else j + 1
+    return out
 
 
 def _unique(words: Iterable[str]) -> list[str]:
@@ -196,22 +291,74 @@ def _unique(words: Iterable[str]) -> list[str]:
 
 
 # -- the passages of an article ----------------------------------------------------------------
+_SPEECH_NOISE = re.compile(r"[\s——（）()，,、：:《》]|习近平|\d{4}年")
+
+
+def speech_key(attribution: str) -> str:
+    """One speech, letter or call under every attribution line the corpus gives it:
+    "（2020年3月23日同法国总统马克龙通电话）" and "——3月23日，习近平同法国总统马克龙通电话"."""
+    return _SPEECH_NOISE.sub("", attribution) if attribution else ""
+
+
+_QUOTED_TITLE = re.compile(r"《([^》]{4,})》")
+_TITLE_SPEAKER = re.compile(r"^[^：:]{1,8}[：:]")  # "习近平：" before a speech's own title
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"\s", "", _TITLE_SPEAKER.sub("", title))
+
+
+def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
+    """The articles an attribution names by title: "——4月1日，习近平在《求是》杂志发表文章
+    《在湖北省考察新冠肺炎疫情防控工作时的讲话》" is the article of that title, printed whole
+    in another file ("习近平：携手抗疫 共克时艰" for "《携手抗疫 共克时艰——在…上的发言》")."""
+    found = set()
+    for name in _QUOTED_TITLE.findall(attribution or ""):
+        name = re.sub(r"\s", "", name)
+        for title in titles:
+            bare = _bare_title(title)
+            if len(bare) >= 4 and (name == bare or name.startswith(bare + "——")):
+                found.add(title)
+    return found
+
+
 class Articles:
     """Which passages belong to which article and speech, and their neighbours in each file."""
 
     def __init__(self, chunks: Iterable[Chunk]):
+        chunks = list(chunks)
         self.by_title: dict[str, set[str]] = {}
         self.by_speech: dict[str, set[str]] = {}
         self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
+        texts: dict[str, str] = {}
+        self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
         for chunk in chunks:
+            self.speech_of.setdefault(chunk.key, speech_key(chunk.attribution or ""))
+            texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
             keys = self.order.setdefault(chunk.source, [])
             self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
             keys.append(chunk.key)
             if chunk.title:
                 self.by_title.setdefault(chunk.title, set()).add(chunk.key)
             if chunk.attribution:
-                self.by_speech.setdefault(chunk.attribution, set()).add(chunk.key)
+                self.by_speech.setdefault(speech_key(chunk.attribution), set()).add(chunk.key)
+        # The same speech as an article of its own in one file and as attributed excerpts in
+        # another: the excerpts by the title they quote.
+        self.titled: dict[str, set[str]] = {}  # attribution -> the titles it quotes
+        self.quoting: dict[str, set[str]] = {}  # title -> passages whose attribution quotes it
+        titles = list(self.by_title)
+        for chunk in chunks:
+            if chunk.attribution and "《" in chunk.attribution:
+                if chunk.attribution not in self.titled:
+                    self.titled[chunk.attribution] = quoted_titles(chunk.attribution, titles)
+                for title in self.titled[chunk.attribution]:
+                    self.quoting.setdefault(title, set()).add(chunk.key)
+        self._text = "\n".join(texts.values())  # every passage once, with its labels
+
+    def mentions(self, text: str) -> bool:
+        """Whether the documents have `text` verbatim (in a passage, title or attribution)."""
+        return bool(text) and text in self._text
 
     def prior(self, cited: Iterable[Cited], factor: float = 1.0) -> dict[str, float]:
         """Passage weights towards the articles, speeches and neighbourhoods of `cited`."""
@@ -221,15 +368,24 @@ class Articles:
             article = PRIOR_SECTION if c.attribution else PRIOR_ARTICLE
             for k in self.by_title.get(c.title or "", ()):
                 weights[k] = max(weights.get(k, 0.0), article)
-            for k in self.by_speech.get(c.attribution or "", ()):
+            speech = set(self.by_speech.get(speech_key(c.attribution or ""), ()))
+            for title in self.titled.get(c.attribution or "", ()):  # printed whole elsewhere
+                speech |= self.by_title.get(title, set())
+            for k in speech:
                 weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE + PRIOR_SPEECH)
+            for k in self.quoting.get(c.title or "", ()):  # excerpted elsewhere
+                weights[k] = max(weights.get(k, 0.0), article)
         near: dict[str, float] = {}
         for c in cited:
             found = self.at.get((c.source, c.char_start)) if c.char_start is not None else None
             if found is None:
                 continue
             keys, i = self.order[c.source], found[1]
+            speech = speech_key(c.attribution or "")
             for j in range(max(0, i - NEAR_SPAN), min(len(keys), i + NEAR_SPAN + 1)):
+                other = self.speech_of.get(keys[j], "")
+                if speech and other and other != speech:
+                    continue  # the next excerpt of a compilation: another speech or call
                 bonus = PRIOR_NEAR * (1 - abs(i - j) / (NEAR_SPAN + 1))
                 near[keys[j]] = max(near.get(keys[j], 0.0), bonus)
         for k, bonus in near.items():
@@ -253,6 +409,7 @@ class Reading:
     context_from: list[int] = field(default_factory=list)
     prior: dict[str, float] = field(default_factory=dict)
     reason: str = ""  # why, in a few words (logged; useful when tuning)
+    referent: bool = False  # names what was discussed ("那次通话", "that meeting")
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -281,15 +438,24 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         for k, w in articles.prior(t.cited, factor).items():
             prior[k] = max(prior.get(k, 0.0), w)
     strong, weak = cues(question)
+    referent = definite(question)
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
-    own = [w for w in topic_words(question)]
-    carried = _carried_words(turns, span)
+    own = topic_words(question, articles.mentions)
+    carried = _carried_words(turns, span, articles.mentions)
     new_words = [w for w in own if not any(w in c or c in w for c in carried)]
     confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
-    if strong:
+    elsewhere = confident and in_topic == 0.0  # its own topic, found somewhere else
+    if referent:
+        # "那次通话", "that meeting": what was discussed, unless the question dates its own
+        # topic and finds it elsewhere ("2月14日那次会议…" after a question on another day).
+        own_date = any(_is_date(w) for w in new_words)
+        follow = not (elsewhere and own_date)
+        reason = "names what was discussed" if follow else \
+            "names a dated topic of its own that retrieves confidently"
+    elif strong:
         # A pronoun refers back, unless the question names a topic of its own that it
         # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question).
-        follow = not (confident and in_topic == 0.0 and len(new_words) >= 2)
+        follow = not (elsewhere and len(new_words) >= 2)
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
     elif confident:
         follow = False
@@ -302,14 +468,20 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
             (", finds the article under discussion" if in_topic > 0 else "")
     if not follow:
         return Reading(False, question, reason=reason)
-    return Reading(True, compose_query(question, turns, span, carried), span, prior, reason)
+    return Reading(True, compose_query(question, turns, span, carried), span, prior, reason,
+                   referent)
 
 
-def _carried_words(turns: list[Turn], span: list[int]) -> list[str]:
+def _is_date(word: str) -> bool:
+    return bool(_ZH_DATE.fullmatch(word) or _EN_DATE.fullmatch(word))
+
+
+def _carried_words(turns: list[Turn], span: list[int],
+                   occurs: Callable[[str], bool] | None = None) -> list[str]:
     """The content words of the topic's questions, first question first."""
     words: list[str] = []
     for t in span:
-        words += topic_words(turns[t - 1].question)
+        words += topic_words(turns[t - 1].question, occurs)
     return _unique(words)[:MAX_TERMS]
 
 
@@ -340,19 +512,22 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     if reading.prior:
         runs.append((retriever.search(question, top_k, sources, reading.prior), leaning))
     runs.append((retriever.search(reading.search_query, top_k, sources), context))
-    fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], retriever.settings.rrf_k)
+    k = retriever.settings.rrf_k
+    fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], k)
+    bonus = REFERENT_BONUS if reading.referent else 0.0
+    if bonus:
+        for key in fused:
+            if reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR:
+                fused[key] += bonus / (k + 1)
     found: dict[str, Hit] = {}
-    scores: dict[str, float] = {}
-    for r, w in runs:
+    for r, _ in runs:
         for h in r.hits:
             found.setdefault(h.chunk.key, h)
-            scores[h.chunk.key] = scores.get(h.chunk.key, 0.0) + w * h.score
-    total = sum(w for _, w in runs)
-    hits, ceiling = [], 1.0
-    for key in sorted(fused, key=fused.get, reverse=True):
-        # Reported on the scale of a single search, never rising down the list.
-        ceiling = min(ceiling, scores[key] / total)
-        hits.append(dataclasses.replace(found[key], score=ceiling))
+    # Scored as the fusion ranks them, on the scale of a single search (1: first in every
+    # ranking): a passage one ranking misses is not scored as if it had been found wanting.
+    best = (sum(w for _, w in runs if w > 0) + bonus) / (k + 1)
+    hits = [dataclasses.replace(found[key], score=min(1.0, fused[key] / best))
+            for key in sorted(fused, key=fused.get, reverse=True)]
     timings = {n: sum(r.timings_ms.get(n, 0.0) for r, _ in runs) for n in own.timings_ms}
     return dataclasses.replace(own, hits=hits, timings_ms=timings)  # the question's own rest
 
