@@ -73,6 +73,11 @@ def content_words(question: str) -> list[tuple[str, str]]:
     return words
 
 
+def question_names(question: str) -> tuple[str, ...]:
+    """The people, places and organisations a Chinese question names (jieba's name tags)."""
+    return tuple(w for w, flag in content_words(question) if flag in PROPER_NOUN_TAGS)
+
+
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 

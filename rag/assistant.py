@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .abstention import answer_probability, gather, should_abstain
+from .abstention import answer_probability, gather, question_names, should_abstain
 from .catalog import Catalog, load_catalog
 from .compose import (
     abstention_text,
@@ -254,13 +254,13 @@ class Assistant:
                 search_query, context_from = reading.search_query, reading.context_from
                 retrieved = search_follow_up(retriever, text, retrieved, reading, top_k,
                                              wanted)
-                evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
-                if in_topic(retrieved.hits, reading):
-                    strictness -= ABSTAIN_RELIEF
+                evidence = gather(reading.evidence_text, retrieved.hits, retriever.lexical.vocab)
+                strictness -= follow_up_relief(evidence, retrieved.hits, reading)
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
-            chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens)
+            chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
+                                      question_names(text))
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                    retrieved.vector)
             for hit in chosen:

@@ -22,23 +22,40 @@ _PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 
 
+def _context(hit: Hit) -> str:
+    quote = hit.quote or hit.chunk
+    return re.sub(r"\s+", "", f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
+
+
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
-                     count_tokens: Callable[[str], int]) -> list[Hit]:
-    """The passages to quote: the best, and those close enough to it, within the token budget."""
+                     count_tokens: Callable[[str], int], names: tuple[str, ...] = ()) -> list[Hit]:
+    """The passages to quote: the best, and those close enough to it, within the token budget.
+
+    `names`: the people, places and organisations the question names. A further quote must
+    name those of them the first one names (with its title and attribution): a question about
+    Wuhan answered from the Wuhan speech gets no second quote from a visit to Zhejiang."""
     if not hits:
         return []
     chosen: list[Hit] = []
+    anchored: list[str] = []
     used = 0
     for hit in hits:
         if len(chosen) >= settings.max_citations:
             break
         if chosen and hit.score < settings.min_citation_ratio * hits[0].score:
             break
+        if chosen and anchored:
+            context = _context(hit)
+            if not all(name in context for name in anchored):
+                continue
         cost = count_tokens(hit.chunk.text)
         if chosen and used + cost > settings.token_budget:
             break
         chosen.append(hit)
         used += cost
+        if len(chosen) == 1 and names:
+            context = _context(hit)
+            anchored = [name for name in names if name in context]
     return chosen
 
 

@@ -185,3 +185,18 @@ def test_a_when_question_is_answered_with_its_date_first():
     assert dated_lead(asked_kinds("他们谈了什么？"), sentence, cite("——3月27日，习近平通电话")) == ""
     assert dated_lead(kinds, sentence, cite("——4月1日，习近平在《求是》杂志发表文章")) == ""
     assert dated_lead(kinds, sentence, cite("来源：《求是》2020/05")) == ""
+
+
+def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():
+    def hit(text, title, score):
+        chunk = Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=score, dense=0.9, sentence=0.9, lexical=0.5)
+
+    hits = [hit("我这次专程来武汉，看望慰问湖北人民。", "在湖北省考察时的讲话", 1.0),
+            hit("习近平前往宁波舟山港考察。", "习近平在浙江考察时强调", 0.97),
+            hit("在武汉，习近平看望了医务工作者。", "习近平在湖北考察", 0.95)]
+    settings = AnswerSettings(max_citations=3, token_budget=600, min_citation_ratio=0.9)
+    chosen = choose_citations(hits, settings, len, names=("武汉",))
+    assert [h.chunk.title for h in chosen] == ["在湖北省考察时的讲话", "习近平在湖北考察"]
+    assert len(choose_citations(hits, settings, len)) == 3  # no names: as before
