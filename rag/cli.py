@@ -119,6 +119,8 @@ def cmd_ingest(args, settings) -> int:
 
 
 def _format(answer) -> str:
+    from .compose import title_mark
+
     lines = [answer.answer, ""]
     understood = getattr(answer, "search_query", "")
     if understood and understood != answer.question:  # a follow-up, read in context
@@ -135,7 +137,8 @@ def _format(answer) -> str:
             head += f" p. {c.page}" + (f"-{c.page_end}" if c.page_end else "")
         elif c.locator:
             head += f" {c.locator}"
-        head += f"  《{c.title}》"
+        if c.title:
+            head += f"  {title_mark(c.title)}"
         if c.attribution:
             head += f"  {c.attribution}"
         lines += [head, f"    {c.quote}"]
@@ -146,7 +149,8 @@ def _format(answer) -> str:
     if answer.abstained:
         for i, h in enumerate(answer.passages[:3], start=1):
             ch = h.chunk
-            lines += [f"({i}) {ch.source}:{ch.line_start}-{ch.line_end}  《{ch.title}》",
+            lines += [f"({i}) {ch.source}:{ch.line_start}-{ch.line_end}  "
+                      f"{title_mark(ch.title)}",
                       f"    {ch.text}", ""]
     return "\n".join(lines).rstrip() + "\n"
 

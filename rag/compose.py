@@ -22,6 +22,12 @@ _PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 
 
+def title_mark(title: str | None) -> str:
+    """《title》 for a passage's article, or nothing when it has none (the opening lines of a
+    file before any heading)."""
+    return f"《{title.strip()}》" if title and title.strip() else ""
+
+
 def _context(hit: Hit) -> str:
     quote = hit.quote or hit.chunk
     return re.sub(r"\s+", "", f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
@@ -130,7 +136,7 @@ def pack_context(citations: list[Citation], budget: int,
     blocks: list[str] = []
     used = 0
     for c in citations:
-        label = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end} 《{c.title}》"
+        label = f"[{c.n}] {c.source}:{c.line_start}-{c.line_end} {title_mark(c.title)}".rstrip()
         if c.attribution:
             label += f" {c.attribution}"
         block = f"{label}\n{c.quote}"

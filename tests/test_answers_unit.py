@@ -200,3 +200,12 @@ def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_ques
     chosen = choose_citations(hits, settings, len, names=("武汉",))
     assert [h.chunk.title for h in chosen] == ["在湖北省考察时的讲话", "习近平在湖北考察"]
     assert len(choose_citations(hits, settings, len)) == 3  # no names: as before
+
+
+def test_a_passage_without_a_title_gets_no_empty_title_marks():
+    from rag.compose import title_mark
+    from rag.types import Citation
+
+    assert title_mark("") == "" and title_mark(None) == "" and title_mark("讲话") == "《讲话》"
+    cite = Citation(1, "a.pdf", "", None, "引文", 1, 2, 0, 2, 0.9)
+    assert "《》" not in pack_context([cite], budget=1000, count_tokens=len)

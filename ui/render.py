@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from rag.compose import title_mark
 from rag.reading import line_starts
 
 
@@ -22,12 +23,13 @@ def answer_markdown(answer: dict[str, Any]) -> str:
         parts.append("")
         for i, p in enumerate(answer["passages"][:3], start=1):
             parts.append(f"({i}) {escape_markdown(p['source'])}:{p['line_start']}-{p['line_end']} "
-                         f"《{escape_markdown(p['title'])}》 — {escape_markdown(p['text'][:120])}…")
+                         f"{escape_markdown(title_mark(p['title']))} — "
+                         f"{escape_markdown(p['text'][:120])}…")
         return "\n\n".join(parts)
     for c in answer["citations"]:
         line = (f"**[{c['n']}]** {escape_markdown(c['source'])}:{c['line_start']}-{c['line_end']}"
                 f"{escape_markdown(where(c))} "
-                f"《{escape_markdown(c['title'])}》")
+                f"{escape_markdown(title_mark(c['title']))}")
         if c.get("attribution"):
             line += f" {escape_markdown(c['attribution'])}"
         parts.append(f"{line}\n> {escape_markdown(c['quote'])}")
@@ -65,7 +67,7 @@ def answer_text(answer: dict[str, Any]) -> str:
     lines = [answer["answer"], ""]
     for c in answer["citations"]:
         lines.append(f"[{c['n']}] {c['source']}:{c['line_start']}-{c['line_end']}{where(c)} "
-                     f"《{c['title']}》"
+                     f"{title_mark(c['title'])}"
                      + (f" {c['attribution']}" if c.get("attribution") else ""))
         lines.append(f"    {c['quote']}")
     return "\n".join(lines).strip()
