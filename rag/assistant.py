@@ -27,9 +27,8 @@ from .compose import (
     to_citation,
 )
 from .conversation import (
-    ABSTAIN_RELIEF,
     Articles,
-    in_topic,
+    follow_up_relief,
     read,
     read_history,
     search_follow_up,

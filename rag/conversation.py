@@ -17,12 +17,16 @@ History items, oldest first, may be `Answer` objects, answer dicts (`Answer.to_d
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from .abstention import QUESTION_WORDS
+from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .errors import QuestionError
 from .lexical import has_cjk
 from .types import Answer, Chunk, Hit
@@ -39,9 +43,12 @@ CONTEXT_WEIGHT_EN = 0.5
 # A question that names what was discussed ("那次通话", "that meeting"): its answer is there,
 # so the passages of that article or speech gain this much (in units of a first rank).
 REFERENT_BONUS = 0.5
-# A follow-up whose best passage lies in the article under discussion: the conversation is
-# evidence too, so the abstention threshold is lowered by this much.
-ABSTAIN_RELIEF = 0.2
+# Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
+# log-odds moved by how many of the follow-up's first passages lie in the article or speech
+# under discussion (the conversation is evidence too), at a weight fitted on the dev
+# conversations by `python -m rag.eval_conversations --calibrate` (refit it after
+# `python -m eval.calibrate`: the weight is relative to the question-level model).
+FOLLOW_UP_WEIGHTS = Path(__file__).with_name("follow_up_abstention.json")
 MAX_TURNS = 50  # history items read at most (the most recent ones)
 MAX_TERMS = 12  # carried words at most, besides the cited article's title
 NEW_TOPIC_CONFIDENCE = 0.5  # the question alone retrieves "confidently" at this probability
@@ -76,6 +83,10 @@ _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECA
 _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
+    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)")
+_ZH_REFERENCE = re.compile(
+    r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会|讲话|回信|信|文章|"
+    r"文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该][次封篇场位项份]|上述|"
     r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)")
 _EVENT = (r"(?:letter|call|phone call|speech|meeting|visit|article|message|reply|talk|talks|"
           r"conference|symposium|event|trip|inspection|session|document|statement|remarks|"
@@ -410,6 +421,9 @@ class Reading:
     prior: dict[str, float] = field(default_factory=dict)
     reason: str = ""  # why, in a few words (logged; useful when tuning)
     referent: bool = False  # names what was discussed ("那次通话", "that meeting")
+    # The question without the words that point back ("他在那次通话中…" -> "在中…"): what the
+    # passages themselves must say; the rest the conversation says (for the abstention).
+    evidence_text: str = ""
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -469,7 +483,16 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if not follow:
         return Reading(False, question, reason=reason)
     return Reading(True, compose_query(question, turns, span, carried), span, prior, reason,
-                   referent)
+                   referent, without_references(question))
+
+
+def without_references(question: str) -> str:
+    """The question less its pronouns and its references to what was discussed, with the
+    noun they name ("那次通话", "这封信", "会上"): the conversation answers those, not the
+    passage, so they are not looked for in it."""
+    if not has_cjk(question):
+        return question  # English evidence is by meaning only (rag/abstention.py)
+    return _ZH_REFERENCE.sub(" ", question)
 
 
 def _is_date(word: str) -> bool:
@@ -532,7 +555,37 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     return dataclasses.replace(own, hits=hits, timings_ms=timings)  # the question's own rest
 
 
-def in_topic(hits: list[Hit], reading: Reading) -> bool:
-    """Whether the best passage lies in the article or speech under discussion."""
-    return bool(hits) and reading.prior.get(hits[0].chunk.key, 0.0) >= \
-        PRIOR_ARTICLE * EARLIER_FACTOR
+def topic_share(hits: list[Hit], reading: Reading, depth: int = 3) -> float:
+    """Share of the first passages that lie in the article or speech under discussion."""
+    top = hits[:depth]
+    return sum(reading.prior.get(h.chunk.key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR
+               for h in top) / len(top) if top else 0.0
+
+
+@functools.cache
+def load_follow_up_weights(path: Path = FOLLOW_UP_WEIGHTS) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"in_topic": 0.0}  # not fitted: a follow-up is judged as any question
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def follow_up_probability(evidence: Evidence, hits: list[Hit], reading: Reading,
+                          weights: dict | None = None) -> float:
+    """The probability that the documents answer a follow-up: the question-level one, its
+    log-odds raised by the calibrated weight of the share of its first passages in the
+    article or speech under discussion."""
+    w = (weights or load_follow_up_weights())["in_topic"]
+    z = _logit(answer_probability(evidence)) + w * topic_share(hits, reading)
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def follow_up_relief(evidence: Evidence, hits: list[Hit], reading: Reading) -> float:
+    """How far below the question-level threshold this follow-up's probability may fall and
+    still be answered: the same decision as `follow_up_probability` against the threshold."""
+    return follow_up_probability(evidence, hits, reading) - answer_probability(evidence)

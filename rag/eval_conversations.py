@@ -13,6 +13,7 @@ Scoring reuses rag/evaluation.py (the same gold, hit@1/hit@3, abstention), per k
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -318,6 +319,64 @@ def check_gate(report: dict, gate_file: Path) -> list[str]:
     return problems
 
 
+# -- calibration --------------------------------------------------------------------------------
+def follow_up_samples(assistant, chats: list[list[dict]], top_k: int = 10
+                      ) -> list[tuple[float, float, bool]]:
+    """(question-level log-odds, share of the first passages in the article under discussion,
+    answerable) for every follow-up read in context, as `Assistant.ask` sees it."""
+    from .abstention import answer_probability, gather
+    from .assistant import clean_question
+    from .conversation import _logit, read, read_history, search_follow_up, topic_share
+
+    retriever, vocab = assistant.retriever, assistant.retriever.lexical.vocab
+    rows = []
+    for chat in chats:
+        history: list[dict] = []
+        for item in chat:
+            if item["kind"] != "first" and history:
+                text = clean_question(item["question"])
+                own = retriever.search(text, top_k)
+                evidence = gather(text, own.hits, vocab)
+                reading = read(text, read_history(history), assistant.articles, own.hits,
+                               answer_probability(evidence))
+                if reading.follow_up:
+                    found = search_follow_up(retriever, text, own, reading, top_k)
+                    evidence = gather(reading.evidence_text, found.hits, vocab)
+                    if not evidence.unknown_names:  # abstained whatever the score
+                        rows.append((_logit(answer_probability(evidence)),
+                                     topic_share(found.hits, reading), bool(item["keys"])))
+            answer = assistant.ask(item["question"], top_k=top_k, history=history)
+            history.append({"question": item["question"], "answer": answer.to_dict()})
+    return rows
+
+
+def fit_follow_up_weight(rows: list[tuple[float, float, bool]], l2: float = 1.0,
+                         steps: int = 5000) -> float:
+    """The weight w of the in-topic share in log-odds(answered) = question log-odds + w * share:
+    L2-regularised log loss, by gradient descent (one parameter, a few dozen follow-ups)."""
+    w = 0.0
+    for _ in range(steps):
+        grad = l2 * w
+        for z, share, answerable in rows:
+            p = 1.0 / (1.0 + math.exp(-(z + w * share)))
+            grad += (p - float(answerable)) * share
+        w -= 0.5 * grad / max(len(rows), 1)
+    return w
+
+
+def calibrate(assistant, chats: list[list[dict]]) -> dict:
+    """The follow-up abstention weight fitted on `chats` (the dev conversations)."""
+    from .abstention import WEIGHTS_FILE
+
+    rows = follow_up_samples(assistant, chats)
+    w = fit_follow_up_weight(rows)
+    question_model = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
+    return {"fitted_on": "dev split of eval/conversations.jsonl",
+            "in_topic": round(w, 4), "follow_ups": len(rows),
+            "answerable": sum(a for *_, a in rows),
+            "question_model": {lang: question_model[lang]["threshold"] for lang in ("zh", "en")}}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Only the conversations, quicker than `rag eval` when tuning follow-ups:
     `python -m rag.eval_conversations --split dev [--out report.json] [--config PATH]`."""
@@ -330,12 +389,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conversations", type=Path, default=DEFAULT_CONVERSATIONS)
     parser.add_argument("--out", type=Path, default=None, help="write the report here as JSON")
     parser.add_argument("--config", default=None)
+    parser.add_argument("--calibrate", action="store_true",
+                        help="fit the follow-up abstention weight on the dev conversations and "
+                             "write it beside rag/conversation.py")
     args = parser.parse_args(argv)
     from .assistant import Assistant
 
+    if args.calibrate and args.split != "dev":
+        raise RagError("the follow-up abstention is fitted on the dev split only")
     chats = load_conversations(args.conversations, args.split)
     if not chats:
         raise RagError(f"no conversations in split '{args.split}' of {args.conversations}")
+    if args.calibrate:
+        from .conversation import FOLLOW_UP_WEIGHTS
+
+        fitted = calibrate(Assistant.from_config(args.config), chats)
+        FOLLOW_UP_WEIGHTS.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
+        print(f"in_topic weight {fitted['in_topic']} from {fitted['follow_ups']} follow-ups "
+              f"({fitted['answerable']} answerable); wrote {FOLLOW_UP_WEIGHTS}")
+        return 0
     report = evaluate_conversations(Assistant.from_config(args.config), chats)
     print(table(report))
     for lang, kinds in report["with_by_lang"].items():

@@ -18,7 +18,18 @@ from conftest import FakeEmbedder
 
 from rag import cli
 from rag.assistant import Assistant
-from rag.conversation import cues, read_history, topic_words
+from rag.conversation import (
+    Articles,
+    Cited,
+    Reading,
+    cues,
+    definite,
+    follow_up_probability,
+    read_history,
+    speech_key,
+    topic_words,
+    without_references,
+)
 from rag.errors import QuestionError
 from rag.ingest import ingest
 
@@ -64,6 +75,69 @@ def test_topic_words_keep_names_and_dates_and_drop_pronouns():
     assert "3月10日" in words and "武汉" in words and "考察" in words
     assert not {"他", "那里", "还"} & set(topic_words("他在那里还做了什么？"))
     assert "Wuhan" in topic_words("What did Xi see in Wuhan on March 10?")
+
+
+def test_names_jieba_cuts_apart_are_carried_whole(assistant):
+    """jieba (no HMM) cuts 马克龙 into 马克 + 龙: the carried name is the whole one."""
+    q = "习近平同法国总统马克龙通电话时说了什么？"
+    mentions = assistant.articles.mentions
+    assert "马克" in topic_words(q)  # jieba's pieces, without the documents to check against
+    words = topic_words(q, mentions)
+    assert "马克龙" in words and "马克" not in words
+    assert "二十国集团" in topic_words("习近平在二十国集团领导人特别峰会上说了什么？", mentions)
+    first = assistant.ask(q)
+    follow = assistant.ask("那次通话还谈了什么？", history=[first])
+    assert follow.context_from == [1]
+    carried = follow.search_query.split()
+    assert "马克龙" in carried and "马克" not in carried
+
+
+def test_a_reference_to_the_call_is_read_against_that_call():
+    q = "他在那次通话中对世卫组织说了什么？"
+    assert definite(q) and definite("What did the king thank Xi for?")
+    assert not definite("Did he say that shaking off poverty is the end point?")
+    # What the passage itself must say: the call is the conversation's to supply.
+    bare = without_references(q)
+    assert "世卫组织" in bare and "那次" not in bare and "通话" not in bare
+    # One call under both of the corpus's attribution lines.
+    assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
+        speech_key("——3月23日，习近平同法国总统马克龙通电话")
+
+
+def test_passages_in_the_speech_under_discussion_raise_a_follow_ups_probability(assistant):
+    from rag.abstention import Evidence, answer_probability
+
+    hits = assistant.retriever.search("那次通话还谈了什么？", 3).hits
+    evidence = Evidence(chinese=True, dense=0.88, sentence=0.9, lexical=0.3, coverage=0.5,
+                        coverage_top=0.5, unknown_names=())
+    inside = Reading(True, "q", [1], {h.chunk.key: 1.0 for h in hits})
+    outside = Reading(True, "q", [1], {})
+    p = answer_probability(evidence)
+    weights = {"in_topic": 1.0}
+    assert follow_up_probability(evidence, hits, outside, weights) == pytest.approx(p)
+    assert follow_up_probability(evidence, hits, inside, weights) > p
+    # Unfitted (no weights file), a follow-up is judged as any question.
+    assert follow_up_probability(evidence, hits, inside, {"in_topic": 0.0}) == pytest.approx(p)
+
+
+def test_the_excerpts_of_a_speech_printed_whole_elsewhere_are_one_speech():
+    from rag.types import Chunk
+
+    def chunk(key, title, attribution, source="a.txt", start=0):
+        return Chunk(source=source, text=key, title=title, section=None, attribution=attribution,
+                     line_start=1, line_end=1, char_start=start, char_end=start + 1, key=key)
+
+    articles = Articles([
+        chunk("x1", "一、讲话摘编", "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察时的讲话》"),
+        chunk("x2", "一、讲话摘编", "——3月4日，习近平主持召开会议", start=2),
+        chunk("w1", "在湖北省考察时的讲话", None, "b.txt"),
+        chunk("w2", "在湖北省考察时的讲话", None, "b.txt", 2),
+    ])
+    prior = articles.prior([Cited("a.txt", 0, "一、讲话摘编",
+                                  "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察时的讲话》")])
+    assert prior["w1"] > prior["x2"] and prior["w2"] > prior["x2"]
+    back = articles.prior([Cited("b.txt", 0, "在湖北省考察时的讲话", None)])
+    assert back.get("x1", 0) > 0 and back.get("x2", 0) == 0
 
 
 # -- reading follow-ups ------------------------------------------------------------------------

@@ -35,3 +35,16 @@ def test_three_turns_then_a_new_subject(real_assistant):
     assert other.context_from == [] and other.search_query == other.question
     assert other.citations and all("植树" in c.title for c in other.citations)
     assert quotes(other) == quotes(ask(other.question))  # as if asked first
+
+
+def test_a_follow_up_about_the_call_under_discussion_is_answered_from_that_call(real_assistant):
+    """Seen in the browser: after a question on the Macron call, "他在那次通话中对世卫组织说了
+    什么？" was abstained on, and the carried query held "马克" for 马克龙."""
+    first = real_assistant.ask("习近平同法国总统马克龙通电话时说了什么？")
+    assert not first.abstained
+    follow = real_assistant.ask("他在那次通话中对世卫组织说了什么？", history=[first])
+    assert follow.context_from == [1]
+    assert "马克龙" in follow.search_query.split() and "马克" not in follow.search_query.split()
+    assert not follow.abstained
+    assert all("马克龙通电话" in (c.attribution or "") for c in follow.citations)
+    assert "支持世卫组织工作" in quotes(follow)
