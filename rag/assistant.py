@@ -109,7 +109,7 @@ class _Index:
     retriever: Retriever
     articles: Articles  # for follow-ups: passages by article
     read: Callable[[str], SourceText]  # a file's text as indexed, by name
-    generation: int | None = None  # http mode: the generation number on the Chroma server
+    loaded: object = None  # http mode: the generation (rag.shared_index.Generation) held
     originals: dict[str, tuple[str, list[int]] | None] = field(default_factory=dict)
     maps: dict[str, Extracted | None] = field(default_factory=dict)  # pages, heading paths
 
@@ -117,14 +117,15 @@ class _Index:
 class Assistant:
     """Answers questions from the indexed corpus with verified, cited quotations."""
 
-    def __init__(self, settings: Settings, embedder=None, store=None):
+    def __init__(self, settings: Settings, embedder=None, store=None, reuse=None):
+        """`reuse` (http mode): the generation held now, for what a new one shares with it."""
         self.settings = settings
         generation = None
         if settings.store.mode == "http" and store is None:
             # Everything from the Chroma server: catalog, vectors, texts (rag/shared_index.py).
             from .shared_index import load_generation
 
-            generation = load_generation(settings)
+            generation = load_generation(settings, reuse)
             catalog, store = generation.catalog, generation.store
         else:
             catalog = load_catalog(catalog_path(settings))
@@ -157,7 +158,7 @@ class Assistant:
                 return read_source(settings.corpus.path / name, name, extraction_dir(settings))
 
         self._index = _Index(catalog, retriever, Articles(catalog.all_chunks()), read,
-                             generation.number if generation else None)
+                             generation)
         self._lock = threading.Lock()
         self.generator = None  # the optional generated answer (answer.generator)
         if settings.answer.generator.base_url:
@@ -184,7 +185,8 @@ class Assistant:
     @property
     def generation(self) -> int | None:
         """In http mode, the generation answered from (rag/shared_index.py); else None."""
-        return self._index.generation
+        loaded = self._index.loaded
+        return loaded.number if loaded is not None else None
 
     # -- documents -------------------------------------------------------------------------
     def documents(self) -> dict[str, list[Article]]:
@@ -330,7 +332,7 @@ class Assistant:
         """Take up the index as it is now (after an upload or a removal, or in http mode a new
         generation), without a restart: a fresh catalog, store and retriever over the same
         model, built whole before it replaces the old (answers under way finish on the old)."""
-        fresh = type(self)(self.settings, embedder=self.embedder)
+        fresh = type(self)(self.settings, embedder=self.embedder, reuse=self._index.loaded)
         with self._lock:
             for key, value in vars(fresh).items():
                 if key != "_lock":

@@ -35,7 +35,7 @@ class StoreSettings:
     port: int = 8000
     collection: str = "rag_passages"
     # http mode (rag/shared_index.py): how often `rag serve` checks the server for a new ingest,
-    poll_s: float = 3.0
+    poll_s: float = 2.0
     # how long an ingest's lock lasts unless renewed (a killed ingest frees it after this),
     lease_s: float = 60.0
     # and how long a second ingest waits for that lock before stopping (0: stop at once).

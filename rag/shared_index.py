@@ -220,9 +220,18 @@ class SharedIndex:
                   parts)
         self._put([f"orig:{sha}"], [{"kind": "original", "sha": sha, "parts": len(parts)}])
 
-    def texts(self, catalog: Catalog) -> dict[str, SourceText]:
-        """The stored text of every file of a catalog, by file name."""
-        shas = {e.sha256 for e in catalog.files.values()}
+    def texts(self, catalog: Catalog, reuse: dict[str, SourceText] | None = None
+              ) -> dict[str, SourceText]:
+        """The stored text of every file of a catalog, by file name. `reuse`: texts held now;
+        those of the same content are taken from it, not fetched."""
+        held = {s.sha256: s for s in (reuse or {}).values()}
+        out: dict[str, SourceText] = {}
+        for name, entry in catalog.files.items():
+            if entry.sha256 in held:
+                same = held[entry.sha256]
+                out[name] = SourceText(name, same.text, same.encoding, same.sha256,
+                                       same.extracted)
+        shas = {e.sha256 for n, e in catalog.files.items() if n not in out}
         markers = self._get([f"orig:{s}" for s in sorted(shas)])
         ids = [f"orig:{m['sha']}:{i}" for m in markers["metadatas"] for i in range(m["parts"])]
         parts: dict[str, str] = {}
@@ -234,8 +243,9 @@ class SharedIndex:
             pieces = [parts.get(f"orig:{m['sha']}:{i}") for i in range(m["parts"])]
             if None not in pieces:
                 by_sha[m["sha"]] = json.loads("".join(pieces))
-        out = {}
         for name, entry in catalog.files.items():
+            if name in out:
+                continue
             raw = by_sha.get(entry.sha256)
             if raw is None:
                 log.warning("the text of %s is not on the Chroma server at %s: its quotes "
@@ -251,13 +261,49 @@ class SharedIndex:
         return out
 
     # -- vectors -----------------------------------------------------------------------------
-    def vectors(self, catalog: Catalog, number: int):
-        """Every passage and sentence vector of a catalog, in memory (rag/vector_snapshot.py)."""
+    def vectors(self, catalog: Catalog, number: int, reuse=None):
+        """Every passage and sentence vector of a catalog, in memory (rag/vector_snapshot.py).
+        `reuse`: the SnapshotStore of the generation held now; vectors are keyed by content,
+        so those it has are taken from it and only the others fetched."""
         from .store import VectorStore
         from .vector_snapshot import SnapshotStore
 
         store = VectorStore(self.settings, client=self.client)
         wanted = catalog.keys()
+        kept = sorted(k for k in wanted if k in reuse.row) if reuse is not None else []
+        if len(kept) < len(wanted) / 2:
+            return self._all_vectors(store, wanted, number)
+        missing = sorted(wanted - set(kept))
+        matrix, owners, positions, sentence_matrix = reuse.extract(kept)
+        fetched = self._call(lambda: store.vectors(missing)) if missing else {}
+        if len(fetched) != len(missing):
+            raise IndexError_(f"generation {number} on the Chroma server at {self.where} lacks "
+                              f"{len(missing) - len(fetched)} passage vectors; run `rag ingest`")
+        rows: dict[str, list] = {}
+        for i in range(0, len(missing), 200):
+            batch = missing[i : i + 200]
+            found = self._call(lambda b=batch: store.sentences.get(
+                where={"key": {"$in": b}}, include=["embeddings"]))
+            for sid, vector in zip(found["ids"], found["embeddings"], strict=True):
+                key, index = sid.rsplit(":", 1)
+                rows.setdefault(key, []).append((int(index), vector))
+        if len(rows) != len(missing):
+            raise IndexError_(f"generation {number} on the Chroma server at {self.where} lacks "
+                              "the sentence vectors of some passages; run `rag ingest`")
+        more = [v for k in sorted(rows) for _, v in sorted(rows[k], key=lambda r: r[0])]
+        dims = matrix.shape[1]
+        return SnapshotStore(
+            kept + missing,
+            np.vstack([matrix] + [fetched[k][None, :] for k in missing]),
+            owners + [k for k in sorted(rows) for _ in rows[k]],
+            np.asarray(positions + [i for k in sorted(rows)
+                                    for i, _ in sorted(rows[k], key=lambda r: r[0])],
+                       dtype=np.int32),
+            np.vstack([sentence_matrix, np.asarray(more, dtype=np.float32).reshape(-1, dims)]))
+
+    def _all_vectors(self, store, wanted: set[str], number: int):
+        from .vector_snapshot import SnapshotStore
+
         keys, matrix = self._call(store.all_vectors)
         rows = [i for i, k in enumerate(keys) if k in wanted]
         if len(rows) != len(wanted):
@@ -345,9 +391,25 @@ class SharedIndex:
             time.sleep(max(0.05, min(1.0, deadline - time.monotonic())))
 
 
-def load_generation(settings: Settings, shared: SharedIndex | None = None) -> Generation:
-    """The generation the server serves now, loaded whole."""
-    shared = shared or SharedIndex(settings.store)
+_clients: dict[tuple, SharedIndex] = {}  # one client per server, kept between reloads
+
+
+def shared_index(settings: StoreSettings, fresh: bool = False) -> SharedIndex:
+    """The SharedIndex of a server, connected once per process (again when `fresh`)."""
+    where = (settings.host, settings.port, settings.collection)
+    if fresh or where not in _clients:
+        _clients[where] = SharedIndex(settings)
+    return _clients[where]
+
+
+def load_generation(settings: Settings, reuse: Generation | None = None) -> Generation:
+    """The generation the server serves now, loaded whole. `reuse`: the one held now, whose
+    vectors and texts (keyed by content) need not be fetched again."""
+    try:
+        shared = shared_index(settings.store)
+        shared.head()
+    except IndexError_:
+        shared = shared_index(settings.store, fresh=True)  # a server restarted: reconnect
     number = shared.head()
     if number == 0:
         raise IndexError_(f"no index on the Chroma server at {shared.where} yet: run "
@@ -356,7 +418,9 @@ def load_generation(settings: Settings, shared: SharedIndex | None = None) -> Ge
     if catalog is None or not catalog.files:
         raise IndexError_(f"generation {number} on the Chroma server at {shared.where} "
                           "indexes no files: run `rag ingest` over a folder of documents")
-    return Generation(number, catalog, shared.vectors(catalog, number), shared.texts(catalog))
+    return Generation(number, catalog,
+                      shared.vectors(catalog, number, reuse.store if reuse else None),
+                      shared.texts(catalog, reuse.sources if reuse else None))
 
 
 def follow(assistant, interval: float, stop: threading.Event | None = None) -> threading.Thread:
@@ -367,21 +431,22 @@ def follow(assistant, interval: float, stop: threading.Event | None = None) -> t
     settings = assistant.settings.store
 
     def run() -> None:
-        shared, failing = None, False
+        failing = False
         while not stop.wait(interval):
             try:
-                shared = shared or SharedIndex(settings)
-                head = shared.head()
+                head = shared_index(settings, fresh=failing).head()
                 if head != assistant.generation:
                     t0 = time.perf_counter()
                     assistant.reload()
                     log.info("now serving generation %s (loaded in %.1f s)",
                              assistant.generation, time.perf_counter() - t0)
+                    # English questions need the dictionary of the new corpus: built here,
+                    # after the swap, so that the first one does not wait for it.
+                    assistant.retriever.dictionary()
                 if failing:
                     log.warning("the Chroma server at %s answers again", server_name(settings))
                 failing = False
             except Exception as exc:  # noqa: BLE001 - logged; answers go on from memory
-                shared = None
                 if not failing:
                     log.warning("%s; still answering from generation %s", exc,
                                 assistant.generation)

@@ -97,6 +97,22 @@ class SnapshotStore:
     def count(self) -> int:
         return len(self.keys)
 
+    def extract(self, keys: list[str]) -> tuple[np.ndarray, list[str], list[int], np.ndarray]:
+        """The vectors of `keys` (held here), in that order, and their sentences: (passage
+        matrix, sentence owners, sentence positions, sentence matrix). For a new generation
+        of the index in a Chroma server, which fetches only the passages it does not share
+        with the one in memory (rag/shared_index.py)."""
+        rows = [self.row[k] for k in keys]
+        owners: list[str] = []
+        positions: list[int] = []
+        sentence_rows: list[int] = []
+        for k in keys:
+            mine = self._sentence_rows.get(k, [])
+            owners += [k] * len(mine)
+            positions += range(len(mine))
+            sentence_rows += mine
+        return (self.matrix[rows], owners, positions, self.sentence_matrix[sentence_rows])
+
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """The k nearest passages as (key, cosine similarity), best first."""
         return [(self.keys[i], s) for i, s in _top(self.matrix @ vector, k)]

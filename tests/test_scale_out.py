@@ -20,6 +20,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import CORPUS, MODEL, FakeEmbedder
 from helpers.chroma_server import free_port, start_chroma, stop_chroma
@@ -216,7 +217,15 @@ def test_a_stopped_server_is_named_in_one_line_and_answers_resume(server, tmp_pa
                                       .replace("油松、国槐", "油松、银杏、国槐"), encoding="utf-8")
     ingest(a, progress=False, embedder_factory=lambda: emb)
     wait_for(lambda: replica.generation == 2, "the replica takes up the ingest made after")
-    assert "银杏" in Assistant(load_settings(b_config), embedder=emb).source_text("trees.txt")
+    fresh = Assistant(load_settings(b_config), embedder=emb)
+    assert "银杏" in fresh.source_text("trees.txt") == replica.source_text("trees.txt")
+    # The replica fetched only the new passages and kept the rest: the same as a full load.
+    got, want = replica.retriever.store, fresh.retriever.store
+    assert sorted(got.keys) == sorted(want.keys)
+    everything = {k: 0 for k in want.keys}
+    assert all(np.array_equal(v, got.vectors([k])[k]) for k, v in want.vectors(want.keys).items())
+    mine = got.sentence_vectors(everything)
+    assert all(np.array_equal(v, mine[k]) for k, v in want.sentence_vectors(everything).items())
     assert only_config(tmp_path / "b") == ["config.yaml"]
 
 
