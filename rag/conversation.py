@@ -83,7 +83,7 @@ _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECA
 _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
-    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)")
+    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)|在(?:那里|那儿|当地)")
 _ZH_REFERENCE = re.compile(
     r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会|讲话|回信|信|文章|"
     r"文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该][次封篇场位项份]|上述|"
@@ -96,7 +96,8 @@ _ROLE = (r"(?:king|queen|president|prime minister|premier|chancellor|secretary-g
 _EN_DEFINITE = re.compile(
     rf"\b(?:that|this|those|these|the same)\s+(?:[\w-]+\s+)?{_EVENT}\b|"
     rf"\bthe\s+{_EVENT}\b|\bthe\s+{_ROLE}\b|"
-    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b",
+    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|"
+    r"\bthere\s*[?.!]*$",
     re.IGNORECASE)
 _EN_STOP = set(
     "the a an of to in on and or is are was were be been being what which who whom whose when "
@@ -469,7 +470,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     elif strong:
         # A pronoun refers back, unless the question names a topic of its own that it
         # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question).
-        follow = not (elsewhere and len(new_words) >= 2)
+        follow = not (elsewhere and (len(new_words) >= 2 or any(map(_person, new_words))))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
     elif confident:
         follow = False
@@ -493,6 +494,17 @@ def without_references(question: str) -> str:
     if not has_cjk(question):
         return question  # English evidence is by meaning only (rag/abstention.py)
     return _ZH_REFERENCE.sub(" ", question)
+
+
+def _person(word: str) -> bool:
+    """Whether a topic word names someone: an English name ("Macron": English topic words are
+    names), or a Chinese one by jieba's tags. A pronoun beside a new person ("their call with
+    Macron") points at that person, not back at the conversation."""
+    if not has_cjk(word):
+        return word[:1].isupper() and not _is_date(word)
+    from .segment import name_tag
+
+    return name_tag(word) in ("nr", "nrfg", "nrt")
 
 
 def _is_date(word: str) -> bool:

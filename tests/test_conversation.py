@@ -96,6 +96,8 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     q = "他在那次通话中对世卫组织说了什么？"
     assert definite(q) and definite("What did the king thank Xi for?")
     assert not definite("Did he say that shaking off poverty is the end point?")
+    assert definite("他在那里还强调了什么？") and definite("What else did he stress there?")
+    assert not definite("Is there a date?") and not definite("Was there a vote?")
     # What the passage itself must say: the call is the conversation's to supply.
     bare = without_references(q)
     assert "世卫组织" in bare and "那次" not in bare and "通话" not in bare

@@ -48,3 +48,17 @@ def test_a_follow_up_about_the_call_under_discussion_is_answered_from_that_call(
     assert not follow.abstained
     assert all("马克龙通电话" in (c.attribution or "") for c in follow.citations)
     assert "支持世卫组织工作" in quotes(follow)
+
+
+def test_a_question_naming_someone_new_starts_afresh_and_there_points_back(real_assistant):
+    """Seen in the browser: after a question on the Wuhan visit, "What did Xi say to Macron
+    about the WHO in their phone call?" carried "武汉 考察 看望" (its "their" read as pointing
+    back), and "What else did he stress there?" was not read against the visit."""
+    first = real_assistant.ask("习近平在武汉考察时看望了哪些人？")
+    assert not first.abstained
+    macron = real_assistant.ask("What did Xi say to Macron about the WHO in their phone call?",
+                                history=[first])
+    assert macron.context_from == [] and macron.search_query == macron.question
+    assert any("马克龙" in (c.attribution or "") + c.quote for c in macron.citations)
+    there = real_assistant.ask("What else did he stress there?", history=[first])
+    assert there.context_from == [1] and "武汉" in there.search_query
