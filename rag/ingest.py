@@ -257,6 +257,7 @@ def _publish(settings: Settings, shared, head: int, previous: Catalog | None, ne
     index, lease = shared
     shas = {e.sha256 for e in new.files.values()}
     missing = shas - index.stored_texts(shas)
+    texts = []
     for name, entry in sorted(new.files.items()):
         if entry.sha256 not in missing:
             continue
@@ -266,10 +267,10 @@ def _publish(settings: Settings, shared, head: int, previous: Catalog | None, ne
         if source.sha256 != entry.sha256:
             raise IndexError_(f"{name} changed while it was being indexed: run `rag ingest` "
                               "again")
-        index.put_text(source)
+        texts.append(source)
         missing.discard(entry.sha256)
     number = head + 1
-    index.write_generation(number, new)
+    index.write_generation(number, new, texts)
     index.switch(number, lease)
     kept = {e.sha256 for e in previous.files.values()} if previous else set()
     index.prune({number, head}, shas | kept)

@@ -7,7 +7,7 @@ answering process needs is in the server, and nothing is written beside config.y
 - passage and sentence vectors, in the collections of rag/store.py, keyed by content hash and
   shared by every generation. A vector no generation names is deleted one ingest later, so the
   generation before the served one keeps all of its vectors (a server still loading it is safe);
-- in the collection `{collection}_meta`, records whose vector means nothing:
+- in the collection `{collection}_blobs`, records whose vector means nothing:
   `gen:N:catalog:I`  generation N's catalog (rag/catalog.py) as JSON, in parts
   `gen:N:info`       how many parts; written after them
   `orig:SHA:I`       the text of an indexed file by content hash (for PDF, DOCX and HTML its
@@ -15,6 +15,8 @@ answering process needs is in the server, and nothing is written beside config.y
                      and placed in, and what header dates are read from. A file whose content is
                      already there is never sent again
   `orig:SHA`         how many parts; written after them, so it marks the text complete
+- in `{collection}_meta`, two kinds of small records, apart from the large ones because
+  every write to a collection holding megabytes of documents costs Chroma seconds:
   `head`             the generation served: switched last, in one write
   `lease:N`          the ingest lock: holder and expiry, renewed while the ingest runs.
 
@@ -68,6 +70,15 @@ def _lease_id(number: int) -> str:
     return f"lease:{number}"
 
 
+def _text_record(source: SourceText) -> str:
+    """A file's text and its page or heading map, as stored (read back by `texts`)."""
+    found = source.extracted
+    return json.dumps({"text": source.text, "encoding": source.encoding,
+                       "format": found.format if found else None,
+                       "pages": found.pages if found else None,
+                       "locators": found.locators if found else None}, ensure_ascii=False)
+
+
 def _parts(text: str) -> list[str]:
     return [text[i : i + PART_CHARS] for i in range(0, len(text), PART_CHARS)] or [""]
 
@@ -118,6 +129,8 @@ class SharedIndex:
         self.client = client or connect(settings)
         self.meta = self._call(lambda: self.client.get_or_create_collection(
             meta_name(settings), embedding_function=None))
+        self.blobs = self._call(lambda: self.client.get_or_create_collection(
+            f"{settings.collection}_blobs", embedding_function=None))
 
     # -- records -----------------------------------------------------------------------------
     def _call(self, job: Callable):
@@ -129,26 +142,30 @@ class SharedIndex:
             raise unreachable(self.settings, exc) from None
 
     def _get(self, ids: list[str] | None = None, where: dict | None = None,
-             documents: bool = False) -> dict:
+             documents: bool = False, blobs: bool = False) -> dict:
         include = ["metadatas", "documents"] if documents else ["metadatas"]
         if ids is not None and not ids:
             return {"ids": [], "metadatas": [], "documents": []}
-        return self._call(lambda: self.meta.get(ids=ids, where=where, include=include))
+        collection = self.blobs if blobs else self.meta
+        return self._call(lambda: collection.get(ids=ids, where=where, include=include))
 
     def _put(self, ids: list[str], metadatas: list[dict],
-             documents: list[str] | None = None) -> None:
+             documents: list[str] | None = None, blobs: bool = False) -> None:
+        collection = self.blobs if blobs else self.meta
         for i in range(0, len(ids), _BATCH):
             batch = slice(i, i + _BATCH)
-            self._call(lambda b=batch: self.meta.upsert(
+            self._call(lambda b=batch: collection.upsert(
                 ids=ids[b], embeddings=[_NO_VECTOR] * len(ids[b]), metadatas=metadatas[b],
                 documents=documents[b] if documents is not None else None))
 
-    def _delete(self, ids: list[str] | None = None, where: dict | None = None) -> None:
+    def _delete(self, ids: list[str] | None = None, where: dict | None = None,
+                blobs: bool = False) -> None:
+        collection = self.blobs if blobs else self.meta
         if ids is not None:
             for i in range(0, len(ids), 500):
-                self._call(lambda i=i: self.meta.delete(ids=ids[i : i + 500]))
+                self._call(lambda i=i: collection.delete(ids=ids[i : i + 500]))
         else:
-            self._call(lambda: self.meta.delete(where=where))
+            self._call(lambda: collection.delete(where=where))
 
     # -- generations -------------------------------------------------------------------------
     def head(self) -> int:
@@ -160,10 +177,10 @@ class SharedIndex:
         """Generation `number`'s catalog (None for 0, the generation before the first)."""
         if number <= 0:
             return None
-        info = self._get([f"gen:{number}:info"])
+        info = self._get([f"gen:{number}:info"], blobs=True)
         ids = [f"gen:{number}:catalog:{i}"
                for i in range(int(info["metadatas"][0]["parts"]) if info["ids"] else 0)]
-        found = self._get(ids, documents=True)
+        found = self._get(ids, documents=True, blobs=True)
         parts = dict(zip(found["ids"], found["documents"], strict=True))
         if not ids or len(parts) != len(ids):
             raise IndexError_(f"generation {number} on the Chroma server at {self.where} is "
@@ -174,16 +191,31 @@ class SharedIndex:
                                  f"the catalog of generation {number} on the Chroma server at "
                                  f"{self.where}")
 
-    def write_generation(self, number: int, catalog: Catalog) -> None:
-        """Store a catalog as generation `number` (not yet served: see `switch`)."""
-        self._delete(where={"generation": number})  # what a killed ingest left of this number
+    def write_generation(self, number: int, catalog: Catalog,
+                         texts: list[SourceText] = ()) -> None:
+        """Store a catalog as generation `number` (not yet served: see `switch`), with the
+        texts of files the server lacks. Every part first, then what marks them complete:
+        two writes however many files (each write costs Chroma about a second here)."""
+        left = self._get(where={"generation": number}, blobs=True)["ids"]
+        self._delete(left, blobs=True)  # what a killed ingest left of this number
+        ids, metas, docs, marks = [], [], [], []
+        for source in texts:
+            parts = _parts(_text_record(source))
+            sha = source.sha256
+            ids += [f"orig:{sha}:{i}" for i in range(len(parts))]
+            metas += [{"kind": "original-part", "sha": sha, "part": i}
+                      for i in range(len(parts))]
+            docs += parts
+            marks.append((f"orig:{sha}", {"kind": "original", "sha": sha, "parts": len(parts)}))
         parts = _parts(catalog_to_json(catalog))
-        self._put([f"gen:{number}:catalog:{i}" for i in range(len(parts))],
-                  [{"kind": "catalog", "generation": number, "part": i}
-                   for i in range(len(parts))], parts)
-        self._put([f"gen:{number}:info"], [{"kind": "info", "generation": number,
-                                            "parts": len(parts), "files": len(catalog.files),
-                                            "written": time.time()}])
+        ids += [f"gen:{number}:catalog:{i}" for i in range(len(parts))]
+        metas += [{"kind": "catalog", "generation": number, "part": i} for i in range(len(parts))]
+        docs += parts
+        marks.append((f"gen:{number}:info", {"kind": "info", "generation": number,
+                                             "parts": len(parts), "files": len(catalog.files),
+                                             "written": time.time()}))
+        self._put(ids, metas, docs, blobs=True)
+        self._put([i for i, _ in marks], [m for _, m in marks], blobs=True)
 
     def switch(self, number: int, lease: Lease) -> None:
         """Serve generation `number` from now on: the one write that makes an ingest visible."""
@@ -193,32 +225,17 @@ class SharedIndex:
 
     def prune(self, generations: set[int], shas: set[str]) -> None:
         """Delete the catalogs of every other generation and every text no kept file has."""
-        self._delete(where={"$and": [{"kind": {"$in": ["catalog", "info"]}},
-                                     {"generation": {"$nin": sorted(generations)}}]})
-        found = self._get(where={"kind": {"$in": ["original", "original-part"]}})
+        found = self._get(blobs=True)
         stale = [i for i, m in zip(found["ids"], found["metadatas"], strict=True)
-                 if m["sha"] not in shas]
-        self._delete(stale)
+                 if (m["kind"] in ("catalog", "info") and m["generation"] not in generations)
+                 or (m["kind"].startswith("original") and m["sha"] not in shas)]
+        self._delete(stale, blobs=True)
 
     # -- file texts --------------------------------------------------------------------------
     def stored_texts(self, shas: set[str]) -> set[str]:
         """Which of these contents have their text stored completely."""
-        found = self._get([f"orig:{s}" for s in sorted(shas)])
+        found = self._get([f"orig:{s}" for s in sorted(shas)], blobs=True)
         return {m["sha"] for m in found["metadatas"]}
-
-    def put_text(self, source: SourceText) -> None:
-        """Store a file's text (and its page or heading map) under its content hash."""
-        found = source.extracted
-        parts = _parts(json.dumps({
-            "text": source.text, "encoding": source.encoding,
-            "format": found.format if found else None,
-            "pages": found.pages if found else None,
-            "locators": found.locators if found else None}, ensure_ascii=False))
-        sha = source.sha256
-        self._put([f"orig:{sha}:{i}" for i in range(len(parts))],
-                  [{"kind": "original-part", "sha": sha, "part": i} for i in range(len(parts))],
-                  parts)
-        self._put([f"orig:{sha}"], [{"kind": "original", "sha": sha, "parts": len(parts)}])
 
     def texts(self, catalog: Catalog, reuse: dict[str, SourceText] | None = None
               ) -> dict[str, SourceText]:
@@ -232,11 +249,11 @@ class SharedIndex:
                 out[name] = SourceText(name, same.text, same.encoding, same.sha256,
                                        same.extracted)
         shas = {e.sha256 for n, e in catalog.files.items() if n not in out}
-        markers = self._get([f"orig:{s}" for s in sorted(shas)])
+        markers = self._get([f"orig:{s}" for s in sorted(shas)], blobs=True)
         ids = [f"orig:{m['sha']}:{i}" for m in markers["metadatas"] for i in range(m["parts"])]
         parts: dict[str, str] = {}
         for i in range(0, len(ids), _BATCH):
-            found = self._get(ids[i : i + _BATCH], documents=True)
+            found = self._get(ids[i : i + _BATCH], documents=True, blobs=True)
             parts.update(zip(found["ids"], found["documents"], strict=True))
         by_sha: dict[str, dict] = {}
         for m in markers["metadatas"]:
