@@ -82,16 +82,20 @@ def key(answer: dict) -> str:
                       ensure_ascii=False)
 
 
-def p50_ms(run, questions: list[str], rounds: int = 3) -> float:
-    for q in questions:  # warm
-        run(q)
-    times = []
+def p50_ms(runs: list, questions: list[str], rounds: int = 5) -> list[float]:
+    """Warm p50 of each way of answering; interleaved question by question, so that the
+    load of the machine (shared here) falls on all of them alike."""
+    for run in runs:
+        for q in questions:  # warm
+            run(q)
+    times: list[list[float]] = [[] for _ in runs]
     for _ in range(rounds):
         for q in questions:
-            t0 = time.perf_counter()
-            run(q)
-            times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+            for run, mine in zip(runs, times, strict=True):
+                t0 = time.perf_counter()
+                run(q)
+                mine.append((time.perf_counter() - t0) * 1000)
+    return [statistics.median(t) for t in times]
 
 
 def main() -> int:
@@ -128,8 +132,6 @@ def main() -> int:
                            embedder=local.embedder)
         same = all(key(local.ask(q).to_dict()) == key(shared.ask(q).to_dict())
                    for q in WARM_QUESTIONS)
-        p50_embedded = p50_ms(local.ask, WARM_QUESTIONS)
-        p50_http = p50_ms(shared.ask, WARM_QUESTIONS)
         for port in ports:
             deadline = time.time() + 300
             while True:
@@ -140,7 +142,8 @@ def main() -> int:
                     if time.time() > deadline:
                         raise RuntimeError(f"the replica on port {port} did not start") from None
                     time.sleep(0.5)
-        p50_api = p50_ms(lambda q: ask(ports[0], q), WARM_QUESTIONS)
+        p50_embedded, p50_http, p50_api = p50_ms(
+            [local.ask, shared.ask, lambda q: ask(ports[0], q)], WARM_QUESTIONS)
 
         records: list[tuple[int, float, float, str | None]] = []  # port, start, end, key
         stop = threading.Event()
@@ -200,7 +203,7 @@ def main() -> int:
         known = {answers[0], answers.get(1)}
         mixed = sum(1 for r in records if r[3] is not None and r[3] not in known)
         print()
-        print(f"- warm p50 in-process, same run, same questions ({len(WARM_QUESTIONS)} x 3): "
+        print(f"- warm p50 in-process, same run, same questions ({len(WARM_QUESTIONS)} x 5, interleaved): "
               f"embedded {p50_embedded:.1f} ms, http (generation in memory) {p50_http:.1f} ms; "
               f"identical answers: {same}")
         print(f"- warm p50 through a replica's /api/ask: {p50_api:.1f} ms")

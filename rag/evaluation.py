@@ -300,7 +300,8 @@ def score_systems(assistant, items: list[dict], systems: dict[str, Callable[[str
             try:
                 cache[source] = read_source(path, source).text
             except Exception:
-                cache[source] = None
+                # store.mode http: a replica holds no corpus; the server keeps the texts.
+                cache[source] = assistant.source_text(source)
         return cache[source]
 
     runs, latency, answered = {}, {}, {}
