@@ -219,3 +219,15 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     # No date in the question: the fusion order stands.
     assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
         == ["other", "right"]
+
+
+def test_dates_are_recognised_as_documents_write_them():
+    """A 'when' question over a notice that says 每周一 or 二〇二四年九月 must not look
+    unanswered to abstention (seen on an HTML notice: '每周一闭馆')."""
+    from rag.question_type import DATE, states
+
+    for text in ("每周一闭馆", "于二〇二四年九月完工", "3月10日", "三月十日上午", "2020年",
+                 "本月底前完成", "星期六照常开放", "4月上旬"):
+        assert states(DATE, text), text
+    for text in ("没有日期的句子", "他强调了三点", "第一天"):
+        assert not states(DATE, text), text
