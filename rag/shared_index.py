@@ -121,7 +121,8 @@ class Generation:
 
 
 class SharedIndex:
-    """The generations, texts, head and lock records in `{collection}_meta` of a Chroma server."""
+    """The generations and texts (`{collection}_blobs`), head and lock (`{collection}_meta`) of
+    a Chroma server."""
 
     def __init__(self, settings: StoreSettings, client=None):
         self.settings = settings
