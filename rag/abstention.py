@@ -61,16 +61,19 @@ class Evidence:
 def content_words(question: str) -> list[tuple[str, str]]:
     """(word, name tag or "") of the question's content words: two characters or more,
     question-framing words left out. English questions: their years only."""
+    return list(_content_words(question))
+
+
+@functools.lru_cache(maxsize=256)
+def _content_words(question: str) -> tuple[tuple[str, str], ...]:
+    """`content_words`, kept for the last questions: an answer asks for them more than once."""
     if not has_cjk(question):
-        return [(y, "m") for y in YEAR.findall(question)]
-    words = []
+        return tuple((y, "m") for y in YEAR.findall(question))
     from .segment import tagged_words
 
-    for word, flag in tagged_words(question):
-        if len(word) >= 2 and word not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]|\d{2}",
-                                                                       word):
-            words.append((word, flag))
-    return words
+    return tuple((word, flag) for word, flag in tagged_words(question)
+                 if len(word) >= 2 and word not in QUESTION_WORDS
+                 and re.search(r"[\u4e00-\u9fff]|\d{2}", word))
 
 
 def question_names(question: str) -> tuple[str, ...]:

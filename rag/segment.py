@@ -165,13 +165,20 @@ def _names() -> dict[str, str]:
     return table
 
 
+@functools.cache
+def _name_tags() -> dict[str, str]:
+    """Each name of the dictionary with its tag (the first of NAME_TAGS when it has several):
+    built from the marshalled strings in a few tens of milliseconds, then looked up at once."""
+    out: dict[str, str] = {}
+    for tag in reversed(NAME_TAGS):
+        out.update(dict.fromkeys(_names()[tag].strip("\0").split("\0"), tag))
+    out.pop("", None)
+    return out
+
+
 def name_tag(word: str) -> str:
     """jieba's tag for `word` when it is a name (one of NAME_TAGS), else ""."""
-    needle = f"\0{word}\0"
-    for tag, blob in _names().items():
-        if needle in blob:
-            return tag
-    return ""
+    return _name_tags().get(word, "")
 
 
 def words(text: str) -> list[str]:
@@ -193,4 +200,4 @@ def tagged_words(text: str) -> list[tuple[str, str]]:
 
 def warm_up() -> None:
     """Load the dictionary and the name table now (before the first question)."""
-    _names()
+    _name_tags()
