@@ -41,15 +41,21 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait; }
 trap cleanup EXIT INT TERM
 
+# wait_for URL TRIES DELAY MESSAGE: poll URL until it answers, else stop with MESSAGE.
+wait_for() {
+  for _ in $(seq "$2"); do
+    curl -sf "$1" > /dev/null && return 0
+    sleep "$3"
+  done
+  echo "error: $4" >&2
+  exit 1
+}
+
 "$BIN/chroma" run --path "$WORK/chroma" --host 127.0.0.1 --port "$CHROMA_PORT" \
   > "$WORK/chroma.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do
-  curl -sf "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" > /dev/null && break
-  sleep 0.3
-done
-curl -sf "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" > /dev/null \
-  || { echo "error: chroma run did not start: see $WORK/chroma.log" >&2; exit 1; }
+wait_for "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" 100 0.3 \
+  "chroma run did not start: see $WORK/chroma.log"
 echo "Chroma server on 127.0.0.1:$CHROMA_PORT (data in $WORK/chroma)"
 
 config "$CORPUS" > "$WORK/ingest/config.yaml"
@@ -64,12 +70,8 @@ for i in "${!PORTS[@]}"; do
   pids+=($!)
 done
 for port in "${PORTS[@]}"; do
-  for _ in $(seq 300); do
-    curl -sf "http://127.0.0.1:$port/api/health" > /dev/null && break
-    sleep 0.5
-  done
-  curl -sf "http://127.0.0.1:$port/api/health" > /dev/null \
-    || { echo "error: the replica on port $port did not start: see $WORK/replica-*.log" >&2; exit 1; }
+  wait_for "http://127.0.0.1:$port/api/health" 300 0.5 \
+    "the replica on port $port did not start: see $WORK/replica-*.log"
   echo "replica on http://127.0.0.1:$port/  (API: http://127.0.0.1:$port/api/docs)"
 done
 echo "ingest again with: $BIN/rag --config $WORK/ingest/config.yaml ingest"
