@@ -7,18 +7,18 @@ followed by its [n] marker. Verification against the original files happens afte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from .chunking import sentence_texts
+from .dates import dates_a_publication
 from .lexical import has_cjk, overlap
 from .question_type import DATE, states, type_match
 from .settings import AnswerSettings
 from .types import Citation, Hit
+from .verify import squeeze
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
-_PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 
 
@@ -30,7 +30,7 @@ def title_mark(title: str | None) -> str:
 
 def _context(hit: Hit) -> str:
     quote = hit.quote or hit.chunk
-    return re.sub(r"\s+", "", f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
+    return squeeze(f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
 
 
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
@@ -101,7 +101,7 @@ def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citati
     if DATE not in kinds or states(DATE, sentence) or not attribution.startswith("—"):
         return ""
     lead = attribution.lstrip("—").strip()
-    if _PUBLISHED.search(lead):  # the day a text was published is not the day it tells of
+    if dates_a_publication(lead):
         return ""
     return lead if states(DATE, lead) else ""
 

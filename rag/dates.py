@@ -12,6 +12,16 @@ import re
 
 MonthDay = tuple[int, int]
 
+# Words of an attribution that dates a publication ("——4月1日，习近平在《求是》杂志发表文章…"):
+# the day of the print, not of the speech or the event the passage tells of.
+PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
+
+
+def dates_a_publication(text: str) -> bool:
+    """Whether an attribution dates the publishing of a text rather than what it tells of."""
+    return PUBLISHED.search(text) is not None
+
+
 _ZH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # "3月29日至4月1日", "3月29日至31日": every day of the range counts.
 _ZH_RANGE = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[至到—－-]\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日")

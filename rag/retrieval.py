@@ -24,7 +24,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .chunking import sentence_texts
-from .dates import agreement, question_dates, zh_dates
+from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .question_type import asked_kinds
@@ -38,7 +38,6 @@ _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 _DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
 _HEADER_LINES = 6  # how far under an article's title its date line may stand
-_PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
 
 
 @dataclass
@@ -153,7 +152,7 @@ class Retriever:
                 i = bisect.bisect_right(starts, c.line_start) - 1
                 # A publication ("——4月1日，习近平在《求是》杂志发表文章…") dates the print, not
                 # the speech the passage comes from: it neither agrees nor contradicts.
-                said = c.attribution if c.attribution and not _PUBLISHED.search(c.attribution) \
+                said = c.attribution if c.attribution and not dates_a_publication(c.attribution) \
                     else ""
                 dates = zh_dates(f"{c.title} {said}") | article_dates.get(i, set())
                 out.setdefault(c.key, set()).update(dates)
