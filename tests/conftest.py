@@ -75,14 +75,34 @@ def write_config(folder: Path, corpus: Path, **extra: str) -> Path:
     return path
 
 
+SMALL_CORPUS = ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt")
+
+
+def copy_corpus(folder: Path, names: tuple[str, ...] = SMALL_CORPUS) -> Path:
+    """`folder`/corpus holding copies of these real corpus files."""
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for name in names:
+        shutil.copy(CORPUS / name, corpus / name)
+    return corpus
+
+
+def fake_indexed_assistant(settings, strictness: float = -10.0):
+    """An Assistant over an index built with the fake embedder. The abstention is calibrated
+    for the real model, so `strictness` turns it (nearly) off by default."""
+    from rag.assistant import Assistant
+    from rag.ingest import ingest
+
+    embedder = FakeEmbedder()
+    ingest(settings, progress=False, embedder_factory=lambda: embedder)
+    settings.answer.abstain_strictness = strictness
+    return Assistant(settings, embedder=embedder)
+
+
 @pytest.fixture
 def small_corpus(tmp_path):
     """A copy of two real corpus files in a temporary folder."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for name in ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"):
-        shutil.copy(CORPUS / name, corpus / name)
-    return corpus
+    return copy_corpus(tmp_path)
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FakeEmbedder
+from conftest import fake_indexed_assistant
 
 from rag.abstention import Evidence, content_words, should_abstain
 from rag.assistant import Assistant, clean_question
 from rag.compose import best_sentence, choose_citations, pack_context
 from rag.errors import QuestionError
-from rag.ingest import ingest
 from rag.lexical import tokens
 from rag.retrieval import rrf
 from rag.settings import AnswerSettings
@@ -123,10 +122,7 @@ def test_enormous_question_is_cut_not_refused():
 
 @pytest.fixture
 def fake_assistant(fake_settings):
-    emb = FakeEmbedder()
-    ingest(fake_settings, progress=False, embedder_factory=lambda: emb)
-    fake_settings.answer.abstain_strictness = -10.0  # the fake model's scores are not calibrated
-    return Assistant(fake_settings, embedder=emb)
+    return fake_indexed_assistant(fake_settings)
 
 
 def test_every_citation_is_verified_against_the_file(fake_assistant):

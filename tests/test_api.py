@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import base64
 import json
-import shutil
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from conftest import CORPUS, FakeEmbedder, write_config
+from conftest import copy_corpus, fake_indexed_assistant, write_config
 from fastapi.testclient import TestClient
 
-from rag.assistant import Assistant
-from rag.ingest import ingest
 from rag.settings import load_settings
 from ui.api import MAX_BODY_BYTES, build_api
 
@@ -24,15 +21,7 @@ QUESTION = "习近平给武汉哪个社区的全体社区工作者回了信？"
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     folder = tmp_path_factory.mktemp("api")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    for name in ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"):
-        shutil.copy(CORPUS / name, corpus / name)
-    settings = load_settings(write_config(folder, corpus))
-    embedder = FakeEmbedder()
-    ingest(settings, progress=False, embedder_factory=lambda: embedder)
-    settings.answer.abstain_strictness = -10.0  # the fake model's scores are not calibrated
-    return Assistant(settings, embedder=embedder)
+    return fake_indexed_assistant(load_settings(write_config(folder, copy_corpus(folder))))
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FakeEmbedder
 
 from rag import cli
-from rag.assistant import Assistant
 from rag.conversation import (
     Articles,
     Cited,
@@ -31,7 +29,6 @@ from rag.conversation import (
     without_references,
 )
 from rag.errors import QuestionError
-from rag.ingest import ingest
 
 HELPERS = Path(__file__).resolve().parent / "helpers"
 MEETING = "4月17日中共中央政治局会议提出要坚定实施什么战略？"
@@ -40,20 +37,15 @@ LETTER = "习近平给武汉东湖新城社区全体社区工作者的回信里�
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
-    from conftest import CORPUS, write_config
+    from conftest import copy_corpus, fake_indexed_assistant, write_config
 
     from rag.settings import load_settings
 
     folder = tmp_path_factory.mktemp("conv")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    for name in ("000_8ced48c5a6f24f61.txt", "002_09a23be81b2d5379.txt"):
-        (corpus / name).write_bytes((CORPUS / name).read_bytes())
-    # The abstention is calibrated for the real model: with the fake one, never abstain.
-    settings = load_settings(write_config(folder, corpus, answer="  abstain_strictness: -100"))
-    emb = FakeEmbedder()
-    ingest(settings, progress=False, embedder_factory=lambda: emb)
-    return Assistant(settings, embedder=emb)
+    # The abstention is calibrated for the real model: with the fake one, never abstain (in the
+    # config file too: the terminal chat test reads it in another process).
+    config = write_config(folder, copy_corpus(folder), answer="  abstain_strictness: -100")
+    return fake_indexed_assistant(load_settings(config), strictness=-100)
 
 
 def titles(answer) -> set[str]:

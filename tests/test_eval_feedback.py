@@ -8,7 +8,7 @@ import json
 import shutil
 
 import pytest
-from conftest import CORPUS, ROOT, FakeEmbedder, write_config
+from conftest import CORPUS, ROOT, fake_indexed_assistant, write_config
 
 from rag.assistant import Assistant
 from rag.eval_trec import read_back
@@ -23,10 +23,7 @@ QUESTION = "习近平给武汉东湖新城社区全体社区工作者的回信"
 
 
 def build(settings):
-    emb = FakeEmbedder()
-    ingest(settings, progress=False, embedder_factory=lambda: emb)
-    settings.answer.abstain_strictness = -10.0  # the fake model's scores are not calibrated
-    return Assistant(settings, embedder=emb)
+    return fake_indexed_assistant(settings)
 
 
 @pytest.fixture(scope="module")

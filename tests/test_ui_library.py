@@ -4,13 +4,11 @@ HTTP routes; a fake model, real files, real Chroma, no browser."""
 from __future__ import annotations
 
 import pytest
-from conftest import FakeEmbedder
+from conftest import fake_indexed_assistant
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from helpers.documents import CHROMIUM, make_docx, make_pdf
 
-from rag.assistant import Assistant
-from rag.ingest import ingest
 from ui.app import build_app, remove_documents, upload_documents, view_citation
 from ui.library_api import add_library_routes
 from ui.render import source_view
@@ -18,10 +16,7 @@ from ui.render import source_view
 
 @pytest.fixture
 def live(fake_settings):
-    emb = FakeEmbedder()
-    ingest(fake_settings, progress=False, embedder_factory=lambda: emb)
-    fake_settings.answer.abstain_strictness = -10.0  # the fake model's scores are not calibrated
-    return Assistant(fake_settings, embedder=emb)
+    return fake_indexed_assistant(fake_settings)
 
 
 def test_upload_area_only_where_uploads_are_allowed(live):
