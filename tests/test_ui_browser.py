@@ -5,14 +5,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 
 import pytest
 from conftest import ROOT
+from helpers.serve import running_serve
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser]
 
@@ -22,38 +19,12 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(real_settings, real_assistant):
     """`rag serve` over the session's real index, on a free port, stopped afterwards."""
-    port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = open(real_settings.base_dir / "serve.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rag.cli", "--config", str(real_settings.base_dir / "config.yaml"),
-         "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 180
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((real_settings.base_dir / "serve.log").read_text())
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("rag serve did not answer within 180 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with running_serve(real_settings.base_dir / "config.yaml",
+                       real_settings.base_dir / "serve.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

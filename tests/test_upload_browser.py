@@ -3,17 +3,11 @@ indexed, asks a question only it answers, and opens the citation at its page."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-import time
-import urllib.request
-
 import pytest
-from conftest import CORPUS, MODEL, ROOT, write_config
+from conftest import MODEL, copy_corpus, write_config
 from helpers.documents import CHROMIUM, make_pdf
-from test_ui_browser import ARTIFACTS, LAUNCH_ARGS, free_port
+from helpers.serve import running_serve
+from test_ui_browser import ARTIFACTS, LAUNCH_ARGS
 
 pytestmark = [pytest.mark.integration, pytest.mark.browser,
               pytest.mark.skipif(CHROMIUM is None, reason="chromium (with a CJK font) is not "
@@ -24,33 +18,10 @@ pytestmark = [pytest.mark.integration, pytest.mark.browser,
 def server(tmp_path_factory):
     """`rag serve` over a one-file corpus, on a free port, stopped afterwards."""
     folder = tmp_path_factory.mktemp("upload")
-    corpus = folder / "corpus"
-    corpus.mkdir()
-    shutil.copy(CORPUS / "002_09a23be81b2d5379.txt", corpus)
+    corpus = copy_corpus(folder, ("002_09a23be81b2d5379.txt",))
     config = write_config(folder, corpus, model=str(MODEL))
-    port = free_port()
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False"}
-    log = open(folder / "serve.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "rag.cli", "--config", str(config), "serve",
-                             "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.time() + 300
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError((folder / "serve.log").read_text())
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        proc.kill()
-        raise RuntimeError("rag serve did not answer within 300 s")
-    yield url, folder
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with running_serve(config, folder / "serve.log", timeout=300) as url:
+        yield url, folder
 
 
 def test_upload_a_pdf_ask_and_open_the_citation_at_its_page(server):
