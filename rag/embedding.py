@@ -74,6 +74,11 @@ class OnnxEmbedder:
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.inter_op_num_threads = 1
+        # Worker threads sleep between passes instead of spinning: a spinning worker holds a
+        # core while the rest of the answer (search, ranking) runs in Python, and on two cores
+        # that slowed a whole warm answer from 24 to 39 ms (p50). Ingest's batches are no
+        # slower (bench/results.md).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         if self.settings.threads:
             options.intra_op_num_threads = self.settings.threads
         # The graph and the tokenizer load side by side: both let go of Python's lock.

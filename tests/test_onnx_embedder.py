@@ -44,6 +44,9 @@ def test_same_vectors_as_sentence_transformers(settings):
         assert onnx.count_tokens(t) == min(st.count_tokens(t), 512)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
     assert onnx.embed_passages([]).shape[0] == 0
+    # Idle workers sleep rather than spin, leaving the core to the rest of the answer.
+    options = onnx.parts[0].get_session_options()
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
 
 
 def test_backend_setting_and_missing_graph(tmp_path, settings):
