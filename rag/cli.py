@@ -285,7 +285,7 @@ def cmd_chat(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from ui.app import serve
+    from ui.server import serve  # not ui.app: Gradio is imported beside the assistant's load
 
     if args.host:
         settings.serve.host = args.host

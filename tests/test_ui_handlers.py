@@ -121,10 +121,12 @@ def test_api_handler_returns_the_contract_object():
 
 
 def test_login_required_off_loopback():
-    assert ui.auth_for(ServeSettings(host="127.0.0.1")) is None
+    from ui.server import auth_for
+
+    assert auth_for(ServeSettings(host="127.0.0.1")) is None
     with pytest.raises(ConfigError):
-        ui.auth_for(ServeSettings(host="0.0.0.0"))
-    assert ui.auth_for(ServeSettings(host="0.0.0.0", username="u", password="p")) == ("u", "p")
+        auth_for(ServeSettings(host="0.0.0.0"))
+    assert auth_for(ServeSettings(host="0.0.0.0", username="u", password="p")) == ("u", "p")
 
 
 def test_app_builds_without_launching():

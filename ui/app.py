@@ -1,7 +1,6 @@
 """The chat app. `build_app(assistant)` returns the Blocks without launching them; handlers
 are thin functions over `Assistant.ask` and the renderers, testable without a server."""
 
-import ipaddress
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +8,7 @@ from typing import Any
 
 import gradio as gr
 
-from rag.errors import ConfigError, RagError
+from rag.errors import RagError
 from rag.library import uploads_allowed
 
 from .render import (
@@ -336,27 +335,6 @@ def build_app(assistant):
             upload.upload(on_upload, [upload], [upload_status, *listed, upload], api_name=False)
             remove.click(on_remove, [remove_pick], [upload_status, *listed], api_name=False)
     return app
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def auth_for(serve_settings) -> tuple[str, str] | None:
-    """No login on loopback; anywhere else a username and password are required."""
-    if _is_loopback(serve_settings.host):
-        return None
-    user, password = serve_settings.username, serve_settings.password
-    if not user or not password:
-        raise ConfigError(f"serve.host is {serve_settings.host}, reachable from other machines: "
-                          "set serve.username and serve.password (or RAG_SERVE_USERNAME and "
-                          "RAG_SERVE_PASSWORD) to require a login")
-    return (user, password)
 
 
 def serve(settings) -> int:

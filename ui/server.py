@@ -3,12 +3,14 @@
 The FastAPI app of ui/api.py carries the `/api/...` routes; the Gradio Blocks of ui/app.py are
 mounted on it at `/` (Gradio runs on FastAPI itself). Start-up work overlaps: the index check,
 the assistant (model, dictionary, token counter) and its warm-up run in a thread while this one
-imports Gradio, the slowest import of all.
+imports Gradio, the slowest import of all (so nothing before that thread may import it: not
+this module, not the CLI).
 """
 
 from __future__ import annotations
 
 import errno
+import ipaddress
 import os
 import socket
 import sys
@@ -33,6 +35,27 @@ def compose(assistant, auth: tuple[str, str] | None, max_file_mb: float):
                                max_file_size=f"{max_file_mb:g}mb", footer_links=["api"])
 
 
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_for(serve_settings) -> tuple[str, str] | None:
+    """No login on loopback; anywhere else a username and password are required."""
+    if _is_loopback(serve_settings.host):
+        return None
+    user, password = serve_settings.username, serve_settings.password
+    if not user or not password:
+        raise ConfigError(f"serve.host is {serve_settings.host}, reachable from other machines: "
+                          "set serve.username and serve.password (or RAG_SERVE_USERNAME and "
+                          "RAG_SERVE_PASSWORD) to require a login")
+    return (user, password)
+
+
 def _check_port(host: str, port: int) -> None:
     """Fail with one line when the port cannot be bound, rather than after start-up."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -51,7 +74,6 @@ def serve(settings) -> int:
     """Index if needed, then serve the API and the UI on settings.serve.host:port."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from .app import auth_for
 
     host, port = settings.serve.host, settings.serve.port
     auth = auth_for(settings.serve)
