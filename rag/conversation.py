@@ -83,7 +83,8 @@ _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECA
 _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
-    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)|在(?:那里|那儿|当地)")
+    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)|在(?:那里|那儿|当地)|"
+    r"[这那]些(?=[\u4e00-\u9fff])")  # "这些地方", "那些措施": what the last answer named
 _ZH_REFERENCE = re.compile(
     r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会|讲话|回信|信|文章|"
     r"文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该][次封篇场位项份]|上述|"
@@ -97,6 +98,8 @@ _EN_DEFINITE = re.compile(
     rf"\b(?:that|this|those|these|the same)\s+(?:[\w-]+\s+)?{_EVENT}\b|"
     rf"\bthe\s+{_EVENT}\b|\bthe\s+{_ROLE}\b|"
     r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|"
+    r"\b(?:those|these)\s+(?:[\w-]+\s+)?(?:places|regions|areas|countries|counties|villages|"
+    r"cities|provinces|people|measures|steps|tasks|requirements|problems)\b|"
     r"\bthere\s*[?.!]*$",
     re.IGNORECASE)
 _EN_STOP = set(

@@ -90,6 +90,8 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     assert not definite("Did he say that shaking off poverty is the end point?")
     assert definite("他在那里还强调了什么？") and definite("What else did he stress there?")
     assert not definite("Is there a date?") and not definite("Was there a vote?")
+    assert definite("对这些地方他要求怎么做？") and definite("What did he ask of those counties?")
+    assert not definite("这是哪天的讲话？") and not definite("Which places did he visit?")
     # What the passage itself must say: the call is the conversation's to supply.
     bare = without_references(q)
     assert "世卫组织" in bare and "那次" not in bare and "通话" not in bare
