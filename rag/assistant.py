@@ -93,7 +93,10 @@ def _warm_up(embedder) -> list[threading.Thread]:
         except Exception as exc:  # noqa: BLE001 - raised again where it is used
             log.debug("warm-up: %s", exc)
 
-    threads = [threading.Thread(target=quietly, args=(job,), daemon=True, name="rag-warm-up")
+    # Not daemons: a process that stops early (an empty question) waits the second they take.
+    # Torn down mid-load, onnxruntime's native threads abort the process ("terminate called
+    # without an active exception", exit -6) instead of the clean one-line error.
+    threads = [threading.Thread(target=quietly, args=(job,), daemon=False, name="rag-warm-up")
                for job in (model, words)]
     for t in threads:
         t.start()

@@ -91,7 +91,7 @@ class OnnxEmbedder:
             except Exception as exc:  # noqa: BLE001 - reported below, in this thread
                 loaded["error"] = exc
 
-        worker = threading.Thread(target=load_session, name="rag-onnx-load", daemon=True)
+        worker = threading.Thread(target=load_session, name="rag-onnx-load")  # see _warm_up
         worker.start()
         max_length = _max_seq_length(folder)
         try:
