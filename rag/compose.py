@@ -7,6 +7,7 @@ followed by its [n] marker. Verification against the original files happens afte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from .chunking import sentence_texts
@@ -26,6 +27,18 @@ def title_mark(title: str | None) -> str:
     """《title》 for a passage's article, or nothing when it has none (the opening lines of a
     file before any heading)."""
     return f"《{title.strip()}》" if title and title.strip() else ""
+
+
+# A line that only addresses someone ("尊敬的萨勒曼国王，", "各位同事：", "Dear colleagues,"):
+# it opens a speech or a letter and answers nothing, however many of the question's names it has.
+_SALUTATION = re.compile(
+    r"^\s*(?:(?:尊敬的|亲爱的|各位|诸位)[^。！？!?.；;]{0,30}|(?:dear|distinguished|ladies)\b[^.!?;]{0,60})"
+    r"[，,：:！!]?\s*(?:大家好[！!]?)?\s*$", re.IGNORECASE)
+
+
+def is_salutation(text: str) -> bool:
+    """True for a passage that is only a form of address."""
+    return bool(_SALUTATION.match(text))
 
 
 def _context(hit: Hit) -> str:
@@ -50,6 +63,8 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             break
         if chosen and hit.score < settings.min_citation_ratio * hits[0].score:
             break
+        if is_salutation(hit.chunk.text):
+            continue
         if chosen and anchored:
             context = _context(hit)
             if not all(name in context for name in anchored):
@@ -76,7 +91,8 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
         return ""
     sims = similarities if similarities and len(similarities) == len(sentences) \
         else [0.0] * len(sentences)
-    scored = [(overlap(query_tokens, s) + sim + TYPE_CUE * type_match(set(kinds), s), -i)
+    scored = [(overlap(query_tokens, s) + sim + TYPE_CUE * type_match(set(kinds), s)
+               - (10.0 if is_salutation(s) else 0.0), -i)  # "各位同事：大家好！" answers nothing
               for i, (s, sim) in enumerate(zip(sentences, sims, strict=True))]
     return sentences[-max(scored)[1]]
 

@@ -9,7 +9,7 @@ from conftest import fake_indexed_assistant
 
 from rag.abstention import Evidence, content_words, should_abstain
 from rag.assistant import Assistant, clean_question
-from rag.compose import best_sentence, choose_citations, pack_context
+from rag.compose import best_sentence, choose_citations, is_salutation, pack_context
 from rag.errors import QuestionError
 from rag.lexical import tokens
 from rag.retrieval import rrf
@@ -205,3 +205,13 @@ def test_a_passage_without_a_title_gets_no_empty_title_marks():
     assert title_mark("") == "" and title_mark(None) == "" and title_mark("讲话") == "《讲话》"
     cite = Citation(1, "a.pdf", "", None, "引文", 1, 2, 0, 2, 0.9)
     assert "《》" not in pack_context([cite], budget=1000, count_tokens=len)
+
+
+def test_a_bare_form_of_address_is_never_quoted():
+    hits = [Hit(chunk("尊敬的萨勒曼国王，", key="a"), score=1.0),
+            Hit(chunk("各位同事：大家好！", key="b"), score=0.99),
+            Hit(chunk("3月27日，习近平同沙特国王萨勒曼通电话。", key="c"), score=0.98)]
+    chosen = choose_citations(hits, AnswerSettings(max_citations=3, min_citation_ratio=0.6), len)
+    assert [h.chunk.key for h in chosen] == ["c"]
+    assert is_salutation("Dear colleagues,") and not is_salutation("各位同事：大家好！首先，我谨表示感谢。")
+    assert not is_salutation("各地区各部门要做好工作。")
