@@ -119,7 +119,8 @@ def _answers_kind(question: str, hit: Hit) -> float:
     if not kinds:
         return 1.0
     chunk = hit.quote or hit.chunk
-    return type_match(kinds, f"{hit.chunk.title} {chunk.text} {hit.chunk.attribution or ''}")
+    quoted = chunk.quote_span()[0]  # with a letter's sign-off and date, which quotes carry
+    return type_match(kinds, f"{hit.chunk.title} {quoted} {hit.chunk.attribution or ''}")
 
 
 @functools.cache

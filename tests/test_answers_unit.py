@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -91,6 +92,12 @@ def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
     undated = gather(question, [hit("特朗普表示，中方的经验对我很有启发。")], known)
     assert dated.answers_kind == 1.0 and undated.answers_kind == 0.0
     assert gather("特朗普说了什么？", [hit("特朗普表示感谢。")], known).answers_kind == 1.0
+    # A letter's last paragraph carries its sign-off and date, as its quote does.
+    signed = dataclasses.replace(hit("希望你们再立新功。"), chunk=Chunk(
+        source="a.txt", text="希望你们再立新功。", title="回信", section=None, attribution=None,
+        line_start=1, line_end=1, char_start=0, char_end=9, key="s",
+        tail_text="习近平2020 年 4 月 8 日", tail_end=25, tail_line=3))
+    assert gather("这封信是哪天写的？", [signed], known).answers_kind == 1.0
     weights = {"zh": {"weights": [0.0] * 6 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
     assert should_abstain(undated, weights=weights) and not should_abstain(dated, weights=weights)
 
