@@ -63,6 +63,8 @@ def test_date_agreement_matches_contradicts_or_says_nothing():
     ("How many days of quarantine were required?", {COUNT}),
     ("When and in which village did Xi first put it forward?", {DATE, PLACE}),
     ("Who chaired the meeting?", {PERSON}),
+    ("And the date of that letter?", {DATE}),
+    ("这封信的日期是？", {DATE}),
     ("习近平强调了什么？", set()),
 ])
 def test_asked_kinds(question, kinds):
