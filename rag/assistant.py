@@ -259,7 +259,7 @@ class Assistant:
                 retrieved = search_follow_up(retriever, text, retrieved, reading, top_k,
                                              wanted)
                 evidence = gather(reading.evidence_text, retrieved.hits, retriever.lexical.vocab)
-                strictness -= follow_up_relief(evidence, retrieved.hits, reading)
+                strictness -= follow_up_relief(text, evidence, retrieved.hits, reading)
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):

@@ -29,6 +29,7 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .errors import QuestionError
 from .lexical import has_cjk
+from .question_type import DATE, asked_kinds, type_match
 from .types import Answer, Chunk, Hit
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
@@ -43,6 +44,8 @@ CONTEXT_WEIGHT_EN = 0.5
 # A question that names what was discussed ("那次通话", "that meeting"): its answer is there,
 # so the passages of that article or speech gain this much (in units of a first rank).
 REFERENT_BONUS = 0.5
+# A question asking the date of what was discussed: its passages that give a date gain this.
+DATED_BONUS = 1.0
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -561,6 +564,13 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     for r, _ in runs:
         for h in r.hits:
             found.setdefault(h.chunk.key, h)
+    if asks_date_of_referent(question, reading):
+        # "这封信是哪天写的？", "When was that call?": the passages under discussion that carry
+        # a date (in the text, a letter's sign-off or an attribution line) hold the answer.
+        for key in fused:
+            if in_topic(key, reading) and states_date(found[key]):
+                fused[key] += DATED_BONUS / (k + 1)
+        bonus += DATED_BONUS
     # Scored as the fusion ranks them, on the scale of a single search (1: first in every
     # ranking): a passage one ranking misses is not scored as if it had been found wanting.
     best = (sum(w for _, w in runs if w > 0) + bonus) / (k + 1)
@@ -570,11 +580,33 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     return dataclasses.replace(own, hits=hits, timings_ms=timings)  # the question's own rest
 
 
+def in_topic(key: str, reading: Reading) -> bool:
+    """Whether a passage lies in the article or speech under discussion."""
+    return reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR
+
+
 def topic_share(hits: list[Hit], reading: Reading, depth: int = 3) -> float:
     """Share of the first passages that lie in the article or speech under discussion."""
     top = hits[:depth]
-    return sum(reading.prior.get(h.chunk.key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR
-               for h in top) / len(top) if top else 0.0
+    return sum(in_topic(h.chunk.key, reading) for h in top) / len(top) if top else 0.0
+
+
+def asks_date_of_referent(question: str, reading: Reading) -> bool:
+    """A question asking when the thing under discussion happened ("这次通话是哪天？")."""
+    return reading.referent and DATE in asked_kinds(question)
+
+
+def states_date(hit: Hit) -> bool:
+    """Whether a passage as quoted, or its attribution, gives a date."""
+    quote = hit.quote or hit.chunk
+    return bool(type_match({DATE}, quote.quote_span()[0] + (quote.attribution or "")))
+
+
+def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
+    """1 when the question asks the date of what was discussed and the first passage, from
+    the article or speech under discussion, gives one: the conversation answers it."""
+    return float(bool(hits) and asks_date_of_referent(question, reading)
+                 and in_topic(hits[0].chunk.key, reading) and states_date(hits[0]))
 
 
 @functools.cache
@@ -590,17 +622,21 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def follow_up_probability(evidence: Evidence, hits: list[Hit], reading: Reading,
+def follow_up_probability(question: str, evidence: Evidence, hits: list[Hit], reading: Reading,
                           weights: dict | None = None) -> float:
     """The probability that the documents answer a follow-up: the question-level one, its
-    log-odds raised by the calibrated weight of the share of its first passages in the
-    article or speech under discussion."""
-    w = (weights or load_follow_up_weights())["in_topic"]
-    z = _logit(answer_probability(evidence)) + w * topic_share(hits, reading)
+    log-odds raised by calibrated weights of the share of its first passages in the article or
+    speech under discussion, and of a date asked of that article found in it."""
+    weights = weights or load_follow_up_weights()
+    z = _logit(answer_probability(evidence)) + \
+        weights["in_topic"] * topic_share(hits, reading) + \
+        weights.get("dated_referent", 0.0) * dated_referent(question, hits, reading)
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def follow_up_relief(evidence: Evidence, hits: list[Hit], reading: Reading) -> float:
+def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
+                     reading: Reading) -> float:
     """How far below the question-level threshold this follow-up's probability may fall and
     still be answered: the same decision as `follow_up_probability` against the threshold."""
-    return follow_up_probability(evidence, hits, reading) - answer_probability(evidence)
+    return follow_up_probability(question, evidence, hits, reading) - \
+        answer_probability(evidence)

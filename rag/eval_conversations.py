@@ -326,7 +326,14 @@ def follow_up_samples(assistant, chats: list[list[dict]], top_k: int = 10
     answerable) for every follow-up read in context, as `Assistant.ask` sees it."""
     from .abstention import answer_probability, gather
     from .assistant import clean_question
-    from .conversation import _logit, read, read_history, search_follow_up, topic_share
+    from .conversation import (
+        _logit,
+        dated_referent,
+        read,
+        read_history,
+        search_follow_up,
+        topic_share,
+    )
 
     retriever, vocab = assistant.retriever, assistant.retriever.lexical.vocab
     rows = []
@@ -344,23 +351,28 @@ def follow_up_samples(assistant, chats: list[list[dict]], top_k: int = 10
                     evidence = gather(reading.evidence_text, found.hits, vocab)
                     if not evidence.unknown_names:  # abstained whatever the score
                         rows.append((_logit(answer_probability(evidence)),
-                                     topic_share(found.hits, reading), bool(item["keys"])))
+                                     (topic_share(found.hits, reading),
+                                      dated_referent(text, found.hits, reading)),
+                                     bool(item["keys"])))
             answer = assistant.ask(item["question"], top_k=top_k, history=history)
             history.append({"question": item["question"], "answer": answer.to_dict()})
     return rows
 
 
-def fit_follow_up_weight(rows: list[tuple[float, float, bool]], l2: float = 1.0,
-                         steps: int = 5000) -> float:
-    """The weight w of the in-topic share in log-odds(answered) = question log-odds + w * share:
-    L2-regularised log loss, by gradient descent (one parameter, a few dozen follow-ups)."""
-    w = 0.0
+def fit_follow_up_weights(rows: list[tuple[float, tuple[float, ...], bool]], l2: float = 1.0,
+                          steps: int = 5000) -> list[float]:
+    """The weights w of the follow-up features (in-topic share, dated referent) in
+    log-odds(answered) = question log-odds + w . features: L2-regularised log loss, by gradient
+    descent (two parameters, a few dozen follow-ups)."""
+    n = len(rows[0][1]) if rows else 0
+    w = [0.0] * n
     for _ in range(steps):
-        grad = l2 * w
-        for z, share, answerable in rows:
-            p = 1.0 / (1.0 + math.exp(-(z + w * share)))
-            grad += (p - float(answerable)) * share
-        w -= 0.5 * grad / max(len(rows), 1)
+        grad = [l2 * wi for wi in w]
+        for z, features, answerable in rows:
+            p = 1.0 / (1.0 + math.exp(-(z + sum(wi * x for wi, x in zip(w, features, strict=True)))))
+            for i, x in enumerate(features):
+                grad[i] += (p - float(answerable)) * x
+        w = [wi - 0.5 * g / max(len(rows), 1) for wi, g in zip(w, grad, strict=True)]
     return w
 
 
@@ -369,10 +381,11 @@ def calibrate(assistant, chats: list[list[dict]]) -> dict:
     from .abstention import WEIGHTS_FILE
 
     rows = follow_up_samples(assistant, chats)
-    w = fit_follow_up_weight(rows)
+    in_topic, dated = fit_follow_up_weights(rows) if rows else (0.0, 0.0)
     question_model = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     return {"fitted_on": "dev split of eval/conversations.jsonl",
-            "in_topic": round(w, 4), "follow_ups": len(rows),
+            "in_topic": round(in_topic, 4), "dated_referent": round(dated, 4),
+            "follow_ups": len(rows),
             "answerable": sum(a for *_, a in rows),
             "question_model": {lang: question_model[lang]["threshold"] for lang in ("zh", "en")}}
 
@@ -405,7 +418,8 @@ def main(argv: list[str] | None = None) -> int:
 
         fitted = calibrate(Assistant.from_config(args.config), chats)
         FOLLOW_UP_WEIGHTS.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
-        print(f"in_topic weight {fitted['in_topic']} from {fitted['follow_ups']} follow-ups "
+        print(f"in_topic weight {fitted['in_topic']}, dated_referent {fitted['dated_referent']} "
+              f"from {fitted['follow_ups']} follow-ups "
               f"({fitted['answerable']} answerable); wrote {FOLLOW_UP_WEIGHTS}")
         return 0
     report = evaluate_conversations(Assistant.from_config(args.config), chats)

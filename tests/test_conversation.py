@@ -110,10 +110,38 @@ def test_passages_in_the_speech_under_discussion_raise_a_follow_ups_probability(
     outside = Reading(True, "q", [1], {})
     p = answer_probability(evidence)
     weights = {"in_topic": 1.0}
-    assert follow_up_probability(evidence, hits, outside, weights) == pytest.approx(p)
-    assert follow_up_probability(evidence, hits, inside, weights) > p
+    q = "那次通话还谈了什么？"
+    assert follow_up_probability(q, evidence, hits, outside, weights) == pytest.approx(p)
+    assert follow_up_probability(q, evidence, hits, inside, weights) > p
     # Unfitted (no weights file), a follow-up is judged as any question.
-    assert follow_up_probability(evidence, hits, inside, {"in_topic": 0.0}) == pytest.approx(p)
+    assert follow_up_probability(q, evidence, hits, inside, {"in_topic": 0.0}) == pytest.approx(p)
+
+
+def test_the_date_of_what_was_discussed_is_read_from_its_passages():
+    from rag.abstention import Evidence
+    from rag.conversation import dated_referent
+    from rag.types import Chunk, Hit
+
+    def hit(text, attribution, key):
+        chunk = Chunk(source="a.txt", text=text, title="外方积极表态", section=None,
+                      attribution=attribution, line_start=1, line_end=1, char_start=0,
+                      char_end=len(text), key=key)
+        return Hit(chunk=chunk, score=1.0)
+
+    dated = hit("病毒不分国界。", "——3月25日，习近平同德国总理默克尔通电话", "a")
+    undated = hit("病毒不分国界。", None, "b")
+    reading = Reading(True, "q", [1], {"a": 1.0, "b": 1.0}, referent=True)
+    assert dated_referent("这次通话是哪天？", [dated], reading) == 1.0
+    assert dated_referent("这次通话是哪天？", [undated], reading) == 0.0
+    assert dated_referent("这次通话谈了什么？", [dated], reading) == 0.0  # no date asked
+    assert dated_referent("这次通话是哪天？", [dated], Reading(True, "q", [1], {})) == 0.0
+    plain = Reading(True, "q", [1], {"a": 1.0}, referent=False)  # "他是哪天说的？"
+    assert dated_referent("他是哪天说的？", [dated], plain) == 0.0
+    weights = {"in_topic": 0.0, "dated_referent": 2.0}
+    evidence = Evidence(chinese=True, dense=0.85, sentence=0.85, lexical=0.0, coverage=1.0,
+                        coverage_top=1.0, unknown_names=())
+    assert follow_up_probability("这次通话是哪天？", evidence, [dated], reading, weights) > \
+        follow_up_probability("这次通话是哪天？", evidence, [undated], reading, weights)
 
 
 def test_the_excerpts_of_a_speech_printed_whole_elsewhere_are_one_speech():
