@@ -114,9 +114,14 @@ def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citati
     attribution when it dates the passage ("——3月10日，习近平在湖北省考察……"), so that the
     answer's first words state the date. Empty otherwise."""
     attribution = (citation.attribution or "").strip()
-    if DATE not in kinds or states(DATE, sentence) or not attribution.startswith("—"):
+    if DATE not in kinds or states(DATE, sentence):
         return ""
-    lead = attribution.lstrip("—").strip()
+    if attribution.startswith("—"):
+        lead = attribution.lstrip("—").strip()
+    elif attribution[:1] in "（(" and attribution[-1:] in "）)":  # "（2020年3月25日同…通电话）"
+        lead = attribution[1:-1].strip()
+    else:
+        return ""
     if dates_a_publication(lead):
         return ""
     return lead if states(DATE, lead) else ""

@@ -188,6 +188,9 @@ def test_a_when_question_is_answered_with_its_date_first():
     assert dated_lead(asked_kinds("他们谈了什么？"), sentence, cite("——3月27日，习近平通电话")) == ""
     assert dated_lead(kinds, sentence, cite("——4月1日，习近平在《求是》杂志发表文章")) == ""
     assert dated_lead(kinds, sentence, cite("来源：《求是》2020/05")) == ""
+    # the same call under the other compilation's attribution form
+    assert dated_lead(kinds, sentence, cite("（2020年3月27日同美国总统特朗普通电话）")) == \
+        "2020年3月27日同美国总统特朗普通电话"
 
 
 def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():
