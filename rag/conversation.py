@@ -45,7 +45,7 @@ CONTEXT_WEIGHT_EN = 0.5
 # so the passages of that article or speech gain this much (in units of a first rank).
 REFERENT_BONUS = 0.5
 # A question asking the date of what was discussed: its passages that give a date gain this.
-DATED_BONUS = 1.0
+DATED_BONUS = 2.0
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -431,6 +431,7 @@ class Reading:
     # The question without the words that point back ("他在那次通话中…" -> "在中…"): what the
     # passages themselves must say; the rest the conversation says (for the abstention).
     evidence_text: str = ""
+    bare: bool = False  # names nothing the conversation has not ("他们哪天通的电话？")
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -490,7 +491,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if not follow:
         return Reading(False, question, reason=reason)
     return Reading(True, compose_query(question, turns, span, carried), span, prior, reason,
-                   referent, without_references(question))
+                   referent, without_references(question), bare=not new_words)
 
 
 def without_references(question: str) -> str:
@@ -592,8 +593,9 @@ def topic_share(hits: list[Hit], reading: Reading, depth: int = 3) -> float:
 
 
 def asks_date_of_referent(question: str, reading: Reading) -> bool:
-    """A question asking when the thing under discussion happened ("这次通话是哪天？")."""
-    return reading.referent and DATE in asked_kinds(question)
+    """A question asking when the thing under discussion happened ("这次通话是哪天？",
+    "When did they speak?")."""
+    return (reading.referent or reading.bare) and DATE in asked_kinds(question)
 
 
 def states_date(hit: Hit) -> bool:

@@ -137,6 +137,8 @@ def test_the_date_of_what_was_discussed_is_read_from_its_passages():
     assert dated_referent("这次通话是哪天？", [dated], Reading(True, "q", [1], {})) == 0.0
     plain = Reading(True, "q", [1], {"a": 1.0}, referent=False)  # "他是哪天说的？"
     assert dated_referent("他是哪天说的？", [dated], plain) == 0.0
+    bare = Reading(True, "q", [1], {"a": 1.0}, bare=True)  # names nothing new
+    assert dated_referent("And on what date did they speak?", [dated], bare) == 1.0
     weights = {"in_topic": 0.0, "dated_referent": 2.0}
     evidence = Evidence(chinese=True, dense=0.85, sentence=0.85, lexical=0.0, coverage=1.0,
                         coverage_top=1.0, unknown_names=())
