@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .lexical import tokens
+
 COUNT, DATE, PLACE, PERSON = "count", "date", "place", "person"
 KINDS = (COUNT, DATE, PLACE, PERSON)
 
@@ -58,3 +60,16 @@ def type_match(kinds: set[str], text: str) -> float:
     if not kinds:
         return 0.0
     return sum(states(k, text) for k in kinds) / len(kinds)
+
+
+_WH = re.compile(r"什么|哪[些个里位天年座家句部艘一种类项条]?|多少|几[个位名点次天年支项条]?|谁|如何|怎样|怎么")
+
+
+def focus_tokens(question: str) -> list[str]:
+    """The words of the clause that asks ("…希望他们发扬什么作风？" -> 发扬, 作风): the answer
+    sentence says them; the rest of the question says which speech or letter."""
+    clauses = [c for c in re.split(r"[，,、；;：:]", question) if c.strip()]
+    asking = [c for c in clauses if _WH.search(c)]
+    if not asking or len(clauses) < 2:
+        return []
+    return tokens(asking[-1], query=True)

@@ -27,7 +27,7 @@ from .chunking import sentence_texts
 from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
-from .question_type import asked_kinds
+from .question_type import asked_kinds, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .translate import Dictionary, Translation
@@ -298,12 +298,20 @@ class Retriever:
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
               best: float) -> list[tuple[str, float]]:
-        """(key, score) best first: the fusion score, less a penalty for a passage whose article
-        or attribution is dated on another day than the question names."""
+        """(key, score) best first: the fusion score, plus a share of the asking clause's words
+        the quote holds, less a penalty for a passage whose article or attribution is dated on
+        another day than the question names."""
         wanted = question_dates(question)
+        # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
+        # the rest of the question also matches the letter's or the speech's opening.
+        focus = focus_tokens(question) if self.settings.focus_weight else []
         scored = []
         for key in ranked:
             score = fused[key] / best
+            if focus:
+                chunk = self.locations[key][0]
+                quote = self.sentences.whole(chunk) or chunk
+                score += self.settings.focus_weight * overlap(focus, quote.text)
             if wanted:
                 chunk = self.locations[key][0]
                 quote = self.sentences.whole(chunk) or chunk

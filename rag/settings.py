@@ -67,6 +67,7 @@ class RetrievalSettings:
     lexical_weight: float = 1.0
     dictionary_weight: float = 0.5
     date_penalty: float = 0.25
+    focus_weight: float = 0.1
 
 
 @dataclass

@@ -233,3 +233,11 @@ def test_dates_are_recognised_as_documents_write_them():
         assert states(DATE, text), text
     for text in ("没有日期的句子", "他强调了三点", "第一天"):
         assert not states(DATE, text), text
+
+
+def test_the_asking_clause_is_what_the_answer_must_say():
+    from rag.question_type import focus_tokens
+
+    focus = focus_tokens("习近平给武汉东湖新城社区全体社区工作者回信，希望他们发扬什么作风？")
+    assert "发扬" in focus and "作风" in focus and "社区" not in focus
+    assert focus_tokens("习近平强调了什么？") == []  # one clause: the whole question asks
