@@ -62,3 +62,16 @@ def test_a_question_naming_someone_new_starts_afresh_and_there_points_back(real_
     assert any("马克龙" in (c.attribution or "") + c.quote for c in macron.citations)
     there = real_assistant.ask("What else did he stress there?", history=[first])
     assert there.context_from == [1] and "武汉" in there.search_query
+
+
+def test_the_date_of_the_call_under_discussion(real_assistant):
+    """"这次通话是哪天？", "And the date of that call?": answered with the call's own date."""
+    ask = real_assistant.ask
+    first = ask("习近平同德国总理默克尔通电话时说了什么？")
+    when = ask("这次通话是哪天？", history=[first])
+    assert not when.abstained and when.context_from == [1]
+    assert "3月25日" in when.answer.split("[1]")[0]  # the answer's first words give the date
+    call = ask("What did Xi say to Macron in their phone call?")
+    date = ask("And the date of that call?", history=[call])
+    assert not date.abstained and date.answer.startswith("3月23日")
+    assert "3月23日" in quotes(date) or "3月23日" in (date.citations[0].attribution or "")
