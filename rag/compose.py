@@ -31,9 +31,10 @@ def title_mark(title: str | None) -> str:
 
 # A line that only addresses someone ("尊敬的萨勒曼国王，", "各位同事：", "Dear colleagues,"):
 # it opens a speech or a letter and answers nothing, however many of the question's names it has.
-_SALUTATION = re.compile(
-    r"^\s*(?:(?:尊敬的|亲爱的|各位|诸位)[^。！？!?.；;]{0,30}|(?:dear|distinguished|ladies)\b[^.!?;]{0,60})"
-    r"[，,：:！!]?\s*(?:大家好[！!]?)?\s*$", re.IGNORECASE)
+_ADDRESS = (r"(?:(?:尊敬的|亲爱的|各位|诸位)[^。！？!?.；;，,：:]{0,20}"
+            r"|(?:dear|distinguished|ladies)\b[^.!?;,:]{0,60})")
+_SALUTATION = re.compile(rf"^\s*(?:{_ADDRESS}\s*[，,：:！!]\s*)+(?:大家好[！!]?)?\s*$",
+                         re.IGNORECASE)
 
 
 def is_salutation(text: str) -> bool:

@@ -225,3 +225,4 @@ def test_a_bare_form_of_address_is_never_quoted():
     assert [h.chunk.key for h in chosen] == ["c"]
     assert is_salutation("Dear colleagues,") and not is_salutation("各位同事：大家好！首先，我谨表示感谢。")
     assert not is_salutation("各地区各部门要做好工作。")
+    assert not is_salutation("各位代表，我们要团结") and not is_salutation("各位领导干部要带头做好防控")
