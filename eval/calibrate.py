@@ -16,22 +16,11 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rag.abstention import WEIGHTS_FILE, gather  # noqa: E402
+from rag.abstention import WEIGHTS_FILE, fit_logistic, gather  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import DEFAULT_DATASET, load_dataset  # noqa: E402
 
 FALSE_ABSTAIN_TARGET = 0.04
-
-
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, steps: int = 5000) -> np.ndarray:
-    """Plain gradient descent on the L2-regularised log loss (the bias is not regularised)."""
-    w = np.zeros(x.shape[1])
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) / len(y)
-        grad[1:] += l2 * w[1:] / len(y)
-        w -= 0.5 * grad
-    return w
 
 
 def calibrate(assistant: Assistant, items: list[dict]) -> dict:

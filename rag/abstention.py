@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .lexical import has_cjk, tokens
 from .question_type import asked_kinds, type_match
 from .types import Hit
@@ -118,9 +120,7 @@ def _answers_kind(question: str, hit: Hit) -> float:
     kinds = asked_kinds(question)
     if not kinds:
         return 1.0
-    chunk = hit.quote or hit.chunk
-    quoted = chunk.quote_span()[0]  # with a letter's sign-off and date, which quotes carry
-    return type_match(kinds, f"{hit.chunk.title} {quoted} {hit.chunk.attribution or ''}")
+    return type_match(kinds, hit.shown())  # a letter's sign-off and date included
 
 
 @functools.cache
@@ -142,3 +142,21 @@ def should_abstain(evidence: Evidence, strictness: float = 0.0,
         return True
     model = (weights or load_weights())["zh" if evidence.chinese else "en"]
     return answer_probability(evidence, weights) < model["threshold"] + strictness
+
+
+def fit_logistic(x, y, offset=None, l2: float = 1.0, steps: int = 5000,
+                 free_first: bool = True):
+    """Weights w of P(y) = sigmoid(offset + x . w) by plain gradient descent on the
+    L2-regularised log loss (`free_first`: the first column is a bias, not regularised).
+    Fits the question-level model (eval/calibrate.py) and the follow-up weights on top of its
+    log-odds (`offset`, rag/eval_conversations.py)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    base = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+    w = np.zeros(x.shape[1])
+    start = 1 if free_first else 0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(base + x @ w)))
+        grad = x.T @ (p - y) / len(y)
+        grad[start:] += l2 * w[start:] / len(y)
+        w -= 0.5 * grad
+    return w

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .abstention import answer_probability, gather, question_names, should_abstain
+from .abstention import Evidence, answer_probability, gather, question_names, should_abstain
 from .catalog import Catalog, load_catalog
 from .compose import (
     abstention_text,
@@ -28,6 +28,7 @@ from .compose import (
 )
 from .conversation import (
     Articles,
+    Reading,
     follow_up_relief,
     read,
     read_history,
@@ -37,7 +38,7 @@ from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
 from .reading import SourceText, UnreadableFile, line_starts, read_source
-from .retrieval import Retriever
+from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
 from .tokens import count_tokens
 from .types import Answer, Article
@@ -244,22 +245,13 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        turns = read_history(history)
-        retrieved = retriever.search(text, top_k, wanted)
-        evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
+        retrieved, evidence, reading = self._search(text, read_history(history), index, top_k,
+                                                    wanted)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
-        if turns:
-            reading = read(text, turns, index.articles, retrieved.hits,
-                           answer_probability(evidence))
-            log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
-                     reading.reason, reading.search_query)
-            if reading.follow_up:
-                search_query, context_from = reading.search_query, reading.context_from
-                retrieved = search_follow_up(retriever, text, retrieved, reading, top_k,
-                                             wanted)
-                evidence = gather(reading.evidence_text, retrieved.hits, retriever.lexical.vocab)
-                strictness -= follow_up_relief(text, evidence, retrieved.hits, reading)
+        if reading is not None:
+            search_query, context_from = reading.search_query, reading.context_from
+            strictness -= follow_up_relief(text, evidence, retrieved.hits, reading)
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
@@ -287,6 +279,30 @@ class Assistant:
             for _ in self.write(result):
                 pass
         return result
+
+    def _search(self, text: str, turns: list, index: _Index, top_k: int,
+                wanted: tuple[str, ...] = ()) -> tuple[Retrieved, Evidence, Reading | None]:
+        """The passages and the evidence for a question, read in the conversation's context
+        when it is a follow-up (then with its `Reading`; None when it stands alone)."""
+        retriever = index.retriever
+        retrieved = retriever.search(text, top_k, wanted)
+        evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
+        if not turns:
+            return retrieved, evidence, None
+        reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence))
+        log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
+                 reading.reason, reading.search_query)
+        if not reading.follow_up:
+            return retrieved, evidence, None
+        retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
+        return retrieved, gather(reading.evidence_text, retrieved.hits,
+                                 retriever.lexical.vocab), reading
+
+    def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
+                          ) -> tuple[Retrieved, Evidence, Reading | None]:
+        """What `ask` decides from, before it decides: the passages, the evidence and, for a
+        follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
+        return self._search(clean_question(question), read_history(history), self._index, top_k)
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

@@ -29,7 +29,7 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .errors import QuestionError
 from .lexical import has_cjk
-from .question_type import DATE, asked_kinds, type_match
+from .question_type import DATE, asked_kinds, states
 from .types import Answer, Chunk, Hit
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
@@ -599,9 +599,8 @@ def asks_date_of_referent(question: str, reading: Reading) -> bool:
 
 
 def states_date(hit: Hit) -> bool:
-    """Whether a passage as quoted, or its attribution, gives a date."""
-    quote = hit.quote or hit.chunk
-    return bool(type_match({DATE}, quote.quote_span()[0] + (quote.attribution or "")))
+    """Whether a passage as shown (title, quote, sign-off, attribution) gives a date."""
+    return states(DATE, hit.shown())
 
 
 def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:

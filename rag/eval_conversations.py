@@ -13,7 +13,6 @@ Scoring reuses rag/evaluation.py (the same gold, hit@1/hit@3, abstention), per k
 from __future__ import annotations
 
 import json
-import math
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -321,67 +320,39 @@ def check_gate(report: dict, gate_file: Path) -> list[str]:
 
 # -- calibration --------------------------------------------------------------------------------
 def follow_up_samples(assistant, chats: list[list[dict]], top_k: int = 10
-                      ) -> list[tuple[float, float, bool]]:
-    """(question-level log-odds, share of the first passages in the article under discussion,
-    answerable) for every follow-up read in context, as `Assistant.ask` sees it."""
-    from .abstention import answer_probability, gather
+                      ) -> list[tuple[float, tuple[float, float], bool]]:
+    """(question-level log-odds, (share of the first passages in the article under discussion,
+    dated referent), answerable) for every follow-up read in context, as `Assistant.ask` sees
+    it (`Assistant.search_in_context`)."""
+    from .abstention import answer_probability
     from .assistant import clean_question
-    from .conversation import (
-        _logit,
-        dated_referent,
-        read,
-        read_history,
-        search_follow_up,
-        topic_share,
-    )
+    from .conversation import _logit, dated_referent, topic_share
 
-    retriever, vocab = assistant.retriever, assistant.retriever.lexical.vocab
     rows = []
     for chat in chats:
         history: list[dict] = []
         for item in chat:
             if item["kind"] != "first" and history:
                 text = clean_question(item["question"])
-                own = retriever.search(text, top_k)
-                evidence = gather(text, own.hits, vocab)
-                reading = read(text, read_history(history), assistant.articles, own.hits,
-                               answer_probability(evidence))
-                if reading.follow_up:
-                    found = search_follow_up(retriever, text, own, reading, top_k)
-                    evidence = gather(reading.evidence_text, found.hits, vocab)
-                    if not evidence.unknown_names:  # abstained whatever the score
-                        rows.append((_logit(answer_probability(evidence)),
-                                     (topic_share(found.hits, reading),
-                                      dated_referent(text, found.hits, reading)),
-                                     bool(item["keys"])))
+                found, evidence, reading = assistant.search_in_context(text, history, top_k)
+                if reading is not None and not evidence.unknown_names:  # else abstained anyway
+                    rows.append((_logit(answer_probability(evidence)),
+                                 (topic_share(found.hits, reading),
+                                  dated_referent(text, found.hits, reading)),
+                                 bool(item["keys"])))
             answer = assistant.ask(item["question"], top_k=top_k, history=history)
             history.append({"question": item["question"], "answer": answer.to_dict()})
     return rows
 
 
-def fit_follow_up_weights(rows: list[tuple[float, tuple[float, ...], bool]], l2: float = 1.0,
-                          steps: int = 5000) -> list[float]:
-    """The weights w of the follow-up features (in-topic share, dated referent) in
-    log-odds(answered) = question log-odds + w . features: L2-regularised log loss, by gradient
-    descent (two parameters, a few dozen follow-ups)."""
-    n = len(rows[0][1]) if rows else 0
-    w = [0.0] * n
-    for _ in range(steps):
-        grad = [l2 * wi for wi in w]
-        for z, features, answerable in rows:
-            p = 1.0 / (1.0 + math.exp(-(z + sum(wi * x for wi, x in zip(w, features, strict=True)))))
-            for i, x in enumerate(features):
-                grad[i] += (p - float(answerable)) * x
-        w = [wi - 0.5 * g / max(len(rows), 1) for wi, g in zip(w, grad, strict=True)]
-    return w
-
-
 def calibrate(assistant, chats: list[list[dict]]) -> dict:
     """The follow-up abstention weight fitted on `chats` (the dev conversations)."""
-    from .abstention import WEIGHTS_FILE
+    from .abstention import WEIGHTS_FILE, fit_logistic
 
     rows = follow_up_samples(assistant, chats)
-    in_topic, dated = fit_follow_up_weights(rows) if rows else (0.0, 0.0)
+    in_topic, dated = fit_logistic([f for _, f, _ in rows], [a for *_, a in rows],
+                                   offset=[z for z, _, _ in rows], free_first=False) \
+        if rows else (0.0, 0.0)
     question_model = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     return {"fitted_on": "dev split of eval/conversations.jsonl",
             "in_topic": round(in_topic, 4), "dated_referent": round(dated, 4),

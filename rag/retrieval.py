@@ -308,14 +308,12 @@ class Retriever:
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus:
+            if focus or wanted:
                 chunk = self.locations[key][0]
-                quote = self.sentences.whole(chunk) or chunk
-                score += self.settings.focus_weight * overlap(focus, quote.text)
-            if wanted:
-                chunk = self.locations[key][0]
-                quote = self.sentences.whole(chunk) or chunk
-                if self._date_agreement(key, quote.text, wanted) < 0:
+                quoted = (self.sentences.whole(chunk) or chunk).text
+                if focus:
+                    score += self.settings.focus_weight * overlap(focus, quoted)
+                if wanted and self._date_agreement(key, quoted, wanted) < 0:
                     score -= self.settings.date_penalty
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)

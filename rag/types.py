@@ -85,6 +85,12 @@ class Hit:
     # long sentence: what is quoted (retrieve small, quote whole sentences). None: the passage.
     quote: Chunk | None = None
 
+    def shown(self) -> str:
+        """What a reader sees of the passage: its title, the quote (with the attribution line
+        or a letter's sign-off below it) and its attribution."""
+        quoted = self.quote or self.chunk
+        return f"{self.chunk.title} {quoted.quote_span()[0]} {self.chunk.attribution or ''}"
+
 
 @dataclass
 class Citation:
