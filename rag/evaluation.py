@@ -18,7 +18,6 @@ from typing import Any
 
 from .errors import RagError
 from .lexical import has_cjk
-from .reading import read_source
 from .verify import check_quote, squeeze
 
 KS = (1, 3, 5, 10)
@@ -292,17 +291,9 @@ def score_systems(assistant, items: list[dict], systems: dict[str, Callable[[str
 
     report = report if report is not None else {"questions": len(items)}
     golds, articles, qrels = judges(assistant, items)
-    cache: dict[str, str | None] = {}
-
-    def originals(source: str) -> str | None:
-        if source not in cache:
-            path = assistant.settings.corpus.path / source
-            try:
-                cache[source] = read_source(path, source).text
-            except Exception:
-                # store.mode http: a replica holds no corpus; the server keeps the texts.
-                cache[source] = assistant.source_text(source)
-        return cache[source]
+    # The texts as indexed (from the corpus, or in http mode from the Chroma server), read
+    # once and checked against the catalog by the assistant.
+    originals = assistant.source_text
 
     runs, latency, answered = {}, {}, {}
     for name, ask in systems.items():

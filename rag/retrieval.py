@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -129,6 +130,7 @@ class Retriever:
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
         self._dictionary: Dictionary | None = None
+        self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
 
     # -- set-up ------------------------------------------------------------------------------
@@ -160,9 +162,10 @@ class Retriever:
 
     def dictionary(self) -> Dictionary:
         """The English -> Chinese table for this corpus, built on first use (then cached)."""
-        if self._dictionary is None:
-            cache = self.cache_dir / "en_zh.json" if self.cache_dir else None
-            self._dictionary = Dictionary.for_corpus(self._corpus_text, cache)
+        with self._dictionary_lock:
+            if self._dictionary is None:
+                cache = self.cache_dir / "en_zh.json" if self.cache_dir else None
+                self._dictionary = Dictionary.for_corpus(self._corpus_text, cache)
         return self._dictionary
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:

@@ -145,7 +145,6 @@ def _tokenizer():
 NAME_TAGS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
 
 
-@functools.cache
 def _names() -> dict[str, str]:
     """For each name tag, every dictionary word with that tag as one NUL-separated string
     (a marshal of a few strings loads at once, where a 350,000-entry dict takes a second)."""
@@ -170,8 +169,9 @@ def _name_tags() -> dict[str, str]:
     """Each name of the dictionary with its tag (the first of NAME_TAGS when it has several):
     built from the marshalled strings in a few tens of milliseconds, then looked up at once."""
     out: dict[str, str] = {}
+    names = _names()  # not kept: once the dict is built, the strings are only memory
     for tag in reversed(NAME_TAGS):
-        out.update(dict.fromkeys(_names()[tag].strip("\0").split("\0"), tag))
+        out.update(dict.fromkeys(names[tag].strip("\0").split("\0"), tag))
     out.pop("", None)
     return out
 

@@ -425,10 +425,10 @@ def load_generation(settings: Settings, reuse: Generation | None = None) -> Gene
     vectors and texts (keyed by content) need not be fetched again."""
     try:
         shared = shared_index(settings.store)
-        shared.head()
+        number = shared.head()
     except IndexError_:
         shared = shared_index(settings.store, fresh=True)  # a server restarted: reconnect
-    number = shared.head()
+        number = shared.head()
     if number == 0:
         raise IndexError_(f"no index on the Chroma server at {shared.where} yet: run "
                           "`rag ingest` with store.mode: http first")
