@@ -38,7 +38,10 @@ from .types import Answer, Chunk, Hit
 # answers; the context rescues the questions that name nothing ("What else did he promise?").
 PRIOR_WEIGHT = 0.25
 CONTEXT_WEIGHT = 0.25
-# An English question over Chinese documents finds less by itself: the context weighs more.
+# An English question over Chinese documents finds less by itself: the context weighs more,
+# and its own search (which adds its dictionary words, and so leans to wherever those words
+# are) less.
+OWN_WEIGHT_EN = 0.5
 PRIOR_WEIGHT_EN = 1.0
 CONTEXT_WEIGHT_EN = 0.5
 # A question that names what was discussed ("那次通话", "that meeting"): its answer is there,
@@ -550,7 +553,7 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
 
     leaning, context = (PRIOR_WEIGHT, CONTEXT_WEIGHT) if has_cjk(question) else \
         (PRIOR_WEIGHT_EN, CONTEXT_WEIGHT_EN)
-    runs = [(own, 1.0)]
+    runs = [(own, 1.0 if has_cjk(question) else OWN_WEIGHT_EN)]
     if reading.prior:
         runs.append((retriever.search(question, top_k, sources, reading.prior), leaning))
     runs.append((retriever.search(reading.search_query, top_k, sources), context))

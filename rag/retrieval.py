@@ -31,7 +31,7 @@ from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .question_type import asked_kinds, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
-from .translate import Dictionary, Translation
+from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
@@ -132,6 +132,8 @@ class Retriever:
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
+        self._squeezed = [_WS.sub("", d) for d in docs]
+        self._postings: dict[str, frozenset[int]] = {}
 
     # -- set-up ------------------------------------------------------------------------------
     def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None,
@@ -226,7 +228,15 @@ class Retriever:
         leans towards the article already under discussion without ignoring the rest."""
         t0 = time.perf_counter()
         n = max(self.settings.candidates, top_k)
-        vector = self.embedder.embed_query(question)
+        q_tokens = tokens(question, query=True)
+        # An English question over Chinese text (its words barely occur in the corpus) is
+        # searched lexically through its dictionary translation, and its embedding is of the
+        # question with those Chinese words after it: e5-small matches a code-mixed query to
+        # Chinese passages far better than the English alone (dev English hit@3 0.73 -> 0.78).
+        english = not has_cjk(question) and self.lexical.coverage(q_tokens) < 0.5
+        translation = by_context(self.dictionary().translate(question), self._passages_with) \
+            if english else None
+        vector = self.embedder.embed_query(self.dense_query(question, translation))
         t1 = time.perf_counter()
         want = n * 4 if sources else n
         ctx = dict(self.store.search(vector, want))
@@ -241,11 +251,6 @@ class Retriever:
         dense_total = {k: ctx[k] + sent[k] for k in candidates}
         dense = sorted(dense_total, key=dense_total.get, reverse=True)[:n]
 
-        q_tokens = tokens(question, query=True)
-        # An English question over Chinese text (its words barely occur in the corpus) is
-        # searched lexically through its dictionary translation.
-        english = not has_cjk(question) and self.lexical.coverage(q_tokens) < 0.5
-        translation = self.dictionary().translate(question) if english else None
         if translation is not None:
             q_tokens = [t for w in translation.terms() for t in tokens(w)]
         scores, weight = self._lexical_scores(question, translation, q_tokens)
@@ -291,6 +296,22 @@ class Retriever:
         return Retrieved(hits, q_tokens,
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
                          translation, asked_kinds(question))
+
+    def _passages_with(self, word: str) -> frozenset[int]:
+        """The passages whose text (with title and attribution) holds a word (kept for the
+        words asked about, up to a bound)."""
+        found = self._postings.get(word)
+        if found is None:
+            found = frozenset(i for i, d in enumerate(self._squeezed) if word in d)
+            if len(self._postings) < 50_000:
+                self._postings[word] = found
+        return found
+
+    def dense_query(self, question: str, translation: Translation | None) -> str:
+        """What is embedded for a question (an English one with its Chinese words)."""
+        if translation is None:
+            return question
+        return mixed_query(question, translation, self.settings.dictionary_in_query)
 
     def _date_agreement(self, key: str, text: str, wanted: set) -> int:
         if not wanted:

@@ -66,6 +66,7 @@ class RetrievalSettings:
     rrf_k: int = 60
     lexical_weight: float = 1.0
     dictionary_weight: float = 0.5
+    dictionary_in_query: int = 2
     date_penalty: float = 0.25
     focus_weight: float = 0.1
 

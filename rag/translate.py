@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,3 +207,38 @@ class Dictionary:
             i += n
         literals = english_dates_in_chinese(question) + _numbers(question)
         return Translation(groups, literals)
+
+
+def by_context(translation: Translation, passages_with: Callable[[str], frozenset[int]]
+               ) -> Translation:
+    """The translation with each phrase's words ordered by how often they occur together with
+    the question's other phrases (and its dates and numbers) in the corpus: "reply" in a
+    question that also names 东湖 and 社区 is 回信 there, not 应对 (disambiguation by
+    co-occurrence, as in dictionary-based cross-language retrieval). `passages_with(word)`
+    gives the passages holding a word. Each word scores the sum over the other phrases of the
+    Dice overlap of its passages with theirs; ties keep the corpus-frequency order."""
+    contexts = [frozenset().union(*(passages_with(w) for w in g)) for g in translation.groups]
+    contexts += [passages_with(w) for w in translation.literals]
+    if len(contexts) < 2:
+        return translation
+
+    def together(word: str, i: int) -> float:
+        mine = passages_with(word)
+        return sum(2 * len(mine & other) / (len(mine) + len(other))
+                   for j, other in enumerate(contexts) if j != i and other)
+
+    groups = []
+    for i, group in enumerate(translation.groups):
+        scores = {w: together(w, i) for w in group}
+        groups.append(sorted(group, key=lambda w: -scores[w]))  # stable: ties keep their order
+    return Translation(groups, translation.literals)
+
+
+def mixed_query(question: str, translation: Translation, per_phrase: int) -> str:
+    """The English question with the first `per_phrase` Chinese words of each phrase and its
+    dates and numbers as the corpus writes them after it ("… 2月23日 会议 主持"): e5-small
+    matches such a code-mixed query to Chinese passages far better than the English alone."""
+    if per_phrase <= 0:
+        return question
+    words = [w for g in translation.groups for w in g[:per_phrase]] + translation.literals
+    return f"{question} {' '.join(dict.fromkeys(words))}" if words else question

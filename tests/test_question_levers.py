@@ -15,7 +15,7 @@ from rag.question_type import COUNT, DATE, PERSON, PLACE, asked_kinds, states, t
 from rag.reading import line_starts
 from rag.retrieval import Retriever, group_overlap
 from rag.settings import RetrievalSettings
-from rag.translate import Dictionary, build_table
+from rag.translate import Dictionary, Translation, build_table, by_context, mixed_query
 from rag.types import Chunk, Hit, Paragraph
 from rag.verify import check_quote
 from rag.whole_sentences import WholeSentences, ends_sentence
@@ -135,6 +135,38 @@ def test_the_table_is_cached_for_its_corpus(tmp_path):
     cache.write_text(cache.read_text(encoding="utf-8").replace("植树", "种树"), encoding="utf-8")
     assert Dictionary.for_corpus(corpus, cache).table["plant trees"] == ["种树"]  # from cache
     assert Dictionary.for_corpus(corpus + "植树", cache).table == first.table  # rebuilt
+
+
+def _postings(passages: list[str]):
+    return lambda word: frozenset(i for i, p in enumerate(passages) if word in p)
+
+
+def test_each_phrase_prefers_the_word_found_beside_the_others():
+    passages = ["习近平给武汉东湖新城社区全体社区工作者回信", "要积极应对风险挑战",
+                "应对疫情冲击", "社区防控要应对到位"]
+    reply = Translation([["应对", "回信"], ["东湖"], ["社区"]], [])  # "reply" most frequent first
+    ordered = by_context(reply, _postings(passages))
+    assert ordered.groups[0] == ["回信", "应对"]  # 回信 stands beside 东湖 and 社区
+    assert ordered.groups[1:] == [["东湖"], ["社区"]]
+
+
+def test_dates_count_as_context_and_a_lone_phrase_keeps_its_order():
+    passages = ["3月4日会议强调", "会面", "会面", "3月4日会面"]
+    met = Translation([["会面", "会议"]], ["3月4日"])
+    assert by_context(met, _postings(passages)).groups == [["会议", "会面"]]
+    alone = Translation([["会面", "会议"]], [])
+    assert by_context(alone, _postings(passages)).groups == [["会面", "会议"]]
+    unseen = Translation([["甲乙", "丙丁"], ["戊己"]], [])  # found nowhere: order kept
+    assert by_context(unseen, _postings(passages)).groups == [["甲乙", "丙丁"], ["戊己"]]
+
+
+def test_the_embedded_english_question_carries_its_first_chinese_words():
+    t = Translation([["主持", "主席"], ["会议", "会面", "会谈"]], ["2月23日"])
+    q = "Who chaired the February 23 meeting?"
+    assert mixed_query(q, t, 2) == q + " 主持 主席 会议 会面 2月23日"
+    assert mixed_query(q, t, 1) == q + " 主持 会议 2月23日"
+    assert mixed_query(q, t, 0) == q
+    assert mixed_query(q, Translation([], []), 2) == q
 
 
 def test_group_overlap_counts_phrases_not_alternatives():
