@@ -47,9 +47,16 @@ def _context(hit: Hit) -> str:
     return squeeze(f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
 
 
+def _speech(hit: Hit) -> tuple[str, str, str | None]:
+    """The article, or the speech or letter an excerpt comes from, that a passage belongs to."""
+    return hit.chunk.source, hit.chunk.title, hit.chunk.attribution
+
+
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
                      count_tokens: Callable[[str], int], names: tuple[str, ...] = ()) -> list[Hit]:
     """The passages to quote: the best, and those close enough to it, within the token budget.
+    A further quote from another article or speech than the first's must come closer still
+    (`other_article_ratio`): it adds to the answer only when it is nearly as good.
 
     `names`: the people, places and organisations the question names. A further quote must
     name those of them the first one names (with its title and attribution): a question about
@@ -66,6 +73,9 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             break
         if is_salutation(hit.chunk.text):
             continue
+        if chosen and hit.score < settings.other_article_ratio * hits[0].score and \
+                _speech(hit) != _speech(chosen[0]):
+            continue  # from elsewhere, it must be nearly as good as the first to add to it
         if chosen and anchored:
             context = _context(hit)
             if not all(name in context for name in anchored):

@@ -89,6 +89,7 @@ class AnswerSettings:
     context_budget: int = 1500
     abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.9
+    other_article_ratio: float = 0.95
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 

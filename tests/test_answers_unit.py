@@ -44,6 +44,17 @@ def test_choose_citations_keeps_close_hits_within_budget():
     assert len(chosen) == 1
 
 
+def test_a_further_quote_from_another_article_must_come_closer():
+    def hit(key, score, title):
+        return Hit(Chunk("a.txt", f"第{key}句。", title, None, None, 1, 1, 0, 4, key), score=score)
+
+    hits = [hit("0", 1.0, "甲"), hit("1", 0.93, "乙"), hit("2", 0.92, "甲"), hit("3", 0.96, "丙")]
+    settings = AnswerSettings(min_citation_ratio=0.9, other_article_ratio=0.95)
+    assert [h.chunk.key for h in choose_citations(hits, settings, len)] == ["0", "2", "3"]
+    same_bar = AnswerSettings(min_citation_ratio=0.9, other_article_ratio=0.9)
+    assert [h.chunk.key for h in choose_citations(hits, same_bar, len)] == ["0", "1", "2"]
+
+
 def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     sentences = ["今天天气很好。", "习近平给东湖新城社区回信。", "大家都很高兴。"]
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
