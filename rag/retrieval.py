@@ -31,6 +31,7 @@ from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .question_type import asked_kinds, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
+from .speaker import OTHER, asked_speaker, passage_speaker
 from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
@@ -324,21 +325,31 @@ class Retriever:
               best: float) -> list[tuple[str, float]]:
         """(key, score) best first: the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
-        another day than the question names."""
+        another day than the question names, or that opens with another speaker than the one
+        whose words are asked for (rag/speaker.py)."""
         wanted = question_dates(question)
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
         focus = focus_tokens(question) if self.settings.focus_weight else []
+        # Whose words it asks for ("What did Xi tell Merkel…?"): a passage that opens by naming
+        # another speaker ("默克尔表示，") says the same things in the other side's words.
+        asked = asked_speaker(question)
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or wanted:
+            if focus or wanted or asked:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
                 if wanted and self._date_agreement(key, quoted, wanted) < 0:
                     score -= self.settings.date_penalty
+                if asked:
+                    said = passage_speaker(quoted)
+                    if said and said != asked:
+                        score -= self.settings.speaker_penalty
+                    elif said == asked == OTHER:  # Xi's words are seldom introduced by name
+                        score += self.settings.speaker_bonus
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]

@@ -69,6 +69,8 @@ class RetrievalSettings:
     dictionary_in_query: int = 2
     date_penalty: float = 0.25
     focus_weight: float = 0.1
+    speaker_penalty: float = 0.25
+    speaker_bonus: float = 0.2
 
 
 @dataclass

@@ -1,0 +1,86 @@
+"""Whose words a question asks for, and whose words a passage gives.
+
+The corpus reports calls, letters and meetings where Xi Jinping and another leader each speak:
+"习近平指出，…" and "默克尔表示，…" stand side by side, in the same words about the same topic.
+"What did Xi tell Merkel …?" is answered by the first, "What did Sanchez say China had done?"
+by the second, and meaning alone does not tell them apart. A passage that opens by naming its
+speaker ("古特雷斯表示，") is by that speaker; other passages are nobody's in particular.
+"""
+
+from __future__ import annotations
+
+import re
+
+XI, OTHER = "xi", "other"
+
+_XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习近平主席", "中方"}
+# Who "says" in a passage without being a person with a side: the meeting, the parties.
+_NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
+_OPENS_WITH_SPEAKER = re.compile(
+    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]")
+
+_SAY = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|describe|described|call|"
+        r"called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|propose|"
+        r"proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|believed|"
+        r"mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|put)")
+_XI = r"(?:President\s+)?Xi(?:\s+Jinping)?"
+_EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{_SAY}\b|"
+                         rf"\b{_XI}\s+{_SAY}\b")
+# "What did Spanish Prime Minister Pedro Sanchez say …", "What did the king thank Xi for?",
+# "According to King Salman, …": someone other than Xi is the one speaking (a pronoun, "it" or
+# "that meeting" says nothing about who).
+_EN_SUBJECT_SAYS = re.compile(rf"\b(?:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){_SAY}\b")
+_EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
+_ROLE = re.compile(r"\b(?:king|queen|president|premier|prime minister|chancellor|leader|"
+                   r"secretary-general|director-general|emperor|minister)\b", re.I)
+_NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|session|conference|"
+                            r"commission|committee|article|report|compilation|speech|letter|"
+                            r"statement|commentary|document)s?\b", re.I)
+# A speaker opening a clause or named after a title: "桑切斯在那次通话中说", "…，普京表示",
+# "意大利总理孔特感谢".
+_ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|总干事|主席|领导人)"
+                            r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?)?"
+                            r"(?:表示|说|认为|称赞|感谢|提到)")
+_ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁")
+# Xi as the subject (not "同习近平通电话时，孔特感谢…"), the saying perhaps in a later clause.
+_ZH_XI_SAYS = re.compile(r"(?<![同给向对与和])习近平[^。？]{0,30}?"
+                         r"(?:说|表示|指出|强调|告诉|提出|提到|希望|感谢)")
+
+
+def _other_subject(subject: str) -> bool:
+    subject = subject.strip()
+    if not subject or _NOT_A_SPEAKER.search(subject) or re.match(_XI + r"\b", subject):
+        return False
+    return bool(_ROLE.search(subject) or re.search(r"\b[A-Z]", subject))
+
+
+def asked_speaker(question: str) -> str | None:
+    """XI when the question asks what Xi said, OTHER when it asks another speaker's words,
+    None when it does not say (most questions)."""
+    if re.search(r"[\u4e00-\u9fff]", question):
+        if _ZH_XI_SAYS.search(question):
+            return XI
+        for m in _ZH_OTHER_SAYS.finditer(question):
+            name = m.group(1)
+            if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):
+                return OTHER
+        return None
+    if _EN_XI_SAYS.search(question):
+        return XI
+    according = _EN_ACCORDING.match(question)
+    if according and _other_subject(according.group(1)):
+        return OTHER
+    if any(_other_subject(m.group(1)) for m in _EN_SUBJECT_SAYS.finditer(question)):
+        return OTHER
+    return None
+
+
+def passage_speaker(text: str) -> str | None:
+    """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
+    m = _OPENS_WITH_SPEAKER.match(text.strip())
+    if not m:
+        return None
+    name = m.group(1)
+    if name in _NOBODY or name.startswith(("对", "在")):
+        return None
+    return XI if name in _XI_NAMES else OTHER

@@ -1,0 +1,38 @@
+"""Whose words a question asks for and whose a passage gives (rag/speaker.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What did Xi tell Angela Merkel on March 25 about German experts?", XI),
+    ("In his call with Putin, what did Xi say China had the confidence to do?", XI),
+    ("What did Spanish Prime Minister Pedro Sanchez say China had done for Spain?", OTHER),
+    ("What did the king thank Xi for regarding the G20 summit?", OTHER),
+    ("According to King Salman, what aid had China provided?", OTHER),
+    ("According to Xi's March 10 speech, what did the centre send?", None),
+    ("What did he say about 5G in that speech?", None),  # "he" may be anyone
+    ("What did the April 17 Politburo meeting say about exports?", None),
+    ("How many medical teams were sent to Hubei?", None),
+    ("习近平同波兰总统杜达通电话时提到，中方同哪些国家举行了视频会议？", XI),
+    ("习近平在特别峰会上发言时，开头首先感谢了谁？", XI),
+    ("3月16日同习近平通电话时，意大利总理孔特感谢中方什么？", OTHER),
+    ("桑切斯在那次通话中说西班牙当时有多少确诊病例？", OTHER),
+    ("3月19日通电话时，普京表示希望深化俄中之间的什么关系？", OTHER),
+    ("4月17日中央政治局会议说“稳是大局”，还要做到哪两点？", None),
+    ("那次讲话中他对食用野生动物是怎么说的？", None),
+])
+def test_asked_speaker(question, expected):
+    assert asked_speaker(question) == expected
+
+
+def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
+    assert passage_speaker("默克尔表示，德方主张基于事实，通过国际合作共同应对疫情。") == OTHER
+    assert passage_speaker("根哥布在贺电中表示，纳政府和人民赞赏中方。") == OTHER
+    assert passage_speaker("习近平指出，病毒不分国界。") == XI
+    assert passage_speaker("会议强调，要抓实安全风险防范各项工作。") is None
+    assert passage_speaker("对我们来说，这是一次大考。") is None
+    assert passage_speaker("中国人民的艰苦努力为世界各国防控疫情争取了宝贵时间。") is None
