@@ -6,6 +6,7 @@ quotes that have each been checked against the original file before they are ret
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -37,6 +38,7 @@ from .conversation import (
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
+from .lexical import has_cjk
 from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
@@ -294,6 +296,12 @@ class Assistant:
                  reading.reason, reading.search_query)
         if not reading.follow_up:
             return retrieved, evidence, None
+        if not has_cjk(text):
+            # The completed query holds the conversation's Chinese words: an English question
+            # in it is no longer translated by the search, so its Chinese words go in here.
+            words = retriever.chinese_words(text)
+            if words:
+                reading = dataclasses.replace(reading, search_query=f"{reading.search_query} {words}")
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
                                  retriever.lexical.vocab), reading

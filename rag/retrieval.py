@@ -308,6 +308,11 @@ class Retriever:
                 self._postings[word] = found
         return found
 
+    def chinese_words(self, question: str) -> str:
+        """The Chinese words an English question translates to (as `dense_query` adds them)."""
+        translation = by_context(self.dictionary().translate(question), self._passages_with)
+        return mixed_query("", translation, self.settings.dictionary_in_query).strip()
+
     def dense_query(self, question: str, translation: Translation | None) -> str:
         """What is embedded for a question (an English one with its Chinese words)."""
         if translation is None:

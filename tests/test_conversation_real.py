@@ -62,6 +62,7 @@ def test_a_question_naming_someone_new_starts_afresh_and_there_points_back(real_
     assert any("马克龙" in (c.attribution or "") + c.quote for c in macron.citations)
     there = real_assistant.ask("What else did he stress there?", history=[first])
     assert there.context_from == [1] and "武汉" in there.search_query
+    assert "强调" in there.search_query.split()  # its own words, translated: "stress"
 
 
 def test_the_date_of_the_call_under_discussion(real_assistant):
