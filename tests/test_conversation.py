@@ -20,6 +20,8 @@ from rag.conversation import (
     Articles,
     Cited,
     Reading,
+    Turn,
+    compose_query,
     cues,
     definite,
     follow_up_probability,
@@ -167,6 +169,16 @@ def test_the_excerpts_of_a_speech_printed_whole_elsewhere_are_one_speech():
 
 
 # -- reading follow-ups ------------------------------------------------------------------------
+def test_the_completed_query_names_an_excerpts_speech_not_its_section_heading():
+    excerpt = Cited("a.txt", 0, "一、在内事活动中的重要讲话、指示等", "——3月10日，习近平在湖北省考察")
+    article = Cited("b.txt", 0, "在湖北省考察新冠肺炎疫情防控工作时的讲话", None)
+    turn = lambda cited: Turn("问", "问", (), False, (cited,))  # noqa: E731
+    query = compose_query("他还说了什么？", [turn(excerpt)], [1], ["武汉"])
+    assert query == "武汉 ——3月10日，习近平在湖北省考察 他还说了什么？"
+    query = compose_query("他还说了什么？", [turn(article)], [1], ["武汉"])
+    assert query == "武汉 在湖北省考察新冠肺炎疫情防控工作时的讲话 他还说了什么？"
+
+
 def test_pronoun_follow_up_carries_the_topic_and_stays_in_its_article(assistant):
     first = assistant.ask(MEETING)
     assert not first.abstained and first.context_from == [] and first.search_query == MEETING
