@@ -30,6 +30,7 @@ from .compose import (
 from .conversation import (
     Articles,
     Reading,
+    english_without_references,
     follow_up_relief,
     read,
     read_history,
@@ -299,7 +300,7 @@ class Assistant:
         if not has_cjk(text):
             # The completed query holds the conversation's Chinese words: an English question
             # in it is no longer translated by the search, so its Chinese words go in here.
-            words = retriever.chinese_words(text)
+            words = retriever.chinese_words(english_without_references(text))
             if words:
                 reading = dataclasses.replace(reading, search_query=f"{reading.search_query} {words}")
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)

@@ -497,6 +497,13 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                    referent, without_references(question), bare=not new_words)
 
 
+def english_without_references(question: str) -> str:
+    """An English question less its references to what was discussed ("that call", "the
+    king", "there"): the conversation names those, and the dictionary would render them
+    word by word ("call" as 号召)."""
+    return re.sub(r"\s{2,}", " ", _EN_DEFINITE.sub(" ", question)).strip()
+
+
 def without_references(question: str) -> str:
     """The question less its pronouns and its references to what was discussed, with the
     noun they name ("那次通话", "这封信", "会上"): the conversation answers those, not the

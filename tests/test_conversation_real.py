@@ -75,4 +75,5 @@ def test_the_date_of_the_call_under_discussion(real_assistant):
     call = ask("What did Xi say to Macron in their phone call?")
     date = ask("And the date of that call?", history=[call])
     assert not date.abstained and date.answer.startswith("3月23日")
+    assert "号召" not in date.search_query  # "that call" is the call discussed, not a "call on"
     assert "3月23日" in quotes(date) or "3月23日" in (date.citations[0].attribution or "")
