@@ -69,6 +69,8 @@ def test_topic_words_keep_names_and_dates_and_drop_pronouns():
     assert "3月10日" in words and "武汉" in words and "考察" in words
     assert not {"他", "那里", "还"} & set(topic_words("他在那里还做了什么？"))
     assert "Wuhan" in topic_words("What did Xi see in Wuhan on March 10?")
+    zhejiang = topic_words("习近平在浙江考察时说了哪些关于危与机的话？")  # seen in the browser
+    assert "浙江" in zhejiang and not {"关于", "的话", "说了"} & set(zhejiang)
 
 
 def test_names_jieba_cuts_apart_are_carried_whole(assistant):
