@@ -52,11 +52,14 @@ class Evidence:
     # Whether the first passage (with its title and attribution) states the kind of thing asked
     # (a count for 多少, a day for 哪天: rag/question_type.py); 1 when nothing in particular is.
     answers_kind: float = 1.0
+    # Whether the first passage is of the day the question names (+1), of another day (-1),
+    # or neither is said (0).
+    dated: float = 0.0
 
     def vector(self) -> list[float]:
         if self.chinese:
             return [1.0, (self.dense - 0.9) * 20, (self.sentence - 0.92) * 20, self.coverage,
-                    self.coverage_top, self.lexical, self.answers_kind]
+                    self.coverage_top, self.lexical, self.answers_kind, self.dated]
         return [1.0, (self.dense - 0.78) * 20, (self.sentence - 0.79) * 20]
 
 
@@ -113,6 +116,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         coverage_top=share(texts[0]) if texts else 0.0,
         unknown_names=unknown,
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
+        dated=float(top[0].dated) if top else 0.0,
     )
 
 

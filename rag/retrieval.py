@@ -276,7 +276,8 @@ class Retriever:
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
-        scored = self._rank(question, ranked, fused, best)
+        dated: dict[str, int] = {}
+        scored = self._rank(question, ranked, fused, best, dated)
         hits = []
         for key, score in scored:
             locs = self.locations[key]
@@ -293,6 +294,7 @@ class Retriever:
                 else group_overlap(translation.groups, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
                 quote=self.sentences.whole(chunk),
+                dated=dated.get(key, 0),
             ))
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens,
@@ -328,8 +330,9 @@ class Retriever:
         return agreement(wanted, self._text_dates[key], self._context_dates.get(key, set()))
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
-              best: float) -> list[tuple[str, float]]:
-        """(key, score) best first: the fusion score, plus a share of the asking clause's words
+              best: float, dated: dict[str, int] | None = None) -> list[tuple[str, float]]:
+        """(key, score) best first (and into `dated`, each passage's agreement with the day the
+        question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
         another day than the question names, or that opens with another speaker than the one
         whose words are asked for (rag/speaker.py)."""
@@ -348,8 +351,12 @@ class Retriever:
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
-                if wanted and self._date_agreement(key, quoted, wanted) < 0:
-                    score -= self.settings.date_penalty
+                if wanted:
+                    agrees = self._date_agreement(key, quoted, wanted)
+                    if dated is not None:
+                        dated[key] = agrees  # the question's day, said or contradicted
+                    if agrees < 0:
+                        score -= self.settings.date_penalty
                 if asked:
                     said = passage_speaker(quoted)
                     if said and said != asked:

@@ -84,6 +84,9 @@ class Hit:
     # The passage widened to the whole sentences it belongs to, when it holds only part of a
     # long sentence: what is quoted (retrieve small, quote whole sentences). None: the passage.
     quote: Chunk | None = None
+    # +1 when the question names a day the passage (text, title, dateline or attribution)
+    # names, -1 when its article is dated another day, 0 otherwise (rag/dates.agreement).
+    dated: int = 0
 
     def shown(self) -> str:
         """What a reader sees of the passage: its title, the quote (with the attribution line

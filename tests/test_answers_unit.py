@@ -67,7 +67,7 @@ def test_best_sentence_falls_back_on_meaning_when_no_words_are_shared():
     assert best_sentence(sentences, english) == sentences[0]  # no evidence: the first
 
 
-WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], "threshold": 0.5},
+WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], "threshold": 0.5},
            "en": {"weights": [0.0, 1.0, 1.0], "threshold": 0.5}}
 
 
@@ -109,8 +109,25 @@ def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
         line_start=1, line_end=1, char_start=0, char_end=9, key="s",
         tail_text="习近平2020 年 4 月 8 日", tail_end=25, tail_line=3))
     assert gather("这封信是哪天写的？", [signed], known).answers_kind == 1.0
-    weights = {"zh": {"weights": [0.0] * 6 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    weights = {"zh": {"weights": [0.0] * 6 + [4.0, 0.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
     assert should_abstain(undated, weights=weights) and not should_abstain(dated, weights=weights)
+
+
+def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
+    from rag.abstention import gather
+
+    def hit(text, dated):
+        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5, dated=dated)
+
+    question = "习近平3月10日在武汉去了哪家医院？"
+    known = set(tokens(question))
+    same_day, other_day = hit("我去了火神山医院。", 1), hit("我去了火神山医院。", -1)
+    assert gather(question, [same_day], known).dated == 1.0
+    weights = {"zh": {"weights": [0.0] * 7 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    assert not should_abstain(gather(question, [same_day], known), weights=weights)
+    assert should_abstain(gather(question, [other_day], known), weights=weights)
 
 
 def test_content_words_drop_question_words_and_keep_years():

@@ -286,9 +286,12 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     retriever._context_dates = {"other": {(2, 23)}, "right": {(3, 10)}}
     retriever._text_dates = {}
     fused = {"other": 1.0, "right": 0.9}
-    ranked = retriever._rank("3月10日的讲话中调派了多少支医疗队？", ["other", "right"], fused, 1.0)
+    dated: dict[str, int] = {}
+    ranked = retriever._rank("3月10日的讲话中调派了多少支医疗队？", ["other", "right"], fused, 1.0,
+                             dated)
     assert [k for k, _ in ranked] == ["right", "other"]
     assert dict(ranked)["other"] == pytest.approx(0.75)
+    assert dated == {"right": 1, "other": -1}  # what the abstention weighs (Evidence.dated)
     # No date in the question: the fusion order stands.
     assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
         == ["other", "right"]
