@@ -652,6 +652,23 @@ def follow_up_probability(question: str, evidence: Evidence, hits: list[Hit], re
 def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
                      reading: Reading) -> float:
     """How far below the question-level threshold this follow-up's probability may fall and
-    still be answered: the same decision as `follow_up_probability` against the threshold."""
+    still be answered: the same decision as `follow_up_probability` against the threshold,
+    except for a request for more of the topic (`asks_for_more`), which is answered."""
+    if asks_for_more(question, hits, reading):
+        return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)
+
+
+_ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。？?]{0,8}(?:什么|哪些)|"
+                        r"\bwhat else\b|\bwhat other\b|\bwhat more\b", re.IGNORECASE)
+
+
+def asks_for_more(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """"他在那里还做了什么？", "What else did he do there?": nothing of its own beyond more of
+    what was discussed, no particular kind of answer (no count, date, place or person), and
+    its first passages lie in that topic. Any passage of the topic answers it, so its own
+    probability (about nothing in particular: the issue's example scored 0.07) is not asked.
+    A yes/no question ("那封信的回信收到了吗？") or one naming something new is not this."""
+    return (reading.bare and bool(_ASKS_MORE.search(question)) and not asked_kinds(question)
+            and topic_share(hits, reading) >= 2 / 3)

@@ -21,6 +21,7 @@ from rag.conversation import (
     Cited,
     Reading,
     Turn,
+    asks_for_more,
     compose_query,
     cues,
     definite,
@@ -179,6 +180,23 @@ def test_the_completed_query_names_an_excerpts_speech_not_its_section_heading():
     assert query == "武汉 ——3月10日，习近平在湖北省考察 他还说了什么？"
     query = compose_query("他还说了什么？", [turn(article)], [1], ["武汉"])
     assert query == "武汉 在湖北省考察新冠肺炎疫情防控工作时的讲话 他还说了什么？"
+
+
+def test_a_request_for_more_of_the_topic_is_answered_from_it():
+    from rag.types import Chunk, Hit
+
+    def hit(key):
+        return Hit(Chunk("a.txt", "一段话。", "讲话", None, None, 1, 1, 0, 4, key), score=1.0)
+
+    topic = Reading(True, "q", [1], prior={"in1": 0.6, "in2": 0.6}, bare=True)
+    inside, outside = [hit("in1"), hit("in2"), hit("x")], [hit("x"), hit("y"), hit("in1")]
+    assert asks_for_more("他在那里还做了什么？", inside, topic)
+    assert asks_for_more("What else did he do there?", inside, topic)
+    assert not asks_for_more("他在那里还做了什么？", outside, topic)  # its passages lie elsewhere
+    assert not asks_for_more("那封信的回信收到了吗？", inside, topic)  # yes or no: a fact
+    assert not asks_for_more("他还说了哪天的事？", inside, topic)  # a date is a particular thing
+    named = Reading(True, "q", [1], prior={"in1": 0.6, "in2": 0.6}, bare=False)
+    assert not asks_for_more("他在武汉还做了什么？", inside, named)  # names something new
 
 
 def test_pronoun_follow_up_carries_the_topic_and_stays_in_its_article(assistant):

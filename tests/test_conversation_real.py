@@ -77,3 +77,14 @@ def test_the_date_of_the_call_under_discussion(real_assistant):
     assert not date.abstained and date.answer.startswith("3月23日")
     assert "号召" not in date.search_query  # "that call" is the call discussed, not a "call on"
     assert "3月23日" in quotes(date) or "3月23日" in (date.citations[0].attribution or "")
+
+
+def test_the_issues_own_example_asks_for_more_of_the_visit(real_assistant):
+    """"习近平3月10日在武汉考察时去了哪家医院？" then "他在那里还做了什么？" (the chat issue's
+    example): the first turn was abstained on with the right passage first, and the follow-up,
+    which names nothing of its own, was abstained on though its passages lay in the visit."""
+    first = real_assistant.ask("习近平3月10日在武汉考察时去了哪家医院？")
+    assert not first.abstained and "火神山医院" in quotes(first)
+    more = real_assistant.ask("他在那里还做了什么？", history=[first])
+    assert more.context_from == [1] and not more.abstained
+    assert all("湖北省考察" in (c.title or "") + (c.attribution or "") for c in more.citations)
