@@ -259,7 +259,7 @@ class Assistant:
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
-                                      question_names(text))
+                                      question_names(text), index.articles.speech)
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                    retrieved.vector)
             for hit in chosen:

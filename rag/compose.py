@@ -15,7 +15,7 @@ from .dates import dates_a_publication
 from .lexical import has_cjk, overlap
 from .question_type import DATE, states, type_match
 from .settings import AnswerSettings
-from .types import Citation, Hit
+from .types import Chunk, Citation, Hit
 from .verify import squeeze
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
@@ -43,19 +43,16 @@ def is_salutation(text: str) -> bool:
 
 
 def _context(hit: Hit) -> str:
-    quote = hit.quote or hit.chunk
-    return squeeze(f"{hit.chunk.title}{quote.text}{hit.chunk.attribution or ''}")
-
-
-def _speech(hit: Hit) -> tuple[str, str, str | None]:
-    """The article, or the speech or letter an excerpt comes from, that a passage belongs to."""
-    return hit.chunk.source, hit.chunk.title, hit.chunk.attribution
+    return squeeze(hit.shown())
 
 
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
-                     count_tokens: Callable[[str], int], names: tuple[str, ...] = ()) -> list[Hit]:
+                     count_tokens: Callable[[str], int], names: tuple[str, ...] = (),
+                     speech: Callable[[Chunk], object] = lambda c: (c.source, c.title, c.attribution)
+                     ) -> list[Hit]:
     """The passages to quote: the best, and those close enough to it, within the token budget.
-    A further quote from another article or speech than the first's must come closer still
+    A further quote from another article or speech than the first's (`speech`: which one a
+    passage belongs to, conversation.Articles.speech) must come closer still
     (`other_article_ratio`): it adds to the answer only when it is nearly as good.
 
     `names`: the people, places and organisations the question names. A further quote must
@@ -74,7 +71,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
         if is_salutation(hit.chunk.text):
             continue
         if chosen and hit.score < settings.other_article_ratio * hits[0].score and \
-                _speech(hit) != _speech(chosen[0]):
+                speech(hit.chunk) != speech(chosen[0].chunk):
             continue  # from elsewhere, it must be nearly as good as the first to add to it
         if chosen and anchored:
             context = _context(hit)

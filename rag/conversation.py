@@ -377,6 +377,17 @@ class Articles:
                     self.quoting.setdefault(title, set()).add(chunk.key)
         self._text = "\n".join(texts.values())  # every passage once, with its labels
 
+    def speech(self, chunk: Chunk) -> str:
+        """The article, speech, letter or call a passage belongs to, one key under every form
+        the corpus gives it: an excerpt by the article its attribution quotes ("《在湖北省考察
+        …的讲话》", printed whole elsewhere) or by its attribution (speech_key), an article's
+        passage by its title."""
+        if chunk.attribution:
+            quoted = self.titled.get(chunk.attribution)
+            return f"title:{min(quoted)}" if quoted else \
+                f"speech:{speech_key(chunk.attribution)}"
+        return f"title:{chunk.title}" if chunk.title else f"file:{chunk.source}"
+
     def mentions(self, text: str) -> bool:
         """Whether the documents have `text` verbatim (in a passage, title or attribution)."""
         return bool(text) and text in self._text

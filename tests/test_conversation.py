@@ -169,6 +169,16 @@ def test_the_excerpts_of_a_speech_printed_whole_elsewhere_are_one_speech():
     assert prior["w1"] > prior["x2"] and prior["w2"] > prior["x2"]
     back = articles.prior([Cited("b.txt", 0, "在湖北省考察时的讲话", None)])
     assert back.get("x1", 0) > 0 and back.get("x2", 0) == 0
+    # One key for the speech, whichever form a passage gives it (what a further quote of
+    # another speech is told apart by, compose.choose_citations).
+    excerpt, whole, other = (articles.speech(c) for c in (
+        chunk("x1", "一、讲话摘编", "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察时的讲话》"),
+        chunk("w1", "在湖北省考察时的讲话", None, "b.txt"),
+        chunk("x2", "一、讲话摘编", "——3月4日，习近平主持召开会议", start=2)))
+    assert excerpt == whole != other
+    call = [chunk("c", "二、论述", "——3月23日，习近平同法国总统马克龙通电话"),
+            chunk("d", "习近平：团结合作", "（2020年3月23日同法国总统马克龙通电话）", "b.txt")]
+    assert articles.speech(call[0]) == articles.speech(call[1])
 
 
 # -- reading follow-ups ------------------------------------------------------------------------
