@@ -77,6 +77,8 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             context = _context(hit)
             if not all(name in context for name in anchored):
                 continue
+        if _repeats(hit, chosen):
+            continue  # the same words printed in another file or passage add nothing
         cost = count_tokens(hit.chunk.text)
         if chosen and used + cost > settings.token_budget:
             break
@@ -86,6 +88,14 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             context = _context(hit)
             anchored = [name for name in names if name in context]
     return chosen
+
+
+def _repeats(hit: Hit, chosen: list[Hit]) -> bool:
+    """Whether most of a passage's sentences are in the quotes already chosen (the same
+    speech printed in two files, cut into passages at other places)."""
+    sentences = [squeeze(t) for t in sentence_texts((hit.quote or hit.chunk).text)]
+    said = "".join(squeeze((h.quote or h.chunk).text) for h in chosen)
+    return bool(sentences) and sum(t in said for t in sentences) * 2 > len(sentences)
 
 
 def best_sentence(sentences: list[str], query_tokens: list[str],

@@ -55,6 +55,17 @@ def test_a_further_quote_from_another_article_must_come_closer():
     assert [h.chunk.key for h in choose_citations(hits, same_bar, len)] == ["0", "1", "2"]
 
 
+def test_a_further_quote_that_mostly_repeats_one_already_chosen_is_left_out():
+    """Seen in the browser: the Merkel call printed in two files gave the answer
+    "病毒不分国界，是全人类面临的共同挑战。[1]病毒不分国界，是全人类面临的共同挑战。[2]"."""
+    first = Hit(chunk("病毒不分国界。任何国家都不能置身其外。", key="a"), score=1.0)
+    longer = Hit(chunk("病毒不分国界。任何国家都不能置身其外。峰会即将召开。", key="b",
+                       source="b.txt"), score=0.99)
+    new = Hit(chunk("中方愿提供帮助。峰会即将召开。", key="c"), score=0.98)
+    chosen = choose_citations([first, longer, new], AnswerSettings(), lambda t: 10)
+    assert [h.chunk.key for h in chosen] == ["a", "c"]
+
+
 def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     sentences = ["今天天气很好。", "习近平给东湖新城社区回信。", "大家都很高兴。"]
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
