@@ -28,6 +28,7 @@ from .chunking import sentence_texts
 from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
+from .position import asked_position, at_position
 from .question_type import asked_kinds, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
@@ -97,6 +98,25 @@ def group_overlap(groups: list[list[str]], text: str) -> float:
     return sum(any(w in squeezed for w in g) for g in groups) / len(groups)
 
 
+def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
+    """For each passage that opens or closes its article: (opens, closes). Attributed excerpts
+    of a compilation are left out: a compilation's section is no speech with an opening and an
+    end."""
+    ends: dict[str, tuple[bool, bool]] = {}
+    for entry in catalog.files.values():
+        starts = [a.line for a in entry.articles]
+        by_article: dict[int, list[Chunk]] = {}
+        for c in sorted(entry.chunks, key=lambda c: c.char_start):
+            by_article.setdefault(bisect.bisect_right(starts, c.line_start) - 1, []).append(c)
+        for chunks in by_article.values():
+            if any(c.attribution for c in chunks):
+                continue
+            for c, opens, closes in ((chunks[0], True, False), (chunks[-1], False, True)):
+                was = ends.get(c.key, (False, False))
+                ends[c.key] = (was[0] or opens, was[1] or closes)
+    return ends
+
+
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
@@ -130,6 +150,7 @@ class Retriever:
         self._context_dates = self._dates_of_contexts(
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
+        self._ends = _article_ends(catalog)
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
@@ -343,10 +364,12 @@ class Retriever:
         # Whose words it asks for ("What did Xi tell Merkel…?"): a passage that opens by naming
         # another speaker ("默克尔表示，") says the same things in the other side's words.
         asked = asked_speaker(question)
+        # Where in a speech or list it points ("讲话结尾", "第二点倡议"): rare, and then decisive.
+        position = asked_position(question) if self.settings.position_weight else None
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or wanted or asked:
+            if focus or wanted or asked or position:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -357,6 +380,8 @@ class Retriever:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:
                         score -= self.settings.date_penalty
+                if position and at_position(position, quoted, *self._ends.get(key, (False, False))):
+                    score += self.settings.position_weight
                 if asked:
                     said = passage_speaker(quoted)
                     if said and said != asked:

@@ -72,6 +72,7 @@ class RetrievalSettings:
     focus_weight: float = 0.1
     speaker_penalty: float = 0.25
     speaker_bonus: float = 0.2
+    position_weight: float = 0.3
 
 
 @dataclass

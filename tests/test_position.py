@@ -1,0 +1,91 @@
+"""Where a question points in a speech or a list (rag/position.py) and how it ranks passages."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from rag.position import END, START, Position, asked_position, at_position
+from rag.retrieval import Retriever, _article_ends
+from rag.settings import RetrievalSettings
+from rag.types import Article, Chunk
+from rag.whole_sentences import WholeSentences
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("他讲话结尾喊了什么口号？", Position(where=END)),
+    ("他最后呼吁二十国集团制定什么？", Position(where=END)),
+    ("What three requirements did Xi set for officials at the end of his February 23 speech?",
+     Position(where=END)),
+    ("How did he close his letter? What were the closing words?", Position(where=END)),
+    ("习近平在特别峰会上发言时，开头首先感谢了谁？", Position(where=START)),
+    ("Whom did Xi thank at the beginning of his G20 speech?", Position(where=START)),
+    ("第二点倡议里，他建议探讨建立什么机制？", Position(points=(2,))),
+    ("第三条要求是什么？", Position(points=(3,))),
+    ("What was the second proposal?", Position(points=(2,))),
+    ("What were the first two of the six requirements in the article?", Position(points=(1, 2))),
+    ("And his third point?", Position(points=(3,))),
+])
+def test_questions_that_point_at_a_place(question, expected):
+    assert asked_position(question) == expected
+
+
+@pytest.mark.parametrize("question", [
+    "How far did the rural poor population fall between the end of 2012 and the end of 2019?",
+    "In the same speech, which 'last mile' problem did he want solved?",
+    "Did he say that shaking off poverty is the end point?",
+    "How long did that call last?",
+    "When did Xi first put forward the idea?",
+    "What did the meeting say about the first quarter of the year?",
+    "How many first secretaries were sent to poor villages?",
+    "“这样的重大突发事件不会是最后一次”是在什么场合说的？",
+    "奋战在第一线的医务人员有多少？",
+    "要打通哪“最后一公里”？",
+])
+def test_questions_that_point_nowhere(question):
+    assert asked_position(question) is None
+
+
+def test_passages_at_the_place():
+    second = Position(points=(2,))
+    assert at_position(second, "第一，坚决打好阻击战。第二，有效开展联防联控。", False, False)
+    assert at_position(second, "一是加快复工。二是扩大内需。", False, False)
+    assert at_position(second, "二要增强忧患意识。", False, False)
+    assert not at_position(second, "十二是一个数字。第二次会议召开。", False, False)
+    assert at_position(Position(points=(1,)), "首先，要加强领导。", False, False)
+    end = Position(where=END)
+    assert at_position(end, "武汉加油！湖北加油！", False, True)
+    assert at_position(end, "最后，我给同志们提3点要求。", False, False)
+    assert not at_position(end, "打通“最后一公里”。", False, False)
+    assert at_position(Position(where=START), "感谢萨勒曼国王。", True, False)
+    assert not at_position(Position(where=START), "感谢萨勒曼国王。", False, True)
+
+
+def _chunk(key: str, text: str, line: int, attribution: str | None = None) -> Chunk:
+    return Chunk("a.txt", text, "讲话", None, attribution, line, line, line * 100,
+                 line * 100 + len(text), key)
+
+
+def test_article_ends_skip_a_compilations_attributed_excerpts():
+    chunks = [_chunk("open", "开头。", 2), _chunk("mid", "中间。", 3), _chunk("close", "结尾。", 4),
+              _chunk("x1", "摘录一。", 7, "——3月10日，习近平"),
+              _chunk("x2", "摘录二。", 8, "——3月11日，习近平")]
+    entry = SimpleNamespace(articles=[Article("讲话", 1), Article("摘编", 6)], chunks=chunks)
+    ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
+    assert ends == {"open": (True, False), "close": (False, True)}
+
+
+def test_a_question_about_the_end_lifts_the_closing_passage():
+    middle = _chunk("middle", "武汉胜则湖北胜，湖北胜则全国胜。", 3)
+    closing = _chunk("closing", "武汉加油！湖北加油！中国加油！", 9)
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(position_weight=0.3)
+    retriever.locations = {"middle": [middle], "closing": [closing]}
+    retriever.sentences = WholeSentences([middle, closing])
+    retriever._ends = {"closing": (False, True)}
+    fused = {"middle": 1.0, "closing": 0.9}
+    assert [k for k, _ in retriever._rank("他讲话结尾喊了什么口号？", list(fused), fused, 1.0)] \
+        == ["closing", "middle"]
+    assert [k for k, _ in retriever._rank("他喊了什么口号？", list(fused), fused, 1.0)] \
+        == ["middle", "closing"]
