@@ -254,7 +254,8 @@ class Assistant:
         strictness = self.settings.answer.abstain_strictness
         if reading is not None:
             search_query, context_from = reading.search_query, reading.context_from
-            strictness -= follow_up_relief(text, evidence, retrieved.hits, reading)
+            strictness -= follow_up_relief(text, evidence, retrieved.hits, reading,
+                                          retrieved.placed)
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):

@@ -77,7 +77,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             context = _context(hit)
             if not all(name in context for name in anchored):
                 continue
-        if _repeats(hit, chosen):
+        if repeats(hit, chosen):
             continue  # the same words printed in another file or passage add nothing
         cost = count_tokens(hit.chunk.text)
         if chosen and used + cost > settings.token_budget:
@@ -90,7 +90,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
     return chosen
 
 
-def _repeats(hit: Hit, chosen: list[Hit]) -> bool:
+def repeats(hit: Hit, chosen: list[Hit]) -> bool:
     """Whether most of a passage's sentences are in the quotes already chosen (the same
     speech printed in two files, cut into passages at other places)."""
     sentences = [squeeze(t) for t in sentence_texts((hit.quote or hit.chunk).text)]

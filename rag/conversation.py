@@ -27,9 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
+from .compose import repeats
 from .errors import QuestionError
 from .lexical import has_cjk
+from .position import asked_position
 from .question_type import DATE, asked_kinds, states
+from .speaker import asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
@@ -49,6 +52,10 @@ CONTEXT_WEIGHT_EN = 0.5
 REFERENT_BONUS = 0.5
 # A question asking the date of what was discussed: its passages that give a date gain this.
 DATED_BONUS = 2.0
+# ... and towards the passage of it standing where the question points ("第二点倡议呢？")
+POSITION_BONUS = 1.0
+# ... and towards the whole of it, for a question asking for more of it ("What else…?")
+TOPIC_BONUS = 1.0
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -446,6 +453,8 @@ class Reading:
     # passages themselves must say; the rest the conversation says (for the abstention).
     evidence_text: str = ""
     bare: bool = False  # names nothing the conversation has not ("他们哪天通的电话？")
+    said: frozenset[str] = frozenset()  # the passages the last answer quoted
+    speaker: str | None = None  # whose words the conversation asks for (rag/speaker.py)
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -504,8 +513,13 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
             (", finds the article under discussion" if in_topic > 0 else "")
     if not follow:
         return Reading(False, question, reason=reason)
+    said = frozenset(found[0] for c in last.cited if c.char_start is not None
+                     for found in [articles.at.get((c.source, c.char_start))] if found)
     return Reading(True, compose_query(question, turns, span, carried), span, prior, reason,
-                   referent, without_references(question), bare=not new_words)
+                   referent, without_references(question), bare=not new_words, said=said,
+                   speaker=asked_speaker(question) or next(
+                       (who for t in reversed(answered) if (who := asked_speaker(t.question))),
+                       None))
 
 
 def english_without_references(question: str) -> str:
@@ -597,13 +611,37 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if in_topic(key, reading) and states_date(found[key]):
                 fused[key] += DATED_BONUS / (k + 1)
         bonus += DATED_BONUS
+    if wants_the_topic(question, reading):
+        # "他在那里还做了什么？", "What else did he say in that call?": the question's own words
+        # ("call", "say") match every call; any passage of the one discussed answers it, but
+        # those the last answer quoted say nothing more, and those another speaker opens
+        # ("默克尔表示，" after "What did Xi tell Merkel?") are not what "he" said.
+        said = [found[key] for key in reading.said if key in found]
+        for key in fused:
+            if key in reading.said or repeats(found[key], said):  # or the same in another file
+                fused[key] -= TOPIC_BONUS / (k + 1)
+            elif in_topic(key, reading) and passage_speaker(
+                    (found[key].quote or found[key].chunk).text) in (None, reading.speaker):
+                fused[key] += TOPIC_BONUS / (k + 1)
+        bonus += TOPIC_BONUS
+    position = asked_position(question) if retriever.settings.position_weight else None
+    placed: list[str] = []
+    if position and reading.prior:
+        # "第二点倡议呢？", "And at the end of that speech?": within the speech under discussion,
+        # the passage standing at that place.
+        placed = [key for key in fused if in_topic(key, reading) and retriever.stands_at(
+            position, key, (found[key].quote or found[key].chunk).text)]
+        for key in placed:
+            fused[key] += POSITION_BONUS / (k + 1)
+        bonus += POSITION_BONUS if placed else 0.0
     # Scored as the fusion ranks them, on the scale of a single search (1: first in every
     # ranking): a passage one ranking misses is not scored as if it had been found wanting.
     best = (sum(w for _, w in runs if w > 0) + bonus) / (k + 1)
     hits = [dataclasses.replace(found[key], score=min(1.0, fused[key] / best))
             for key in sorted(fused, key=fused.get, reverse=True)]
     timings = {n: sum(r.timings_ms.get(n, 0.0) for r, _ in runs) for n in own.timings_ms}
-    return dataclasses.replace(own, hits=hits, timings_ms=timings)  # the question's own rest
+    return dataclasses.replace(own, hits=hits, timings_ms=timings,  # the question's own rest
+                               placed=frozenset(placed))
 
 
 def in_topic(key: str, reading: Reading) -> bool:
@@ -661,18 +699,30 @@ def follow_up_probability(question: str, evidence: Evidence, hits: list[Hit], re
 
 
 def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
-                     reading: Reading) -> float:
+                     reading: Reading, placed: frozenset[str] = frozenset()) -> float:
     """How far below the question-level threshold this follow-up's probability may fall and
     still be answered: the same decision as `follow_up_probability` against the threshold,
-    except for a request for more of the topic (`asks_for_more`), which is answered."""
-    if asks_for_more(question, hits, reading):
+    except for a request for more of the topic (`asks_for_more`) and for a question whose
+    first passage stands where it points in the speech under discussion (`placed`: "他讲话
+    结尾喊了什么口号？"), which are answered."""
+    if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)
 
 
 _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。？?]{0,8}(?:什么|哪些)|"
-                        r"\bwhat else\b|\bwhat other\b|\bwhat more\b", re.IGNORECASE)
+                        r"\bwhat else\b|\bwhat other\b|\bwhat more\b|"
+                        # "他在那里强调了什么？", "What did he say there?": what was said there
+                        r"(?:说|讲|强调|提出|指出|表示|谈|要求|呼吁|提到)了?(?:些)?(?:什么|哪些)|"
+                        r"\bwhat did (?:he|she|they|xi) (?:say|stress|emphasi[sz]e|tell|propose|"
+                        r"call for|mention|do)\b", re.IGNORECASE)
+
+
+def wants_the_topic(question: str, reading: Reading) -> bool:
+    """A follow-up that asks for more of what was discussed and nothing in particular: it
+    names nothing new, asks no kind of answer, and asks what else was said or done there."""
+    return reading.bare and bool(_ASKS_MORE.search(question)) and not asked_kinds(question)
 
 
 def asks_for_more(question: str, hits: list[Hit], reading: Reading) -> bool:
@@ -681,5 +731,4 @@ def asks_for_more(question: str, hits: list[Hit], reading: Reading) -> bool:
     its first passages lie in that topic. Any passage of the topic answers it, so its own
     probability (about nothing in particular: the issue's example scored 0.07) is not asked.
     A yes/no question ("那封信的回信收到了吗？") or one naming something new is not this."""
-    return (reading.bare and bool(_ASKS_MORE.search(question)) and not asked_kinds(question)
-            and topic_share(hits, reading) >= 2 / 3)
+    return wants_the_topic(question, reading) and topic_share(hits, reading) >= 2 / 3

@@ -28,7 +28,7 @@ from .chunking import sentence_texts
 from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
-from .position import asked_position, at_position
+from .position import Position, asked_position, at_position
 from .question_type import asked_kinds, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
@@ -52,6 +52,9 @@ class Retrieved:
     # For an English question: the Chinese words it was translated to, one group per phrase.
     translation: Translation | None = None
     kinds: set[str] = field(default_factory=set)  # what the question asks for (question_type)
+    # For a follow-up pointing at a place ("他讲话结尾…"): the passages of the speech under
+    # discussion standing there (rag/conversation.py search_follow_up).
+    placed: frozenset[str] = frozenset()
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
@@ -99,9 +102,9 @@ def group_overlap(groups: list[list[str]], text: str) -> float:
 
 
 def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
-    """For each passage that opens or closes its article: (opens, closes). Attributed excerpts
-    of a compilation are left out: a compilation's section is no speech with an opening and an
-    end."""
+    """For each passage that opens or closes its article (its first; its last two): (opens,
+    closes). Attributed excerpts of a compilation are left out: a compilation's section is no
+    speech with an opening and an end."""
     ends: dict[str, tuple[bool, bool]] = {}
     for entry in catalog.files.values():
         starts = [a.line for a in entry.articles]
@@ -111,7 +114,10 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
         for chunks in by_article.values():
             if any(c.attribution for c in chunks):
                 continue
-            for c, opens, closes in ((chunks[0], True, False), (chunks[-1], False, True)):
+            # A speech often closes on two short lines ("武汉加油！湖北加油！中国加油！" and
+            # "武汉必胜！…"): the last two passages close it.
+            for c, opens, closes in ((chunks[0], True, False), *((c, False, True)
+                                                                  for c in chunks[-2:])):
                 was = ends.get(c.key, (False, False))
                 ends[c.key] = (was[0] or opens, was[1] or closes)
     return ends
@@ -380,7 +386,7 @@ class Retriever:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:
                         score -= self.settings.date_penalty
-                if position and at_position(position, quoted, *self._ends.get(key, (False, False))):
+                if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                 if asked:
                     said = passage_speaker(quoted)
@@ -391,6 +397,11 @@ class Retriever:
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]
+
+    def stands_at(self, position: Position, key: str, text: str) -> bool:
+        """Whether a passage (its quoted `text`) stands where a question points: its speech's
+        opening or end, or the n-th point of a list (rag/position.py)."""
+        return at_position(position, text, *self._ends.get(key, (False, False)))
 
     def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:
         """For each passage, the cosine of the question with each of its sentences, in order."""

@@ -209,6 +209,69 @@ def test_a_request_for_more_of_the_topic_is_answered_from_it():
     assert not asks_for_more("他在武汉还做了什么？", inside, named)  # names something new
 
 
+def _topic_hit(key: str, text: str, source: str = "a.txt"):
+    from rag.types import Chunk, Hit
+
+    return Hit(Chunk(source, text, "讲话", None, None, 1, 1, 0, len(text), key), score=1.0)
+
+
+class _Searches:
+    """A retriever that finds the same passages, in the same order, for every query."""
+
+    def __init__(self, hits, ends=None):
+        from rag.settings import RetrievalSettings
+
+        self.hits, self.settings, self._ends = hits, RetrievalSettings(), ends or {}
+
+    def search(self, question, top_k, sources=(), prior=None):
+        from rag.retrieval import Retrieved
+
+        return Retrieved(list(self.hits), [], {"embed": 0.0, "search": 0.0})
+
+    def stands_at(self, position, key, text):
+        from rag.position import at_position
+
+        return at_position(position, text, *self._ends.get(key, (False, False)))
+
+
+def test_what_else_leaves_the_quotes_given_and_the_other_speakers_words():
+    from rag.conversation import search_follow_up
+    from rag.speaker import XI
+
+    quoted = _topic_hit("quoted", "中方坚定支持德方抗击疫情。")
+    elsewhere = _topic_hit("elsewhere", "向意方增派医疗专家组。")  # another call
+    merkel = _topic_hit("merkel", "默克尔表示，德方感谢中方提供的帮助。")
+    xi_more = _topic_hit("xi_more", "要加强宏观经济政策协调。")
+    retriever = _Searches([quoted, elsewhere, merkel, xi_more])
+    reading = Reading(True, "q", [1], {k: 0.6 for k in ("quoted", "merkel", "xi_more")},
+                      referent=True, bare=True, said=frozenset({"quoted"}), speaker=XI)
+    own = retriever.search("q", 5)
+    found = search_follow_up(retriever, "What else did he say in that call?", own, reading, 5)
+    assert found.hits[0].chunk.key == "xi_more"
+    # A question about something in particular keeps the searches' order.
+    found = search_follow_up(retriever, "How many experts did he send?", own, reading, 5)
+    assert found.hits[0].chunk.key == "quoted"
+
+
+def test_a_follow_up_pointing_at_a_place_finds_it_and_is_answered():
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief, search_follow_up
+
+    intro = _topic_hit("intro", "在此，我愿提出以下4点倡议。")
+    first = _topic_hit("first", "第一，坚决打好全球阻击战。")
+    second = _topic_hit("second", "第二，有效开展国际联防联控。")
+    retriever = _Searches([intro, first, second])
+    reading = Reading(True, "q", [1], {k: 0.6 for k in ("intro", "first", "second")},
+                      bare=True)
+    found = search_follow_up(retriever, "第二点倡议呢？", retriever.search("q", 3), reading, 3)
+    assert found.hits[0].chunk.key == "second" and found.placed == {"second"}
+    evidence = Evidence(chinese=True, dense=0.5, sentence=0.5, lexical=0.0, coverage=0.0,
+                        coverage_top=0.0, unknown_names=())
+    assert follow_up_relief("第二点倡议呢？", evidence, found.hits, reading, found.placed) == 1.0
+    plain = search_follow_up(retriever, "倡议呢？", retriever.search("q", 3), reading, 3)
+    assert plain.hits[0].chunk.key == "intro" and not plain.placed
+
+
 def test_pronoun_follow_up_carries_the_topic_and_stays_in_its_article(assistant):
     first = assistant.ask(MEETING)
     assert not first.abstained and first.context_from == [] and first.search_query == MEETING

@@ -88,3 +88,25 @@ def test_the_issues_own_example_asks_for_more_of_the_visit(real_assistant):
     more = real_assistant.ask("他在那里还做了什么？", history=[first])
     assert more.context_from == [1] and not more.abstained
     assert all("湖北省考察" in (c.title or "") + (c.attribution or "") for c in more.citations)
+
+
+def test_the_issues_other_examples_second_point_and_what_else(real_assistant):
+    """"第二点倡议呢？" (the n-th point of the speech under discussion) and "What else did he
+    say in that call?" (more of the call, in Xi's words, not the quote already given)."""
+    first = real_assistant.ask("习近平在二十国集团领导人特别峰会上提出了几点倡议？")
+    second = real_assistant.ask("第二点倡议呢？", history=[first])
+    assert second.context_from == [1] and not second.abstained
+    assert second.citations[0].quote.startswith("第二，有效开展国际联防联控")
+    merkel = real_assistant.ask("What did Xi tell Merkel in their phone call?")
+    more = real_assistant.ask("What else did he say in that call?", history=[merkel])
+    assert more.context_from == [1] and not more.abstained
+    assert all("默克尔" in (c.attribution or "") for c in more.citations)
+    assert not {c.quote for c in more.citations} & {c.quote for c in merkel.citations}
+    assert not any(c.quote.startswith("默克尔表示") for c in more.citations)
+
+
+def test_a_follow_up_about_the_end_of_the_speech(real_assistant):
+    first = real_assistant.ask("习近平3月10日在湖北考察时说，湖北和武汉是这次疫情防控斗争的什么？")
+    end = real_assistant.ask("他讲话结尾喊了什么口号？", history=[first])
+    assert end.context_from == [1] and not end.abstained
+    assert "加油！" in end.citations[0].quote or "必胜！" in end.citations[0].quote

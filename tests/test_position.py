@@ -15,7 +15,7 @@ from rag.whole_sentences import WholeSentences
 
 @pytest.mark.parametrize("question, expected", [
     ("他讲话结尾喊了什么口号？", Position(where=END)),
-    ("他最后呼吁二十国集团制定什么？", Position(where=END)),
+    ("他在讲话最后提出了哪3点要求？", Position(where=END)),
     ("What three requirements did Xi set for officials at the end of his February 23 speech?",
      Position(where=END)),
     ("How did he close his letter? What were the closing words?", Position(where=END)),
@@ -41,6 +41,7 @@ def test_questions_that_point_at_a_place(question, expected):
     "How many first secretaries were sent to poor villages?",
     "“这样的重大突发事件不会是最后一次”是在什么场合说的？",
     "奋战在第一线的医务人员有多少？",
+    "他最后呼吁二十国集团制定什么？",  # lastly, in his list of proposals
     "要打通哪“最后一公里”？",
 ])
 def test_questions_that_point_nowhere(question):
@@ -68,12 +69,14 @@ def _chunk(key: str, text: str, line: int, attribution: str | None = None) -> Ch
 
 
 def test_article_ends_skip_a_compilations_attributed_excerpts():
-    chunks = [_chunk("open", "开头。", 2), _chunk("mid", "中间。", 3), _chunk("close", "结尾。", 4),
+    chunks = [_chunk("open", "开头。", 2), _chunk("mid", "中间。", 3), _chunk("close1", "加油！", 4),
+              _chunk("close", "必胜！", 5),
               _chunk("x1", "摘录一。", 7, "——3月10日，习近平"),
               _chunk("x2", "摘录二。", 8, "——3月11日，习近平")]
     entry = SimpleNamespace(articles=[Article("讲话", 1), Article("摘编", 6)], chunks=chunks)
     ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
-    assert ends == {"open": (True, False), "close": (False, True)}
+    # A speech often closes on two short lines: both close it.
+    assert ends == {"open": (True, False), "close1": (False, True), "close": (False, True)}
 
 
 def test_a_question_about_the_end_lifts_the_closing_passage():
