@@ -129,11 +129,16 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
 
 def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation) -> str:
     """For a question asking when, and a first sentence that names no day: the citation's
-    attribution when it dates the passage ("——3月10日，习近平在湖北省考察……"), so that the
-    answer's first words state the date. Empty otherwise."""
+    attribution when it dates the passage ("——3月10日，习近平在湖北省考察……") or the letter's
+    sign-off its quote ends on, so that the answer's first words state the date. Empty
+    otherwise."""
     attribution = (citation.attribution or "").strip()
     if DATE not in kinds or states(DATE, sentence):
         return ""
+    # A letter's sign-off closing the quote ("……再立新功。习近平2020 年 4 月 8 日").
+    signed = citation.quote[max(citation.quote.rfind(p) for p in "。！？") + 1:].strip()
+    if not attribution and 0 < len(signed) <= 30 and states(DATE, signed):
+        return signed
     if attribution.startswith("—"):
         lead = attribution.lstrip("—").strip()
     elif attribution[:1] in "（(" and attribution[-1:] in "）)":  # "（2020年3月25日同…通电话）"

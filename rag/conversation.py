@@ -609,7 +609,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         # a date (in the text, a letter's sign-off or an attribution line) hold the answer.
         for key in fused:
             if in_topic(key, reading) and states_date(found[key]):
-                fused[key] += DATED_BONUS / (k + 1)
+                # More when the quote itself gives it (a sign-off, the attribution line right
+                # below): what the reader checks is the quote.
+                quoted = (found[key].quote or found[key].chunk).quote_span()[0]
+                fused[key] += DATED_BONUS * (1.0 if states(DATE, quoted) else 0.25) / (k + 1)
         bonus += DATED_BONUS
     if wants_the_topic(question, reading):
         # "他在那里还做了什么？", "What else did he say in that call?": the question's own words

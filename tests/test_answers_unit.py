@@ -230,6 +230,13 @@ def test_a_when_question_is_answered_with_its_date_first():
     # the same call under the other compilation's attribution form
     assert dated_lead(kinds, sentence, cite("（2020年3月27日同美国总统特朗普通电话）")) == \
         "2020年3月27日同美国总统特朗普通电话"
+    # a letter's sign-off closing the quote ("这封信是哪天写的？")
+    letter = Citation(1, "a.txt", "回信", None, "希望你们再立新功。习近平2020 年 4 月 8 日",
+                      3, 5, 0, 30, 0.9)
+    assert dated_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", letter) == \
+        "习近平2020 年 4 月 8 日"
+    unsigned = Citation(1, "a.txt", "回信", None, "希望你们再立新功。", 3, 4, 0, 9, 0.9)
+    assert dated_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", unsigned) == ""
 
 
 def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():

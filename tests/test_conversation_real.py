@@ -110,3 +110,17 @@ def test_a_follow_up_about_the_end_of_the_speech(real_assistant):
     end = real_assistant.ask("他讲话结尾喊了什么口号？", history=[first])
     assert end.context_from == [1] and not end.abstained
     assert "加油！" in end.citations[0].quote or "必胜！" in end.citations[0].quote
+
+
+def test_the_date_asked_of_a_letter_or_call_is_in_the_quote(real_assistant):
+    """What the reader checks is the quote: a 'when' follow-up prefers the passage whose quote
+    gives the date (a letter's sign-off, the attribution line right below) and leads with it."""
+    ask = real_assistant.ask
+    letter = ask("习近平给东湖新城社区全体社区工作者回信说了什么？")
+    when = ask("这封信是哪天写的？", history=[letter])
+    assert not when.abstained and "4月8日" in when.citations[0].quote.replace(" ", "")
+    assert "4月8日" in when.answer.split("[1]")[0].replace(" ", "")
+    call = ask("In his call with UN Secretary-General Guterres, what did Xi say the Chinese "
+               "people's hard work had won for countries around the world?")
+    date = ask("When was that call?", history=[call])
+    assert not date.abstained and "3月12日" in date.citations[0].quote
