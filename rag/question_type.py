@@ -73,3 +73,20 @@ def focus_tokens(question: str) -> list[str]:
     if not asking or len(clauses) < 2:
         return []
     return tokens(asking[-1], query=True)
+
+
+_COUNTED = re.compile(r"(?:几|多少)([个位名点次支条项例所家批件套台张户]?)([\u4e00-\u9fff]{2})")
+_NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
+
+
+def counted_thing(question: str) -> re.Pattern | None:
+    """For "提出了几点倡议？", "派出了多少支医疗队？": a pattern for a number of that thing as
+    the documents write it ("4点倡议", "340多支医疗队"), the sentence that states the count
+    rather than one about the topic. None when no counted thing is named."""
+    m = _COUNTED.search(question)
+    if not m:
+        return None
+    unit, noun = m.groups()
+    if noun[0] in "的了是在呢吗？":
+        return None
+    return re.compile(_NUMERAL + (re.escape(unit) if unit else r"(?:万|亿)?\s*") + re.escape(noun))

@@ -29,7 +29,7 @@ from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .position import Position, asked_position, at_position
-from .question_type import asked_kinds, focus_tokens
+from .question_type import asked_kinds, counted_thing, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -372,10 +372,11 @@ class Retriever:
         asked = asked_speaker(question)
         # Where in a speech or list it points ("讲话结尾", "第二点倡议"): rare, and then decisive.
         position = asked_position(question) if self.settings.position_weight else None
+        counted = counted_thing(question) if self.settings.count_weight else None
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or wanted or asked or position:
+            if focus or wanted or asked or position or counted:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -386,6 +387,8 @@ class Retriever:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:
                         score -= self.settings.date_penalty
+                if counted and counted.search(quoted):
+                    score += self.settings.count_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                 if asked:

@@ -73,6 +73,7 @@ class RetrievalSettings:
     speaker_penalty: float = 0.25
     speaker_bonus: float = 0.2
     position_weight: float = 0.3
+    count_weight: float = 0.15
 
 
 @dataclass

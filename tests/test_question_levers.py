@@ -315,3 +315,16 @@ def test_the_asking_clause_is_what_the_answer_must_say():
     focus = focus_tokens("习近平给武汉东湖新城社区全体社区工作者回信，希望他们发扬什么作风？")
     assert "发扬" in focus and "作风" in focus and "社区" not in focus
     assert focus_tokens("习近平强调了什么？") == []  # one clause: the whole question asks
+
+
+def test_a_counted_thing_is_looked_for_with_a_number_before_it():
+    from rag.question_type import counted_thing
+
+    proposals = counted_thing("习近平在特别峰会上提出了几点倡议？")
+    assert proposals.search("在此，我愿提出以下4点倡议。")
+    assert not proposals.search("我建议发起二十国集团抗疫援助倡议。")  # the topic, not the count
+    assert counted_thing("调派了多少支医疗队？").search("调派340多支医疗队")
+    assert counted_thing("有多少建档立卡贫困劳动力在外务工？").search("2729万建档立卡贫困劳动力")
+    assert counted_thing("有几个省份被评为好？").search("8个省份被评为“好”")
+    assert counted_thing("他说了多少的话？") is None
+    assert counted_thing("习近平在讲话中强调了什么？") is None
