@@ -89,4 +89,14 @@ def counted_thing(question: str) -> re.Pattern | None:
     unit, noun = m.groups()
     if noun[0] in "的了是在呢吗？":
         return None
-    return re.compile(_NUMERAL + (re.escape(unit) if unit else r"(?:万|亿)?\s*") + re.escape(noun))
+    return count_of([noun], unit)
+
+
+def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
+    """A number of any of `nouns` as the documents write it (with `unit`, or any one-character
+    measure word: "52个未摘帽贫困县", "四道防线")."""
+    nouns = [n for n in nouns if n]
+    if not nouns:
+        return None
+    measure = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
+    return re.compile(_NUMERAL + measure + "(?:" + "|".join(map(re.escape, nouns)) + ")")

@@ -29,7 +29,7 @@ from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .position import Position, asked_position, at_position
-from .question_type import asked_kinds, counted_thing, focus_tokens
+from .question_type import asked_kinds, count_of, counted_thing, focus_tokens
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -304,7 +304,9 @@ class Retriever:
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
-        scored = self._rank(question, ranked, fused, best, dated)
+        counted = count_of(self.dictionary().counted(question)) \
+            if english and self.settings.count_weight else None
+        scored = self._rank(question, ranked, fused, best, dated, counted)
         hits = []
         for key, score in scored:
             locs = self.locations[key]
@@ -357,7 +359,8 @@ class Retriever:
         return agreement(wanted, self._text_dates[key], self._context_dates.get(key, set()))
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
-              best: float, dated: dict[str, int] | None = None) -> list[tuple[str, float]]:
+              best: float, dated: dict[str, int] | None = None,
+              counted: re.Pattern | None = None) -> list[tuple[str, float]]:
         """(key, score) best first (and into `dated`, each passage's agreement with the day the
         question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
@@ -372,7 +375,9 @@ class Retriever:
         asked = asked_speaker(question)
         # Where in a speech or list it points ("讲话结尾", "第二点倡议"): rare, and then decisive.
         position = asked_position(question) if self.settings.position_weight else None
-        counted = counted_thing(question) if self.settings.count_weight else None
+        # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
+        if counted is None and self.settings.count_weight:
+            counted = counted_thing(question)
         scored = []
         for key in ranked:
             score = fused[key] / best

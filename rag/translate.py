@@ -236,6 +236,15 @@ class Dictionary:
                     return self.table[key], n
         return None, 1
 
+    def counted(self, question: str) -> list[str]:
+        """The Chinese words for the thing an English question counts ("How many medical
+        teams…" -> 医疗队); none when it counts nothing the table knows."""
+        m = re.search(r"\bhow many\s+(.+)", _POSSESSIVE.sub("", question.lower()))
+        if not m:
+            return []
+        found, _ = self.lookup(_WORD.findall(m.group(1))[:MAX_WORDS])
+        return list(found or [])
+
     def translate(self, question: str) -> Translation:
         """The Chinese words an English question names, grouped by the phrase they render."""
         text = _POSSESSIVE.sub("", question.lower())

@@ -280,7 +280,7 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     right = Chunk("a.txt", "调派340多支医疗队。", "在湖北省考察时的讲话", None, None, 5, 5, 20, 31,
                   "right")
     retriever = object.__new__(Retriever)
-    retriever.settings = RetrievalSettings(date_penalty=0.25)
+    retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
     retriever.locations = {"other": [other], "right": [right]}
     retriever.sentences = WholeSentences([other, right])
     retriever._context_dates = {"other": {(2, 23)}, "right": {(3, 10)}}
@@ -328,3 +328,15 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     assert counted_thing("有几个省份被评为好？").search("8个省份被评为“好”")
     assert counted_thing("他说了多少的话？") is None
     assert counted_thing("习近平在讲话中强调了什么？") is None
+
+
+def test_an_english_question_counts_what_the_dictionary_names():
+    from rag.question_type import count_of
+
+    d = Dictionary(TABLE)
+    assert d.counted("How many cruise ships docked in Hubei?") == ["游轮"]
+    assert d.counted("How many of them were there?") == []
+    assert d.counted("What did the Standing Committee say?") == []
+    pattern = count_of(d.counted("How many cruise ships docked?"))
+    assert pattern.search("3艘游轮") and pattern.search("两艘游轮")
+    assert not pattern.search("游轮靠岸") and count_of([]) is None
