@@ -100,3 +100,19 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
         return None
     measure = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
     return re.compile(_NUMERAL + measure + "(?:" + "|".join(map(re.escape, nouns)) + ")")
+
+
+_ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
+                         r"\bwho (chaired|presided|accompanied|hosted)\b", re.I)
+_ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同"}
+
+
+def role_asked(question: str) -> re.Pattern | None:
+    """For "座谈会由谁主持？", "Who chaired the meeting?": a pattern for someone named doing it
+    ("汪洋主持座谈会", "在国王陛下主持下"), not the speech the meeting heard."""
+    m = _ROLE_ASKED.search(question)
+    if not m:
+        return None
+    verb = next(g for g in m.groups() if g)
+    verb = _ROLE_ZH.get(verb.lower(), verb)
+    return re.compile(r"[\u4e00-\u9fff]{2}" + verb + r"(?!召开)")

@@ -29,7 +29,7 @@ from .dates import agreement, dates_a_publication, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .position import Position, asked_position, at_position
-from .question_type import asked_kinds, count_of, counted_thing, focus_tokens
+from .question_type import asked_kinds, count_of, counted_thing, focus_tokens, role_asked
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -378,10 +378,11 @@ class Retriever:
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
         if counted is None and self.settings.count_weight:
             counted = counted_thing(question)
+        role = role_asked(question) if self.settings.role_weight else None
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or wanted or asked or position or counted:
+            if focus or wanted or asked or position or counted or role:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -394,6 +395,8 @@ class Retriever:
                         score -= self.settings.date_penalty
                 if counted and counted.search(quoted):
                     score += self.settings.count_weight
+                if role and role.search(quoted):
+                    score += self.settings.role_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                 if asked:

@@ -340,3 +340,14 @@ def test_an_english_question_counts_what_the_dictionary_names():
     pattern = count_of(d.counted("How many cruise ships docked?"))
     assert pattern.search("3艘游轮") and pattern.search("两艘游轮")
     assert not pattern.search("游轮靠岸") and count_of([]) is None
+
+
+def test_who_chaired_looks_for_someone_chairing():
+    from rag.question_type import role_asked
+
+    chaired = role_asked("2020年3月6日的座谈会由谁主持？")
+    assert chaired.search("汪洋主持座谈会。") and chaired.search("在国王陛下主持下举行")
+    assert not chaired.search("习近平主持召开中央政治局常委会会议")  # a meeting he called
+    assert role_asked("Who chaired the February 23 meeting?").search("李克强主持会议")
+    assert role_asked("Who accompanied Xi in Zhejiang?").search("省长袁家军陪同")
+    assert role_asked("谁出席了会议？") is None and role_asked("What did Li chair?") is None
