@@ -8,7 +8,8 @@ Each line of eval/dataset.jsonl is one question:
 Each line of eval/conversations.jsonl is one turn of a conversation:
   conversation (id), turn (1, 2, ... in file order), lang, question, keys,
   kind (first|follow-up|follow-up-unanswerable; turn 1 is "first", a later "first" is a
-  change of topic), sources (computed here), split (dev|test, the same for every turn).
+  change of topic), sources (computed here), split (dev|test|test2, the same for every turn;
+  test2 is a frozen held-out split written from the documents before any system run).
 
 Keys are matched with all whitespace removed on both sides, so a key may span a line
 wrap in the corpus (file 003 is hard-wrapped).
@@ -52,7 +53,7 @@ KINDS = (
 SPLITS = ("dev", "test", "test2")
 FIELDS = ("id", "question", "lang", "kind", "keys", "sources", "split")
 CONV_KINDS = ("first", "follow-up", "follow-up-unanswerable")
-CONV_SPLITS = ("dev", "test")
+CONV_SPLITS = ("dev", "test", "test2")
 CONV_FIELDS = ("conversation", "turn", "lang", "question", "keys", "kind", "sources", "split")
 CORPUS_PATTERNS = ("*.txt", "*.md")
 KEY_MIN, KEY_MAX, KEYS_MAX = 2, 15, 3
