@@ -1,4 +1,5 @@
-"""Where in a speech or a list a question points: its opening, its end, or its n-th point.
+"""Where in a speech or a list a question points: its opening, its end, or its n-th point
+(the first, when the whole list is asked: "提出的4点倡议是什么？").
 
 "他讲话结尾喊了什么口号？", "What three requirements did Xi set at the end of his February 23
 speech?", "开头首先感谢了谁？", "第二点倡议里，他建议探讨建立什么机制？", "the first two of the six
@@ -38,6 +39,15 @@ _EN_NTH = re.compile(
     r" ?(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"
     r"priorities|priority|principles?|demands?|recommendations?|aspects?|steps?)\b", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4}
+# "提出的4点倡议是什么？", "哪三个方面", "What four proposals did he put forward?": the whole
+# list is asked, and its first point opens it.
+_ZH_LIST = re.compile(rf"(?:[\d{_ZH_DIGITS}两])(?:点|条|项|个方面|方面)[\u4e00-\u9fff]{{0,4}}?"
+                      r"(?:是什么|是哪些|有哪些|分别是|包括什么)|"
+                      rf"哪(?:[\d{_ZH_DIGITS}两])(?:点|条|项|个方面|方面)")
+_EN_LIST = re.compile(
+    r"\bwhat (?:two|three|four|five|six|seven|eight|\d) (?:\w+ )?(?:points|proposals|"
+    r"requirements|measures|suggestions|initiatives|tasks|priorities|principles|demands|"
+    r"recommendations|aspects|steps)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ def asked_position(question: str) -> Position | None:
         return Position(where=END)
     if _STARTS.search(question):
         return Position(where=START)
+    if _ZH_LIST.search(question) or _EN_LIST.search(question):
+        return Position(points=(1,))
     return None
 
 

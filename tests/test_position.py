@@ -26,6 +26,10 @@ from rag.whole_sentences import WholeSentences
     ("What was the second proposal?", Position(points=(2,))),
     ("What were the first two of the six requirements in the article?", Position(points=(1, 2))),
     ("And his third point?", Position(points=(3,))),
+    # the whole list asked: its first point opens it
+    ("他在峰会上提出的4点倡议是什么？", Position(points=(1,))),
+    ("他提出了哪三点要求？", Position(points=(1,))),
+    ("What four proposals did Xi put forward at the G20 summit?", Position(points=(1,))),
 ])
 def test_questions_that_point_at_a_place(question, expected):
     assert asked_position(question) == expected
@@ -42,6 +46,8 @@ def test_questions_that_point_at_a_place(question, expected):
     "“这样的重大突发事件不会是最后一次”是在什么场合说的？",
     "奋战在第一线的医务人员有多少？",
     "他最后呼吁二十国集团制定什么？",  # lastly, in his list of proposals
+    "提出了几点要求？",  # how many: the count is asked, not the list
+    "What two risks did Xi warn about?",  # risks are named, not listed as points
     "要打通哪“最后一公里”？",
 ])
 def test_questions_that_point_nowhere(question):
