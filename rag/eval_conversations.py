@@ -369,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     parser = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
-    parser.add_argument("--split", default="dev", choices=("dev", "test", "all"))
+    parser.add_argument("--split", default="dev", choices=("dev", "test", "test2", "all"))
     parser.add_argument("--conversations", type=Path, default=DEFAULT_CONVERSATIONS)
     parser.add_argument("--out", type=Path, default=None, help="write the report here as JSON")
     parser.add_argument("--config", default=None)
