@@ -365,7 +365,10 @@ class Retriever:
         question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
         another day than the question names, or that opens with another speaker than the one
-        whose words are asked for (rag/speaker.py)."""
+        whose words are asked for (rag/speaker.py); plus a lead for one that states a number
+        of the thing counted ("几点倡议" -> "4点倡议"; `counted` for an English question, from
+        its dictionary words), names someone in the role asked ("由谁主持？") or stands where
+        the question points in a speech or list (rag/position.py)."""
         wanted = question_dates(question)
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
