@@ -32,22 +32,41 @@ _STARTS = re.compile(
     rf"\bat the (?:beginning|start|opening) of (?:his|her|the|that|this) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\b(?:opened|began|started) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     r"\bopening (?:words|lines|remarks|sentence)\b", re.I)
-_ZH_NTH = re.compile(rf"第([{_ZH_DIGITS}])(?:点|条|项|个(?:方面|倡议|建议|要求|措施)|方面)")
+_NOUNS = (r"(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"
+          r"priorities|priority|principles?|demands?|recommendations?|aspects?|steps?|"
+          r"things?|areas?|challenges?|difficulties|difficulty|items?|jobs?|ways?|tiers?|"
+          r"ones?|works?|pieces?|parts?)")
+_ZH_NTH = re.compile(rf"第([{_ZH_DIGITS}])(?:点|条|项|个(?:方面|倡议|建议|要求|措施)?|方面)|"
+                     rf"排(?:在)?第([{_ZH_DIGITS}])")
 _EN_NTH = re.compile(
     r"\b(?:the|his|her|its|their) (" + "|".join(_EN_ORDINALS) + r")(?: (two|three|four))?"
-    r"(?: of (?:the|his|her|its|their) (?:\w+ ){0,2}?)?"
-    r" ?(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"
-    r"priorities|priority|principles?|demands?|recommendations?|aspects?|steps?)\b", re.I)
+    rf"(?: of (?:the|his|her|its|their) (?:\w+ ){{0,3}}?)? ?{_NOUNS}\b", re.I)
+# "What was the third?", "And the fifth?": an ordinal closing a short follow-up.
+_EN_NTH_ALONE = re.compile(r"\bthe (" + "|".join(_EN_ORDINALS) + r")(?: one)?\s*[?.]?\s*$", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4}
+_EN_NUMBERS = {w: i + 2 for i, w in enumerate(
+    "two three four five six seven eight nine ten".split())}
+# The last of a list whose size the question gives: "7点防控要求中，最后一点", "“六保”中，排在最后
+# 的一项", "the last of the five things".
+_ZH_LAST = re.compile(r"最后(?:的)?一(?:点|项|条|个|方面)|排在最后|最后一个方面")
+_ZH_SIZE = re.compile(rf"([\d{_ZH_DIGITS}两])(?:点|项|条|个方面|方面|保|个|大)")
+_EN_LAST = re.compile(r"\bthe (?:last|final) (?:one|\w+)?\b.*?\bof (?:the|his|its) "
+                      r"(two|three|four|five|six|seven|eight|nine|ten|\d+)\b|"
+                      r"\b(?:the|his|its) (two|three|four|five|six|seven|eight|nine|ten|\d+) "
+                      r"\w+(?: \w+)?,? (?:what|which) (?:was|is) the (?:last|final)\b", re.I)
 # "提出的4点倡议是什么？", "哪三个方面", "What four proposals did he put forward?": the whole
 # list is asked, and its first point opens it.
-_ZH_LIST = re.compile(rf"(?:[\d{_ZH_DIGITS}两])(?:点|条|项|个方面|方面)[\u4e00-\u9fff]{{0,4}}?"
+_ZH_LIST = re.compile(rf"(?<!最后)(?<!最后的)(?:[\d{_ZH_DIGITS}两])(?:点|条|项|个方面|方面)[\u4e00-\u9fff]{{0,4}}?"
                       r"(?:是什么|是哪些|有哪些|分别是|包括什么)|"
-                      rf"哪(?:[\d{_ZH_DIGITS}两])(?:点|条|项|个方面|方面)")
+                      rf"哪(?:[\d二三四五六七八九十两])(?:点|条|项|个方面|方面)")  # 哪一: which
 _EN_LIST = re.compile(
     r"\bwhat (?:two|three|four|five|six|seven|eight|\d) (?:\w+ )?(?:points|proposals|"
     r"requirements|measures|suggestions|initiatives|tasks|priorities|principles|demands|"
     r"recommendations|aspects|steps)\b", re.I)
+
+
+def _zh_number(text: str) -> int:
+    return int(text) if text.isdigit() else 2 if text == "两" else _ZH_DIGITS.index(text) + 1
 
 
 @dataclass(frozen=True)
@@ -56,24 +75,35 @@ class Position:
 
     where: str = ""
     points: tuple[int, ...] = ()
+    whole_list: bool = False  # the whole list asked ("4点倡议是什么？"): its first point opens it
 
 
 def asked_position(question: str) -> Position | None:
     """The place the question points at, or None (most questions)."""
     m = _ZH_NTH.search(question)
     if m:
-        return Position(points=(_ZH_DIGITS.index(m.group(1)) + 1,))
-    m = _EN_NTH.search(question)
+        return Position(points=(_ZH_DIGITS.index(m.group(1) or m.group(2)) + 1,))
+    m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
         first = _EN_ORDINALS.index(m.group(1).lower()) + 1
-        count = _COUNTS.get((m.group(2) or "").lower(), 1)
+        count = _COUNTS.get((m.lastindex or 0) >= 2 and (m.group(2) or "").lower() or "", 1)
         return Position(points=tuple(range(first, first + count)))
+    if _ZH_LAST.search(question):
+        size = _ZH_SIZE.search(_ZH_LAST.sub("", question))  # not the 一 of "最后一点"
+        if size:
+            return Position(points=(_zh_number(size.group(1)),))
+    m = _EN_LAST.search(question)
+    if m:
+        size = (m.group(1) or m.group(2)).lower()
+        n = int(size) if size.isdigit() else _EN_NUMBERS[size]
+        if n <= 10:
+            return Position(points=(n,))
     if _ENDS.search(question):
         return Position(where=END)
     if _STARTS.search(question):
         return Position(where=START)
     if _ZH_LIST.search(question) or _EN_LIST.search(question):
-        return Position(points=(1,))
+        return Position(points=(1,), whole_list=True)
     return None
 
 

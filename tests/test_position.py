@@ -26,10 +26,21 @@ from rag.whole_sentences import WholeSentences
     ("What was the second proposal?", Position(points=(2,))),
     ("What were the first two of the six requirements in the article?", Position(points=(1, 2))),
     ("And his third point?", Position(points=(3,))),
+    ("那篇讲话列了几项工作，排在第一的是哪一项？", Position(points=(1,))),
+    ("What was the second of the five things he asked of Hubei?", Position(points=(2,))),
+    # ellipsis in a follow-up
+    ("What was the third?", Position(points=(3,))),
+    ("And the fifth one?", Position(points=(5,))),
+    # the last of a list whose size is given
+    ("他提出的7点防控要求中，最后一点是什么？", Position(points=(7,))),
+    ("部署的六项工作中，最后一项是什么？", Position(points=(6,))),
+    ("Of the five tasks, what was the last one?", Position(points=(5,))),
+    ("What was the last of the six requirements?", Position(points=(6,))),
     # the whole list asked: its first point opens it
-    ("他在峰会上提出的4点倡议是什么？", Position(points=(1,))),
-    ("他提出了哪三点要求？", Position(points=(1,))),
-    ("What four proposals did Xi put forward at the G20 summit?", Position(points=(1,))),
+    ("他在峰会上提出的4点倡议是什么？", Position(points=(1,), whole_list=True)),
+    ("他提出了哪三点要求？", Position(points=(1,), whole_list=True)),
+    ("What four proposals did Xi put forward at the G20 summit?",
+     Position(points=(1,), whole_list=True)),
 ])
 def test_questions_that_point_at_a_place(question, expected):
     assert asked_position(question) == expected
@@ -47,6 +58,10 @@ def test_questions_that_point_at_a_place(question, expected):
     "奋战在第一线的医务人员有多少？",
     "他最后呼吁二十国集团制定什么？",  # lastly, in his list of proposals
     "提出了几点要求？",  # how many: the count is asked, not the list
+    "影响还体现在哪一方面？",  # 哪一: which
+    "最后一点是什么？",  # the last of a list of unknown size
+    "How many lines of defense did the provinces hold? What was the first line of defense?",
+    "Who came first?",
     "What two risks did Xi warn about?",  # risks are named, not listed as points
     "要打通哪“最后一公里”？",
 ])
