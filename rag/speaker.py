@@ -40,8 +40,14 @@ _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|sessi
 # "意大利总理孔特感谢".
 _ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|总干事|主席|领导人)"
                             r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?)?"
-                            r"(?:表示|说|认为|称赞|感谢|提到)")
-_ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁")
+                            r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问)")
+_EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpart|"
+                            r"the (?:foreign|other) leader)\b", re.I)
+_ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁|"
+                               r"开头|首先|最后|然后|其中|对此|随后|接着|同时|此外|另外")
+# The asking clause opening with someone answering: "…，约翰逊对此作出了什么回应？"
+_ZH_ASKING_OTHER = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?"
+                              r"(?:表示|说|回应|回答|答复|问|询问|感谢|称赞|认为)")
 # Xi as the subject (not "同习近平通电话时，孔特感谢…"), the saying perhaps in a later clause.
 _ZH_XI_SAYS = re.compile(r"(?<![同给向对与和])习近平[^。？]{0,30}?"
                          r"(?:说|表示|指出|强调|告诉|提出|提到|希望|感谢)")
@@ -58,6 +64,11 @@ def asked_speaker(question: str) -> str | None:
     """XI when the question asks what Xi said, OTHER when it asks another speaker's words,
     None when it does not say (most questions)."""
     if re.search(r"[\u4e00-\u9fff]", question):
+        # The asking clause first: "习近平希望英方…，约翰逊对此作出了什么回应？" asks Johnson's.
+        clauses = re.split(r"[，,]", question)
+        m = _ZH_ASKING_OTHER.match(clauses[-1]) if len(clauses) > 1 else None
+        if m and not m.group(1).startswith("习") and not _ZH_NOT_A_SPEAKER.search(m.group(1)):
+            return OTHER
         if _ZH_XI_SAYS.search(question):
             return XI
         for m in _ZH_OTHER_SAYS.finditer(question):
@@ -65,6 +76,8 @@ def asked_speaker(question: str) -> str | None:
             if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):
                 return OTHER
         return None
+    if _EN_OTHER_SIDE.search(question):
+        return OTHER
     if _EN_XI_SAYS.search(question):
         return XI
     according = _EN_ACCORDING.match(question)

@@ -24,6 +24,14 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("3月19日通电话时，普京表示希望深化俄中之间的什么关系？", OTHER),
     ("4月17日中央政治局会议说“稳是大局”，还要做到哪两点？", None),
     ("那次讲话中他对食用野生动物是怎么说的？", None),
+    # the asking clause's speaker, after a clause of Xi's words
+    ("通电话时，习近平希望英方维护好在英中国公民的健康安全，约翰逊对此作出了什么回应？", OTHER),
+    ("特朗普在通话中问了什么？", OTHER),
+    ("那次通话中，对方说了什么？", OTHER),
+    ("3月10日在武汉，习近平说了什么？", XI),
+    ("习近平在回信中说了什么？", XI),
+    ("在那次会议上，会议强调了什么？", None),
+    ("How did the other side respond?", OTHER),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
