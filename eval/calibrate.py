@@ -25,8 +25,9 @@ FALSE_ABSTAIN_TARGET = 0.04
 # Features fitted on top of the others, which keep their weights and the threshold: where the
 # feature says nothing (0), the decision is as without it. Chinese: "the first passage is of
 # the day the question names" (Evidence.dated) rescues dated questions without moving the
-# threshold for undated ones ("习近平同法国总统马克龙通电话时说了什么？").
-ON_TOP = {"zh": 1}
+# threshold for undated ones ("习近平同法国总统马克龙通电话时说了什么？"); and "a passage states a
+# number of the thing counted" (Evidence.counted: "多少张床位" with no "N张床位" near it).
+ON_TOP = {"zh": 2}
 
 
 def fit_model(x: np.ndarray, y: np.ndarray, counted: np.ndarray, on_top: int = 0
@@ -44,8 +45,21 @@ def fit_model(x: np.ndarray, y: np.ndarray, counted: np.ndarray, on_top: int = 0
     return w, threshold
 
 
-def calibrate(assistant: Assistant, items: list[dict]) -> dict:
-    """The abstention model fitted on `items` (dev questions), per language."""
+def refit_on_top(x: np.ndarray, y: np.ndarray, kept: list[float], on_top: int) -> np.ndarray:
+    """The stored weights of the first columns (`kept`; any stored beyond them are dropped),
+    with the last `on_top` columns fitted again on top of their log-odds."""
+    base = x.shape[1] - on_top
+    w0 = np.array(kept[:base], dtype=float)
+    if not on_top:
+        return w0
+    return np.concatenate([w0, fit_logistic(x[:, base:], y, offset=x[:, :base] @ w0,
+                                            free_first=False)])
+
+
+def calibrate(assistant: Assistant, items: list[dict], keep: dict | None = None) -> dict:
+    """The abstention model fitted on `items` (dev questions), per language. With `keep` (the
+    stored model), only the `ON_TOP` features are refitted, over its other weights and
+    threshold: a new feature on top leaves every question it says nothing about as it was."""
     vocab = assistant.retriever.lexical.vocab
     out = {"fitted_on": "dev split of eval/dataset.jsonl", "false_abstain_target":
            FALSE_ABSTAIN_TARGET}
@@ -58,9 +72,16 @@ def calibrate(assistant: Assistant, items: list[dict]) -> dict:
         x = np.array([ev.vector() for ev, _ in rows])
         y = np.array([float(a) for _, a in rows])
         counted = np.array([a and not ev.unknown_names for ev, a in rows], dtype=bool)
-        w, threshold = fit_model(x, y, counted, ON_TOP.get(lang, 0))
-        out[lang] = {"weights": [round(float(v), 4) for v in w], "threshold": round(threshold, 4),
-                     "questions": len(rows), "answerable": int(y.sum())}
+        on_top = ON_TOP.get(lang, 0)
+        if keep is not None:
+            w = refit_on_top(x, y, keep[lang]["weights"], on_top)
+            out[lang] = {**keep[lang], "weights": [round(float(v), 4) for v in w],
+                         "on_top_fitted_on": len(rows)}
+        else:
+            w, threshold = fit_model(x, y, counted, on_top)
+            out[lang] = {"weights": [round(float(v), 4) for v in w],
+                         "threshold": round(threshold, 4), "questions": len(rows),
+                         "answerable": int(y.sum())}
         print(f"{lang}: {len(rows)} questions, weights {out[lang]['weights']}, "
               f"threshold {out[lang]['threshold']}")
     return out
@@ -70,10 +91,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--config", default=None)
     parser.add_argument("--dataset", default=str(DEFAULT_DATASET))
+    parser.add_argument("--on-top-only", action="store_true",
+                        help="keep the stored weights and thresholds; refit only the features "
+                             "fitted on top (ON_TOP)")
     args = parser.parse_args()
     assistant = Assistant.from_config(args.config)
     items = load_dataset(Path(args.dataset), "dev")
-    out = calibrate(assistant, items)
+    keep = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8")) if args.on_top_only else None
+    out = calibrate(assistant, items, keep)
     WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {WEIGHTS_FILE}")
     return 0

@@ -6,7 +6,8 @@ Two kinds of evidence:
   "第十一次会议");
 - a calibrated score over how well the best passages match: their cosines in context and by
   sentence, how many of the question's content words they contain, and (Chinese) whether the
-  first one states the kind of thing asked. The weights are
+  first one states the kind of thing asked, is of the day the question names, and whether any
+  states a number of the thing it counts ("多少张床位" -> "N张床位"). The weights are
   fitted on the dev split of eval/dataset.jsonl by `python -m eval.calibrate` and stored in
   abstention.json beside this file; `answer.abstain_strictness` shifts the threshold.
 """
@@ -23,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from .lexical import has_cjk, tokens
-from .question_type import asked_kinds, type_match
+from .position import asked_position
+from .question_type import asked_kinds, counted_thing, type_match
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -55,11 +57,15 @@ class Evidence:
     # Whether the first passage is of the day the question names (+1), of another day (-1),
     # or neither is said (0).
     dated: float = 0.0
+    # For a question counting a named thing ("多少张床位"): whether a top-3 passage states a
+    # number of it ("1000张床位": +1) or none does (-1); 0 when nothing named is counted.
+    counted: float = 0.0
 
     def vector(self) -> list[float]:
         if self.chinese:
             return [1.0, (self.dense - 0.9) * 20, (self.sentence - 0.92) * 20, self.coverage,
-                    self.coverage_top, self.lexical, self.answers_kind, self.dated]
+                    self.coverage_top, self.lexical, self.answers_kind, self.dated,
+                    self.counted]
         return [1.0, (self.dense - 0.78) * 20, (self.sentence - 0.79) * 20]
 
 
@@ -117,7 +123,20 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         unknown_names=unknown,
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
+        counted=_counted(question, top),
     )
+
+
+def _counted(question: str, top: list[Hit]) -> float:
+    """+1 when the question counts a named thing and a passage states a number of it, -1 when
+    none does, 0 when it counts nothing named (or asks the n-th point of a list)."""
+    if not has_cjk(question):
+        return 0.0  # an English noun's translations are too loose to tell
+    pattern = counted_thing(question)
+    position = asked_position(question)
+    if pattern is None or (position is not None and position.points):
+        return 0.0
+    return 1.0 if any(pattern.search(h.shown()) for h in top) else -1.0
 
 
 def _answers_kind(question: str, hit: Hit) -> float:

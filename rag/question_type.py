@@ -75,7 +75,7 @@ def focus_tokens(question: str) -> list[str]:
     return tokens(asking[-1], query=True)
 
 
-_COUNTED = re.compile(r"(?:几|多少)([个位名点次支条项例所家批件套台张户]?)([\u4e00-\u9fff]{2})")
+_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户]?)([\u4e00-\u9fff]{2})")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 
 

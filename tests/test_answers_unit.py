@@ -78,7 +78,7 @@ def test_best_sentence_falls_back_on_meaning_when_no_words_are_shared():
     assert best_sentence(sentences, english) == sentences[0]  # no evidence: the first
 
 
-WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0], "threshold": 0.5},
+WEIGHTS = {"zh": {"weights": [0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], "threshold": 0.5},
            "en": {"weights": [0.0, 1.0, 1.0], "threshold": 0.5}}
 
 
@@ -120,7 +120,8 @@ def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
         line_start=1, line_end=1, char_start=0, char_end=9, key="s",
         tail_text="习近平2020 年 4 月 8 日", tail_end=25, tail_line=3))
     assert gather("这封信是哪天写的？", [signed], known).answers_kind == 1.0
-    weights = {"zh": {"weights": [0.0] * 6 + [4.0, 0.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    weights = {"zh": {"weights": [0.0] * 6 + [4.0, 0.0, 0.0], "threshold": 0.9},
+               "en": WEIGHTS["en"]}
     assert should_abstain(undated, weights=weights) and not should_abstain(dated, weights=weights)
 
 
@@ -136,9 +137,31 @@ def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
     known = set(tokens(question))
     same_day, other_day = hit("我去了火神山医院。", 1), hit("我去了火神山医院。", -1)
     assert gather(question, [same_day], known).dated == 1.0
-    weights = {"zh": {"weights": [0.0] * 7 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    weights = {"zh": {"weights": [0.0] * 7 + [4.0, 0.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
     assert not should_abstain(gather(question, [same_day], known), weights=weights)
     assert should_abstain(gather(question, [other_day], known), weights=weights)
+
+
+def test_a_count_of_the_thing_asked_counts_for_an_answer():
+    """"雷神山医院一共设置了多少张床位？": a passage about the hospital that states no number of
+    beds does not answer it (Evidence.counted)."""
+    from rag.abstention import gather
+
+    def hit(text):
+        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+
+    question = "雷神山医院一共设置了多少张床位？"
+    known = set(tokens(question))
+    stated, unstated = hit("雷神山医院设置1600张床位。"), hit("雷神山医院建成投入使用，床位紧张。")
+    assert gather(question, [stated], known).counted == 1.0
+    assert gather(question, [unstated], known).counted == -1.0
+    assert gather("雷神山医院是哪天建成的？", [unstated], known).counted == 0.0  # nothing counted
+    assert gather("他提出的几点工作中，第四点是什么？", [unstated], known).counted == 0.0  # a place
+    weights = {"zh": {"weights": [0.0] * 8 + [4.0], "threshold": 0.9}, "en": WEIGHTS["en"]}
+    assert not should_abstain(gather(question, [stated], known), weights=weights)
+    assert should_abstain(gather(question, [unstated], known), weights=weights)
 
 
 def test_content_words_drop_question_words_and_keep_years():
