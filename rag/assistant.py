@@ -48,6 +48,7 @@ from .types import Answer, Article
 from .verify import check_quote
 
 log = logging.getLogger("rag.answer")
+_LATIN = re.compile(r"[A-Za-z][\w'’.,-]*(?:\s+[A-Za-z0-9][\w'’.,-]*)*")
 
 MAX_QUESTION_CHARS = 2000  # the model reads 512 tokens; longer questions are cut, with a note
 
@@ -304,6 +305,14 @@ class Assistant:
             words = retriever.chinese_words(english_without_references(text))
             if words:
                 reading = dataclasses.replace(reading, search_query=f"{reading.search_query} {words}")
+        elif _LATIN.search(reading.search_query):
+            # A Chinese follow-up to an English question: the words carried from it ("March 10
+            # Hubei") match nothing in Chinese text; their Chinese words do (3月10日 湖北).
+            english = " ".join(_LATIN.findall(reading.search_query))
+            words = retriever.chinese_words(english)
+            reading = dataclasses.replace(
+                reading, search_query=re.sub(r"\s+", " ", f"{_LATIN.sub(' ', reading.search_query)} "
+                                                          f"{words}").strip())
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
                                  retriever.lexical.vocab), reading

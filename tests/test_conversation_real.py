@@ -3,6 +3,8 @@ the context of the speech under discussion, and a new subject starts afresh."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -124,3 +126,13 @@ def test_the_date_asked_of_a_letter_or_call_is_in_the_quote(real_assistant):
                "people's hard work had won for countries around the world?")
     date = ask("When was that call?", history=[call])
     assert not date.abstained and "3月12日" in date.citations[0].quote
+
+
+def test_a_chinese_follow_up_to_an_english_question_searches_chinese_words(real_assistant):
+    """The words carried from an English turn ("March 10 Hubei") match nothing in Chinese text:
+    a Chinese follow-up searches their Chinese words instead."""
+    first = real_assistant.ask("What did Xi say about Hubei and Wuhan during his visit to Wuhan "
+                               "on March 10?")
+    follow = real_assistant.ask("他在那里还强调了什么？", history=[first])
+    assert follow.context_from == [1]
+    assert not re.search(r"[A-Za-z]", follow.search_query) and "3月10日" in follow.search_query
