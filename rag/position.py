@@ -12,6 +12,7 @@ Only a few questions point like this, and the cues are written narrowly: "the en
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,8 +86,9 @@ def asked_position(question: str) -> Position | None:
         return Position(points=(_ZH_DIGITS.index(m.group(1) or m.group(2)) + 1,))
     m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
-        first = _EN_ORDINALS.index(m.group(1).lower()) + 1
-        count = _COUNTS.get((m.lastindex or 0) >= 2 and (m.group(2) or "").lower() or "", 1)
+        ordinal, *how_many = m.groups()  # "the first two of the six …": points 1 and 2
+        first = _EN_ORDINALS.index(ordinal.lower()) + 1
+        count = _COUNTS.get((how_many[0] or "").lower(), 1) if how_many else 1
         return Position(points=tuple(range(first, first + count)))
     if _ZH_LAST.search(question):
         size = _ZH_SIZE.search(_ZH_LAST.sub("", question))  # not the 一 of "最后一点"
@@ -107,6 +109,7 @@ def asked_position(question: str) -> Position | None:
     return None
 
 
+@functools.cache
 def _point_marker(n: int) -> re.Pattern:
     """A clause opening the n-th point: "第二，", "二是", "二要", "其二", "（二）"."""
     d = _ZH_DIGITS[n - 1]
