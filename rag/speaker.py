@@ -66,8 +66,10 @@ def asked_speaker(question: str) -> str | None:
     if re.search(r"[\u4e00-\u9fff]", question):
         # The asking clause first: "习近平希望英方…，约翰逊对此作出了什么回应？" asks Johnson's.
         clauses = re.split(r"[，,]", question)
-        m = _ZH_ASKING_OTHER.match(clauses[-1]) if len(clauses) > 1 else None
-        if m and not m.group(1).startswith("习") and not _ZH_NOT_A_SPEAKER.search(m.group(1)):
+        asking = clauses[-1] if len(clauses) > 1 else ""
+        m = _ZH_ASKING_OTHER.match(asking)
+        if m and not any(x in asking for x in _XI_NAMES) and \
+                not _ZH_NOT_A_SPEAKER.search(m.group(1)):
             return OTHER
         if _ZH_XI_SAYS.search(question):
             return XI

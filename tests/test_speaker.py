@@ -29,6 +29,7 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("特朗普在通话中问了什么？", OTHER),
     ("那次通话中，对方说了什么？", OTHER),
     ("3月10日在武汉，习近平说了什么？", XI),
+    ("在3月10日的讲话中，总书记说了什么？", None),  # not another speaker
     ("习近平在回信中说了什么？", XI),
     ("在那次会议上，会议强调了什么？", None),
     ("How did the other side respond?", OTHER),
