@@ -36,7 +36,10 @@ def test_conversation_set_is_clean_and_has_the_promised_shape():
     assert kinds["follow-up"] >= len(convs) and kinds["follow-up-unanswerable"] >= 10
     assert len({s for r in rows for s in r["sources"]}) == 5
     split_of = {r["conversation"]: r["split"] for r in rows}
-    assert {"dev", "test"} == set(split_of.values())
+    assert {"dev", "test", "test2"} == set(split_of.values())
+    frozen = [r for r in rows if r["split"] == "test2"]  # written before any system run
+    assert len({r["conversation"] for r in frozen}) >= 16 and len(frozen) >= 40
+    assert sum(r["lang"] == "en" for r in frozen) / len(frozen) >= 1 / 3
     assert abs(Counter(split_of.values())["dev"] - len(convs) / 2) <= len(convs) * 0.1
     # some conversations mix languages, some change topic
     langs = {}
