@@ -93,13 +93,16 @@ def counted_thing(question: str) -> re.Pattern | None:
 
 
 def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
-    """A number of any of `nouns` as the documents write it (with `unit`, or any one-character
-    measure word: "52个未摘帽贫困县", "四道防线")."""
+    """A number of any of `nouns` as the documents write it, before the thing (with `unit`, or
+    any one-character measure word: "52个未摘帽贫困县", "四道防线") or after it ("口袋公园四十个",
+    "床位1000张")."""
     nouns = [n for n in nouns if n]
     if not nouns:
         return None
+    thing = "(?:" + "|".join(map(re.escape, nouns)) + ")"
     measure = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
-    return re.compile(_NUMERAL + measure + "(?:" + "|".join(map(re.escape, nouns)) + ")")
+    after = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]"
+    return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
 
 
 _ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？?]{0,6}是谁|"

@@ -326,6 +326,9 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     assert counted_thing("调派了多少支医疗队？").search("调派340多支医疗队")
     assert counted_thing("有多少建档立卡贫困劳动力在外务工？").search("2729万建档立卡贫困劳动力")
     assert counted_thing("有几个省份被评为好？").search("8个省份被评为“好”")
+    assert counted_thing("二〇二五年将新建多少个口袋公园？").search("新建口袋公园四十个")  # after
+    assert counted_thing("一共设置了多少张床位？").search("设置床位1000张")
+    assert not counted_thing("一共设置了多少张床位？").search("增加床位供给")
     assert counted_thing("他说了多少的话？") is None
     assert counted_thing("习近平在讲话中强调了什么？") is None
 
