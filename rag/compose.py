@@ -93,8 +93,8 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
 def repeats(hit: Hit, chosen: list[Hit]) -> bool:
     """Whether most of a passage's sentences are in the quotes already chosen (the same
     speech printed in two files, cut into passages at other places)."""
-    sentences = [squeeze(t) for t in sentence_texts((hit.quote or hit.chunk).text)]
-    said = "".join(squeeze((h.quote or h.chunk).text) for h in chosen)
+    sentences = [squeeze(t) for t in sentence_texts(hit.quoted().text)]
+    said = "".join(squeeze(h.quoted().text) for h in chosen)
     return bool(sentences) and sum(t in said for t in sentences) * 2 > len(sentences)
 
 
@@ -164,7 +164,7 @@ def abstention_text(question: str) -> str:
 
 
 def to_citation(n: int, hit: Hit) -> Citation:
-    c = hit.quote or hit.chunk
+    c = hit.quoted()
     quote, char_end, line_end = c.quote_span()
     return Citation(
         n=n, source=c.source, title=c.title, attribution=c.attribution, quote=quote,

@@ -611,7 +611,7 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if in_topic(key, reading) and states_date(found[key]):
                 # More when the quote itself gives it (a sign-off, the attribution line right
                 # below): what the reader checks is the quote.
-                quoted = (found[key].quote or found[key].chunk).quote_span()[0]
+                quoted = found[key].quoted().quote_span()[0]
                 fused[key] += DATED_BONUS * (1.0 if states(DATE, quoted) else 0.25) / (k + 1)
         bonus += DATED_BONUS
     if wants_the_topic(question, reading):
@@ -623,8 +623,8 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         for key in fused:
             if key in reading.said or repeats(found[key], said):  # or the same in another file
                 fused[key] -= TOPIC_BONUS / (k + 1)
-            elif in_topic(key, reading) and passage_speaker(
-                    (found[key].quote or found[key].chunk).text) in (None, reading.speaker):
+            elif in_topic(key, reading) and \
+                    passage_speaker(found[key].quoted().text) in (None, reading.speaker):
                 fused[key] += TOPIC_BONUS / (k + 1)
         bonus += TOPIC_BONUS
     position = asked_position(question) if retriever.settings.position_weight else None
@@ -632,8 +632,8 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     if position and reading.prior:
         # "第二点倡议呢？", "And at the end of that speech?": within the speech under discussion,
         # the passage standing at that place.
-        placed = [key for key in fused if in_topic(key, reading) and retriever.stands_at(
-            position, key, (found[key].quote or found[key].chunk).text)]
+        placed = [key for key in fused if in_topic(key, reading) and
+                  retriever.stands_at(position, key, found[key].quoted().text)]
         for key in placed:
             fused[key] += POSITION_BONUS / (k + 1)
         bonus += POSITION_BONUS if placed else 0.0

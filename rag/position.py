@@ -16,6 +16,8 @@ import functools
 import re
 from dataclasses import dataclass
 
+from .support_check import zh_value
+
 START, END = "start", "end"
 
 _ZH_DIGITS = "一二三四五六七八九十"
@@ -50,7 +52,7 @@ _EN_NUMBERS = {w: i + 2 for i, w in enumerate(
 # The last of a list whose size the question gives: "7点防控要求中，最后一点", "“六保”中，排在最后
 # 的一项", "the last of the five things".
 _ZH_LAST = re.compile(r"最后(?:的)?一(?:点|项|条|个|方面)|排在最后|最后一个方面")
-_ZH_SIZE = re.compile(rf"([\d{_ZH_DIGITS}两])(?:点|项|条|个方面|方面|保|个|大)")
+_ZH_SIZE = re.compile(rf"(\d+|[{_ZH_DIGITS}两]+)(?:点|项|条|个方面|方面|保|个|大)")
 _EN_LAST = re.compile(r"\bthe (?:last|final) (?:one|\w+)?\b.*?\bof (?:the|his|its) "
                       r"(two|three|four|five|six|seven|eight|nine|ten|\d+)\b|"
                       r"\b(?:the|his|its) (two|three|four|five|six|seven|eight|nine|ten|\d+) "
@@ -64,10 +66,6 @@ _EN_LIST = re.compile(
     r"\bwhat (?:two|three|four|five|six|seven|eight|\d) (?:\w+ )?(?:points|proposals|"
     r"requirements|measures|suggestions|initiatives|tasks|priorities|principles|demands|"
     r"recommendations|aspects|steps)\b", re.I)
-
-
-def _zh_number(text: str) -> int:
-    return int(text) if text.isdigit() else 2 if text == "两" else _ZH_DIGITS.index(text) + 1
 
 
 @dataclass(frozen=True)
@@ -92,8 +90,10 @@ def asked_position(question: str) -> Position | None:
         return Position(points=tuple(range(first, first + count)))
     if _ZH_LAST.search(question):
         size = _ZH_SIZE.search(_ZH_LAST.sub("", question))  # not the 一 of "最后一点"
-        if size:
-            return Position(points=(_zh_number(size.group(1)),))
+        n = int(size.group(1)) if size and size.group(1).isdigit() else \
+            zh_value(size.group(1)) if size else None
+        if n and n <= 10:
+            return Position(points=(n,))
     m = _EN_LAST.search(question)
     if m:
         size = (m.group(1) or m.group(2)).lower()

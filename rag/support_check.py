@@ -145,7 +145,7 @@ def has_cjk(text: str) -> bool:
 
 
 # -- numbers ---------------------------------------------------------------------------------
-def _zh_value(run: str) -> int | None:
+def zh_value(run: str) -> int | None:
     """二〇二〇 -> 2020, 三十六 -> 36, 一千二百万 -> 12000000, 两 -> 2."""
     if not any(ch in _ZH_UNIT or ch in _ZH_BIG for ch in run):
         if all(ch in _ZH_DIGIT for ch in run):
@@ -179,7 +179,7 @@ def numbers(text: str, strict: bool = True) -> list[set[float]]:
             values.add(value * _SCALE[m.group(3).lower()])
         found.append(values)
     for m in _ZH_DECIMAL.finditer(text):  # 四十三点六 -> 43.6
-        whole = _zh_value(m.group(1))
+        whole = zh_value(m.group(1))
         if whole is not None:
             tail = "".join(str(_ZH_DIGIT[ch]) for ch in m.group(2))
             found.append({float(f"{whole}.{tail}")})
@@ -192,7 +192,7 @@ def numbers(text: str, strict: bool = True) -> list[set[float]]:
             continue
         if strict and run in ("万", "亿"):
             continue
-        value = _zh_value(run)
+        value = zh_value(run)
         if value is not None:
             found.append({float(value)})
     if not has_cjk(text) or not strict:

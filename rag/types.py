@@ -88,11 +88,14 @@ class Hit:
     # names, -1 when its article is dated another day, 0 otherwise (rag/dates.agreement).
     dated: int = 0
 
+    def quoted(self) -> Chunk:
+        """What is quoted of the passage: its whole sentences (`quote`) or the passage."""
+        return self.quote or self.chunk
+
     def shown(self) -> str:
         """What a reader sees of the passage: its title, the quote (with the attribution line
         or a letter's sign-off below it) and its attribution."""
-        quoted = self.quote or self.chunk
-        return f"{self.chunk.title} {quoted.quote_span()[0]} {self.chunk.attribution or ''}"
+        return f"{self.chunk.title} {self.quoted().quote_span()[0]} {self.chunk.attribution or ''}"
 
 
 @dataclass
