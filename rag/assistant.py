@@ -6,7 +6,6 @@ quotes that have each been checked against the original file before they are ret
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import threading
@@ -30,7 +29,6 @@ from .compose import (
 from .conversation import (
     Articles,
     Reading,
-    english_without_references,
     follow_up_relief,
     read,
     read_history,
@@ -39,7 +37,6 @@ from .conversation import (
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
-from .lexical import has_cjk
 from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
@@ -48,7 +45,6 @@ from .types import Answer, Article
 from .verify import check_quote
 
 log = logging.getLogger("rag.answer")
-_LATIN = re.compile(r"[A-Za-z][\w'’.,-]*(?:\s+[A-Za-z0-9][\w'’.,-]*)*")
 
 MAX_QUESTION_CHARS = 2000  # the model reads 512 tokens; longer questions are cut, with a note
 
@@ -294,25 +290,12 @@ class Assistant:
         evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
         if not turns:
             return retrieved, evidence, None
-        reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence))
+        reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
+                       retriever.chinese_words)
         log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
                  reading.reason, reading.search_query)
         if not reading.follow_up:
             return retrieved, evidence, None
-        if not has_cjk(text):
-            # The completed query holds the conversation's Chinese words: an English question
-            # in it is no longer translated by the search, so its Chinese words go in here.
-            words = retriever.chinese_words(english_without_references(text))
-            if words:
-                reading = dataclasses.replace(reading, search_query=f"{reading.search_query} {words}")
-        elif _LATIN.search(reading.search_query):
-            # A Chinese follow-up to an English question: the words carried from it ("March 10
-            # Hubei") match nothing in Chinese text; their Chinese words do (3月10日 湖北).
-            english = " ".join(_LATIN.findall(reading.search_query))
-            words = retriever.chinese_words(english)
-            reading = dataclasses.replace(
-                reading, search_query=re.sub(r"\s+", " ", f"{_LATIN.sub(' ', reading.search_query)} "
-                                                          f"{words}").strip())
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
                                  retriever.lexical.vocab), reading

@@ -130,6 +130,8 @@ _EN_FRAME = set("According In On At During After Before Given Under Besides Apar
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _EN_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b")
 _EN_QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,40})['\"’”]")
+# A run of English words in a query ("March 10 Hubei", "Xi's letter").
+_LATIN = re.compile(r"[A-Za-z][\w'’.,-]*(?:\s+[A-Za-z0-9][\w'’.,-]*)*")
 _ZH_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
 _CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 # Single characters that are words of their own (prepositions, particles, pronouns, measure
@@ -467,11 +469,13 @@ def topic(turns: list[Turn]) -> list[int]:
 
 
 def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[Hit],
-         alone_confidence: float) -> Reading:
+         alone_confidence: float, chinese_words: Callable[[str], str] | None = None) -> Reading:
     """Decide whether `question` continues the conversation and, if so, what to search.
 
     `alone_hits` and `alone_confidence` (the calibrated probability that the corpus answers)
-    come from searching the question by itself: the evidence for a new, self-contained topic."""
+    come from searching the question by itself: the evidence for a new, self-contained topic.
+    `chinese_words` renders English words in the documents' words (Retriever.chinese_words),
+    for a completed query that mixes the languages (`compose_query`)."""
     if not turns:
         return Reading(False, question, reason="no history")
     span = topic(turns)
@@ -515,7 +519,8 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         return Reading(False, question, reason=reason)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
-    return Reading(True, compose_query(question, turns, span, carried), span, prior, reason,
+    return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
+                   prior, reason,
                    referent, without_references(question), bare=not new_words, said=said,
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
@@ -562,8 +567,10 @@ def _carried_words(turns: list[Turn], span: list[int],
     return _unique(words)[:MAX_TERMS]
 
 
-def compose_query(question: str, turns: list[Turn], span: list[int], carried: list[str]) -> str:
-    """The standalone query: what the topic is about, then the question as asked."""
+def compose_query(question: str, turns: list[Turn], span: list[int], carried: list[str],
+                  chinese_words: Callable[[str], str] | None = None) -> str:
+    """The standalone query: what the topic is about, then the question as asked, in the
+    documents' words when `chinese_words` is given (`in_chinese`)."""
     parts = list(carried)
     last_cited = next((turns[t - 1].cited[0] for t in reversed(span)
                        if turns[t - 1].cited and not turns[t - 1].abstained), None)
@@ -576,7 +583,24 @@ def compose_query(question: str, turns: list[Turn], span: list[int], carried: li
             if label and not any(label in p for p in parts):
                 parts.append(label)
     parts = [p for p in parts if p not in question]
-    return " ".join([*parts, question]).strip()
+    query = " ".join([*parts, question]).strip()
+    return in_chinese(query, question, chinese_words) if chinese_words else query
+
+
+def in_chinese(query: str, question: str, chinese_words: Callable[[str], str]) -> str:
+    """A completed query that mixes the languages, made searchable in Chinese text.
+
+    The search translates an English query by itself, but not one that already holds the
+    conversation's Chinese words: an English follow-up's own words are added in Chinese. A
+    Chinese follow-up to an English question carries English words ("March 10 Hubei") that
+    match nothing in Chinese text; their Chinese words (3月10日 湖北) replace them."""
+    if not has_cjk(question):
+        words = chinese_words(english_without_references(question))
+        return f"{query} {words}" if words else query
+    if not _LATIN.search(query):
+        return query
+    words = chinese_words(" ".join(_LATIN.findall(query)))
+    return re.sub(r"\s+", " ", f"{_LATIN.sub(' ', query)} {words}").strip()
 
 
 
