@@ -32,7 +32,7 @@ from .errors import QuestionError
 from .lexical import has_cjk
 from .position import asked_position
 from .question_type import DATE, asked_kinds, states
-from .speaker import asked_speaker, passage_speaker
+from .speaker import OTHER, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
@@ -56,6 +56,8 @@ DATED_BONUS = 2.0
 POSITION_BONUS = 1.0
 # ... and towards the whole of it, for a question asking for more of it ("What else…?")
 TOPIC_BONUS = 1.0
+# ... and towards the other side's words in it, for a question asking them ("对方怎么表态？")
+OTHER_SIDE_BONUS = 1.0
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -82,12 +84,18 @@ _ZH_STRONG = re.compile(
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|次|方面|部分)|上述|上面|前面|刚才|之前提到|"
     r"当时|当天|同一天|同一|呢[？?。！!]?\s*$")
 _ZH_WEAK = re.compile(r"还|另外|此外|其他|其余|又|再|也|会上|会议上|讲话中|信中|文中")
+# The parties to what was discussed, as "双方" and "对方" say it: "the two countries", "both
+# sides", "the other president".
+_EN_PARTIES = (r"\b(?:the two|both)\s+(?:countries|sides|leaders|nations|parties|presidents|"
+               r"governments|peoples)\b|\bthe other (?:side|party|president|leader|country|"
+               r"government|prime minister)\b")
 _EN_STRONG = re.compile(
     r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|there|those|these|that|this|"
     r"the same|else|what about|how about|and the|mentioned|above|earlier|previous)\b|"
     r"\bthe (?:letter|call|speech|meeting|visit|article|message|reply|talk|talks|conference|"
     r"event|trip|inspection|session|document|statement|remarks|point|proposal|initiative)s?\b|"
-    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|^\s*and\b",
+    r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|^\s*and\b|"
+    rf"{_EN_PARTIES}",
     re.IGNORECASE)
 _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
 # Definite references: a demonstrative or "the" with the thing already under discussion ("那次
@@ -113,7 +121,7 @@ _EN_DEFINITE = re.compile(
     r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|"
     r"\b(?:those|these)\s+(?:[\w-]+\s+)?(?:places|regions|areas|countries|counties|villages|"
     r"cities|provinces|people|measures|steps|tasks|requirements|problems)\b|"
-    r"\bthere\s*[?.!]*$",
+    r"\bthere\s*[?.!]*$|" + _EN_PARTIES,
     re.IGNORECASE)
 _EN_STOP = set(
     "the a an of to in on and or is are was were be been being what which who whom whose when "
@@ -121,8 +129,9 @@ _EN_STOP = set(
     "he she him her his hers they them their there then else also other another again more "
     "same any some many much say said tell told does mention mentioned into over after before "
     "during than can could would should will shall may might must have has had not no yes "
-    "xi jinping xi's jinping's president chinese china's".split())
+    "xi jinping xi's jinping's president chinese china china's".split())
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]+|\d+(?:[.,]\d+)?")
+_EN_NAME_NEXT = re.compile(r"\s+[A-Z][a-z]")
 _EN_FRAME = set("According In On At During After Before Given Under Besides Apart Between "
                 "Who What Which Where When Why How Did Does Do Is Are Was Were And But Also "
                 "The A An His Her Their Its That This These Those There Then Xi Jinping "
@@ -236,10 +245,15 @@ def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> l
     if not has_cjk(question):
         # Names, dates and quoted terms: an English question's other words say little about
         # a Chinese document ("According", "describe") and would only blur the query.
+        # A sentence's first word is capitalised whatever it is ("Officials from which
+        # provinces…"): a name only when the next word is capitalised too ("Hun Sen said…").
         quoted = [q.strip() for q in _EN_QUOTED.findall(question)]
         words = []
-        for w in _EN_WORD.findall(question):
+        for m in _EN_WORD.finditer(question):
+            w = m.group()
             if w.lower() in _EN_STOP or w in _EN_FRAME:
+                continue
+            if _opens_sentence(question, m.start()) and not _EN_NAME_NEXT.match(question, m.end()):
                 continue
             if w[0].isupper() or w[0].isdigit():
                 words.append(w)
@@ -493,6 +507,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     carried = _carried_words(turns, span, articles.mentions)
     new_words = [w for w in own if not any(w in c or c in w for c in carried)]
     confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
+    if not has_cjk(question):
+        # An English question's probability says little (0.83-0.88 on dev for answerable and
+        # unanswerable alike): it has a topic of its own only when it names someone or a day
+        # the conversation has not ("What did the other president thank China for?" does not).
+        confident = confident and any(_person(w) or _is_date(w) for w in new_words)
     elsewhere = confident and in_topic == 0.0  # its own topic, found somewhere else
     if referent:
         # "那次通话", "that meeting": what was discussed, unless the question dates its own
@@ -503,8 +522,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
             "names a dated topic of its own that retrieves confidently"
     elif strong:
         # A pronoun refers back, unless the question names a topic of its own that it
-        # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question).
-        follow = not (elsewhere and (len(new_words) >= 2 or any(map(_person, new_words))))
+        # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question,
+        # "In his February 3 speech, …" after another day's).
+        follow = not (elsewhere and (len(new_words) >= 2 or
+                                     any(_person(w) or _is_date(w) for w in new_words)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
     elif confident:
         follow = False
@@ -543,12 +564,17 @@ def without_references(question: str) -> str:
     return _ZH_REFERENCE.sub(" ", question)
 
 
+def _opens_sentence(text: str, at: int) -> bool:
+    return not text[:at].strip() or text[:at].rstrip()[-1] in ".?!:;\"“"
+
+
 def _person(word: str) -> bool:
     """Whether a topic word names someone: an English name ("Macron": English topic words are
-    names), or a Chinese one by jieba's tags. A pronoun beside a new person ("their call with
-    Macron") points at that person, not back at the conversation."""
+    names; an acronym, "UN", "G20", "WHO", names an organisation), or a Chinese one by jieba's
+    tags. A pronoun beside a new person ("their call with Macron") points at that person, not
+    back at the conversation."""
     if not has_cjk(word):
-        return word[:1].isupper() and not _is_date(word)
+        return word[:1].isupper() and not word.isupper() and not _is_date(word)
     from .segment import name_tag
 
     return name_tag(word) in ("nr", "nrfg", "nrt")
@@ -651,6 +677,13 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
                     passage_speaker(found[key].quoted().text) in (None, reading.speaker):
                 fused[key] += TOPIC_BONUS / (k + 1)
         bonus += TOPIC_BONUS
+    if asked_speaker(question) == OTHER and reading.prior:
+        # "对方对此是怎么表态的？", "What did the other president thank China for?": in the call
+        # or meeting under discussion, the passages that open with the other side's words.
+        for key in fused:
+            if in_topic(key, reading) and passage_speaker(found[key].quoted().text) == OTHER:
+                fused[key] += OTHER_SIDE_BONUS / (k + 1)
+        bonus += OTHER_SIDE_BONUS
     position = asked_position(question) if retriever.settings.position_weight else None
     placed: list[str] = []
     if position and reading.prior:

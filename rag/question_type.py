@@ -16,7 +16,10 @@ KINDS = (COUNT, DATE, PLACE, PERSON)
 
 _ASKS = [
     (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|几号|"
-                      r"\bwhen\b|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
+                      # "When did they speak?", not "When Xi met Hun Sen, what…" or "…hold
+                      # when the time is right?"
+                      r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b|"
+                      r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
                       r"\b(?:the|its|their) date\b|日期", re.I)),
     (COUNT, re.compile(r"多少|几[个位名点次天年支架条项例亿万]|几点|多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",

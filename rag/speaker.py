@@ -42,12 +42,16 @@ _ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|
                             r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?)?"
                             r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问)")
 _EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpart|"
-                            r"the (?:foreign|other) leader)\b", re.I)
+                            r"the (?:foreign|other) (?:leader|president|prime minister|premier|"
+                            r"chancellor|king|head of state))\b", re.I)
 _ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁|"
                                r"开头|首先|最后|然后|其中|对此|随后|接着|同时|此外|另外")
 # The asking clause opening with someone answering: "…，约翰逊对此作出了什么回应？"
 _ZH_ASKING_OTHER = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?"
                               r"(?:表示|说|回应|回答|答复|问|询问|感谢|称赞|认为)")
+# The other side of a call or meeting as the subject.
+_ZH_OTHER_SIDE = re.compile(r"(?:^|[，,那而])对方[^的，。？]{0,6}?"
+                            r"(?:表态|表示|说|讲|回应|回答|答复|认为|感谢|称赞|提出|提到|希望|谈)")
 # Xi as the subject (not "同习近平通电话时，孔特感谢…"), the saying perhaps in a later clause.
 _ZH_XI_SAYS = re.compile(r"(?<![同给向对与和])习近平[^。？]{0,30}?"
                          r"(?:说|表示|指出|强调|告诉|提出|提到|希望|感谢)")
@@ -73,6 +77,8 @@ def asked_speaker(question: str) -> str | None:
             return OTHER
         if _ZH_XI_SAYS.search(question):
             return XI
+        if _ZH_OTHER_SIDE.search(question):  # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员")
+            return OTHER
         for m in _ZH_OTHER_SAYS.finditer(question):
             name = m.group(1)
             if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):

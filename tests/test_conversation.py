@@ -74,6 +74,33 @@ def test_topic_words_keep_names_and_dates_and_drop_pronouns():
     assert "浙江" in zhejiang and not {"关于", "的话", "说了"} & set(zhejiang)
 
 
+def test_english_topic_words_are_names_not_a_sentences_first_word():
+    assert topic_words("Officials from which provinces spoke at the teleconference where it "
+                       "was relayed?") == []
+    assert topic_words("Hun Sen said what about the virus?")[:2] == ["Hun", "Sen"]
+    # "China" names nothing in particular in these documents
+    assert topic_words("What did the other president thank China for?") == []
+
+
+def test_english_references_to_both_parties_point_back():
+    for q in ("Besides the G20, in which other framework did Xi want the two countries to "
+              "keep in touch?", "What did the other president thank China for?",
+              "What did both sides agree on?"):
+        assert cues(q)[0] > 0 and definite(q), q
+
+
+def test_a_when_inside_a_clause_asks_no_date():
+    from rag.question_type import DATE, asked_kinds
+
+    for q in ("When did they speak?", "And when was that letter written?", "And when?",
+              "When and in which village did he first say it?"):
+        assert DATE in asked_kinds(q), q
+    for q in ("What meeting did he suggest the G20 hold when the time is right?",
+              "When Xi met Hun Sen on February 5, what did he say?",
+              "What did Xi say when he visited Wuhan?"):
+        assert DATE not in asked_kinds(q), q
+
+
 def test_names_jieba_cuts_apart_are_carried_whole(assistant):
     """jieba (no HMM) cuts 马克龙 into 马克 + 龙: the carried name is the whole one."""
     q = "习近平同法国总统马克龙通电话时说了什么？"
@@ -251,6 +278,21 @@ def test_what_else_leaves_the_quotes_given_and_the_other_speakers_words():
     # A question about something in particular keeps the searches' order.
     found = search_follow_up(retriever, "How many experts did he send?", own, reading, 5)
     assert found.hits[0].chunk.key == "quoted"
+
+
+def test_asking_the_other_sides_words_finds_them_in_the_call_under_discussion():
+    from rag.conversation import search_follow_up
+
+    xi = _topic_hit("xi", "希望英方维护好在英中国公民的健康安全。")
+    johnson = _topic_hit("johnson", "约翰逊表示，将尽力照顾好在英中国公民。")
+    other_call = _topic_hit("other_call", "杜达表示，感谢中方及时提供宝贵支援。")  # not this call
+    retriever = _Searches([xi, other_call, johnson])
+    reading = Reading(True, "q", [1], {"xi": 0.9, "johnson": 0.9}, referent=True)
+    own = retriever.search("q", 3)
+    for q in ("对方对此是怎么表态的？", "What did the other prime minister say?"):
+        assert search_follow_up(retriever, q, own, reading, 3).hits[0].chunk.key == "johnson", q
+    # Xi's words, asked, keep the searches' order
+    assert search_follow_up(retriever, "他还提到了什么？", own, reading, 3).hits[0].chunk.key == "xi"
 
 
 def test_a_follow_up_pointing_at_a_place_finds_it_and_is_answered():

@@ -33,6 +33,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("习近平在回信中说了什么？", XI),
     ("在那次会议上，会议强调了什么？", None),
     ("How did the other side respond?", OTHER),
+    ("What did the other president thank China for?", OTHER),
+    ("对方对此是怎么表态的？", OTHER),
+    ("他在电话里还提到对方议会做了什么？", None),  # Xi's words about the other side
+    ("那对方在华的人员呢，他怎么承诺的？", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
