@@ -40,7 +40,9 @@ def test_conversation_set_is_clean_and_has_the_promised_shape():
     frozen = [r for r in rows if r["split"] == "test2"]  # written before any system run
     assert len({r["conversation"] for r in frozen}) >= 16 and len(frozen) >= 40
     assert sum(r["lang"] == "en" for r in frozen) / len(frozen) >= 1 / 3
-    assert abs(Counter(split_of.values())["dev"] - len(convs) / 2) <= len(convs) * 0.1
+    # held out: test (22 conversations) and the frozen test2 (16); dev grows batch by batch
+    held_out = Counter(split_of.values())
+    assert held_out["test"] >= 20 and held_out["dev"] >= held_out["test"] + held_out["test2"]
     # some conversations mix languages, some change topic
     langs = {}
     for r in rows:
