@@ -256,8 +256,9 @@ class Assistant:
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
+            sure = answer_probability(evidence) >= self.settings.answer.sure_answer
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
-                                      question_names(text), index.articles.speech)
+                                      question_names(text), index.articles.speech, sure)
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                    retrieved.vector)
             for hit in chosen:

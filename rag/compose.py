@@ -48,8 +48,8 @@ def _context(hit: Hit) -> str:
 
 def choose_citations(hits: list[Hit], settings: AnswerSettings,
                      count_tokens: Callable[[str], int], names: tuple[str, ...] = (),
-                     speech: Callable[[Chunk], object] = lambda c: (c.source, c.title, c.attribution)
-                     ) -> list[Hit]:
+                     speech: Callable[[Chunk], object] = lambda c: (c.source, c.title, c.attribution),
+                     sure: bool = False) -> list[Hit]:
     """The passages to quote: the best, and those close enough to it, within the token budget.
     A further quote from another article or speech than the first's (`speech`: which one a
     passage belongs to, conversation.Articles.speech) must come closer still
@@ -57,7 +57,10 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
 
     `names`: the people, places and organisations the question names. A further quote must
     name those of them the first one names (with its title and attribution): a question about
-    Wuhan answered from the Wuhan speech gets no second quote from a visit to Zhejiang."""
+    Wuhan answered from the Wuhan speech gets no second quote from a visit to Zhejiang.
+
+    `sure`: the answer's probability is at least `sure_answer`. A quote from elsewhere then
+    adds nothing: it is there to hedge a first quote that may be wrong."""
     if not hits:
         return []
     chosen: list[Hit] = []
@@ -70,7 +73,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             break
         if is_salutation(hit.chunk.text):
             continue
-        if chosen and hit.score < settings.other_article_ratio * hits[0].score and \
+        if chosen and (sure or hit.score < settings.other_article_ratio * hits[0].score) and \
                 speech(hit.chunk) != speech(chosen[0].chunk):
             continue  # from elsewhere, it must be nearly as good as the first to add to it
         if chosen and anchored:

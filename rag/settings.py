@@ -95,7 +95,8 @@ class AnswerSettings:
     context_budget: int = 1500
     abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.9
-    other_article_ratio: float = 0.95
+    other_article_ratio: float = 0.98
+    sure_answer: float = 0.9
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 

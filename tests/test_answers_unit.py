@@ -53,6 +53,8 @@ def test_a_further_quote_from_another_article_must_come_closer():
     assert [h.chunk.key for h in choose_citations(hits, settings, len)] == ["0", "2", "3"]
     same_bar = AnswerSettings(min_citation_ratio=0.9, other_article_ratio=0.9)
     assert [h.chunk.key for h in choose_citations(hits, same_bar, len)] == ["0", "1", "2"]
+    # a sure answer takes no hedge from elsewhere, however close
+    assert [h.chunk.key for h in choose_citations(hits, same_bar, len, sure=True)] == ["0", "2"]
 
 
 def test_a_further_quote_that_mostly_repeats_one_already_chosen_is_left_out():
@@ -271,7 +273,8 @@ def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_ques
     hits = [hit("我这次专程来武汉，看望慰问湖北人民。", "在湖北省考察时的讲话", 1.0),
             hit("习近平前往宁波舟山港考察。", "习近平在浙江考察时强调", 0.97),
             hit("在武汉，习近平看望了医务工作者。", "习近平在湖北考察", 0.95)]
-    settings = AnswerSettings(max_citations=3, token_budget=600, min_citation_ratio=0.9)
+    settings = AnswerSettings(max_citations=3, token_budget=600, min_citation_ratio=0.9,
+                              other_article_ratio=0.95)
     chosen = choose_citations(hits, settings, len, names=("武汉",))
     assert [h.chunk.title for h in chosen] == ["在湖北省考察时的讲话", "习近平在湖北考察"]
     assert len(choose_citations(hits, settings, len)) == 3  # no names: as before
