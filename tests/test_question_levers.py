@@ -135,6 +135,15 @@ def test_the_table_keeps_only_words_the_corpus_uses():
     assert all(w in "习近平参加首都义务植树活动。要稳定供应链。" for ws in table.values() for w in ws)
 
 
+def test_a_spaced_name_is_found_and_a_shared_surname_names_nobody():
+    """Seen on dev: "Wang Yi's Qiushi article" was read as 王岐山, because the byline spaces
+    the name ("作者：王 毅") and "Wang" alone stood for the only Wang left."""
+    table = build_table("作者：王 毅。王岐山出席。文在寅表示感谢。")
+    assert table.get("wang yi") == ["王毅"] and table.get("wang qishan") == ["王岐山"]
+    assert "wang" not in table  # two people share it
+    assert table.get("moon") == ["文在寅"]  # the one person who goes by it
+
+
 def test_the_table_is_cached_for_its_corpus(tmp_path):
     corpus = "习近平参加首都义务植树活动。"
     cache = tmp_path / "en_zh.json"
