@@ -48,7 +48,10 @@ _PLACE_WORDS = {"province", "city", "county", "village", "district", "island", "
                 "mountain", "municipality", "prefecture", "town", "river", "port"}
 # Phrases that frame the question or that the dictionary renders badly; months are dates' job.
 SKIP_PHRASES = {"how many", "how much", "how large", "how far", "how long", "the end", "end",
-                "if", "come", "set", "put", "take", "make", "give", "get"} | {
+                "if", "come", "set", "put", "take", "make", "give", "get",
+                # the frame of a question ("What kinds of … did the meeting want …?")
+                "want", "wanted", "wants", "kind", "kinds", "type", "types", "thing", "things",
+                "way", "ways"} | {
     m for m in ("january february march april may june july august september october "
                 "november december").split()}
 _MONTHS_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
