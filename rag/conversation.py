@@ -29,7 +29,7 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .compose import repeats
 from .errors import QuestionError
-from .lexical import has_cjk
+from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
 from .question_type import DATE, asked_kinds, states
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -58,6 +58,9 @@ POSITION_BONUS = 1.0
 TOPIC_BONUS = 1.0
 # ... and towards the other side's words in it, for a question asking them ("对方怎么表态？")
 OTHER_SIDE_BONUS = 1.0
+# A question asking how the other side answered what was said ("对方对此是怎么表态的？").
+_REPLY = re.compile(r"对此|回应|回答|答复|表态|\b(?:respond|responded|response|reply|replied|"
+                    r"react|reacted|reaction)\b", re.I)
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -680,10 +683,20 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     if asked_speaker(question) == OTHER and reading.prior:
         # "对方对此是怎么表态的？", "What did the other president thank China for?": in the call
         # or meeting under discussion, the passages that open with the other side's words.
-        for key in fused:
-            if in_topic(key, reading) and passage_speaker(found[key].quoted().text) == OTHER:
-                fused[key] += OTHER_SIDE_BONUS / (k + 1)
+        theirs = [key for key in fused if in_topic(key, reading) and
+                  passage_speaker(found[key].quoted().text) == OTHER]
+        for key in theirs:
+            fused[key] += OTHER_SIDE_BONUS / (k + 1)
         bonus += OTHER_SIDE_BONUS
+        said = [found[key].chunk.text for key in reading.said if key in found]
+        if theirs and said and _REPLY.search(question):
+            # "对此", "How did he respond?": the reply takes up what was said ("维护好在英中国
+            # 公民" -> "将尽力照顾好在英中国公民"), more than the rest of their words.
+            asked = tokens(" ".join(said))
+            reply = max(theirs, key=lambda key: overlap(asked, found[key].chunk.text))
+            if overlap(asked, found[reply].chunk.text) > 0:
+                fused[reply] += OTHER_SIDE_BONUS / (k + 1)
+                bonus += OTHER_SIDE_BONUS
     position = asked_position(question) if retriever.settings.position_weight else None
     placed: list[str] = []
     if position and reading.prior:
@@ -762,10 +775,12 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
                      reading: Reading, placed: frozenset[str] = frozenset()) -> float:
     """How far below the question-level threshold this follow-up's probability may fall and
     still be answered: the same decision as `follow_up_probability` against the threshold,
-    except for a request for more of the topic (`asks_for_more`) and for a question whose
+    except for a request for more of the topic (`asks_for_more`) or for the other side's
+    words in the call under discussion (`asks_their_reply`), and for a question whose
     first passage stands where it points in the speech under discussion (`placed`: "他讲话
     结尾喊了什么口号？"), which are answered."""
-    if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed):
+    if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
+            asks_their_reply(question, hits, reading):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)
@@ -777,6 +792,17 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
                         r"(?:说|讲|强调|提出|指出|表示|谈|要求|呼吁|提到)了?(?:些)?(?:什么|哪些)|"
                         r"\bwhat did (?:he|she|they|xi) (?:say|stress|emphasi[sz]e|tell|propose|"
                         r"call for|mention|do)\b", re.IGNORECASE)
+
+
+def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """"对方对此是怎么表态的？", "What did the other president thank China for?": the other
+    side's words in the call under discussion, no count, date, place or person in particular
+    ("桑切斯说西班牙当时有多少确诊病例？" is a question like any other); answered when the first
+    passage is theirs, in that call (when the call gives no words of theirs, "What did
+    Trump himself say?" stays a question like any other)."""
+    return asked_speaker(question) == OTHER and not asked_kinds(question) and bool(hits) and \
+        in_topic(hits[0].chunk.key, reading) and \
+        passage_speaker(hits[0].quoted().text) == OTHER
 
 
 def wants_the_topic(question: str, reading: Reading) -> bool:

@@ -295,6 +295,29 @@ def test_asking_the_other_sides_words_finds_them_in_the_call_under_discussion():
     assert search_follow_up(retriever, "他还提到了什么？", own, reading, 3).hits[0].chunk.key == "xi"
 
 
+def test_the_other_sides_reply_takes_up_what_was_said_and_is_answered():
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief, search_follow_up
+
+    xi = _topic_hit("xi", "希望英方维护好在英中国公民的健康安全。")
+    praise = _topic_hit("praise", "约翰逊表示，中国人民取得了了不起的成就。")
+    reply = _topic_hit("reply", "约翰逊表示，将尽力照顾好在英中国公民的健康和安全。")
+    retriever = _Searches([xi, praise, reply])
+    reading = Reading(True, "q", [1], {"xi": 0.9, "praise": 0.9, "reply": 0.9},
+                      said=frozenset({"xi"}))
+    own = retriever.search("q", 3)
+    found = search_follow_up(retriever, "对方对此是怎么表态的？", own, reading, 3)
+    assert found.hits[0].chunk.key == "reply"
+    # asked without "对此", their words in the order found
+    assert search_follow_up(retriever, "对方说了什么？", own, reading, 3).hits[0].chunk.key == \
+        "praise"
+    # a question with nothing of its own to check, answered from their words in that call
+    weak = Evidence(chinese=True, dense=0.3, sentence=0.3, lexical=0.0, coverage=0.0,
+                    coverage_top=0.0, unknown_names=())
+    assert follow_up_relief("对方对此是怎么表态的？", weak, found.hits, reading) == 1.0
+    assert follow_up_relief("对方说有多少确诊病例？", weak, found.hits, reading) < 1.0
+
+
 def test_a_follow_up_pointing_at_a_place_finds_it_and_is_answered():
     from rag.abstention import Evidence
     from rag.conversation import follow_up_relief, search_follow_up
