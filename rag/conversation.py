@@ -544,8 +544,8 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
-                   prior, reason,
-                   referent, without_references(question), bare=not new_words, said=said,
+                   prior, reason, referent, without_references(question), bare=not new_words,
+                   said=said,
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
@@ -796,10 +796,10 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
 
 def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
     """"对方对此是怎么表态的？", "What did the other president thank China for?": the other
-    side's words in the call under discussion, no count, date, place or person in particular
-    ("桑切斯说西班牙当时有多少确诊病例？" is a question like any other); answered when the first
-    passage is theirs, in that call (when the call gives no words of theirs, "What did
-    Trump himself say?" stays a question like any other)."""
+    side's words in the call under discussion and no count, date, place or person in
+    particular; answered when the first passage is theirs, in that call. Not "桑切斯说西班牙
+    当时有多少确诊病例？" (a count), nor "What did Trump himself say?" of a call that gives
+    no words of his: those are decided like any other question."""
     return asked_speaker(question) == OTHER and not asked_kinds(question) and bool(hits) and \
         in_topic(hits[0].chunk.key, reading) and \
         passage_speaker(hits[0].quoted().text) == OTHER
