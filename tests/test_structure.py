@@ -329,6 +329,21 @@ def test_dash_attribution_groups_paragraphs_back_to_previous_attribution():
     ]
 
 
+def test_a_wrapped_paragraph_opening_with_a_number_is_not_a_section():
+    """Seen in a Chromium-printed PDF: the first line of "（二）城市功能品质持续提升。地铁3号线
+    …" was taken for a section heading and left out of the passage."""
+    text = (
+        "一、2023年工作回顾\n"
+        "（一）经济运行稳中有进\n"
+        "全年地区生产总值增长5.8%。\n"
+        "（二）城市功能品质持续提升。地铁3号线一期工程建成通车，全长28.6公里，设车\n"
+        "站22座。\n"
+    )
+    got = [(p.text, p.section) for p in structure(text).paragraphs]
+    assert got[0] == ("全年地区生产总值增长5.8%。", "（一）经济运行稳中有进")
+    assert got[1][0].startswith("（二）城市功能品质持续提升。地铁3号线")
+
+
 def test_paren_attribution_and_heading_boundary():
     text = (
         "# 习近平：团结合作是国际社会战胜疫情最有力武器\n\n"
