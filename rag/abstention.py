@@ -108,7 +108,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         w for w, flag in words
         if not known(w) and (flag in PROPER_NOUN_TAGS or YEAR.fullmatch(w) or ORDINAL.match(w))
     )
-    texts = [_squeeze(h.chunk.text + h.chunk.title + (h.chunk.attribution or "")) for h in top]
+    texts = [_squeeze(h.chunk.text + h.chunk.title + (h.chunk.attribution or "") +
+                      (h.chunk.lead or "")) for h in top]
 
     def share(text: str) -> float:
         return sum(w in text for w, _ in words) / len(words) if words else 1.0

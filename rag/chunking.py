@@ -131,12 +131,63 @@ def _make_chunk(piece: Span, para: Paragraph, source: str, starts: list[int]) ->
 
 
 def context_text(chunk: Chunk) -> str:
-    """What is embedded for a passage: its article title and attribution, then its text.
+    """What is embedded for a passage: its article title and attribution (and a list item's
+    lead-in, `attach_list_leads`), then its text.
     The context only steers the vector; quotes are always `chunk.text` itself."""
-    head = "。".join(x for x in (chunk.title, chunk.attribution) if x)
+    head = "。".join(x for x in (chunk.title, chunk.attribution, chunk.lead) if x)
     return f"{head}\n{chunk.text}" if head else chunk.text
 
 
 def sentence_texts(text: str) -> list[str]:
     """The sentences of a passage, embedded one by one so a question can match any of them."""
     return [text[a:b].strip() for a, b in sentence_spans(text) if text[a:b].strip()] or [text]
+
+
+# An item of an enumeration: "二是", "（三）", "第四，", "2．" (its number, in Chinese or digits).
+_ITEM = re.compile(r"^\s*(?:([一二三四五六七八九十]+)是|[（(]([一二三四五六七八九十]+)[）)]|"
+                   r"第([一二三四五六七八九十]+)[，、]|(\d{1,2})[．.、](?!\d))")
+_ENDS = ("。", "！", "？", "；", "：", ":", "”")
+_ZH_NUMBER = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+# A lead-in: the clause that ends in a colon just before the first item ("…以下措施：一是…").
+_LEAD = re.compile(r"([^。！？；\n]*[：:])\s*(?:一是|[（(]一[）)]|第一[，、]|1[．.、])")
+
+
+def _item_number(text: str) -> int | None:
+    m = _ITEM.match(text)
+    if not m:
+        return None
+    for g in m.groups():
+        if g:
+            return int(g) if g.isdigit() else _ZH_NUMBER.get(g) if len(g) == 1 else None
+    return None
+
+
+def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
+    """Chunks (of one file, in reading order) with each later item of a list that opens a
+    passage of its own carrying the list's lead-in, and keyed with it: "二是持续加大研发
+    投入。" says nothing of 经营压力 or 措施, its lead "面对经营压力，公司采取了以下措施："
+    does, and a question about the second measure is found through it."""
+    out: list[Chunk] = []
+    lead: str | None = None
+    for chunk in chunks:
+        number = _item_number(chunk.text)
+        if number and number >= 2:
+            if lead and out and out[-1].title == chunk.title:
+                chunk = dataclasses.replace(chunk, lead=lead, key=passage_key(lead + chunk.text))
+        elif found := _LEAD.search(chunk.text):
+            lead = found.group(1).strip()
+            if found.start(1) == 0 and out and not out[-1].text.rstrip().endswith(_ENDS):
+                # the lead began in the passage before, cut at a page break ("…采取了以下" |
+                # "措施：一是…")
+                lead = _last_clause(out[-1].text) + lead
+        elif chunk.text.rstrip().endswith(("：", ":")):
+            lead = _last_clause(chunk.text)  # the first item follows in a passage of its own
+        elif number != 1:
+            lead = None  # the list, if any, has ended
+        out.append(chunk)
+    return out
+
+
+def _last_clause(text: str) -> str:
+    """The last sentence of a passage that ends in a colon ("重点抓好六个方面工作：")."""
+    return re.split(r"[。！？；]", text.rstrip())[-1].strip()

@@ -40,7 +40,9 @@ _NOUNS = (r"(?:points?|proposals?|requirements?|measures?|suggestions?|initiativ
           r"things?|areas?|challenges?|difficulties|difficulty|items?|jobs?|ways?|tiers?|"
           r"ones?|works?|pieces?|parts?)")
 _ZH_NTH = re.compile(rf"第([{_ZH_DIGITS}])(?:点|条|项|个(?:方面|倡议|建议|要求|措施)?|方面)|"
-                     rf"排(?:在)?第([{_ZH_DIGITS}])")
+                     rf"排(?:在)?第([{_ZH_DIGITS}])|"
+                     # "…议定的重点工作中，三是什么？": the item as the list words it
+                     rf"(?<![\u4e00-\u9fff])([{_ZH_DIGITS}])是(?:什么|哪)")
 _EN_NTH = re.compile(
     r"\b(?:the|his|her|its|their) (" + "|".join(_EN_ORDINALS) + r")(?: (two|three|four))?"
     rf"(?: of (?:the|his|her|its|their) (?:\w+ ){{0,3}}?)? ?{_NOUNS}\b", re.I)
@@ -81,7 +83,7 @@ def asked_position(question: str) -> Position | None:
     """The place the question points at, or None (most questions)."""
     m = _ZH_NTH.search(question)
     if m:
-        return Position(points=(_ZH_DIGITS.index(m.group(1) or m.group(2)) + 1,))
+        return Position(points=(_ZH_DIGITS.index(next(g for g in m.groups() if g)) + 1,))
     m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
         ordinal, *how_many = m.groups()  # "the first two of the six …": points 1 and 2

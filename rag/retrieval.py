@@ -142,7 +142,7 @@ class Retriever:
         docs = []
         for key in self.keys:
             locs = self.locations[key]
-            labels = {f"{c.title} {c.attribution or ''}" for c in locs}
+            labels = {f"{c.title} {c.attribution or ''} {c.lead or ''}" for c in locs}
             docs.append(locs[0].text + " " + " ".join(sorted(labels)))
         self.lexical = LexicalIndex(docs)
         by_source: dict[str, set[int]] = {}

@@ -48,6 +48,9 @@ class Chunk:
     tail_text: str | None = None
     tail_end: int | None = None  # char offset just past the attribution line
     tail_line: int | None = None  # its line number
+    # For an item of a list standing in a passage of its own ("二是持续加大研发投入。"), the
+    # list's lead-in ("面对经营压力，公司采取了以下措施："): searched with it, never quoted.
+    lead: str | None = None
 
     def quote_span(self) -> tuple[str, int, int]:
         """The text to quote and its last char and line: the chunk, plus its attribution line."""

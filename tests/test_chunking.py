@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import PAGE_BREAK_SAMPLE
 
-from rag.chunking import pack, paragraph_chunks, passage_key
+from rag.chunking import attach_list_leads, pack, paragraph_chunks, passage_key
 from rag.documents import chunk_source
 from rag.reading import SourceText, line_starts, read_source
 from rag.sentences import sentence_spans, split_long
@@ -304,3 +304,27 @@ def test_page_break_inside_sentence_gives_one_verifiable_chunk():
     assert c.text.endswith("抓实经济社会发展各项工作。")
     assert (c.line_start, c.line_end) == (1, 5)
     assert check_quote(text, c.text, c.char_start, c.char_end, c.line_start, c.line_end) is None
+
+
+def test_a_list_item_in_a_passage_of_its_own_carries_the_lists_lead():
+    """Seen in a foreign-domain PDF: "二是持续加大研发投入。" says nothing of the measures it
+    is the second of; its lead-in (cut by a page break) does."""
+    from rag.chunking import context_text
+    from rag.types import Chunk
+
+    def c(text, title="年报"):
+        return Chunk("a.pdf", text, title, None, None, 1, 1, 0, len(text), passage_key(text))
+
+    chunks = attach_list_leads([
+        c("报告期内，面对压力，公司主要采取了以下"), c("措施：一是加大海外市场开拓力度。"),
+        c("二是持续加大研发投入。"), c("三是推进降本增效。"), c("公司全年营业收入37.8亿元。"),
+        c("四是另一件事。"),  # after the list has ended: no lead
+        c("重点抓好六个方面工作："), c("（一）着力扩大有效需求。"), c("（二）着力深化改革。"),
+    ])
+    leads = [x.lead for x in chunks]
+    assert leads[2] == leads[3] == "报告期内，面对压力，公司主要采取了以下措施："
+    assert leads[:2] == [None, None] and leads[4] is None and leads[5] is None
+    assert leads[8] == "重点抓好六个方面工作：" and leads[7] is None  # the first item needs none
+    assert chunks[2].text == "二是持续加大研发投入。"  # quoted as written, searched with its lead
+    assert "采取了以下措施" in context_text(chunks[2])
+    assert chunks[2].key != passage_key(chunks[2].text)  # embedded anew with its lead

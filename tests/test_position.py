@@ -27,6 +27,7 @@ from rag.whole_sentences import WholeSentences
     ("What were the first two of the six requirements in the article?", Position(points=(1, 2))),
     ("And his third point?", Position(points=(3,))),
     ("那篇讲话列了几项工作，排在第一的是哪一项？", Position(points=(1,))),
+    ("会议议定的重点工作中，三是什么？", Position(points=(3,))),  # as the list words it
     ("What was the second of the five things he asked of Hubei?", Position(points=(2,))),
     # ellipsis in a follow-up
     ("What was the third?", Position(points=(3,))),
@@ -64,6 +65,7 @@ def test_questions_that_point_at_a_place(question, expected):
     "Who came first?",
     "What two risks did Xi warn about?",  # risks are named, not listed as points
     "要打通哪“最后一公里”？",
+    "统一是什么意思？",
 ])
 def test_questions_that_point_nowhere(question):
     assert asked_position(question) is None
