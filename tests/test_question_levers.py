@@ -144,6 +144,15 @@ def test_a_spaced_name_is_found_and_a_shared_surname_names_nobody():
     assert table.get("moon") == ["文在寅"]  # the one person who goes by it
 
 
+def test_a_kind_of_body_is_found_by_what_sets_it_apart_and_adjectives_by_their_noun():
+    table = build_table("公司在德国设立子公司。欧洲市场。生态环境。医务人员。")
+    assert table.get("subsidiary") == ["子公司"]  # "subsidiary company"
+    assert "medical" not in table  # "medical staff" is no kind of body
+    d = Dictionary(table)
+    assert ["欧洲"] in d.translate("its European market").groups  # European -> Europe
+    assert ["生态"] in d.translate("the ecological corridor").groups  # ecological -> ecology
+
+
 def test_names_the_dictionary_lacks_are_found_by_their_pinyin():
     from rag.transliterate import PinyinIndex
 
