@@ -85,6 +85,9 @@ def test_sentences_state_counts_dates_places_and_people():
     assert states(DATE, "3月9日，湖北全省现有确诊病例17151例。")
     assert states(PLACE, "习近平在浙江省考察。")
     assert states(PERSON, "国务院安委会主任刘鹤出席会议。")
+    # offices of firms and courts too, with names no dictionary knows
+    assert states(PERSON, "联系人：董事会秘书沈若溪，证券事务代表葛明远。")
+    assert states(PERSON, "本案由审判员林启舟独任审理。")
     assert type_match({COUNT}, "调派330多支医疗队") == 1.0
     assert type_match({COUNT, DATE}, "调派330多支医疗队") == 0.5
     assert type_match(set(), "调派330多支医疗队") == 0.0
