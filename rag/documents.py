@@ -17,8 +17,12 @@ CHUNKER_VERSION = 7
 
 
 def chunker_fingerprint(settings: ChunkingSettings) -> str:
-    """Identifies the chunks a file would give: code version plus chunking settings."""
-    raw = f"{CHUNKER_VERSION}:{settings.max_chars}:{settings.max_tokens}:{settings.min_chars}"
+    """Identifies the chunks a file would give: the versions of the code that reads and cuts
+    it, and the chunking settings."""
+    from .formats import EXTRACTOR_VERSION  # a PDF read anew gives other chunks too
+
+    raw = (f"{CHUNKER_VERSION}:{EXTRACTOR_VERSION}:{settings.max_chars}:{settings.max_tokens}:"
+           f"{settings.min_chars}")
     return hashlib.sha1(raw.encode()).hexdigest()[:12]
 
 
