@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import dataclasses
 import json
 
@@ -56,7 +54,7 @@ def test_a_further_quote_from_another_article_must_come_closer():
     same_bar = AnswerSettings(min_citation_ratio=0.9, other_article_ratio=0.9)
     assert [h.chunk.key for h in choose_citations(hits, same_bar, len)] == ["0", "1", "2"]
     # a sure answer takes no hedge from another file or speech, however close ...
-    elsewhere = [hit("0", 1.0, "甲"), replace(hit("1", 0.93, "乙"), chunk=replace(
+    elsewhere = [hit("0", 1.0, "甲"), dataclasses.replace(hit("1", 0.93, "乙"), chunk=dataclasses.replace(
         hit("1", 0.93, "乙").chunk, source="b.txt")), hit("2", 0.92, "甲")]
     assert [h.chunk.key for h in choose_citations(elsewhere, same_bar, len, sure=True)] == \
         ["0", "2"]
