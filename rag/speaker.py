@@ -17,7 +17,9 @@ _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习�
 # Who "says" in a passage without being a person with a side: the meeting, the parties.
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
 _OPENS_WITH_SPEAKER = re.compile(
-    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]")
+    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]|"
+    # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
+    r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
 
 _SAY = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|describe|described|call|"
         r"called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|propose|"
@@ -101,7 +103,7 @@ def passage_speaker(text: str) -> str | None:
     m = _OPENS_WITH_SPEAKER.match(text.strip())
     if not m:
         return None
-    name = m.group(1)
+    name = m.group(1) or m.group(2)
     if name in _NOBODY or name.startswith(("对", "在")):
         return None
     return XI if name in _XI_NAMES else OTHER

@@ -19,6 +19,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 MIN_CHARS, MAX_CHARS = 2, 5
 MAX_FOUND = 3  # spellings of several words ("Dongheng" 东衡 and 东恒): the most frequent few
 RARER = 3  # ... each found at least a third as often as the first
+FIXED = 0.8  # a run this often between the same two characters is part of a longer word
 
 
 class PinyinIndex:
@@ -53,13 +54,20 @@ class PinyinIndex:
             return []
         by_syllable = self._build()
         found: Counter[str] = Counter()
+        sides: dict[str, Counter[tuple[str, str]]] = {}
         for syllable, starts in by_syllable.items():
             if not word.startswith(syllable):
                 continue
             for start in starts:
                 end = self._spells(start + 1, word[len(syllable):], 1)
                 if end:
-                    found[self._text[start:end]] += 1
+                    run = self._text[start:end]
+                    found[run] += 1
+                    sides.setdefault(run, Counter())[
+                        (self._text[start - 1:start], self._text[end:end + 1])] += 1
+        for run, seen in sides.items():
+            if _inside_a_word(found[run], seen):
+                del found[run]
         ranked = found.most_common(MAX_FOUND)
         # A name recurs; a run that happens to spell it across two words ("安吉" and "按期"
         # for "Anji") is rarer: those well behind the first are left out.
@@ -78,3 +86,15 @@ class PinyinIndex:
                 if end:
                     return end
         return 0
+
+
+def _inside_a_word(count: int, sides: Counter[tuple[str, str]]) -> bool:
+    """Whether a run is only ever the middle of something longer, the same characters on
+    both its sides: "Xixi" spells 席习 in every "主席习近平", while 西溪 stands beside whatever
+    follows it. A run seen once or twice is given the benefit of the doubt."""
+    if count < 3:
+        return False
+    left = Counter(a for a, _ in sides.elements())
+    right = Counter(b for _, b in sides.elements())
+    return left.most_common(1)[0][1] >= FIXED * count and \
+        right.most_common(1)[0][1] >= FIXED * count

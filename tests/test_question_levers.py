@@ -172,6 +172,9 @@ def test_names_the_dictionary_lacks_are_found_by_their_pinyin():
     assert names.spelled("Jiangning") == ["江宁"]
     assert names.spelled("Changwan") == ["长湾"]  # 长 read zhang elsewhere, chang here
     assert names.spelled("Stuttgart") == [] and names.spelled("Hu") == []
+    # the middle of something longer is no name: "Xixi" is not the 席习 of every 主席习近平
+    crowd = PinyinIndex("国家主席习近平指出。" * 5 + "西溪湿地。来到西溪。")
+    assert crowd.spelled("Xixi") == ["西溪"]
     d = Dictionary({"secretary": ["秘书"], "river": ["河"]}, names)
     groups = d.translate("Who is the board secretary, Shen Ruoxi, of Dongheng in Jiangning?").groups
     assert ["秘书"] in groups and ["沈若溪"] in groups and ["东衡"] in groups and ["江宁"] in groups

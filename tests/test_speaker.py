@@ -49,3 +49,7 @@ def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
     assert passage_speaker("会议强调，要抓实安全风险防范各项工作。") is None
     assert passage_speaker("对我们来说，这是一次大考。") is None
     assert passage_speaker("中国人民的艰苦努力为世界各国防控疫情争取了宝贵时间。") is None
+    # turning to the other: seen in the browser, "对方在通话中怎么说？" found this and abstained
+    assert passage_speaker("特朗普向习近平详细询问了中方有关疫情防控举措，表示……") == OTHER
+    assert passage_speaker("习近平向特朗普介绍了中方防控举措。") == XI
+    assert passage_speaker("要向人民群众介绍疫情防控情况。") is None
