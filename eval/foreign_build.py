@@ -6,9 +6,9 @@ eval/foreign_test (frozen); each of those says only what its documents are.
 The tools are the project's format-test helpers (tests/helpers/documents.py): print_pdf with
 flowing_html (text flowing over pages) or page_html (one group of sections per page), and
 make_docx. Without Chromium (or a Chinese font), a PDF is written as DOCX instead and a line
-says so. At the end every key of the set's questions.jsonl is looked for in the text the
-project's own extractor (rag.formats.extract) gets from the built files, so a key lost by the
-conversion shows up here.
+says so. At the end every key of the set's questions.jsonl (and of its conversations.jsonl,
+where there is one) is looked for in the text the project's own extractor
+(rag.formats.extract) gets from the built files, so a key lost by the conversion shows up.
 """
 
 from __future__ import annotations
@@ -145,19 +145,26 @@ class DocumentSet:
                 texts[f.name] = squeeze(
                     extract(data, f.suffix, hashlib.sha256(data).hexdigest()).text)
         missing = 0
-        questions = self.here / "questions.jsonl"
-        if not questions.exists():
-            return 0
-        for line in questions.read_text(encoding="utf-8").splitlines():
-            q = json.loads(line)
+        for label, q in self._items():
             for k in q["keys"]:
                 found = [n for n, t in texts.items() if squeeze(k) in t]
                 if not found:
                     missing += 1
-                    print(f"{q['id']}: key {k!r} not in any built file's extracted text")
+                    print(f"{label}: key {k!r} not in any built file's extracted text")
                 elif q["sources"] and sorted(found) != sorted(q["sources"]):
-                    print(f"{q['id']}: key {k!r} found in {found}, sources say {q['sources']}")
+                    print(f"{label}: key {k!r} found in {found}, sources say {q['sources']}")
         return missing
+
+    def _items(self):
+        """(label, line) for every question of questions.jsonl and every turn of
+        conversations.jsonl, the files that exist."""
+        for name in ("questions.jsonl", "conversations.jsonl"):
+            path = self.here / name
+            if not path.exists():
+                continue
+            for line in path.read_text(encoding="utf-8").splitlines():
+                q = json.loads(line)
+                yield (q["id"] if "id" in q else f"{q['conversation']} turn {q['turn']}"), q
 
     def write_config(self) -> Path:
         """The project's config.yaml with the corpus and the index moved under the target (the

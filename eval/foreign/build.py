@@ -1,6 +1,11 @@
-"""The foreign dev set: six documents of other domains (a city's work report, a company's
-annual report, a regulation, meeting minutes, a news report, a hospital notice), built from
-src/*.txt into two PDFs, two DOCX and two web pages (eval/foreign_build.py).
+"""The foreign dev set: twelve documents of other domains, built from src/*.txt into four
+PDFs, four DOCX and four web pages (eval/foreign_build.py). The first batch: a city's work
+report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
+notice. The second: a flood-control emergency notice, a tender announcement, an
+administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
+lock's user manual; some of them name a person, a date or a place of another document, and
+two tell of two events of one kind (two rain storms, two tender lots), so that the question's
+date or place has to pick the passage.
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -37,6 +42,22 @@ DOCUMENTS = [
          None, "相关阅读",
          ("江宁港上半年集装箱吞吐量创新高", "暑期文旅消费季启动 发放文旅消费券",
           "市区新增12条公交线路")),
+    Pdf("防汛紧急通知", header="江宁市防汛抗旱指挥部"),
+    Pdf("沙溪河治理招标公告", header="江宁市公共资源交易中心　招标公告",
+        new_page_at=("四、", "七、")),
+    Docx("市场监管行政处罚决定书", SECTION),
+    Docx("港务集团董事长讲话", SECTION),
+    Html("滨江实验中学招生简章", "江宁市滨江实验中学",
+         ("学校概况", "教育教学", "德育天地", "招生专栏", "校园新闻", "教师发展", "联系我们"),
+         '<a href="/zs">招生专栏</a>', "发布日期：2024-05-20　作者：招生办公室　阅读：12873",
+         SECTION, "招生专栏",
+         ("2023年高中招生录取结果公示", "2024年科技创新实验班学科素养测试须知",
+          "我校学子在全国青少年机器人竞赛中获一等奖")),
+    Html("智能门锁使用说明", "衡安智能服务与支持",
+         ("产品中心", "使用说明", "视频教程", "常见问题", "售后网点", "固件升级", "联系我们"),
+         '<a href="/manual">使用说明</a> &gt; <a href="/manual/x7">HA-X7系列</a>',
+         "更新时间：2024-03-15　文档版本：V2.1　适用型号：HA-X7 / HA-X7 Pro", SECTION, "相关文档",
+         ("HA-X7安装尺寸图与开孔说明", "衡安App绑定门锁操作指南", "HA-S3指纹锁使用说明")),
 ]
 
 if __name__ == "__main__":
