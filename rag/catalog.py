@@ -38,6 +38,7 @@ class FileEntry:
 class Catalog:
     model: str
     chunker: str = ""  # fingerprint of the chunking code and settings that made the chunks
+    context: int = 0  # the version of `chunking.context_text` the stored vectors embed
     files: dict[str, FileEntry] = field(default_factory=dict)
 
     def all_chunks(self) -> list[Chunk]:
@@ -75,7 +76,8 @@ def catalog_from_json(text: str, where: str, what: str) -> Catalog:
             )
             for name, f in data["files"].items()
         }
-        return Catalog(model=data["model"], chunker=data.get("chunker", ""), files=files)
+        return Catalog(model=data["model"], chunker=data.get("chunker", ""),
+                       context=data.get("context", 0), files=files)
     except (ValueError, KeyError, TypeError) as exc:
         raise IndexError_(
             f"{what} is corrupt or from another version ({exc}); "
@@ -89,6 +91,7 @@ def catalog_to_json(catalog: Catalog) -> str:
         "version": VERSION,
         "model": catalog.model,
         "chunker": catalog.chunker,
+        "context": catalog.context,
         "files": {
             name: {
                 "sha256": e.sha256,

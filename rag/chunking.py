@@ -130,9 +130,14 @@ def _make_chunk(piece: Span, para: Paragraph, source: str, starts: list[int]) ->
     )
 
 
+# Bump when `context_text` embeds other parts: the next ingest embeds every passage again
+# (its vectors are stored under a key of its text alone, which the context does not change).
+CONTEXT_VERSION = 1
+
+
 def context_text(chunk: Chunk) -> str:
-    """What is embedded for a passage: its article title and attribution (and a list item's
-    lead-in, `attach_list_leads`), then its text.
+    """What is embedded for a passage: its article title, section and attribution (and a list
+    item's lead-in, `attach_list_leads`), then its text.
     The context only steers the vector; quotes are always `chunk.text` itself."""
     head = "。".join(x for x in (chunk.title, chunk.attribution, chunk.lead) if x)
     return f"{head}\n{chunk.text}" if head else chunk.text

@@ -48,7 +48,7 @@ class Line:
     number: int  # 1-based line number in the original file
     span: Span
     raw: str  # the original line, untouched
-    heading: bool  # was a markdown heading
+    heading: int  # a markdown heading's level (1 for "#", 2 for "##", ...); 0 for a plain line
     eol: int  # offset of the line's end (its line break) in the original text
 
     @property
@@ -56,7 +56,7 @@ class Line:
         return self.span.text
 
 
-def clean_line(raw: str, start: int) -> tuple[Span, bool]:
+def clean_line(raw: str, start: int) -> tuple[Span, int]:
     """Remove markup and heading marks from one original line; trim whitespace at both ends."""
     keep = [True] * len(raw)
     for m in MARKUP.finditer(raw):
@@ -64,13 +64,13 @@ def clean_line(raw: str, start: int) -> tuple[Span, bool]:
             keep[i] = False
     stripped_idx = [i for i, ok in enumerate(keep) if ok]
     visible = "".join(raw[i] for i in stripped_idx)
-    heading = False
+    heading = 0
     m = HEADING_MARK.match(visible.lstrip())
     if m:
         lead = len(visible) - len(visible.lstrip())
         stripped_idx = stripped_idx[: lead] + stripped_idx[lead + m.end():]
+        heading = m.group(0).count("#")
         visible = "".join(raw[i] for i in stripped_idx)
-        heading = True
     lo, hi = 0, len(visible)
     while lo < hi and visible[lo].isspace():
         lo += 1

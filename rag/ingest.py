@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalog import Catalog, CatalogVersionError, FileEntry, load_catalog, save_catalog
-from .chunking import context_text, sentence_texts
+from .chunking import CONTEXT_VERSION, context_text, sentence_texts
 from .documents import chunk_source, chunker_fingerprint
 from .errors import ConfigError, IndexError_
 from .formats import prune_cache
@@ -151,11 +151,14 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
         log.warning("the embedding model changed (%s -> %s): re-embedding everything",
                     old.model, settings.embedding.model)
         old, rebuild = None, True
+    elif old is not None and old.context != CONTEXT_VERSION:
+        log.warning("passages are now embedded with other context: re-embedding everything")
+        old, rebuild = None, True
     old_files = old.files if old else {}
     fingerprint = chunker_fingerprint(settings.chunking)
     rechunk = old is not None and old.chunker != fingerprint
     files = list_files(settings.corpus.path, settings.corpus.patterns)
-    new = Catalog(model=settings.embedding.model, chunker=fingerprint)
+    new = Catalog(model=settings.embedding.model, chunker=fingerprint, context=CONTEXT_VERSION)
     changed: list[str] = []
     read: dict[str, object] = {}  # http mode: texts read, to store those the server lacks
     cache = None if shared else extraction_dir(settings)
@@ -223,6 +226,8 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
     for name in changed:
         for c in new.files[name].chunks:
             firsts.setdefault(c.key, c)
+    if rechunk:
+        present -= _context_changed(old_files, firsts)
     todo = [k for k in firsts if k not in present]
     report.merged = sum(len(new.files[n].chunks) for n in changed) - len(todo)
     if todo:
@@ -274,6 +279,17 @@ def _publish(settings: Settings, shared, head: int, previous: Catalog | None, ne
     index.switch(number, lease)
     kept = {e.sha256 for e in previous.files.values()} if previous else set()
     index.prune({number, head}, shas | kept)
+
+
+def _context_changed(old_files: dict, firsts: dict) -> set[str]:
+    """Passages the new chunker cuts alike but places differently (another article title,
+    section or list lead-in): a passage's vector embeds its context (`context_text`) and is
+    stored under a key of its text alone, so these are embedded again."""
+    before: dict[str, str] = {}
+    for entry in old_files.values():
+        for chunk in entry.chunks:
+            before.setdefault(chunk.key, context_text(chunk))
+    return {k for k, chunk in firsts.items() if k in before and before[k] != context_text(chunk)}
 
 
 def embed_passages(embedder, store, chunks: list, progress: bool) -> None:

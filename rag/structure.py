@@ -45,6 +45,10 @@ BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].
 MID_SENTENCE_END = re.compile(r"[。；！？](?=.)")
 SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
 SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
+# A numbered heading: "一、总体要求", "（二）…", "第三章 数据共享", "2.1 Scope", "Section 4".
+NUMBERED_HEADING = re.compile(
+    rf"^(?:[{NUM}]+、|（[{NUM}]+）|第[{NUM}\d]+[章节部分篇编条]|\d+(?:\.\d+)*[.．、]?\s|\d+(?:\.\d+)+"
+    r"|(?:Chapter|Section|Part|Article)\s+\w)")
 SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
 SALUTATION = re.compile(r"^[^，。；！？]{2,24}[:：]$")  # "武汉东湖新城社区全体社区工作者：" opens a letter
 
@@ -103,6 +107,19 @@ def _matches_toc(text: str, toc: list[str]) -> bool:
     return False
 
 
+def _numbered_subheadings(lines: list[Line]) -> list[int]:
+    """Headings below the document's top heading level that are numbered: the sections of an
+    article, not articles. A Word or web document sets its title as heading 1 and "第三章 数据共享"
+    or "一、就诊时间" as heading 2; a compilation's second-level headings that are not numbered
+    ("## 习近平给…的回信") stay titles of their own articles."""
+    levels = [line.heading for line in lines if line.heading]
+    if not levels:
+        return []
+    top = min(levels)
+    return [i for i, line in enumerate(lines)
+            if line.heading > top and NUMBERED_HEADING.match(line.text)]
+
+
 def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tuple[list[str], list[str]]:
     """A kind for each line (see the module docstring) and the titles the TOC lists.
 
@@ -113,6 +130,8 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
     kinds = ["body"] * len(lines)
     for i in toc_idx:
         kinds[i] = "toc"
+    for i in _numbered_subheadings(lines):
+        kinds[i] = "section"
     for i, line in enumerate(lines):
         if kinds[i] != "body":
             continue

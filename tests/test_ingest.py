@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
 from conftest import CORPUS, FakeEmbedder
 
 from rag.catalog import load_catalog
+from rag.chunking import CONTEXT_VERSION
 from rag.ingest import catalog_path, ingest
 from rag.store import VectorStore
 
@@ -87,3 +89,41 @@ def test_unreadable_and_binary_files_are_skipped_by_name(fake_settings, small_co
     assert "image.txt" in skipped and "binary" in skipped["image.txt"]
     assert "empty.txt" in skipped
     assert report.files >= 2
+
+
+def _edit_catalog(settings, edit) -> None:
+    path = catalog_path(settings)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    edit(data)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_passage_placed_under_another_title_by_a_new_chunker_is_embedded_again(fake_settings):
+    """A passage's vector embeds its title; it is stored under a key of its text alone, so a
+    chunker that puts the same text under another title must embed it again."""
+    run(fake_settings, FakeEmbedder())
+    moved = {}
+
+    def older_chunker(data):
+        data["chunker"] = "older"
+        chunk = data["files"]["002_09a23be81b2d5379.txt"]["chunks"][3]
+        moved["key"] = chunk["key"]
+        chunk["title"] = "旧版切分给的另一个标题"
+
+    _edit_catalog(fake_settings, older_chunker)
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    assert report.embedded == 1
+    assert emb.passages_embedded >= 2  # it, in its (right) context, and its sentences
+    cat = load_catalog(catalog_path(fake_settings))
+    assert moved["key"] in cat.keys() and cat.context == CONTEXT_VERSION
+
+
+def test_index_embedded_with_another_context_is_embedded_again(fake_settings):
+    run(fake_settings, FakeEmbedder())
+    _edit_catalog(fake_settings, lambda data: data.pop("context"))  # built before the field
+    emb = FakeEmbedder()
+    report = run(fake_settings, emb)
+    cat = load_catalog(catalog_path(fake_settings))
+    assert report.embedded == len(cat.keys()) and cat.context == CONTEXT_VERSION
+    assert run(fake_settings, FakeEmbedder()).embedded == 0

@@ -466,3 +466,25 @@ def test_byline_attached_to_article_and_its_paragraphs():
         ("新冠肺炎疫情是一个重大威胁。", None, "来源：《求是》2020/05 作者：王 毅"),
         ("外交战线紧紧围绕总目标。", "一", "来源：《求是》2020/05 作者：王 毅"),
     ]
+
+
+def test_numbered_subheadings_of_a_word_or_web_document_are_its_sections():
+    """A DOCX or HTML page sets its title as heading 1 and its numbered parts as heading 2:
+    one article with sections, so every passage carries the document's title."""
+    s = structure("# 江宁市公共数据管理条例\n## 第一章 总则\n第一条 为了规范公共数据管理，制定本条例。\n"
+                  "## 第二章 数据共享\n第十条 公共数据分为无条件共享、有条件共享和不予共享三类。\n"
+                  "### 一、共享方式\n通过共享平台共享。\n")
+    assert [a.title for a in s.articles] == ["江宁市公共数据管理条例"]
+    assert [(p.title, p.section) for p in s.paragraphs] == [
+        ("江宁市公共数据管理条例", "第一章 总则"),
+        ("江宁市公共数据管理条例", "第二章 数据共享"),
+        ("江宁市公共数据管理条例", "一、共享方式"),
+    ]
+
+
+def test_unnumbered_subheadings_of_a_compilation_stay_articles():
+    s = structure("# 中心组学习资料汇编\n# 中共中央政治局召开会议\n会议指出，要抓紧抓实抓细。\n"
+                  "## 习近平给武汉东湖新城社区全体社区工作者的回信\n你们好！来信收悉。\n")
+    assert [a.title for a in s.articles][-2:] == ["中共中央政治局召开会议",
+                                                 "习近平给武汉东湖新城社区全体社区工作者的回信"]
+    assert s.paragraphs[-1].title.startswith("习近平给武汉") and s.paragraphs[-1].section is None
