@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from .cleaning import (
+    PARAGRAPH_OPENER,
     TERMINAL,
     Line,
     Span,
@@ -120,6 +121,29 @@ def _numbered_subheadings(lines: list[Line]) -> list[int]:
             if line.heading > top and NUMBERED_HEADING.match(line.text)]
 
 
+def _full_line(lines: list[Line]) -> int | None:
+    """How long a full line of a wrapped text is at least; None when lines are paragraphs.
+    A PDF set in a proportional font wraps at 38-43 characters, not at one width."""
+    width = wrap_width(lines)
+    if width is not None:
+        return width - 1
+    lengths = sorted(len(line.text) for line in lines if len(line.text) >= 10)
+    if len(lengths) < 20 or lengths[len(lengths) * 3 // 4] > 80:
+        return None
+    return int(0.9 * lengths[len(lengths) * 3 // 4])
+
+
+def _wraps_on(lines: list[Line], i: int, full: int | None) -> bool:
+    """Whether line i of a wrapped text is full and runs on into the next line: then
+    "（三）业绩要求：投标人自2019年1月1日以来至少完成过1项单项合同金额在8000万元" is the
+    first line of a list item a PDF wrapped, not a section heading."""
+    if full is None or i + 1 >= len(lines) or len(lines[i].text) < full:
+        return False
+    nxt = lines[i + 1]
+    return nxt.number == lines[i].number + 1 and not PARAGRAPH_OPENER.match(nxt.text) \
+        and not lines[i].text.endswith(tuple(TERMINAL))
+
+
 def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tuple[list[str], list[str]]:
     """A kind for each line (see the module docstring) and the titles the TOC lists.
 
@@ -127,6 +151,7 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
     the mark a Word export of a news page leaves under its headline.
     """
     toc_idx, toc_titles = _toc(lines)
+    width = _full_line(lines)
     kinds = ["body"] * len(lines)
     for i in toc_idx:
         kinds[i] = "toc"
@@ -151,7 +176,8 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "byline"
         elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
             kinds[i] = "attribution"
-        elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text):
+        elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text) \
+                and not _wraps_on(lines, i, width):
             kinds[i] = "section"
         elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"

@@ -488,3 +488,17 @@ def test_unnumbered_subheadings_of_a_compilation_stay_articles():
     assert [a.title for a in s.articles][-2:] == ["中共中央政治局召开会议",
                                                  "习近平给武汉东湖新城社区全体社区工作者的回信"]
     assert s.paragraphs[-1].title.startswith("习近平给武汉") and s.paragraphs[-1].section is None
+
+
+def test_a_full_line_that_runs_on_is_a_wrapped_list_item_not_a_section():
+    """A Chromium PDF wraps at 38-43 characters; "（三）业绩要求：…8000万元" fills its line and
+    runs on, so it opens a paragraph (kept whole), unlike the short heading above it."""
+    filler = "".join(f"第{i}行是正文内容，用来给出这份文件换行的宽度，共计约四十个字符左右的长度\n"
+                     for i in range(20))
+    text = (filler + "三、投标人资格要求\n"
+            "（三）业绩要求：投标人自2019年1月1日以来至少完成过1项单项合同金额在8000万元\n"
+            "以上的河道整治或泵站工程施工业绩。\n"
+            "（四）本次招标不接受联合体投标。\n")
+    got = [p.text for p in structure(text).paragraphs][-2:]
+    assert got == ["（三）业绩要求：投标人自2019年1月1日以来至少完成过1项单项合同金额在8000万元"
+                   "以上的河道整治或泵站工程施工业绩。", "（四）本次招标不接受联合体投标。"]
