@@ -502,3 +502,15 @@ def test_a_full_line_that_runs_on_is_a_wrapped_list_item_not_a_section():
     got = [p.text for p in structure(text).paragraphs][-2:]
     assert got == ["（三）业绩要求：投标人自2019年1月1日以来至少完成过1项单项合同金额在8000万元"
                    "以上的河道整治或泵站工程施工业绩。", "（四）本次招标不接受联合体投标。"]
+
+
+def test_a_documents_short_unpunctuated_first_line_is_its_title():
+    """A PDF keeps no heading marks: its first line is its title, and the numbered parts under
+    it are sections, not articles."""
+    s = structure("沙溪河综合治理工程（一期）施工招标公告\n招标编号：JNGC-2024-SL-0716\n一、招标条件\n"
+                  "本招标项目已由江宁市发展和改革委员会批准建设。\n二、项目概况\n建设地点在青石镇。\n")
+    assert [a.title for a in s.articles] == ["沙溪河综合治理工程（一期）施工招标公告"]
+    assert [(p.title, p.section) for p in s.paragraphs] == [
+        ("沙溪河综合治理工程（一期）施工招标公告", "一、招标条件"),
+        ("沙溪河综合治理工程（一期）施工招标公告", "二、项目概况"),
+    ]
