@@ -78,6 +78,9 @@ PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or cal
 PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
+# A word of the documents used at most this often (and at least twice) says what a question is
+# about; one used more often ("中方", "合作", "防控") is said of every topic.
+SPECIFIC_WORD_MAX = 40
 
 # Words that point back at something said before. Strong cues make a follow-up on their own
 # unless the question alone clearly retrieves another topic; weak ones only tip the balance.
@@ -414,6 +417,10 @@ class Articles:
                 f"speech:{speech_key(chunk.attribution)}"
         return f"title:{chunk.title}" if chunk.title else f"file:{chunk.source}"
 
+    def occurrences(self, text: str) -> int:
+        """How often the documents have `text` (each passage counted once, with its labels)."""
+        return self._text.count(text) if text else 0
+
     def mentions(self, text: str) -> bool:
         """Whether the documents have `text` verbatim (in a passage, title or attribution)."""
         return bool(text) and text in self._text
@@ -527,7 +534,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # A pronoun refers back, unless the question names a topic of its own that it
         # finds confidently elsewhere ("他在植树活动中种了哪些树？" after a Wuhan question,
         # "In his February 3 speech, …" after another day's).
-        follow = not (elsewhere and (len(new_words) >= 2 or
+        # A topic of its own is a word the documents use in a few places ("植树"), not one
+        # they use everywhere ("他接着说中方要同哪些国家加强防控合作？": 中方, 国家, 合作).
+        specific = [w for w in new_words if 2 <= articles.occurrences(w) <= SPECIFIC_WORD_MAX]
+        follow = not (elsewhere and (specific or
                                      any(_person(w) or _is_date(w) for w in new_words)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
     elif confident:
@@ -775,12 +785,13 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
                      reading: Reading, placed: frozenset[str] = frozenset()) -> float:
     """How far below the question-level threshold this follow-up's probability may fall and
     still be answered: the same decision as `follow_up_probability` against the threshold,
-    except for a request for more of the topic (`asks_for_more`) or for the other side's
-    words in the call under discussion (`asks_their_reply`), and for a question whose
+    except for a request for more of the topic (`asks_for_more`), for the other side's
+    words in the call under discussion (`asks_their_reply`) or for its date when the first
+    passage, from it, gives one (`dated_referent`: "这封回信的落款日期是哪天？"), and for a question whose
     first passage stands where it points in the speech under discussion (`placed`: "他讲话
     结尾喊了什么口号？"), which are answered."""
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
-            asks_their_reply(question, hits, reading):
+            asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)

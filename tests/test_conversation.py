@@ -519,3 +519,55 @@ def test_conversation_eval_scores_turn_kinds_and_the_no_history_baseline(assista
         "follow-up hit@3": 1.01, "first hit@1": 0.0}}}), encoding="utf-8")
     problems = ec.check_gate({"conversation": report}, gate)
     assert len(problems) == 1 and "follow-up hit@3" in problems[0]
+
+
+def test_a_pronoun_question_in_words_said_of_every_topic_stays_a_follow_up():
+    """"他接着说中方要同哪些国家加强防控合作？" after a question on one call retrieves confidently
+    elsewhere, but its words (中方, 国家, 合作) are said of every topic: it continues the call.
+    "他在植树活动中种了哪些树？" names a topic of its own (植树, used in a few places)."""
+    from rag.conversation import read
+    from rag.types import Chunk, Hit
+
+    def chunk(key, text, title, attribution=None, start=0):
+        return Chunk(source="a.txt", text=text, title=title, section=None,
+                     attribution=attribution, line_start=1, line_end=1, char_start=start,
+                     char_end=start + len(text), key=key)
+
+    call = "（2020年2月13日同马来西亚总理马哈蒂尔通电话）"
+    chunks = [chunk("call", "马来西亚等周边友好国家为中方雪中送炭。", "团结合作", call),
+              chunk("tree1", "习近平参加首都义务植树活动。", "植树", start=100),
+              chunk("tree2", "他们一起植树，种下白皮松。", "植树", start=200)]
+    chunks += [chunk(f"common{i}", "中方愿同各国加强防控合作。" * 3, "各国", start=300 + 40 * i)
+               for i in range(15)]
+    articles = Articles(chunks)
+    turns = [Turn("马哈蒂尔通电话时，习近平说周边国家为中方做了什么？", "q", (), False,
+                  (Cited("a.txt", 0, "团结合作", call),))]
+    elsewhere = [Hit(chunk=c, score=1.0) for c in chunks[3:6]]
+    reading = read("他接着说中方要同哪些国家加强防控合作？", turns, articles, elsewhere, 0.9)
+    assert reading.follow_up, reading.reason
+    trees = [Hit(chunk=c, score=1.0) for c in chunks[1:3]]
+    reading = read("他在植树活动中种了哪些树？", turns, articles, trees, 0.9)
+    assert not reading.follow_up, reading.reason
+
+
+def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
+    """"这封回信的落款日期是哪天？" names nothing but the letter: its probability alone is low,
+    but the letter's last passage, signed and dated, answers it."""
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief
+    from rag.types import Chunk, Hit
+
+    text = "希望你们在救死扶伤的岗位上拼搏奋战。"
+    signed = Hit(Chunk(source="a.txt", text=text, title="习近平回信", section=None,
+                       attribution=None, line_start=1, line_end=1, char_start=0,
+                       char_end=len(text), key="a", tail_text="习近平2020年3月15日", tail_end=40,
+                       tail_line=2),
+                 score=1.0)
+    unsigned = Hit(Chunk(source="a.txt", text=text, title="习近平回信", section=None,
+                         attribution=None, line_start=1, line_end=1, char_start=0,
+                         char_end=len(text), key="a"), score=1.0)
+    reading = Reading(True, "q", [1], {"a": 1.0}, referent=True)
+    weak = Evidence(chinese=True, dense=0.8, sentence=0.8, lexical=0.0, coverage=0.2,
+                    coverage_top=0.2, unknown_names=())
+    assert follow_up_relief("这封回信的落款日期是哪天？", weak, [signed], reading) == 1.0
+    assert follow_up_relief("这封回信的落款日期是哪天？", weak, [unsigned], reading) < 1.0
