@@ -144,7 +144,9 @@ _EN_FRAME = set("According In On At During After Before Given Under Besides Apar
                 "President".split())
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _EN_DATE = re.compile(rf"\b(?:{_MONTHS}) \d{{1,2}}(?:, \d{{4}})?\b")
-_EN_QUOTED = re.compile(r"['\"‘“]([^'\"’”]{3,40})['\"’”]")
+# A quoted term ('last mile'), not the stretch between two apostrophes ("Group's 2024 work
+# conference and workers' congress"): a quote mark has no letter on its outer side.
+_EN_QUOTED = re.compile(r"(?<![A-Za-z])['\"‘“]([^'\"’”]{3,40})['\"’”](?![A-Za-z])")
 # A run of English words in a query ("March 10 Hubei", "Xi's letter").
 _LATIN = re.compile(r"[A-Za-z][\w'’.,-]*(?:\s+[A-Za-z0-9][\w'’.,-]*)*")
 _ZH_DATE = re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日|\d{4}年|\d{1,2}月")
@@ -256,7 +258,7 @@ def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> l
         quoted = [q.strip() for q in _EN_QUOTED.findall(question)]
         words = []
         for m in _EN_WORD.finditer(question):
-            w = m.group()
+            w = re.sub(r"['’]s$", "", m.group())  # "Group's" -> "Group"
             if w.lower() in _EN_STOP or w in _EN_FRAME:
                 continue
             if _opens_sentence(question, m.start()) and not _EN_NAME_NEXT.match(question, m.end()):

@@ -80,6 +80,10 @@ def test_english_topic_words_are_names_not_a_sentences_first_word():
     assert topic_words("Hun Sen said what about the virus?")[:2] == ["Hun", "Sen"]
     # "China" names nothing in particular in these documents
     assert topic_words("What did the other president thank China for?") == []
+    # Two apostrophes are not a quotation, and a possessive names its owner.
+    assert topic_words("Who spoke at Jiangning Port Group's 2024 work conference and workers' "
+                       "congress?") == ["Jiangning", "Port", "Group", "2024"]
+    assert topic_words("What did Xi say about the 'last mile' there?") == ["last mile"]
 
 
 def test_english_references_to_both_parties_point_back():
