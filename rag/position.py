@@ -38,14 +38,19 @@ _STARTS = re.compile(
 _NOUNS = (r"(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"
           r"priorities|priority|principles?|demands?|recommendations?|aspects?|steps?|"
           r"things?|areas?|challenges?|difficulties|difficulty|items?|jobs?|ways?|tiers?|"
+          r"achievements?|conditions?|criteria|goals?|targets?|actions?|rules?|reasons?|"
+          r"stages?|phases?|categories|category|commitments?|arrangements?|"
           r"ones?|works?|pieces?|parts?)")
 _ZH_NTH = re.compile(rf"第([{_ZH_DIGITS}])(?:点|条|项|个(?:方面|倡议|建议|要求|措施)?|方面)|"
                      rf"排(?:在)?第([{_ZH_DIGITS}])|"
                      # "…议定的重点工作中，三是什么？": the item as the list words it
                      rf"(?<![\u4e00-\u9fff])([{_ZH_DIGITS}])是(?:什么|哪)")
+# "the third point", "the second of his four proposals", "the third of the port group's 2023
+# achievements", "the third eligibility condition".
 _EN_NTH = re.compile(
     r"\b(?:the|his|her|its|their) (" + "|".join(_EN_ORDINALS) + r")(?: (two|three|four))?"
-    rf"(?: of (?:the|his|her|its|their) (?:\w+ ){{0,3}}?)? ?{_NOUNS}\b", re.I)
+    rf"(?: of (?:the|his|her|its|their) (?:[\w'’-]+ ){{0,4}}?| (?:[\w'’-]+ ){{0,2}}?| ){_NOUNS}\b",
+    re.I)
 # "What was the third?", "And the fifth?": an ordinal closing a short follow-up.
 _EN_NTH_ALONE = re.compile(r"\bthe (" + "|".join(_EN_ORDINALS) + r")(?: one)?\s*[?.]?\s*$", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4}

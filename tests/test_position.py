@@ -115,3 +115,12 @@ def test_a_question_about_the_end_lifts_the_closing_passage():
         == ["closing", "middle"]
     assert [k for k, _ in retriever._rank("他喊了什么口号？", list(fused), fused, 1.0)] \
         == ["middle", "closing"]
+
+
+def test_an_english_ordinal_with_words_before_its_list_noun():
+    for q, n in (("What was the third of the port group's 2023 achievements he listed?", 3),
+                 ("What is the third eligibility condition for applying?", 3),
+                 ("What is the second of his four proposals?", 2)):
+        assert asked_position(q) == Position(points=(n,)), q
+    assert asked_position("When was the first case found?") is None
+    assert asked_position("Was it the first time he visited?") is None
