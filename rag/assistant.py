@@ -253,6 +253,8 @@ class Assistant:
             search_query, context_from = reading.search_query, reading.context_from
             strictness -= follow_up_relief(text, evidence, retrieved.hits, reading,
                                           retrieved.placed)
+        elif retrieved.hits and retrieved.hits[0].chunk.key in retrieved.placed:
+            strictness -= 1.0  # the n-th point asked, found first: it answers what was asked
         t1 = time.perf_counter()
         citations, picks = [], []
         if retrieved.hits and not should_abstain(evidence, strictness):

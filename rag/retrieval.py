@@ -52,8 +52,9 @@ class Retrieved:
     # For an English question: the Chinese words it was translated to, one group per phrase.
     translation: Translation | None = None
     kinds: set[str] = field(default_factory=set)  # what the question asks for (question_type)
-    # For a follow-up pointing at a place ("他讲话结尾…"): the passages of the speech under
-    # discussion standing there (rag/conversation.py search_follow_up).
+    # The passages standing at the n-th point a question asks ("第二点倡议", "the third of his
+    # proposals"); for a follow-up pointing at a place ("他讲话结尾…"), those of the speech
+    # under discussion standing there (rag/conversation.py search_follow_up).
     placed: frozenset[str] = frozenset()
 
 
@@ -306,7 +307,8 @@ class Retriever:
         dated: dict[str, int] = {}
         counted = count_of(self.dictionary().counted(question)) \
             if english and self.settings.count_weight else None
-        scored = self._rank(question, ranked, fused, best, dated, counted)
+        placed: set[str] = set()
+        scored = self._rank(question, ranked, fused, best, dated, counted, placed)
         hits = []
         for key, score in scored:
             locs = self.locations[key]
@@ -328,7 +330,7 @@ class Retriever:
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens,
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
-                         translation, asked_kinds(question))
+                         translation, asked_kinds(question), placed=frozenset(placed))
 
     def _passages_with(self, word: str) -> frozenset[int]:
         """The passages whose text (with title and attribution) holds a word (kept for the
@@ -360,7 +362,8 @@ class Retriever:
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
               best: float, dated: dict[str, int] | None = None,
-              counted: re.Pattern | None = None) -> list[tuple[str, float]]:
+              counted: re.Pattern | None = None,
+              placed: set[str] | None = None) -> list[tuple[str, float]]:
         """(key, score) best first (and into `dated`, each passage's agreement with the day the
         question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
@@ -402,6 +405,8 @@ class Retriever:
                     score += self.settings.role_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
+                    if placed is not None and position.points and not position.whole_list:
+                        placed.add(key)  # the n-th point asked ("第二点倡议", "the third …")
                 if asked:
                     said = passage_speaker(quoted)
                     if said and said != asked:

@@ -124,3 +124,22 @@ def test_an_english_ordinal_with_words_before_its_list_noun():
         assert asked_position(q) == Position(points=(n,)), q
     assert asked_position("When was the first case found?") is None
     assert asked_position("Was it the first time he visited?") is None
+
+
+def test_the_nth_point_asked_is_recorded_as_placed_but_not_a_whole_list():
+    """The passage at the n-th point asked is `placed`: found first, it is answered (the
+    assistant relieves its abstention); the first point of "4点倡议是什么？" is not."""
+    first = _chunk("first", "一是加快复工复产。", 3)
+    second = _chunk("second", "二是扩大有效投资。", 4)
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(position_weight=0.3)
+    retriever.locations = {"first": [first], "second": [second]}
+    retriever.sentences = WholeSentences([first, second])
+    retriever._ends = {}
+    fused = {"first": 1.0, "second": 0.9}
+    placed: set[str] = set()
+    ranked = retriever._rank("会议部署的工作中，第二点是什么？", list(fused), fused, 1.0, placed=placed)
+    assert [k for k, _ in ranked] == ["second", "first"] and placed == {"second"}
+    placed.clear()
+    retriever._rank("会议部署的两点工作是什么？", list(fused), fused, 1.0, placed=placed)
+    assert placed == set()
