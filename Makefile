@@ -50,15 +50,18 @@ lint: setup
 eval: ingest
 	$(BIN)/rag eval
 
-# The questions of eval/foreign/ (dev) on six PDF, DOCX and HTML files of other domains, made by
-# Chromium and python-docx from eval/foreign/src/: how the project does on documents it was
-# never tuned on (dev: look at its failures, tune with care).
+# The questions and conversations of eval/foreign/ (dev) on twelve PDF, DOCX and HTML files of
+# other domains, made by Chromium and python-docx from eval/foreign/src/: how the project does on
+# documents it was not built around (dev: look at its failures, tune with care).
 # eval/foreign_test/ is a second such set, frozen (written before any run, never tuned on).
 eval-foreign: setup
 	$(BIN)/python -m eval.foreign.build eval/out/foreign
 	$(BIN)/rag ingest --config eval/out/foreign/config.yaml
 	$(BIN)/rag eval --config eval/out/foreign/config.yaml --dataset eval/foreign/questions.jsonl \
 		--split dev --no-baseline --out eval/out/foreign/report
+	$(BIN)/python -m rag.eval_conversations --config eval/out/foreign/config.yaml \
+		--conversations eval/foreign/conversations.jsonl --split dev \
+		--out eval/out/foreign/conversations.json
 	$(BIN)/python -m eval.foreign_test.build eval/out/foreign_test
 	$(BIN)/rag ingest --config eval/out/foreign_test/config.yaml
 	$(BIN)/rag eval --config eval/out/foreign_test/config.yaml \
