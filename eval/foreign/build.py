@@ -1,11 +1,13 @@
-"""The foreign dev set: twelve documents of other domains, built from src/*.txt into four
-PDFs, four DOCX and four web pages (eval/foreign_build.py). The first batch: a city's work
+"""The foreign dev set: fourteen documents of other domains, built from src/*.txt into four
+PDFs, five DOCX and five web pages (eval/foreign_build.py). The first batch: a city's work
 report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
 notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
 lock's user manual; some of them name a person, a date or a place of another document, and
 two tell of two events of one kind (two rain storms, two tender lots), so that the question's
-date or place has to pick the passage.
+date or place has to pick the passage. The third batch is in English, with numbered section
+headings ("4. Fees and Deposits"): a port authority's guide for warehouse tenants (DOCX) and a
+city library's visitor rules (a web page), asked about in English and in Chinese.
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -19,7 +21,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from eval.foreign_build import CHAPTER, SECTION, Chrome, DocumentSet, Docx, Html, Pdf, target
+from eval.foreign_build import (
+    CHAPTER,
+    EN_SECTION,
+    SECTION,
+    Chrome,
+    DocumentSet,
+    Docx,
+    Html,
+    Pdf,
+    target,
+)
 
 CHROME = Chrome(header_link='<a href="/en">English</a>', crumb_prefix="",
                 footer="版权所有 © {site} 地址：江宁市人民路1号 江ICP备20240001号-1 网站标识码3205000017",
@@ -58,6 +70,14 @@ DOCUMENTS = [
          '<a href="/manual">使用说明</a> &gt; <a href="/manual/x7">HA-X7系列</a>',
          "更新时间：2024-03-15　文档版本：V2.1　适用型号：HA-X7 / HA-X7 Pro", SECTION, "相关文档",
          ("HA-X7安装尺寸图与开孔说明", "衡安App绑定门锁操作指南", "HA-S3指纹锁使用说明")),
+    Docx("Port_Authority_Tenant_Guide", EN_SECTION),
+    Html("City_Library_Visitor_Rules", "Jiangning City Library",
+         ("About Us", "Catalogue", "My Account", "Visit", "Events", "Digital Library", "Contact"),
+         '<a href="/visit">Visit</a> &gt; <a href="/visit/rules">Rules and Policies</a>',
+         "Published: 2024-02-20　Updated: 2024-03-01　Source: Reader Services Department",
+         EN_SECTION, "Related",
+         ("Holiday opening hours for the Spring Festival 2024", "How to use the self-service machines",
+          "Weekend events for children: March programme")),
 ]
 
 if __name__ == "__main__":
