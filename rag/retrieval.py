@@ -58,6 +58,15 @@ class Retrieved:
     placed: frozenset[str] = frozenset()
 
 
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_LATIN_CHAR = re.compile(r"[A-Za-z]")
+
+
+def _is_latin(text: str) -> bool:
+    """A passage written in a Latin-letter language (English), not Chinese with Latin terms."""
+    return len(_CJK_CHAR.findall(text)) * 5 < len(_LATIN_CHAR.findall(text))
+
+
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
     """Weighted reciprocal rank fusion: sum over rankings of weight / (k + rank), rank from 1."""
     fused: dict[str, float] = {}
@@ -158,6 +167,9 @@ class Retriever:
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
         self._ends = _article_ends(catalog)
+        # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
+        latin = {k for k in self.keys if _is_latin(self.locations[k][0].text)}
+        self._latin = latin if 0 < len(latin) < len(self.keys) else set()
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
@@ -248,6 +260,18 @@ class Retriever:
             return None, 0.0
         return total, self.settings.dictionary_weight * matched / len(groups)
 
+    def _lexical_ranking(self, scores: np.ndarray | None, n: int,
+                         sources: tuple[str, ...]) -> list[str]:
+        """The n best passages by lexical score (those scoring), within `sources` if given."""
+        if scores is None:
+            return []
+        if sources:
+            scores = np.where(self._mask(sources), scores, 0.0)
+        top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n \
+            else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
+        return [self.keys[i] for i in top if scores[i] > 0]
+
     # -- search ------------------------------------------------------------------------------
     def search(self, question: str, top_k: int, sources: tuple[str, ...] = (),
                prior: dict[str, float] | None = None) -> Retrieved:
@@ -263,7 +287,11 @@ class Retriever:
         # searched lexically through its dictionary translation, and its embedding is of the
         # question with those Chinese words after it: e5-small matches a code-mixed query to
         # Chinese passages far better than the English alone (dev English hit@3 0.73 -> 0.78).
-        english = not has_cjk(question) and self.lexical.coverage(q_tokens) < 0.5
+        # Over documents in both languages it is translated too (its own words find the English
+        # ones, `native` below).
+        english = not has_cjk(question) and (self.lexical.coverage(q_tokens) < 0.5
+                                              or bool(self._latin))
+        native = q_tokens
         translation = by_context(self.dictionary().translate(question), self._passages_with) \
             if english else None
         vector = self.embedder.embed_query(self.dense_query(question, translation))
@@ -284,15 +312,17 @@ class Retriever:
         if translation is not None:
             q_tokens = [t for w in translation.terms() for t in tokens(w)]
         scores, weight = self._lexical_scores(question, translation, q_tokens)
-        lex_ranking: list[str] = []
-        if scores is not None and weight > 0.05:
-            if sources:
-                scores = np.where(self._mask(sources), scores, 0.0)
-            top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n \
-                else np.arange(len(scores))
-            top = top[np.argsort(-scores[top])]
-            lex_ranking = [self.keys[i] for i in top if scores[i] > 0]
-        fused = rrf([(dense, 1.0), (lex_ranking, weight)], self.settings.rrf_k)
+        lex_ranking = self._lexical_ranking(scores, n, sources) if weight > 0.05 else []
+        rankings = [(dense, 1.0), (lex_ranking, weight)]
+        if english and self._latin:
+            # An English question over English and Chinese documents: its own words rank the
+            # English passages, its translation the Chinese ones.
+            own_weight = self.settings.lexical_weight * self.lexical.coverage(native)
+            if own_weight > 0.05:
+                rankings.append((self._lexical_ranking(self.lexical.scores(native), n, sources),
+                                 own_weight))
+                weight += own_weight
+        fused = rrf(rankings, self.settings.rrf_k)
         lift = 0.0
         if prior:
             within = sorted((k for k in candidates if prior.get(k, 0.0) > 0),
@@ -322,6 +352,7 @@ class Retriever:
                 dense=ctx.get(key, 0.0),
                 sentence=sent.get(key, 0.0),
                 lexical=overlap(q_tokens, chunk.text) if not english
+                else overlap(native, chunk.text) if key in self._latin
                 else group_overlap(translation.groups, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
                 quote=self.sentences.whole(chunk),

@@ -400,3 +400,27 @@ def test_who_chaired_looks_for_someone_chairing():
     assert role_asked("Who chaired the February 23 meeting?").search("李克强主持会议")
     assert role_asked("Who accompanied Xi in Zhejiang?").search("省长袁家军陪同")
     assert role_asked("谁出席了会议？") is None and role_asked("What did Li chair?") is None
+
+
+def test_an_english_question_over_english_and_chinese_documents_takes_both_routes(tmp_path):
+    """Its own words find the English document; its dictionary translation the Chinese one
+    (before, an English document made its words "covered" and the translation was skipped)."""
+    from conftest import copy_corpus, fake_indexed_assistant, write_config
+
+    from rag.settings import load_settings
+
+    corpus = copy_corpus(tmp_path)
+    (corpus / "library.txt").write_text(
+        "Jiangning City Library Visitor Rules\n\n"
+        "1. Opening Hours\n\nThe library opens from 9:00 to 17:00 on Sundays and public "
+        "holidays, and from 8:30 to 21:00 on other days.\n\n"
+        "2. Borrowing\n\nA reader may borrow up to ten books for thirty days.\n",
+        encoding="utf-8")
+    assistant = fake_indexed_assistant(load_settings(write_config(tmp_path, corpus)))
+    retriever = assistant._index.retriever
+    own = retriever.search("When does the library open on Sundays?", 5)
+    assert own.translation is not None
+    assert own.hits[0].chunk.source == "library.txt"
+    assert own.hits[0].lexical > 0  # its own words, not the translation's, are its evidence
+    other = retriever.search("What did Xi write to Bill Gates in his reply?", 5)
+    assert any("盖茨" in h.chunk.text + (h.chunk.attribution or "") for h in other.hits)
