@@ -793,7 +793,8 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     first passage stands where it points in the speech under discussion (`placed`: "他讲话
     结尾喊了什么口号？"), which are answered."""
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
-            asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading):
+            asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
+            or asks_where_next(question, hits, reading):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)
@@ -805,6 +806,19 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
                         r"(?:说|讲|强调|提出|指出|表示|谈|要求|呼吁|提到)了?(?:些)?(?:什么|哪些)|"
                         r"\bwhat did (?:he|she|they|xi) (?:say|stress|emphasi[sz]e|tell|propose|"
                         r"call for|mention|do)\b", re.IGNORECASE)
+
+
+_NEXT = re.compile(r"接着|随后|然后|下一站|\bnext\b|\bafterwards\b|\bafter (?:that|this|leaving)\b",
+                   re.IGNORECASE)
+# A passage that reports a move: "离开港区，习近平前往…", "习近平接着来到…", "随后，习近平乘车来到…".
+_MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,16}?(?:前往|来到|走进|赶赴)")
+
+
+def asks_where_next(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """"他接着去了哪里？", "Where did he go next?": answered when the first passage, from the
+    visit under discussion, reports a move there ("离开港区，习近平前往…")."""
+    return bool(_NEXT.search(question)) and bool(hits) and \
+        in_topic(hits[0].chunk.key, reading) and bool(_MOVES.search(hits[0].chunk.text))
 
 
 def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:

@@ -575,3 +575,26 @@ def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
                     coverage_top=0.2, unknown_names=())
     assert follow_up_relief("这封回信的落款日期是哪天？", weak, [signed], reading) == 1.0
     assert follow_up_relief("这封回信的落款日期是哪天？", weak, [unsigned], reading) < 1.0
+
+
+def test_where_he_went_next_is_answered_by_a_passage_that_reports_a_move():
+    """Seen in the browser: "他接着去了哪里？" after a question on Xi at Ningbo's port was
+    abstained on with "离开港区，习近平前往宁波北仑…" first."""
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief
+    from rag.types import Chunk, Hit
+
+    def hit(key, text):
+        return Hit(Chunk("a.txt", text, "习近平在浙江考察时强调", None, None, 1, 1, 0, len(text), key),
+                   score=1.0)
+
+    moved = hit("m", "离开港区，习近平前往宁波北仑大碶高端汽配模具园区，考察中小型民营制造业企业。")
+    stayed = hit("s", "习近平强调，港口是基础性、枢纽性设施，是经济发展的重要支撑。")
+    reading = Reading(True, "q", [1], {"m": 1.0, "s": 1.0}, bare=True)
+    weak = Evidence(chinese=True, dense=0.8, sentence=0.8, lexical=0.0, coverage=0.0,
+                    coverage_top=0.0, unknown_names=())
+    assert follow_up_relief("他接着去了哪里？", weak, [moved], reading) == 1.0
+    assert follow_up_relief("Where did he go next?", weak, [moved], reading) == 1.0
+    assert follow_up_relief("他接着去了哪里？", weak, [stayed], reading) < 1.0
+    assert follow_up_relief("他在那里待了多久？", weak, [moved], reading) < 1.0
+    assert follow_up_relief("他接着去了哪里？", weak, [moved], Reading(True, "q", [1], {})) < 1.0
