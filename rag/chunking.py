@@ -136,8 +136,8 @@ CONTEXT_VERSION = 1
 
 
 def context_text(chunk: Chunk) -> str:
-    """What is embedded for a passage: its article title, section and attribution (and a list
-    item's lead-in, `attach_list_leads`), then its text.
+    """What is embedded for a passage: its article title and attribution (and a list item's
+    lead-in, `attach_list_leads`), then its text.
     The context only steers the vector; quotes are always `chunk.text` itself."""
     head = "。".join(x for x in (chunk.title, chunk.attribution, chunk.lead) if x)
     return f"{head}\n{chunk.text}" if head else chunk.text

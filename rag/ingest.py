@@ -283,8 +283,8 @@ def _publish(settings: Settings, shared, head: int, previous: Catalog | None, ne
 
 def _context_changed(old_files: dict, firsts: dict) -> set[str]:
     """Passages the new chunker cuts alike but places differently (another article title,
-    section or list lead-in): a passage's vector embeds its context (`context_text`) and is
-    stored under a key of its text alone, so these are embedded again."""
+    attribution or list lead-in): a passage's vector embeds its context (`context_text`) and
+    is stored under a key of its text alone, so these are embedded again."""
     before: dict[str, str] = {}
     for entry in old_files.values():
         for chunk in entry.chunks:

@@ -151,7 +151,7 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
     the mark a Word export of a news page leaves under its headline.
     """
     toc_idx, toc_titles = _toc(lines)
-    width = _full_line(lines)
+    full = _full_line(lines)
     kinds = ["body"] * len(lines)
     for i in toc_idx:
         kinds[i] = "toc"
@@ -177,7 +177,7 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
             kinds[i] = "attribution"
         elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text) \
-                and not _wraps_on(lines, i, width):
+                and not _wraps_on(lines, i, full):
             kinds[i] = "section"
         elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"
