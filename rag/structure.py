@@ -186,9 +186,11 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         elif SALUTATION.match(text):
             kinds[i] = "salutation"
     # A document's first line, short and unpunctuated, is its title: a PDF keeps no heading
-    # marks ("沙溪河综合治理工程（一期）施工招标公告").
+    # marks ("沙溪河综合治理工程（一期）施工招标公告"). Not an English sentence's first line,
+    # which runs on in lower case ("The quick brown fox jumps over the lazy dog and / then…").
     if lines and kinds[0] == "body" and _short_header(lines[0].text) \
-            and not re.search(r"[，。；！？：:]", lines[0].text):
+            and not re.search(r"[，。；！？：:,.;!?]", lines[0].text) \
+            and not (len(lines) > 1 and re.match(r"[a-z]", lines[1].text)):
         kinds[0] = "title"
     # A block of short header lines that ends in a date line or a dateline starts an article.
     for i, line in enumerate(lines):
