@@ -60,8 +60,8 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
     Wuhan answered from the Wuhan speech gets no second quote from a visit to Zhejiang.
 
     `sure`: the answer's probability is at least `sure_answer`. A quote from another file or
-    speech then adds nothing: it is there to hedge a first quote that may be wrong. (Another
-    heading of the same document still may: `_same_document`.)"""
+    speech then adds nothing: it is there to hedge a first quote that may be wrong. (The
+    sections of one Word or web document are one article: rag/structure.py.)"""
     if not hits:
         return []
     chosen: list[Hit] = []
@@ -75,8 +75,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
         if is_salutation(hit.chunk.text):
             continue
         if chosen and speech(hit.chunk) != speech(chosen[0].chunk) and (
-                hit.score < settings.other_article_ratio * hits[0].score or
-                (sure and not _same_document(hit.chunk, chosen[0].chunk))):
+                sure or hit.score < settings.other_article_ratio * hits[0].score):
             continue  # from elsewhere, it must be nearly as good as the first to add to it
         if chosen and anchored:
             context = _context(hit)
@@ -93,13 +92,6 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
             context = _context(hit)
             anchored = [name for name in names if name in context]
     return chosen
-
-
-def _same_document(a: Chunk, b: Chunk) -> bool:
-    """Two passages under two headings of one document (a notice's "一、开放时间" and "二、借阅
-    规则"), not two articles, speeches or calls of a compilation: those name their speech in
-    an attribution, or stand in another file."""
-    return a.source == b.source and not a.attribution and not b.attribution
 
 
 def repeats(hit: Hit, chosen: list[Hit]) -> bool:

@@ -58,8 +58,11 @@ def test_a_further_quote_from_another_article_must_come_closer():
         hit("1", 0.93, "乙").chunk, source="b.txt")), hit("2", 0.92, "甲")]
     assert [h.chunk.key for h in choose_citations(elsewhere, same_bar, len, sure=True)] == \
         ["0", "2"]
-    # ... but may from another heading of the same document (CI: a notice's closing day)
-    assert [h.chunk.key for h in choose_citations(hits, same_bar, len, sure=True)] == \
+    # ... but may from another heading of the same document (CI: a notice's closing day):
+    # rag/structure.py makes a Word or web document's numbered headings sections of one article
+    sections = [dataclasses.replace(h, chunk=dataclasses.replace(h.chunk, title="甲", section=s))
+                for h, s in zip(hits, ("一、开放时间", "二、借阅规则", "一、开放时间", "三"), strict=True)]
+    assert [h.chunk.key for h in choose_citations(sections, same_bar, len, sure=True)] == \
         ["0", "1", "2"]
 
 
