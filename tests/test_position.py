@@ -102,14 +102,21 @@ def test_article_ends_skip_a_compilations_attributed_excerpts():
     assert ends == {"open": (True, False), "close1": (False, True), "close": (False, True)}
 
 
+def _ranker(chunks: list[Chunk], ends: dict | None = None) -> Retriever:
+    """A Retriever with only what `_rank` reads: its passages, their sentences and the
+    passages that open or close their article."""
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(position_weight=0.3)
+    retriever.locations = {c.key: [c] for c in chunks}
+    retriever.sentences = WholeSentences(chunks)
+    retriever._ends = ends or {}
+    return retriever
+
+
 def test_a_question_about_the_end_lifts_the_closing_passage():
     middle = _chunk("middle", "武汉胜则湖北胜，湖北胜则全国胜。", 3)
     closing = _chunk("closing", "武汉加油！湖北加油！中国加油！", 9)
-    retriever = object.__new__(Retriever)
-    retriever.settings = RetrievalSettings(position_weight=0.3)
-    retriever.locations = {"middle": [middle], "closing": [closing]}
-    retriever.sentences = WholeSentences([middle, closing])
-    retriever._ends = {"closing": (False, True)}
+    retriever = _ranker([middle, closing], {"closing": (False, True)})
     fused = {"middle": 1.0, "closing": 0.9}
     assert [k for k, _ in retriever._rank("他讲话结尾喊了什么口号？", list(fused), fused, 1.0)] \
         == ["closing", "middle"]
@@ -131,11 +138,7 @@ def test_the_nth_point_asked_is_recorded_as_placed_but_not_a_whole_list():
     assistant relieves its abstention); the first point of "4点倡议是什么？" is not."""
     first = _chunk("first", "一是加快复工复产。", 3)
     second = _chunk("second", "二是扩大有效投资。", 4)
-    retriever = object.__new__(Retriever)
-    retriever.settings = RetrievalSettings(position_weight=0.3)
-    retriever.locations = {"first": [first], "second": [second]}
-    retriever.sentences = WholeSentences([first, second])
-    retriever._ends = {}
+    retriever = _ranker([first, second])
     fused = {"first": 1.0, "second": 0.9}
     placed: set[str] = set()
     ranked = retriever._rank("会议部署的工作中，第二点是什么？", list(fused), fused, 1.0, placed=placed)
