@@ -289,9 +289,10 @@ class Retriever:
         # Chinese passages far better than the English alone (dev English hit@3 0.73 -> 0.78).
         # Over documents in both languages it is translated too (its own words find the English
         # ones, `native` below).
-        english = not has_cjk(question) and (self.lexical.coverage(q_tokens) < 0.5
-                                              or bool(self._latin))
+        latin_question = not has_cjk(question)
         native = q_tokens
+        covered = self.lexical.coverage(native) if latin_question else 1.0
+        english = latin_question and (covered < 0.5 or bool(self._latin))
         translation = by_context(self.dictionary().translate(question), self._passages_with) \
             if english else None
         vector = self.embedder.embed_query(self.dense_query(question, translation))
@@ -317,7 +318,7 @@ class Retriever:
         if english and self._latin:
             # An English question over English and Chinese documents: its own words rank the
             # English passages, its translation the Chinese ones.
-            own_weight = self.settings.lexical_weight * self.lexical.coverage(native)
+            own_weight = self.settings.lexical_weight * covered
             if own_weight > 0.05:
                 rankings.append((self._lexical_ranking(self.lexical.scores(native), n, sources),
                                  own_weight))
