@@ -1,5 +1,5 @@
-"""The foreign dev set: fourteen documents of other domains, built from src/*.txt into four
-PDFs, five DOCX and five web pages (eval/foreign_build.py). The first batch: a city's work
+"""The foreign dev set: nineteen documents of other domains, built from src/*.txt into six
+PDFs, six DOCX and seven web pages (eval/foreign_build.py). The first batch: a city's work
 report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
 notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
@@ -7,7 +7,13 @@ lock's user manual; some of them name a person, a date or a place of another doc
 two tell of two events of one kind (two rain storms, two tender lots), so that the question's
 date or place has to pick the passage. The third batch is in English, with numbered section
 headings ("4. Fees and Deposits"): a port authority's guide for warehouse tenants (DOCX) and a
-city library's visitor rules (a web page), asked about in English and in Chinese.
+city library's visitor rules (a web page), asked about in English and in Chinese. The fourth:
+a group accident insurance policy's terms with its exclusions and a table of benefits (DOCX),
+a railway bureau's timetable-change notice with a table of new trains (a web page), a water
+company's notice of two planned supply cuts on two dates in two districts (a web page), a city
+marathon's competition rules with a page break in the middle of a list (PDF), and a
+university institute's annual newsletter in English (PDF, a running header and page numbers)
+with two field campaigns and two public lectures, so the date or place picks the passage.
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -78,6 +84,23 @@ DOCUMENTS = [
          EN_SECTION, "Related",
          ("Holiday opening hours for the Spring Festival 2024", "How to use the self-service machines",
           "Weekend events for children: March programme")),
+    Docx("团体意外伤害保险条款", SECTION),
+    Html("铁路调图公告", "中国铁路江宁局集团有限公司",
+         ("首页", "客运服务", "货运服务", "公告公示", "新闻中心", "党建工作", "联系我们"),
+         '<a href="/gg">公告公示</a> &gt; <a href="/gg/ky">客运公告</a>',
+         "发布时间：2024-06-25 16:00　来源：客运部　字号：大 中 小", SECTION, "最新公告",
+         ("关于2024年端午节假期旅客运输组织的公告", "江宁东站进站口改造期间乘车提示",
+          "铁路12306候补购票功能使用说明")),
+    Html("管网改造停水通知", "江宁水务集团有限公司",
+         ("集团概况", "水务资讯", "停水公告", "水质公示", "营业服务", "水价标准", "在线报修"),
+         '<a href="/tsgg">停水公告</a>', "发布日期：2024-07-02　信息来源：供水服务中心　点击数：9412",
+         SECTION, "停水公告",
+         ("关于城西水厂设备检修期间降压供水的通知", "2024年第二季度水质检测结果公示",
+          "关于开展居民用水户水表免费更换工作的公告")),
+    Pdf("江宁马拉松竞赛规程", header="2024江宁马拉松组委会　竞赛规程",
+        new_page_at=("3. 迷你跑", "七、", "十、")),
+    Pdf("Coastal_Ecology_Institute_Newsletter",
+        header="Institute of Coastal Ecology - Annual Newsletter 2023"),
 ]
 
 if __name__ == "__main__":
