@@ -111,6 +111,31 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
     return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
 
 
+
+_EN_COUNTED = re.compile(r"\bhow many\s+([a-z-]+(?:\s+[a-z-]+){0,3})", re.I)
+# Where the counted noun phrase ends: a verb, a preposition or an article after it.
+_EN_PHRASE_END = set("did do does were was are is had has have will would can could should must "
+                     "may might in of on at for from to per under after before the that which "
+                     "a an by with".split())
+
+
+def english_count(question: str) -> re.Pattern | None:
+    """For "How many shorebirds did the team count?" over a document written in English: a
+    number of that thing as such a document writes it ("counted 18,900 shorebirds", "412 pairs
+    of trains"), up to three words between them. None when nothing is counted."""
+    m = _EN_COUNTED.search(question)
+    if not m:
+        return None
+    words = []
+    for word in m.group(1).lower().split():
+        if word in _EN_PHRASE_END:
+            break
+        words.append(word)
+    noun = re.sub(r"(?:es|s)$", "", words[-1]) if words else ""
+    if len(noun) < 3:
+        return None
+    return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{re.escape(noun)}", re.I)
+
 _ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
                          r"\bwho (chaired|presided|accompanied|hosted)\b", re.I)
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同"}

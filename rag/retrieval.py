@@ -25,11 +25,18 @@ import numpy as np
 
 from .catalog import Catalog
 from .chunking import sentence_texts
-from .dates import agreement, dates_a_publication, question_dates, zh_dates
+from .dates import agreement, dates_a_publication, en_dates, question_dates, zh_dates
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .position import Position, asked_position, at_position
-from .question_type import asked_kinds, count_of, counted_thing, focus_tokens, role_asked
+from .question_type import (
+    asked_kinds,
+    count_of,
+    counted_thing,
+    english_count,
+    focus_tokens,
+    role_asked,
+)
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -336,8 +343,8 @@ class Retriever:
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
-        counted = count_of(self.dictionary().counted(question)) \
-            if english and self.settings.count_weight else None
+        counted = self._english_count(question) if english and self.settings.count_weight \
+            else None
         placed: set[str] = set()
         scored = self._rank(question, ranked, fused, best, dated, counted, placed)
         hits = []
@@ -385,11 +392,21 @@ class Retriever:
             return question
         return mixed_query(question, translation, self.settings.dictionary_in_query)
 
+    def _english_count(self, question: str) -> re.Pattern | None:
+        """What an English question counts, as the Chinese passages write a number of it
+        (through the dictionary) and, over documents in English too, as those write it."""
+        chinese = count_of(self.dictionary().counted(question))
+        own = english_count(question) if self._latin else None
+        if chinese is None or own is None:
+            return chinese or own
+        return re.compile(f"{chinese.pattern}|{own.pattern}", re.I)
+
     def _date_agreement(self, key: str, text: str, wanted: set) -> int:
         if not wanted:
             return 0
         if key not in self._text_dates:
-            self._text_dates[key] = zh_dates(text)
+            # An English passage's own dates ("On 25 October, Dr. Keller spoke") count too.
+            self._text_dates[key] = zh_dates(text) | en_dates(text)
         return agreement(wanted, self._text_dates[key], self._context_dates.get(key, set()))
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
@@ -415,7 +432,8 @@ class Retriever:
         position = asked_position(question) if self.settings.position_weight else None
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
         if counted is None and self.settings.count_weight:
-            counted = counted_thing(question)
+            counted = counted_thing(question) or \
+                (english_count(question) if not has_cjk(question) else None)
         role = role_asked(question) if self.settings.role_weight else None
         scored = []
         for key in ranked:

@@ -224,6 +224,16 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             and not DATELINE.match(text)
         ):
             kinds[i] = "subtitle"
+    # An issuer's name on a line of its own right above the bare date that closes a notice
+    # ("2024江宁马拉松组委会 / 2024年8月20日") signs it, as "习近平" signs a letter: it is the
+    # sign-off of the paragraph above, not a paragraph that names the document's subject and so
+    # matches every question about it.
+    for i in range(1, len(lines) - 1):
+        if kinds[i] == "body" and kinds[i + 1] == "signature" \
+                and BARE_DATE.match(lines[i + 1].text) and len(lines[i].text) <= 30 \
+                and not re.search(r"[，。；：！？、,;:!?]", lines[i].text) \
+                and lines[i - 1].text.endswith(tuple(TERMINAL)):
+            kinds[i] = "signature"
     # With a table of contents, what stands before it is the compilation's cover, not an article.
     heads = [i for i, line in enumerate(lines) if TOC_HEAD.match(line.text)]
     if heads:

@@ -343,6 +343,25 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
         == ["other", "right"]
 
 
+
+def test_an_english_passage_says_the_day_asked_in_its_own_words():
+    """'Who spoke on 25 October?' over an English newsletter: the passage that says 'On 25
+    October' agrees with the question (Evidence.dated +1), the March one does not."""
+    march = Chunk("n.pdf", "On 22 March, Professor Liang spoke about rising sea levels.", "News",
+                  None, None, 1, 1, 0, 60, "march")
+    october = Chunk("n.pdf", "On 25 October, Dr. Maria Keller spoke about plastics.", "News",
+                    None, None, 3, 3, 62, 120, "october")
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
+    retriever.locations = {"march": [march], "october": [october]}
+    retriever.sentences = WholeSentences([march, october])
+    retriever._context_dates = {}
+    retriever._text_dates = {}
+    dated: dict[str, int] = {}
+    retriever._rank("Who gave the public lecture on 25 October 2023?", ["march", "october"],
+                    {"march": 1.0, "october": 0.9}, 1.0, dated)
+    assert dated == {"october": 1, "march": 0}
+
 def test_dates_are_recognised_as_documents_write_them():
     """A 'when' question over a notice that says 每周一 or 二〇二四年九月 must not look
     unanswered to abstention (seen on an HTML notice: '每周一闭馆')."""

@@ -514,3 +514,30 @@ def test_a_documents_short_unpunctuated_first_line_is_its_title():
         ("沙溪河综合治理工程（一期）施工招标公告", "一、招标条件"),
         ("沙溪河综合治理工程（一期）施工招标公告", "二、项目概况"),
     ]
+
+
+def test_issuer_line_above_the_closing_date_signs_the_notice():
+    """'2024江宁马拉松组委会 / 2024年8月20日' under a notice's last paragraph is its sign-off: not a
+    paragraph of its own (it names the document's subject and would match every question
+    about it), but the tail of the paragraph above."""
+    text = ("2024江宁马拉松竞赛规程\n"
+            "一、比赛时间\n"
+            "比赛于2024年11月17日举行。\n"
+            "组委会办公室联系人：邵晨阳，电话：0529-86537720。\n"
+            "2024江宁马拉松组委会\n"
+            "2024年8月20日\n")
+    paragraphs = structure(text).paragraphs
+    texts = [squeeze(p.text) for p in paragraphs]
+    assert "2024江宁马拉松组委会" not in texts
+    assert paragraphs[-1].text.startswith("组委会办公室联系人")
+    assert squeeze(paragraphs[-1].tail_text) == "2024江宁马拉松组委会2024年8月20日"
+
+
+def test_a_short_closing_sentence_above_a_date_stays_a_paragraph():
+    """Only an unpunctuated name signs: a last sentence of the body is still quotable."""
+    text = ("关于停水的通知\n"
+            "届时请居民提前储水。\n"
+            "特此通知。\n"
+            "2024年8月20日\n")
+    texts = [squeeze(p.text) for p in structure(text).paragraphs]
+    assert "特此通知。" in texts
