@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable
 
-from .cleaning import Span
+from .cleaning import TABLE_ROW, Span
 from .sentences import sentence_spans, split_long
 from .types import Chunk, Paragraph
 
@@ -192,6 +192,24 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
         out.append(chunk)
     return out
 
+
+
+def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:
+    """Chunks (of one file, in reading order) with each row of a table below its first carrying
+    that first row, its column names, as its lead: "半程马拉松 | 8000人" says nothing of 参赛规模,
+    its header "项目 | 参赛规模 | 起跑时间" does (searched with it, never quoted)."""
+    out: list[Chunk] = []
+    header: str | None = None
+    for chunk in chunks:
+        if not TABLE_ROW.search(chunk.text):
+            header = None
+        elif header is None or not out or out[-1].title != chunk.title \
+                or chunk.line_start > out[-1].line_end + 1:
+            header = re.sub(r"\s*\t\s*", " | ", chunk.text.strip())  # this row heads the table
+        elif not chunk.lead:
+            chunk = dataclasses.replace(chunk, lead=header, key=passage_key(header + chunk.text))
+        out.append(chunk)
+    return out
 
 def _last_clause(text: str) -> str:
     """The last sentence of a passage that ends in a colon ("重点抓好六个方面工作：")."""

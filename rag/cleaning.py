@@ -118,6 +118,12 @@ PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、
                               r"|新华社\S{0,12}电|央视网消息)")
 
 
+# A table's row, as the DOCX and HTML readers write it (cells split by tabs) or as plain text
+# and markdown draw it ("意外医疗 | 5万元 | …"): a line of its own, never a wrap of the line
+# above or below (rows glued together read "给付方式意外身故", and ran on into the next clause).
+TABLE_ROW = re.compile(r"\t|\S \| \S")
+
+
 def lines_are_paragraphs(lines: list[Line]) -> bool:
     """Whether each line holds a whole paragraph (long lines, as Word exports write them) rather
     than a paragraph being wrapped over several adjacent short lines."""
@@ -132,7 +138,7 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
     """
     a, b = prev.text, nxt.text
     adjacent = nxt.number == prev.number + 1
-    if PARAGRAPH_OPENER.match(b):
+    if PARAGRAPH_OPENER.match(b) or TABLE_ROW.search(a) or TABLE_ROW.search(b):
         return False
     ends_sentence = a.endswith(tuple(TERMINAL))
     if width is not None:

@@ -328,3 +328,19 @@ def test_a_list_item_in_a_passage_of_its_own_carries_the_lists_lead():
     assert chunks[2].text == "二是持续加大研发投入。"  # quoted as written, searched with its lead
     assert "采取了以下措施" in context_text(chunks[2])
     assert chunks[2].key != passage_key(chunks[2].text)  # embedded anew with its lead
+
+
+def test_a_table_row_is_searched_with_its_tables_column_names():
+    from rag.chunking import attach_table_headers
+    from rag.types import Chunk
+
+    def row(text: str, line: int, title: str = "竞赛规程") -> Chunk:
+        return Chunk("r.docx", text, title, None, None, line, line, 0, len(text), f"k{line}")
+
+    rows = [row("项目\t参赛规模\t起跑时间", 10), row("马拉松\t12000人\t7:30", 11),
+            row("半程马拉松\t8000人\t7:30", 12), row("比赛于11月17日举行。", 13),
+            row("组别\t奖金", 20), row("第一名\t40000元", 21)]
+    out = attach_table_headers(rows)
+    assert [c.lead for c in out] == [None, "项目 | 参赛规模 | 起跑时间",
+                                     "项目 | 参赛规模 | 起跑时间", None, None, "组别 | 奖金"]
+    assert out[2].key != rows[2].key and out[2].text == rows[2].text  # quoted as it stands

@@ -541,3 +541,17 @@ def test_a_short_closing_sentence_above_a_date_stays_a_paragraph():
             "2024年8月20日\n")
     texts = [squeeze(p.text) for p in structure(text).paragraphs]
     assert "特此通知。" in texts
+
+
+def test_table_rows_are_lines_of_their_own():
+    """A Word or web table's rows (cells split by tabs, as rag/formats writes them) or a
+    drawn one ('意外医疗 | 5万元') are not wrapped lines: glued, they read '给付方式意外身故' and
+    ran on into the clause after the table."""
+    for cell in ("\t", " | "):
+        rows = [cell.join(r) for r in (("保障项目", "保险金额"), ("意外身故", "50万元"),
+                                       ("意外医疗", "5万元"))]
+        text = ("团体意外伤害保险条款\n第五条　保险金额见下表：\n" + "\n".join(rows) +
+                "\n第六条　保险期间为一年，自起保日零时起至期满日二十四时止\n")
+        texts = [p.text for p in structure(text).paragraphs]
+        assert rows[1] in texts and rows[2] in texts, texts
+        assert any(t.startswith("第六条") for t in texts)
