@@ -25,7 +25,7 @@ import numpy as np
 
 from .lexical import has_cjk, tokens
 from .position import asked_position
-from .question_type import asked_kinds, counted_thing, type_match
+from .question_type import asked_kinds, counted_thing, type_match, unstated
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -60,6 +60,11 @@ class Evidence:
     # For a question counting a named thing ("多少张床位"): whether a top-3 passage states a
     # number of it ("1000张床位": +1) or none does (-1); 0 when nothing named is counted.
     counted: float = 0.0
+    # An English question asks a count or a date ("How many…", "On what date…") that the first
+    # passage does not state: a miss whatever its cosines (rag/question_type.py `unstated`).
+    # Chinese questions weigh the same cue as `answers_kind` in their fitted score; English ones
+    # decide by it, since their fitted score has only the cosines.
+    unstated: bool = False
 
     def vector(self) -> list[float]:
         if self.chinese:
@@ -125,6 +130,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
         counted=_counted(question, top),
+        unstated=not has_cjk(question) and bool(top) and unstated(question, top[0].shown()),
     )
 
 
@@ -161,8 +167,9 @@ def answer_probability(evidence: Evidence, weights: dict | None = None) -> float
 
 def should_abstain(evidence: Evidence, strictness: float = 0.0,
                    weights: dict | None = None) -> bool:
-    """True when the documents do not answer: a name they never mention, or a low score."""
-    if evidence.unknown_names:
+    """True when the documents do not answer: a name they never mention, an English question's
+    count or date the best passage does not state, or a low score."""
+    if evidence.unknown_names or evidence.unstated:
         return True
     model = (weights or load_weights())["zh" if evidence.chinese else "en"]
     return answer_probability(evidence, weights) < model["threshold"] + strictness

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import re
 
+from .dates import MONTHS
 from .lexical import tokens
+
+# Month names in full: "may" and "mar" are words too.
+_MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m == "june" or m == "july"),
+                             key=len, reverse=True))
 
 COUNT, DATE, PLACE, PERSON = "count", "date", "place", "person"
 KINDS = (COUNT, DATE, PLACE, PERSON)
@@ -55,10 +60,35 @@ def asked_kinds(question: str) -> set[str]:
     return {kind for kind, pattern in _ASKS if pattern.search(question)}
 
 
+# The same kinds as a text written in English states them ("18,900 shorebirds", "On 25
+# October", "in Baisha Bay", "Dr. Maria Keller").
+_EN_NUMBER = ("one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
+              "fifty hundred thousand million billion dozen")
+_EN_STATES = {
+    COUNT: re.compile(rf"\d|\b(?:{'|'.join(_EN_NUMBER.split())})\b", re.I),
+    DATE: re.compile(rf"\b(?:{_MONTH_NAMES})\b|\b(?:19|20)\d\d\b|"
+                     r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I),
+    PLACE: re.compile(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
+    PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Professor)\b\.?\s+[A-Z]|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b"),
+}
+
+
+def _mostly_latin(text: str) -> bool:
+    return len(re.findall(r"[A-Za-z]", text)) > 2 * len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
 def states(kind: str, text: str) -> bool:
-    """Whether the text states a thing of that kind."""
+    """Whether the text states a thing of that kind (in Chinese, or in English when it is
+    written in English)."""
     pattern = {COUNT: _COUNT, DATE: _DATE, PLACE: _PLACE, PERSON: _PERSON}[kind]
-    return bool(pattern.search(text))
+    return bool(pattern.search(text)) or \
+        (_mostly_latin(text) and bool(_EN_STATES[kind].search(text)))
+
+
+def unstated(question: str, text: str) -> bool:
+    """Whether the question asks for a count or a date ("How many…", "On what date…") that
+    the text does not state: then it does not answer it, whatever else it shares."""
+    return any(kind in (COUNT, DATE) and not states(kind, text) for kind in asked_kinds(question))
 
 
 def type_match(kinds: set[str], text: str) -> float:

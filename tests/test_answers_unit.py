@@ -136,6 +136,32 @@ def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
     assert should_abstain(undated, weights=weights) and not should_abstain(dated, weights=weights)
 
 
+
+def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answered():
+    """'How many protective suits were in the reserve?' with a first passage that gives no
+    number is a near miss, however close its cosines: English questions decide by it (their
+    fitted score has only the cosines), a strictness relief notwithstanding."""
+    from rag.abstention import gather
+
+    def hit(text):
+        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.95, sentence=0.95, lexical=0.5)
+
+    question = "How many protective suits did he say were in the national reserve?"
+    none = gather(question, [hit("要加强防护服等医用物资的储备。")], set())
+    some = gather(question, [hit("国家储备防护服30万套。")], set())
+    assert none.unstated and not some.unstated
+    assert should_abstain(none, strictness=-1.0, weights=WEIGHTS)
+    assert not should_abstain(some, weights=WEIGHTS)
+    # An English document states them in English.
+    english = gather("How many shorebirds did the team count?",
+                     [hit("In September the team counted 18,900 shorebirds of 29 species.")], set())
+    assert not english.unstated
+    # Nothing counted or dated asked, or a Chinese question (its score weighs the cue): no rule.
+    assert not gather("What did he say about the reserve?", [hit("要加强储备。")], set()).unstated
+    assert not gather("储备了多少套防护服？", [hit("要加强储备。")], set()).unstated
+
 def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
     from rag.abstention import gather
 
