@@ -153,12 +153,14 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
     # A gap (blank lines, a page number) after a long unfinished line: a page break mid-sentence.
     return len(a) >= 15
 def join(parts: list[Line]) -> Span:
-    """Join wrapped lines into one paragraph. Between two Latin words a space is kept, mapped to
-    the line break it replaces, so English stays readable; CJK text joins with nothing."""
+    """Join wrapped lines into one paragraph. Between two Latin words (or a Latin word and the
+    stop or comma before it: "possible. Professor", "Office, Room") a space is kept, mapped to
+    the line break it replaces, so English stays readable; CJK text joins with nothing, and
+    so does a word broken at a hyphen."""
     out = parts[0].span
     for prev, part in zip(parts, parts[1:], strict=False):
-        if out.text and part.text and out.text[-1].isascii() and out.text[-1].isalnum() \
-                and part.text[0].isascii() and part.text[0].isalnum():
+        if out.text and part.text and out.text[-1].isascii() and not out.text[-1].isspace() \
+                and out.text[-1] != "-" and part.text[0].isascii() and part.text[0].isalnum():
             out = out + Span(" ", (prev.eol,))
         out = out + part.span
     return out

@@ -50,6 +50,9 @@ SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
 NUMBERED_HEADING = re.compile(
     rf"^(?:[{NUM}]+、|（[{NUM}]+）|第[{NUM}\d]+[章节部分篇编条]|\d+(?:\.\d+)*[.．、]?\s|\d+(?:\.\d+)+"
     r"|(?:Chapter|Section|Part|Article)\s+\w)")
+# An English numbered heading as a PDF prints it, with no heading marks ("1. From the Director",
+# "8. Looking Ahead to 2024"): a number and a few words in title case, not a sentence.
+EN_SECTION = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){0,7}$")
 SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
 SALUTATION = re.compile(r"^[^，。；！？]{2,24}[:：]$")  # "武汉东湖新城社区全体社区工作者：" opens a letter
 
@@ -106,6 +109,21 @@ def _matches_toc(text: str, toc: list[str]) -> bool:
         if t == n or (len(t) >= 8 and (t in n or n in t) and len(t) <= len(n) + 12):
             return True
     return False
+
+
+def _title_case(text: str) -> bool:
+    """Every word of four letters or more capitalised ("Looking Ahead to 2024"), as headings
+    and titles are written in English and list items and sentences are not."""
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if len(w) >= 4]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+def _english_title(text: str) -> bool:
+    """An English title line: Latin letters in title case, up to 100 characters, commas and
+    colons inside but not at its end ("Institute of Coastal Ecology, Jiangning University:
+    Annual Newsletter 2023")."""
+    return len(text) <= 100 and bool(re.fullmatch(r"[A-Za-z0-9 ,:;&'’()–-]+", text)) \
+        and not text.endswith((",", ":", ";")) and _title_case(text)
 
 
 def _numbered_subheadings(lines: list[Line]) -> list[int]:
@@ -179,6 +197,10 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text) \
                 and not _wraps_on(lines, i, full):
             kinds[i] = "section"
+        elif EN_SECTION.match(text) and len(text) <= 50 and _title_case(text) \
+                and (i == 0 or lines[i - 1].text.endswith(tuple(TERMINAL) + (".", ":"))
+                     or full is None or len(lines[i - 1].text) < 0.8 * full):
+            kinds[i] = "section"
         elif re.match(rf"^[{NUM}]+、", text) and "。" not in text and _bold(raw):
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"
         elif SIGNATURE.match(text):
@@ -188,9 +210,9 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
     # A document's first line, short and unpunctuated, is its title: a PDF keeps no heading
     # marks ("沙溪河综合治理工程（一期）施工招标公告"). Not an English sentence's first line,
     # which runs on in lower case ("The quick brown fox jumps over the lazy dog and / then…").
-    if lines and kinds[0] == "body" and _short_header(lines[0].text) \
-            and not re.search(r"[，。；！？：:,.;!?]", lines[0].text) \
-            and not (len(lines) > 1 and re.match(r"[a-z]", lines[1].text)):
+    if lines and kinds[0] == "body" and not (len(lines) > 1 and re.match(r"[a-z]", lines[1].text)) \
+            and (_short_header(lines[0].text) and not re.search(r"[，。；！？：:,.;!?]", lines[0].text)
+                 or _english_title(lines[0].text)):
         kinds[0] = "title"
     # A block of short header lines that ends in a date line or a dateline starts an article.
     for i, line in enumerate(lines):

@@ -555,3 +555,28 @@ def test_table_rows_are_lines_of_their_own():
         texts = [p.text for p in structure(text).paragraphs]
         assert rows[1] in texts and rows[2] in texts, texts
         assert any(t.startswith("第六条") for t in texts)
+
+
+def test_an_english_pdf_has_its_title_and_numbered_sections():
+    """A PDF keeps no heading marks: an English newsletter's first line in title case is its
+    title, and "2. Two Field Campaigns" a section (even under a signature line that ends in no
+    stop), while a short numbered list item in sentence case stays text."""
+    text = ("Institute of Coastal Ecology, Jiangning University: Annual Newsletter 2023\n"
+            "Issue No. 9. Published in Jiangning on 15 January 2024 by the Institute Office,\n"
+            "Room 412, Haiyun Building.\n"
+            "1. From the Director\n"
+            "Dear colleagues, 2023 was the busiest year in the institute's history and it was\n"
+            "made possible by our partners.\n"
+            "Professor Liang Wenqing, Director\n"
+            "2. Two Field Campaigns\n"
+            "The team went out twice. Visitors were asked to:\n"
+            "1. Keep to the marked paths\n")
+    doc = structure(text)
+    assert [a.title for a in doc.articles] == [
+        "Institute of Coastal Ecology, Jiangning University: Annual Newsletter 2023"]
+    sections = {p.section for p in doc.paragraphs}
+    assert {"1. From the Director", "2. Two Field Campaigns"} <= sections
+    texts = [p.text for p in doc.paragraphs]
+    assert "1. Keep to the marked paths" in texts
+    # Wrapped English lines keep a space after a stop or a comma.
+    assert any("Institute Office, Room 412" in t for t in texts)
