@@ -6,9 +6,20 @@ eval/foreign_test (frozen); each of those says only what its documents are.
 The tools are the project's format-test helpers (tests/helpers/documents.py): print_pdf with
 flowing_html (text flowing over pages) or page_html (one group of sections per page), and
 make_docx. Without Chromium (or a Chinese font), a PDF is written as DOCX instead and a line
-says so. At the end every key of the set's questions.jsonl (and of its conversations.jsonl,
-where there is one) is looked for in the text the project's own extractor
-(rag.formats.extract) gets from the built files, so a key lost by the conversion shows up.
+says so.
+
+A source draws a table as lines of cells split by " | " ("保障项目 | 保险金额 | 给付方式", then
+its rows). By default those lines are copied as paragraphs (the frozen set is built so, and must
+stay so); a set built with `tables=True` makes each run of two or more such lines a real table,
+as real documents have them: a python-docx table with its first row as the header row in DOCX,
+an HTML <table> (<th> for the first row, <td> for the rest) in web pages and in the HTML that
+Chromium prints to PDF.
+
+At the end every key of the set's questions.jsonl (and of its conversations.jsonl, where there
+is one) is looked for in the text the project's own extractor (rag.formats.extract) gets from
+the built files, so a key lost by the conversion shows up. The look compares text without its
+white space (as the scoring does), so a key that runs over a table's cells is written with a
+tab between them ("意外医疗\t5万元"), which matches however a reader separates the cells.
 """
 
 from __future__ import annotations
@@ -30,6 +41,15 @@ SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 CHAPTER = re.compile(r"^第[一二三四五六七八九十]+章")
 # An English numbered heading ("3. International Service Center").
 EN_SECTION = re.compile(r"^\d+\. [A-Z]")
+# How a source draws a table's cells, and the borders a built table is given.
+CELL_SEP = " | "
+TABLE_CSS = ("table{border-collapse:collapse;margin:.6em 0}"
+             "th,td{border:1px solid #666;padding:2px 6px;text-align:left;text-indent:0}")
+# Printed, a table is set smaller and its cells are not wrapped, so that each row is one line of
+# the PDF's text (a wrapped cell comes out of the text layer as lines of its own, cell by cell).
+# A table too wide for the page would run off it: the widest today (the newsletter's grants,
+# four columns) fits an A4 page at 9pt.
+PDF_TABLE_CSS = TABLE_CSS + "table{font-size:9pt}th,td{white-space:nowrap}"
 
 
 @dataclass(frozen=True)
@@ -72,7 +92,7 @@ class Html:
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <title>{title}</title>
 <script>var _hmt = _hmt || [];(function(){{ var hm = "{site}统计脚本"; }})();</script>
-<style>body{{font-family:sans-serif;max-width:960px;margin:auto}} nav a{{margin:0 8px}}</style>
+<style>body{{font-family:sans-serif;max-width:960px;margin:auto}} nav a{{margin:0 8px}}{table_css}</style>
 </head><body>
 <header><div class="logo">{site}</div><a href="/">首页</a> | <a href="/search">站内搜索</a> | {header_link}</header>
 <nav>{nav}</nav>
@@ -90,10 +110,11 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 
 class DocumentSet:
     """One set: its sources (`here`/src/*.txt), questions (`here`/questions.jsonl), the page
-    chrome of its web pages, and where it is built (`target`/corpus, `target`/config.yaml)."""
+    chrome of its web pages, and where it is built (`target`/corpus, `target`/config.yaml).
+    `tables`: build a source's " | " lines as real tables (see the module's docstring)."""
 
-    def __init__(self, here: Path, chrome: Chrome, target: Path):
-        self.here, self.chrome = here, chrome
+    def __init__(self, here: Path, chrome: Chrome, target: Path, tables: bool = False):
+        self.here, self.chrome, self.tables = here, chrome, tables
         self.target = target.resolve()
         self.out = self.target / "corpus"
 
@@ -103,30 +124,52 @@ class DocumentSet:
 
     def make(self, doc: Pdf | Docx | Html) -> Path:
         paragraphs = self.lines(doc.name)
+        blocks = tables_of(paragraphs) if self.tables else list(paragraphs)
         if isinstance(doc, Docx) or (isinstance(doc, Pdf) and not CHROMIUM):
             if isinstance(doc, Pdf):
                 print(f"no Chromium with a Chinese font: {doc.name} written as DOCX instead of PDF")
             heading = doc.heading if isinstance(doc, Docx) else SECTION
-            return make_docx(self.out / f"{doc.name}.docx", _blocks(paragraphs, heading))
+            out = self.out / f"{doc.name}.docx"
+            if not self.tables:
+                return make_docx(out, _blocks(paragraphs, heading))
+            return make_table_docx(out, _blocks(blocks, heading))
         if isinstance(doc, Pdf):
+            # Each table stands in the page as a placeholder paragraph, replaced by its markup
+            # once the helper has escaped and laid out the paragraphs around it.
+            found = [b for b in blocks if isinstance(b, list)]
+            marks = [f"@@TABLE{i}@@" for i in range(len(found))]
+            it = iter(marks)
+            lines = [b if isinstance(b, str) else next(it) for b in blocks]
             if not doc.new_page_at:
-                return print_pdf(flowing_html(paragraphs, header=doc.header),
-                                 self.out / f"{doc.name}.pdf")
-            pages: list[list[str]] = [[]]
-            for p in paragraphs:
-                if p.startswith(doc.new_page_at):
-                    pages.append([])
-                pages[-1].append(p)
-            return print_pdf(page_html(pages, header=doc.header), self.out / f"{doc.name}.pdf")
+                page = flowing_html(lines, header=doc.header)
+            else:
+                pages: list[list[str]] = [[]]
+                for p in lines:
+                    if p.startswith(doc.new_page_at):
+                        pages.append([])
+                    pages[-1].append(p)
+                page = page_html(pages, header=doc.header)
+            if found:
+                page = page.replace("</style>", PDF_TABLE_CSS + "</style>", 1)
+                for mark, rows in zip(marks, found, strict=True):
+                    page = page.replace(f"<p>{mark}</p>", table_html(rows), 1)
+            return print_pdf(page, self.out / f"{doc.name}.pdf")
         out = self.out / f"{doc.name}.html"
-        out.write_text(self._page(doc, paragraphs), encoding="utf-8")
+        out.write_text(self._page(doc, blocks), encoding="utf-8")
         return out
 
-    def _page(self, doc: Html, paragraphs: list[str]) -> str:
-        body = "\n".join(f"<h2>{html.escape(p)}</h2>" if doc.heading and doc.heading.match(p)
-                         else f"<p>{html.escape(p)}</p>" for p in paragraphs[1:])
+    def _page(self, doc: Html, blocks: list) -> str:
+        def one(p) -> str:
+            if isinstance(p, list):
+                return table_html(p)
+            if doc.heading and doc.heading.match(p):
+                return f"<h2>{html.escape(p)}</h2>"
+            return f"<p>{html.escape(p)}</p>"
+
+        body = "\n".join(one(p) for p in blocks[1:])
         return PAGE.format(
-            title=html.escape(paragraphs[0]), site=doc.site, crumb=doc.crumb, meta=doc.meta,
+            table_css=TABLE_CSS if any(isinstance(b, list) for b in blocks) else "",
+            title=html.escape(blocks[0]), site=doc.site, crumb=doc.crumb, meta=doc.meta,
             body=body, header_link=self.chrome.header_link,
             crumb_prefix=self.chrome.crumb_prefix, badge=self.chrome.badge,
             footer=self.chrome.footer.format(site=doc.site), aside_title=doc.aside_title,
@@ -201,11 +244,79 @@ class DocumentSet:
         return 1 if missing else 0
 
 
-def _blocks(paragraphs: list[str], heading: re.Pattern) -> list[tuple]:
-    """make_docx blocks: the title as heading 1, lines matching `heading` as heading 2."""
+def _blocks(paragraphs: list, heading: re.Pattern) -> list[tuple]:
+    """make_docx blocks: the title as heading 1, lines matching `heading` as heading 2, a table
+    (a list of rows, from tables_of) as a table block."""
     out = [("heading", 1, paragraphs[0])]
     for p in paragraphs[1:]:
-        out.append(("heading", 2, p) if heading.match(p) else ("p", 0, p))
+        if isinstance(p, list):
+            out.append(("table", 0, p))
+        else:
+            out.append(("heading", 2, p) if heading.match(p) else ("p", 0, p))
+    return out
+
+
+def tables_of(paragraphs: list[str]) -> list:
+    """The lines with each run of two or more consecutive " | " lines made one table: a list of
+    rows, each a list of cells. A single " | " line stays a line (a table has a header and at
+    least one row)."""
+    out: list = []
+    run: list[str] = []
+
+    def flush():
+        if len(run) >= 2:
+            out.append([[c.strip() for c in line.split(CELL_SEP)] for line in run])
+        else:
+            out.extend(run)
+        run.clear()
+
+    for p in paragraphs:
+        if CELL_SEP in p:
+            run.append(p)
+            continue
+        flush()
+        out.append(p)
+    flush()
+    return out
+
+
+def table_html(rows: list[list[str]]) -> str:
+    """A table's markup: <th> for the first row, <td> for the rest. No white space between the
+    tags of a row: the HTML reader (rag/formats/html.py) would take a line break between two
+    cells for a break in the row's line."""
+    def row(cells: list[str], tag: str) -> str:
+        return "<tr>" + "".join(f"<{tag}>{html.escape(c)}</{tag}>" for c in cells) + "</tr>"
+
+    body = "".join(row(r, "td") for r in rows[1:])
+    return f"<table><thead>{row(rows[0], 'th')}</thead><tbody>{body}</tbody></table>"
+
+
+def make_table_docx(out: Path, blocks: list[tuple]) -> Path:
+    """make_docx's blocks written by python-docx, each table with grid borders and its first row
+    a header row (repeated at the top of a page, its text bold), as Word sets a table."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for kind, level, content in blocks:
+        if kind == "heading":
+            document.add_heading(content, level=level)
+        elif kind == "table":
+            table = document.add_table(rows=len(content), cols=max(len(r) for r in content))
+            table.style = "Table Grid"
+            for r, cells in enumerate(content):
+                for c, cell in enumerate(cells):
+                    table.cell(r, c).text = cell
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            table.rows[0]._tr.get_or_add_trPr().append(header)
+            for cell in table.rows[0].cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
+        else:
+            document.add_paragraph(content)
+    document.save(out)
     return out
 
 

@@ -104,4 +104,5 @@ DOCUMENTS = [
 ]
 
 if __name__ == "__main__":
-    sys.exit(DocumentSet(Path(__file__).parent, CHROME, target("foreign")).build(DOCUMENTS))
+    sys.exit(DocumentSet(Path(__file__).parent, CHROME, target("foreign"), tables=True)
+             .build(DOCUMENTS))
