@@ -119,9 +119,11 @@ PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、
 
 
 # A table's row, as the DOCX and HTML readers write it (cells split by tabs) or as plain text
-# and markdown draw it ("意外医疗 | 5万元 | …"): a line of its own, never a wrap of the line
-# above or below (rows glued together read "给付方式意外身故", and ran on into the next clause).
+# and markdown draw it ("意外医疗 | 5万元 | …"): a line of its own, not a wrap of the line above
+# or below (rows glued together read "给付方式意外身故", and ran on into the next clause), except
+# where a PDF wrapped a drawn row (`continues`).
 TABLE_ROW = re.compile(r"\t|\S \| \S")
+DRAWN_ROW = re.compile(r"\S \| \S|^\|\s")
 
 
 def lines_are_paragraphs(lines: list[Line]) -> bool:
@@ -138,8 +140,14 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
     """
     a, b = prev.text, nxt.text
     adjacent = nxt.number == prev.number + 1
-    if PARAGRAPH_OPENER.match(b) or TABLE_ROW.search(a) or TABLE_ROW.search(b):
+    if PARAGRAPH_OPENER.match(b) or "\t" in a or "\t" in b:
         return False
+    a_row, b_row = bool(DRAWN_ROW.search(a)) or a.endswith("|"), bool(DRAWN_ROW.search(b))
+    if a_row or b_row:
+        # A drawn row wrapped by a PDF ("…Foundation of China" / "| CNY 2.6 million | 2023-2026",
+        # "…Bureau |" / "CNY 850,000 | 2023-2025", "… | 2023-" / "2026") runs on; a new row, or
+        # the text after the table, does not.
+        return b.startswith("|") or a.endswith(("|", "-")) if a_row else False
     ends_sentence = a.endswith(tuple(TERMINAL))
     if width is not None:
         # Hard-wrapped: a full line wraps; a line that ends a sentence short of full ends it.
@@ -160,7 +168,8 @@ def join(parts: list[Line]) -> Span:
     out = parts[0].span
     for prev, part in zip(parts, parts[1:], strict=False):
         if out.text and part.text and out.text[-1].isascii() and not out.text[-1].isspace() \
-                and out.text[-1] != "-" and part.text[0].isascii() and part.text[0].isalnum():
+                and out.text[-1] != "-" and part.text[0].isascii() \
+                and (part.text[0].isalnum() or part.text[0] == "|"):
             out = out + Span(" ", (prev.eol,))
         out = out + part.span
     return out

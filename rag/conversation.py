@@ -101,6 +101,8 @@ _EN_STRONG = re.compile(
     r"\bthe (?:letter|call|speech|meeting|visit|article|message|reply|talk|talks|conference|"
     r"event|trip|inspection|session|document|statement|remarks|point|proposal|initiative)s?\b|"
     r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|^\s*and\b|"
+    # "the one in March", "the longer of the two", "the latter": one of the things just named
+    r"\bthe (?:\w+ )?one\b(?!-)|\bof the two\b|\bthe (?:former|latter)\b|"
     rf"{_EN_PARTIES}",
     re.IGNORECASE)
 _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
@@ -125,6 +127,7 @@ _EN_DEFINITE = re.compile(
     rf"\b(?:that|this|those|these|the same)\s+(?:[\w-]+\s+)?{_EVENT}\b|"
     rf"\bthe\s+{_EVENT}\b|\bthe\s+{_ROLE}\b|"
     r"\b(?:first|second|third|fourth|fifth|last) (?:point|one|item|proposal|measure)\b|"
+    r"\bthe (?:\w+ )?one\b(?!-)|\bof the two\b|\bthe (?:former|latter)\b|"
     r"\b(?:those|these)\s+(?:[\w-]+\s+)?(?:places|regions|areas|countries|counties|villages|"
     r"cities|provinces|people|measures|steps|tasks|requirements|problems)\b|"
     r"\bthere\s*[?.!]*$|" + _EN_PARTIES,

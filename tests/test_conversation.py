@@ -93,6 +93,16 @@ def test_english_references_to_both_parties_point_back():
         assert cues(q)[0] > 0 and definite(q), q
 
 
+
+def test_one_of_the_things_just_named_points_back():
+    """"the one in March" (of two lectures), "the longer of the two" (of two races): seen on
+    the foreign dev set, read as standalone and abstained on; "the one-China policy" names."""
+    for q in ("How many people came to the one in March?",
+              "How much does it cost to enter the longer of the two?",
+              "What did the latter say?"):
+        assert cues(q)[0] > 0 and definite(q), q
+    assert not definite("What did Xi say about the one-China policy?")
+
 def test_a_when_inside_a_clause_asks_no_date():
     from rag.question_type import DATE, asked_kinds
 

@@ -248,6 +248,6 @@ def test_html_without_semantic_tags_loses_menus_links_and_footer():
             "</body></html>")
     found = extract(page.encode("gb18030").replace(b"<html>", b'<html><meta charset="gbk">'))
     assert found.text.split("\n") == ["# 关于加强防控工作的通知", "## 一、总体要求",
-                                      "坚持人民至上，加强监测预警。", "项目 金额", "防控物资 120万元"]
+                                      "坚持人民至上，加强监测预警。", "项目\t金额", "防控物资\t120万元"]
     assert found.locator_at(found.text.index("防控物资")) == \
         "关于加强防控工作的通知 › 一、总体要求 › ¶3"

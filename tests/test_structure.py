@@ -580,3 +580,21 @@ def test_an_english_pdf_has_its_title_and_numbered_sections():
     assert "1. Keep to the marked paths" in texts
     # Wrapped English lines keep a space after a stop or a comma.
     assert any("Institute Office, Room 412" in t for t in texts)
+
+
+
+def test_a_drawn_row_wrapped_by_a_pdf_runs_on_and_rows_stay_apart():
+    text = ("Research Grants\n"
+            "Project | Funder | Amount\n"
+            "Seagrass restoration in Baisha Bay | National Natural Science Foundation of China\n"
+            "| CNY 2.6 million\n"
+            "Microplastics in sediments | Jiangning Science and Technology Bureau |\n"
+            "CNY 850,000\n"
+            "Saltmarsh carbon inventory | Jiangning Port Group | CNY 1.2 million\n"
+            "The seagrass project is the largest grant in the institute's history.\n")
+    texts = [p.text for p in structure(text).paragraphs]
+    assert "Seagrass restoration in Baisha Bay | National Natural Science Foundation of China " \
+           "| CNY 2.6 million" in texts
+    assert "Microplastics in sediments | Jiangning Science and Technology Bureau | CNY 850,000" \
+        in texts
+    assert "Saltmarsh carbon inventory | Jiangning Port Group | CNY 1.2 million" in texts

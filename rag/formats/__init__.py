@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Bump when any extractor changes the text it gives: cached extractions are then redone.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 
 @dataclass(frozen=True)

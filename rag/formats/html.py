@@ -120,8 +120,12 @@ def _blocks(root) -> list[tuple[str, str, float]]:
     result = []
     for tag, parts, links in out:
         raw = "".join(parts)
-        lines = [re.sub(r"[ \t\r\f\v\u3000]+", " ", line).strip() for line in raw.split("\n")]
-        text = "\n".join(line for line in lines if line)
+        if tag == "tr":  # a table's row: its cells split by tabs, as the DOCX reader writes them
+            cells = [re.sub(r"\s+", " ", cell).strip() for cell in raw.split("\t")]
+            text = "\t".join(cell for cell in cells if cell)
+        else:
+            lines = [re.sub(r"[ \t\r\f\v\u3000]+", " ", line).strip() for line in raw.split("\n")]
+            text = "\n".join(line for line in lines if line)
         if text:
             size = len(re.sub(r"\s+", "", text))
             result.append((tag, text, sum(links) / max(size, 1)))
