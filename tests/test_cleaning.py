@@ -297,12 +297,13 @@ messy_texts = st.tuples(
 
 
 def is_join_space(original: str, text: str, offsets: tuple[int, ...], i: int) -> bool:
-    """text[i] is a space `join` inserted between two Latin words of consecutive lines."""
+    """text[i] is a space `join` inserted between two Latin words of consecutive lines (or a
+    Latin word and the stop or comma before it, or a drawn table's bar after it)."""
     return (
         text[i] == " "
         and 0 < i < len(text) - 1
-        and text[i - 1].isascii() and text[i - 1].isalnum()
-        and text[i + 1].isascii() and text[i + 1].isalnum()
+        and text[i - 1].isascii() and not text[i - 1].isspace() and text[i - 1] != "-"
+        and text[i + 1].isascii() and (text[i + 1].isalnum() or text[i + 1] == "|")
         and "\n" in original[offsets[i - 1] + 1 : offsets[i + 1]]
     )
 
