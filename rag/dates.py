@@ -55,6 +55,11 @@ def zh_dates(text: str) -> set[MonthDay]:
     return out
 
 
+def zh_ranges(text: str) -> list[set[MonthDay]]:
+    """Each Chinese date range of the text ("3月29日至4月1日"), as the days it spans."""
+    return [zh_dates(m.group(0)) for m in _ZH_RANGE.finditer(text)]
+
+
 def en_dates(text: str) -> set[MonthDay]:
     """(month, day) of every English date: "March 9", "Feb. 23, 2020", "9 March"."""
     out: set[MonthDay] = set()

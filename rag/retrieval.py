@@ -25,7 +25,14 @@ import numpy as np
 
 from .catalog import Catalog
 from .chunking import sentence_texts
-from .dates import agreement, dates_a_publication, en_dates, question_dates, zh_dates
+from .dates import (
+    agreement,
+    dates_a_publication,
+    en_dates,
+    question_dates,
+    zh_dates,
+    zh_ranges,
+)
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, overlap, tokens
 from .position import Position, asked_position, at_position
@@ -200,6 +207,13 @@ class Retriever:
                 m = _DATELINE.match(c.text)
                 if m and not article_dates[i]:
                     article_dates[i] = zh_dates(c.text[: m.end()])
+            for c in entry.chunks:
+                # A report filed on the last day of a visit ("新华社杭州4月1日电 …近日在浙江考察",
+                # then "3月29日至4月1日，习近平…先后来到宁波、湖州、杭州"): every day it spans.
+                i = bisect.bisect_right(starts, c.line_start) - 1
+                for days in zh_ranges(c.text) if article_dates.get(i) else ():
+                    if days & article_dates[i]:
+                        article_dates[i] = article_dates[i] | days
             for c in entry.chunks:
                 i = bisect.bisect_right(starts, c.line_start) - 1
                 # A publication ("——4月1日，习近平在《求是》杂志发表文章…") dates the print, not

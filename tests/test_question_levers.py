@@ -362,6 +362,27 @@ def test_an_english_passage_says_the_day_asked_in_its_own_words():
                     {"march": 1.0, "october": 0.9}, 1.0, dated)
     assert dated == {"october": 1, "march": 0}
 
+
+def test_a_report_filed_on_the_last_day_of_a_visit_dates_every_day_of_it():
+    """'新华社杭州4月1日电 …近日在浙江考察' then '3月29日至4月1日，习近平…': the report's passages
+    are of every day from 3月29日 to 4月1日, so '3月29日在宁波舟山港冒雨察看了什么？' does not push
+    down the port passage as dated 4月1日 (seen in the browser)."""
+    from rag.catalog import Catalog, FileEntry
+    from rag.types import Article
+
+    def chunk(text, line, key):
+        return Chunk("z.txt", text, "习近平在浙江考察时强调", None, None, line, line, 0, len(text), key)
+
+    chunks = [chunk("新华社杭州4月1日电 习近平近日在浙江考察时强调，要统筹推进。", 2, "lead"),
+              chunk("3月29日至4月1日，习近平先后来到宁波、湖州、杭州等地。", 3, "range"),
+              chunk("随后，习近平冒雨察看了码头现场集装箱作业场景。", 5, "port")]
+    entry = FileEntry(sha256="x", size=1, mtime_ns=1,
+                      articles=[Article(title="习近平在浙江考察时强调", line=1)], chunks=chunks)
+    retriever = object.__new__(Retriever)
+    dates = retriever._dates_of_contexts(Catalog(model="m", files={"z.txt": entry}), None)
+    assert {(3, 29), (3, 30), (3, 31), (4, 1)} <= dates["port"]
+    assert agreement({(3, 29)}, set(), dates["port"]) == 1
+
 def test_dates_are_recognised_as_documents_write_them():
     """A 'when' question over a notice that says 每周一 or 二〇二四年九月 must not look
     unanswered to abstention (seen on an HTML notice: '每周一闭馆')."""
