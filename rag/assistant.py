@@ -30,6 +30,7 @@ from .conversation import (
     Articles,
     Reading,
     follow_up_relief,
+    new_topic,
     read,
     read_history,
     search_follow_up,
@@ -245,8 +246,10 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        retrieved, evidence, reading = self._search(text, read_history(history), index, top_k,
-                                                    wanted)
+        turns = read_history(history)
+        if (fresh := new_topic(text)) is not None:  # "换个话题：…": asked as it stands
+            text, turns = fresh, []
+        retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
         if reading is not None:
@@ -307,7 +310,10 @@ class Assistant:
                           ) -> tuple[Retrieved, Evidence, Reading | None]:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
-        return self._search(clean_question(question), read_history(history), self._index, top_k)
+        text, turns = clean_question(question), read_history(history)
+        if (fresh := new_topic(text)) is not None:
+            text, turns = fresh, []
+        return self._search(text, turns, self._index, top_k)
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

@@ -803,6 +803,23 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
         answer_probability(evidence)
 
 
+
+# A question that says it starts a new topic ("换个话题：…", "Different question: …"): asked
+# alone, whatever it shares with the conversation.
+_NEW_TOPIC = re.compile(
+    r"^\s*(?:(?:我)?(?:换|换一)个(?:话题|问题)|另(?:外)?一个(?:问题|话题)|新(?:的)?问题|说点别的|"
+    r"再问(?:一)?个别的(?:问题)?|(?:a |one )?(?:different|new|unrelated|separate) (?:question|topic)|"
+    r"(?:switching|changing) (?:the )?(?:topics?|subject)|(?:on )?(?:a different|another) "
+    r"(?:note|topic|subject))\s*[:：,，.。;；!！—–-]+\s*", re.IGNORECASE)
+
+
+def new_topic(question: str) -> str | None:
+    """The question without its "换个话题：" or "Different question:" when it opens with one
+    (then it is asked as it stands, not as a follow-up); None when it does not."""
+    m = _NEW_TOPIC.match(question)
+    rest = question[m.end():].strip() if m else ""
+    return rest if rest else None
+
 _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。？?]{0,8}(?:什么|哪些)|"
                         r"\bwhat else\b|\bwhat other\b|\bwhat more\b|"
                         # "他在那里强调了什么？", "What did he say there?": what was said there

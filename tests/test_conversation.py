@@ -608,3 +608,17 @@ def test_where_he_went_next_is_answered_by_a_passage_that_reports_a_move():
     assert follow_up_relief("他接着去了哪里？", weak, [stayed], reading) < 1.0
     assert follow_up_relief("他在那里待了多久？", weak, [moved], reading) < 1.0
     assert follow_up_relief("他接着去了哪里？", weak, [moved], Reading(True, "q", [1], {})) < 1.0
+
+
+def test_a_question_that_says_it_starts_a_new_topic_is_asked_alone(assistant):
+    """'换个话题：…' / 'Different question: …' after a conversation: asked as it stands, the
+    phrase left out of the search, nothing carried over."""
+    from rag.conversation import new_topic
+
+    assert new_topic("换个话题：习近平在浙江考察时强调了什么？") == "习近平在浙江考察时强调了什么？"
+    assert new_topic("Different question: who chaired it?") == "who chaired it?"
+    assert new_topic("A new question – who?") == "who?"
+    assert new_topic("换个话题") is None and new_topic("他说了什么？") is None
+    first = assistant.ask("习近平给武汉哪个社区的全体社区工作者回了信？")
+    switched = assistant.ask("换个话题：他在那里强调了什么？", history=[first])
+    assert switched.search_query == "他在那里强调了什么？" and not switched.context_from
