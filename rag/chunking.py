@@ -193,7 +193,6 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-
 def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:
     """Chunks (of one file, in reading order) with each row of a table below its first carrying
     that first row, its column names, as its lead: "半程马拉松 | 8000人" says nothing of 参赛规模,
@@ -210,6 +209,7 @@ def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:
             chunk = dataclasses.replace(chunk, lead=header, key=passage_key(header + chunk.text))
         out.append(chunk)
     return out
+
 
 def _last_clause(text: str) -> str:
     """The last sentence of a passage that ends in a colon ("重点抓好六个方面工作：")."""

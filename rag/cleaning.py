@@ -161,15 +161,26 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
     # A gap (blank lines, a page number) after a long unfinished line: a page break mid-sentence.
     return len(a) >= 15
 def join(parts: list[Line]) -> Span:
-    """Join wrapped lines into one paragraph. Between two Latin words (or a Latin word and the
-    stop or comma before it: "possible. Professor", "Office, Room") a space is kept, mapped to
-    the line break it replaces, so English stays readable; CJK text joins with nothing, and
-    so does a word broken at a hyphen."""
+    """Join wrapped lines into one paragraph. Between two lines of English a space is kept
+    (`join_space`), mapped to the line break it replaces, so English stays readable; CJK text
+    joins with nothing."""
     out = parts[0].span
     for prev, part in zip(parts, parts[1:], strict=False):
-        if out.text and part.text and out.text[-1].isascii() and not out.text[-1].isspace() \
-                and out.text[-1] != "-" and part.text[0].isascii() \
-                and (part.text[0].isalnum() or part.text[0] == "|"):
+        if join_space(out.text, part.text):
             out = out + Span(" ", (prev.eol,))
         out = out + part.span
     return out
+
+
+def join_space(before: str, after: str) -> bool:
+    """Whether `join` keeps a space between two lines of English: between two words, after a
+    word's stop or comma ("possible. Professor", "Office, Room"), around a drawn table's bar;
+    not after a hyphen, nor inside a number wrapped at its comma ("13," / "000人")."""
+    if not (before and after and before[-1].isascii() and after[0].isascii()):
+        return False
+    a, b = before[-1], after[0]
+    if not (b.isalnum() or b == "|"):
+        return False
+    if a.isalnum() or a == "|":
+        return True
+    return a in ".,;:!?)" and len(before) > 1 and before[-2].isascii() and before[-2].isalpha()

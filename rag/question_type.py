@@ -141,7 +141,6 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
     return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
 
 
-
 _EN_COUNTED = re.compile(r"\bhow many\s+([a-z-]+(?:\s+[a-z-]+){0,3})", re.I)
 # Where the counted noun phrase ends: a verb, a preposition or an article after it.
 _EN_PHRASE_END = set("did do does were was are is had has have will would can could should must "
@@ -165,6 +164,7 @@ def english_count(question: str) -> re.Pattern | None:
     if len(noun) < 3:
         return None
     return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{re.escape(noun)}", re.I)
+
 
 _ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
                          r"\bwho (chaired|presided|accompanied|hosted)\b", re.I)

@@ -208,8 +208,10 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         elif SALUTATION.match(text):
             kinds[i] = "salutation"
     # A document's first line, short and unpunctuated, is its title: a PDF keeps no heading
-    # marks ("沙溪河综合治理工程（一期）施工招标公告"). Not an English sentence's first line,
-    # which runs on in lower case ("The quick brown fox jumps over the lazy dog and / then…").
+    # marks ("沙溪河综合治理工程（一期）施工招标公告"); an English one in title case may hold a
+    # comma or a colon ("Institute of Coastal Ecology, Jiangning University: Annual Newsletter
+    # 2023"). Not an English sentence's first line, which runs on in lower case ("The quick
+    # brown fox jumps over the lazy dog and / then…").
     if lines and kinds[0] == "body" and not (len(lines) > 1 and re.match(r"[a-z]", lines[1].text)) \
             and (_short_header(lines[0].text) and not re.search(r"[，。；！？：:,.;!?]", lines[0].text)
                  or _english_title(lines[0].text)):

@@ -297,13 +297,13 @@ messy_texts = st.tuples(
 
 
 def is_join_space(original: str, text: str, offsets: tuple[int, ...], i: int) -> bool:
-    """text[i] is a space `join` inserted between two Latin words of consecutive lines (or a
-    Latin word and the stop or comma before it, or a drawn table's bar after it)."""
+    """text[i] is a space `join` inserted between two lines of English (`join_space`)."""
+    from rag.cleaning import join_space
+
     return (
         text[i] == " "
         and 0 < i < len(text) - 1
-        and text[i - 1].isascii() and not text[i - 1].isspace() and text[i - 1] != "-"
-        and text[i + 1].isascii() and (text[i + 1].isalnum() or text[i + 1] == "|")
+        and join_space(text[:i], text[i + 1:])
         and "\n" in original[offsets[i - 1] + 1 : offsets[i + 1]]
     )
 
@@ -338,3 +338,13 @@ def test_clean_lines_never_keep_markup_or_page_numbers(original):
         assert "[bookmark:" not in ln.text and "**" not in ln.text and "\u200b" not in ln.text
         assert_maps_back(original, ln.text, ln.span.offsets)
         assert not ln.text.isdigit() or len(ln.text) > 4
+
+
+
+def test_join_keeps_english_readable_and_numbers_whole():
+    from rag.cleaning import join_space
+
+    assert join_space("possible.", "Professor Liang") and join_space("Office,", "Room 412")
+    assert join_space("Foundation of China", "| CNY 2.6 million") and join_space("the", "team")
+    assert not join_space("共计13,", "000人") and not join_space("Vice-", "President")
+    assert not join_space("习近平强调，", "要坚持") and not join_space("2020", "年")
