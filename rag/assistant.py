@@ -30,7 +30,7 @@ from .conversation import (
     Articles,
     Reading,
     follow_up_relief,
-    new_topic,
+    in_context,
     read,
     read_history,
     search_follow_up,
@@ -246,9 +246,7 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        turns = read_history(history)
-        if (fresh := new_topic(text)) is not None:  # "换个话题：…": asked as it stands
-            text, turns = fresh, []
+        text, turns = in_context(text, read_history(history))  # "换个话题：…": asked alone
         retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
@@ -310,9 +308,7 @@ class Assistant:
                           ) -> tuple[Retrieved, Evidence, Reading | None]:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
-        text, turns = clean_question(question), read_history(history)
-        if (fresh := new_topic(text)) is not None:
-            text, turns = fresh, []
+        text, turns = in_context(clean_question(question), read_history(history))
         return self._search(text, turns, self._index, top_k)
 
     def write(self, answer: Answer) -> Iterator[str]:

@@ -803,7 +803,6 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
         answer_probability(evidence)
 
 
-
 # A question that says it starts a new topic ("换个话题：…", "Different question: …"): asked
 # alone, whatever it shares with the conversation.
 _NEW_TOPIC = re.compile(
@@ -819,6 +818,13 @@ def new_topic(question: str) -> str | None:
     m = _NEW_TOPIC.match(question)
     rest = question[m.end():].strip() if m else ""
     return rest if rest else None
+
+
+def in_context(question: str, turns: list[Turn]) -> tuple[str, list[Turn]]:
+    """The question and the turns it is read with: none after "换个话题：", which is left out."""
+    fresh = new_topic(question)
+    return (fresh, []) if fresh is not None else (question, turns)
+
 
 _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。？?]{0,8}(?:什么|哪些)|"
                         r"\bwhat else\b|\bwhat other\b|\bwhat more\b|"
