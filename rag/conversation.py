@@ -227,7 +227,8 @@ def _turn(item: Any, n: int) -> Turn:
     back = tuple(int(t) for t in back if isinstance(t, int) and 0 < t < n) \
         if isinstance(back, list) else ()
     query = data.get("search_query")
-    return Turn(question=question.strip(),
+    question = question.strip()
+    return Turn(question=new_topic(question) or question,  # "换个话题：" carries nothing on
                 search_query=query if isinstance(query, str) and query.strip() else question,
                 context_from=back, abstained=bool(data.get("abstained")), cited=tuple(cited))
 

@@ -622,3 +622,6 @@ def test_a_question_that_says_it_starts_a_new_topic_is_asked_alone(assistant):
     first = assistant.ask("习近平给武汉哪个社区的全体社区工作者回了信？")
     switched = assistant.ask("换个话题：他在那里强调了什么？", history=[first])
     assert switched.search_query == "他在那里强调了什么？" and not switched.context_from
+    # Seen in the browser: the phrase was carried into the next follow-up's query ("话题 …").
+    turns = read_history([{"question": "换个话题：习近平3月24日同谁通了电话？", "answer": first}])
+    assert turns[0].question == "习近平3月24日同谁通了电话？"
