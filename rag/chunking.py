@@ -14,7 +14,7 @@ import itertools
 import re
 from collections.abc import Callable
 
-from .cleaning import TABLE_ROW, Span
+from .cleaning import Span, is_table_row
 from .sentences import sentence_spans, split_long
 from .types import Chunk, Paragraph
 
@@ -200,15 +200,23 @@ def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:
     out: list[Chunk] = []
     header: str | None = None
     for chunk in chunks:
-        if not TABLE_ROW.search(chunk.text):
+        if not is_table_row(chunk.text):
             header = None
         elif header is None or not out or out[-1].title != chunk.title \
                 or chunk.line_start > out[-1].line_end + 1:
-            header = re.sub(r"\s*\t\s*", " | ", chunk.text.strip())  # this row heads the table
+            header = _cells(chunk.text)  # this row heads the table
         elif not chunk.lead:
             chunk = dataclasses.replace(chunk, lead=header, key=passage_key(header + chunk.text))
         out.append(chunk)
     return out
+
+
+def _cells(row: str) -> str:
+    """A table's row with its cells set apart by bars ("项目 | 距离 | 参赛规模")."""
+    row = row.strip()
+    if "\t" in row:
+        return re.sub(r"\s*\t\s*", " | ", row)
+    return row if "|" in row else re.sub(r"\s+", " | ", row)  # cells split by spaces
 
 
 def _last_clause(text: str) -> str:

@@ -124,6 +124,22 @@ PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、
 # where a PDF wrapped a drawn row (`continues`).
 TABLE_ROW = re.compile(r"\t|\S \| \S")
 DRAWN_ROW = re.compile(r"\S \| \S|^\|\s")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def spaced_row(text: str) -> bool:
+    """A Chinese table's row as a PDF's text layer gives it, its cells split by spaces ("马拉松
+    42.195公里 12000人 6小时"): three cells or more, each of two characters or more, two of
+    them Chinese, no clause punctuation. Chinese prose has no spaces between words."""
+    cells = text.split()
+    return len(cells) >= 3 and all(len(c) >= 2 for c in cells) \
+        and sum(bool(_CJK.search(c)) for c in cells) >= 2 \
+        and not re.search(r"[，。；：！？]", text)
+
+
+def is_table_row(text: str) -> bool:
+    """Whether a line (or a passage) is a table's row: tabs, drawn bars or spaced cells."""
+    return bool(TABLE_ROW.search(text)) or spaced_row(text)
 
 
 def lines_are_paragraphs(lines: list[Line]) -> bool:
@@ -140,7 +156,7 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
     """
     a, b = prev.text, nxt.text
     adjacent = nxt.number == prev.number + 1
-    if PARAGRAPH_OPENER.match(b) or "\t" in a or "\t" in b:
+    if PARAGRAPH_OPENER.match(b) or "\t" in a or "\t" in b or spaced_row(a) or spaced_row(b):
         return False
     a_row, b_row = bool(DRAWN_ROW.search(a)) or a.endswith("|"), bool(DRAWN_ROW.search(b))
     if a_row or b_row:

@@ -344,3 +344,6 @@ def test_a_table_row_is_searched_with_its_tables_column_names():
     assert [c.lead for c in out] == [None, "项目 | 参赛规模 | 起跑时间",
                                      "项目 | 参赛规模 | 起跑时间", None, None, "组别 | 奖金"]
     assert out[2].key != rows[2].key and out[2].text == rows[2].text  # quoted as it stands
+    # A PDF's row, its cells split by spaces
+    spaced = attach_table_headers([row("项目 距离 参赛规模", 1), row("马拉松 42.195公里 12000人", 2)])
+    assert spaced[1].lead == "项目 | 距离 | 参赛规模"

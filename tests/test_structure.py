@@ -598,3 +598,22 @@ def test_a_drawn_row_wrapped_by_a_pdf_runs_on_and_rows_stay_apart():
     assert "Microplastics in sediments | Jiangning Science and Technology Bureau | CNY 850,000" \
         in texts
     assert "Saltmarsh carbon inventory | Jiangning Port Group | CNY 1.2 million" in texts
+
+
+def test_a_pdf_tables_rows_with_spaced_cells_stay_apart():
+    """A PDF's text layer gives a Chinese table's cells split by spaces: its rows are not wrapped
+    prose (they were glued, and ran on into the paragraph after the table)."""
+    text = ("2024江宁马拉松竞赛规程\n"
+            "本次比赛设三个项目，各项目设置如下：\n"
+            "项目 距离 参赛规模 关门时间\n"
+            "马拉松 42.195公里 12000人 6小时\n"
+            "半程马拉松 21.0975公里 10000人 3小时\n"
+            "马拉松项目设置4个分段关门点，未在规定时间内通过关门点的选手须退出比赛，乘坐收容车\n"
+            "返回终点。\n")
+    texts = [p.text for p in structure(text).paragraphs]
+    assert "马拉松 42.195公里 12000人 6小时" in texts
+    assert "半程马拉松 21.0975公里 10000人 3小时" in texts
+    assert any(t.startswith("马拉松项目设置4个分段关门点") and t.endswith("返回终点。") for t in texts)
+    from rag.cleaning import spaced_row
+
+    assert not spaced_row("习近平2020 年 4 月 8 日") and not spaced_row("Dry-cargo unit A")
