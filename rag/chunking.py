@@ -196,16 +196,25 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
 def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:
     """Chunks (of one file, in reading order) with each row of a table below its first carrying
     that first row, its column names, as its lead: "半程马拉松 | 8000人" says nothing of 参赛规模,
-    its header "项目 | 参赛规模 | 起跑时间" does (searched with it, never quoted)."""
+    its header "项目 | 参赛规模 | 起跑时间" does (searched with it, never quoted). A first row that
+    is only column names (no figure in it, while the row below has one: "Unit type | Area |
+    Monthly rent") is left out as a passage: it names what every question about the table
+    asks and answers none of them."""
     out: list[Chunk] = []
     header: str | None = None
+    header_at: int | None = None  # where in `out` a bare header row stands, until row two
     for chunk in chunks:
         if not is_table_row(chunk.text):
-            header = None
+            header, header_at = None, None
         elif header is None or not out or out[-1].title != chunk.title \
                 or chunk.line_start > out[-1].line_end + 1:
             header = _cells(chunk.text)  # this row heads the table
+            bare = not re.search(r"[\d。：:；;]", chunk.text)
+            header_at = len(out) if bare else None
         elif not chunk.lead:
+            if header_at is not None and re.search(r"\d", chunk.text):
+                del out[header_at]
+            header_at = None
             chunk = dataclasses.replace(chunk, lead=header, key=passage_key(header + chunk.text))
         out.append(chunk)
     return out

@@ -199,4 +199,4 @@ def join_space(before: str, after: str) -> bool:
         return False
     if a.isalnum() or a == "|":
         return True
-    return a in ".,;:!?)" and len(before) > 1 and before[-2].isascii() and before[-2].isalpha()
+    return a in ".,;:!?)" and (b.isalpha() or a != ",")

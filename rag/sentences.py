@@ -39,6 +39,9 @@ def split_long(text: str, start: int, end: int, limit: int) -> list[tuple[int, i
     while end - cur > limit:
         window = text[cur : cur + limit]
         cuts = [m.end() for m in _CLAUSE.finditer(window)]
+        if not (cuts and cuts[-1] > limit // 3):
+            # No clause mark: English is cut between words, not inside one ("…Science and Techn").
+            cuts = [m.end() for m in re.finditer(r"\s+", window)]
         cut = cur + (cuts[-1] if cuts and cuts[-1] > limit // 3 else limit)
         pieces.append((cur, cut))
         cur = cut

@@ -341,9 +341,16 @@ def test_a_table_row_is_searched_with_its_tables_column_names():
             row("半程马拉松\t8000人\t7:30", 12), row("比赛于11月17日举行。", 13),
             row("组别\t奖金", 20), row("第一名\t40000元", 21)]
     out = attach_table_headers(rows)
-    assert [c.lead for c in out] == [None, "项目 | 参赛规模 | 起跑时间",
-                                     "项目 | 参赛规模 | 起跑时间", None, None, "组别 | 奖金"]
-    assert out[2].key != rows[2].key and out[2].text == rows[2].text  # quoted as it stands
+    # The bare header rows (no figure, the row below has one) are not passages of their own.
+    assert [c.text for c in out] == [r.text for r in rows if r.line_start not in (10, 20)]
+    assert [c.lead for c in out] == ["项目 | 参赛规模 | 起跑时间", "项目 | 参赛规模 | 起跑时间",
+                                     None, "组别 | 奖金"]
+    assert out[1].key != rows[2].key and out[1].text == rows[2].text  # quoted as it stands
+    # A first row with figures, or over rows without any, is data: it stays.
+    kept = attach_table_headers([row("开诊时间\t7:30", 1), row("停诊时间\t17:00", 2)])
+    assert [c.text for c in kept] == ["开诊时间\t7:30", "停诊时间\t17:00"]
+    kept = attach_table_headers([row("项目名称\t沙溪河治理", 1), row("建设地点\t青石镇", 2)])
+    assert len(kept) == 2
     # A PDF's row, its cells split by spaces
     spaced = attach_table_headers([row("项目 距离 参赛规模", 1), row("马拉松 42.195公里 12000人", 2)])
-    assert spaced[1].lead == "项目 | 距离 | 参赛规模"
+    assert [c.lead for c in spaced] == ["项目 | 距离 | 参赛规模"]

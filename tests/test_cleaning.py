@@ -348,3 +348,16 @@ def test_join_keeps_english_readable_and_numbers_whole():
     assert join_space("Foundation of China", "| CNY 2.6 million") and join_space("the", "team")
     assert not join_space("共计13,", "000人") and not join_space("Vice-", "President")
     assert not join_space("习近平强调，", "要坚持") and not join_space("2020", "年")
+
+
+def test_an_english_stop_before_a_number_or_a_word_keeps_its_space():
+    from rag.cleaning import join_space
+    from rag.sentences import split_long
+
+    assert join_space("from 10 to 21 April 2023.", "Twenty-two volunteers")
+    assert not join_space("共计13,", "000人")
+    row = ("Seagrass restoration in Baisha Bay National Natural Science Foundation of China CNY "
+           "2.6 million 2023-2026 Microplastics in tidal-flat sediments Jiangning Science and "
+           "Technology Bureau")
+    pieces = [row[a:b] for a, b in split_long(row, 0, len(row), 100)]
+    assert all(p.rstrip().split()[-1] in row.split() for p in pieces)  # cut between words
