@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .lexical import has_cjk
+
 MARKUP = re.compile(r"\[bookmark: [^\]]*\]|\*\*|__|\u200b|\u200c|\u200d|\ufeff")
 HEADING_MARK = re.compile(r"^#{1,6}\s+")
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*-)?$")
@@ -124,7 +126,6 @@ PARAGRAPH_OPENER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、
 # where a PDF wrapped a drawn row (`continues`).
 TABLE_ROW = re.compile(r"\t|\S \| \S")
 DRAWN_ROW = re.compile(r"\S \| \S|^\|\s")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def spaced_row(text: str) -> bool:
@@ -133,7 +134,7 @@ def spaced_row(text: str) -> bool:
     them Chinese, no clause punctuation. Chinese prose has no spaces between words."""
     cells = text.split()
     return len(cells) >= 3 and all(len(c) >= 2 for c in cells) \
-        and sum(bool(_CJK.search(c)) for c in cells) >= 2 \
+        and sum(has_cjk(c) for c in cells) >= 2 \
         and not re.search(r"[，。；：！？]", text)
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff\d])\s+(?=[\u3400-\u9fff\uf900-\ufaff])")
 # Question words say what is asked, not what the answer's text contains.
 _QUESTION_BIGRAMS = {
@@ -46,6 +47,11 @@ def tokens(text: str, query: bool = False) -> list[str]:
 
 def has_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
+
+
+def is_latin(text: str) -> bool:
+    """Text written in a Latin-letter language (English), not Chinese with Latin terms."""
+    return len(_CJK.findall(text)) * 5 < len(_LATIN.findall(text))
 
 
 class LexicalIndex:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from .dates import MONTHS
-from .lexical import tokens
+from .lexical import is_latin, tokens
 
 # Month names in full: "may" and "mar" are words too.
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m == "june" or m == "july"),
@@ -73,16 +73,12 @@ _EN_STATES = {
 }
 
 
-def _mostly_latin(text: str) -> bool:
-    return len(re.findall(r"[A-Za-z]", text)) > 2 * len(re.findall(r"[\u4e00-\u9fff]", text))
-
-
 def states(kind: str, text: str) -> bool:
     """Whether the text states a thing of that kind (in Chinese, or in English when it is
     written in English)."""
     pattern = {COUNT: _COUNT, DATE: _DATE, PLACE: _PLACE, PERSON: _PERSON}[kind]
     return bool(pattern.search(text)) or \
-        (_mostly_latin(text) and bool(_EN_STATES[kind].search(text)))
+        (is_latin(text) and bool(_EN_STATES[kind].search(text)))
 
 
 def unstated(question: str, text: str) -> bool:

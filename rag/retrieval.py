@@ -34,7 +34,7 @@ from .dates import (
     zh_ranges,
 )
 from .embedding import Embedder
-from .lexical import LexicalIndex, has_cjk, overlap, tokens
+from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
 from .position import Position, asked_position, at_position
 from .question_type import (
     asked_kinds,
@@ -70,15 +70,6 @@ class Retrieved:
     # proposals"); for a follow-up pointing at a place ("他讲话结尾…"), those of the speech
     # under discussion standing there (rag/conversation.py search_follow_up).
     placed: frozenset[str] = frozenset()
-
-
-_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
-_LATIN_CHAR = re.compile(r"[A-Za-z]")
-
-
-def _is_latin(text: str) -> bool:
-    """A passage written in a Latin-letter language (English), not Chinese with Latin terms."""
-    return len(_CJK_CHAR.findall(text)) * 5 < len(_LATIN_CHAR.findall(text))
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
@@ -182,7 +173,7 @@ class Retriever:
         self._text_dates: dict[str, set] = {}
         self._ends = _article_ends(catalog)
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
-        latin = {k for k in self.keys if _is_latin(self.locations[k][0].text)}
+        latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self._latin = latin if 0 < len(latin) < len(self.keys) else set()
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
@@ -357,8 +348,8 @@ class Retriever:
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
-        counted = self._english_count(question) if english and self.settings.count_weight \
-            else None
+        counted = self._english_count(question, english) \
+            if latin_question and self.settings.count_weight else None
         placed: set[str] = set()
         scored = self._rank(question, ranked, fused, best, dated, counted, placed)
         hits = []
@@ -406,11 +397,12 @@ class Retriever:
             return question
         return mixed_query(question, translation, self.settings.dictionary_in_query)
 
-    def _english_count(self, question: str) -> re.Pattern | None:
-        """What an English question counts, as the Chinese passages write a number of it
-        (through the dictionary) and, over documents in English too, as those write it."""
-        chinese = count_of(self.dictionary().counted(question))
-        own = english_count(question) if self._latin else None
+    def _english_count(self, question: str, translated: bool) -> re.Pattern | None:
+        """What an English question counts: as the Chinese passages write a number of it
+        (through the dictionary, when it is `translated`) and as English ones write it (over
+        documents in English, alone or beside Chinese ones)."""
+        chinese = count_of(self.dictionary().counted(question)) if translated else None
+        own = english_count(question) if self._latin or not translated else None
         if chinese is None or own is None:
             return chinese or own
         return re.compile(f"{chinese.pattern}|{own.pattern}", re.I)
@@ -445,9 +437,8 @@ class Retriever:
         # Where in a speech or list it points ("讲话结尾", "第二点倡议"): rare, and then decisive.
         position = asked_position(question) if self.settings.position_weight else None
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
-        if counted is None and self.settings.count_weight:
-            counted = counted_thing(question) or \
-                (english_count(question) if not has_cjk(question) else None)
+        if counted is None and self.settings.count_weight and has_cjk(question):
+            counted = counted_thing(question)
         role = role_asked(question) if self.settings.role_weight else None
         scored = []
         for key in ranked:
