@@ -129,10 +129,7 @@ class DocumentSet:
             if isinstance(doc, Pdf):
                 print(f"no Chromium with a Chinese font: {doc.name} written as DOCX instead of PDF")
             heading = doc.heading if isinstance(doc, Docx) else SECTION
-            out = self.out / f"{doc.name}.docx"
-            if not self.tables:
-                return make_docx(out, _blocks(paragraphs, heading))
-            return make_table_docx(out, _blocks(blocks, heading))
+            return make_docx(self.out / f"{doc.name}.docx", _blocks(blocks, heading))
         if isinstance(doc, Pdf):
             # Each table stands in the page as a placeholder paragraph, replaced by its markup
             # once the helper has escaped and laid out the paragraphs around it.
@@ -289,35 +286,6 @@ def table_html(rows: list[list[str]]) -> str:
 
     body = "".join(row(r, "td") for r in rows[1:])
     return f"<table><thead>{row(rows[0], 'th')}</thead><tbody>{body}</tbody></table>"
-
-
-def make_table_docx(out: Path, blocks: list[tuple]) -> Path:
-    """make_docx's blocks written by python-docx, each table with grid borders and its first row
-    a header row (repeated at the top of a page, its text bold), as Word sets a table."""
-    import docx
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    document = docx.Document()
-    for kind, level, content in blocks:
-        if kind == "heading":
-            document.add_heading(content, level=level)
-        elif kind == "table":
-            table = document.add_table(rows=len(content), cols=max(len(r) for r in content))
-            table.style = "Table Grid"
-            for r, cells in enumerate(content):
-                for c, cell in enumerate(cells):
-                    table.cell(r, c).text = cell
-            header = OxmlElement("w:tblHeader")
-            header.set(qn("w:val"), "true")
-            table.rows[0]._tr.get_or_add_trPr().append(header)
-            for cell in table.rows[0].cells:
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
-        else:
-            document.add_paragraph(content)
-    document.save(out)
-    return out
 
 
 def target(default: str) -> Path:

@@ -138,18 +138,29 @@ def make_encrypted_pdf(text_pdf: Path, out: Path, password: str = "secret") -> P
 
 
 def make_docx(out: Path, blocks=DOCX_BLOCKS) -> Path:
-    """A Word file with heading styles, paragraphs and a table, written by python-docx."""
+    """A Word file with heading styles, paragraphs and tables, written by python-docx; a table
+    as Word sets one: grid borders, its first row a header row (repeated at the top of a page,
+    its text bold)."""
     import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
 
     document = docx.Document()
     for kind, level, content in blocks:
         if kind == "heading":
             document.add_heading(content, level=level)
         elif kind == "table":
-            table = document.add_table(rows=len(content), cols=len(content[0]))
+            table = document.add_table(rows=len(content), cols=max(len(r) for r in content))
+            table.style = "Table Grid"
             for r, row in enumerate(content):
                 for c, cell in enumerate(row):
                     table.cell(r, c).text = cell
+            header = OxmlElement("w:tblHeader")
+            header.set(qn("w:val"), "true")
+            table.rows[0]._tr.get_or_add_trPr().append(header)
+            for cell in table.rows[0].cells:
+                for run in cell.paragraphs[0].runs:
+                    run.bold = True
         else:
             document.add_paragraph(content)
     document.save(out)
