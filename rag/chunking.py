@@ -176,7 +176,10 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
     lead: str | None = None
     for chunk in chunks:
         number = _item_number(chunk.text)
-        if number and number >= 2:
+        # The first item too when its lead-in is a passage of its own ("…须同时符合下列条件：" |
+        # "1. 马拉松项目限…"): it is no part of the item's passage.
+        first = number == 1 and bool(out) and out[-1].text.rstrip().endswith(("：", ":"))
+        if number and (number >= 2 or first):
             if lead and out and out[-1].title == chunk.title:
                 chunk = dataclasses.replace(chunk, lead=lead, key=passage_key(lead + chunk.text))
         elif found := _LEAD.search(chunk.text):

@@ -400,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{lang} {kind:<24}{m['n']:>4}{_fmt(m.get('hit@1')):>8}{_fmt(m.get('hit@3')):>8}"
                   f"{_fmt(m.get('abstain_ok')):>12}")
     if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 

@@ -25,6 +25,7 @@ import numpy as np
 
 from .catalog import Catalog
 from .chunking import sentence_texts
+from .cleaning import is_table_row
 from .dates import (
     agreement,
     dates_a_publication,
@@ -138,6 +139,23 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
     return ends
 
 
+def _lead_ins(catalog: Catalog) -> set[str]:
+    """Passages that only announce the list or table below them ("两次停水的时间和影响范围
+    如下：", "选手须同时符合下列条件："): they end in a colon, and the passage after them is an
+    item carrying them as its lead or a table's row. Each item is searched with its lead
+    (rag/chunking.py), so the lead-in's words find the items; quoted first, it answers nothing."""
+    out: set[str] = set()
+    for entry in catalog.files.values():
+        chunks = sorted(entry.chunks, key=lambda c: c.char_start)
+        for c, nxt in zip(chunks, chunks[1:], strict=False):
+            text = c.text.rstrip()
+            # one clause, nothing said before it ("…招收高一新生720人。其中：" says a lot)
+            if text.endswith(("：", ":")) and not re.search(r"[。！？；!?;]|\.\s", text) and \
+                    (nxt.lead or is_table_row(nxt.text)) and nxt.title == c.title:
+                out.add(c.key)
+    return out
+
+
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
@@ -172,6 +190,7 @@ class Retriever:
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
         self._ends = _article_ends(catalog)
+        self._lead_ins = _lead_ins(catalog)
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self._latin = latin if 0 < len(latin) < len(self.keys) else set()
@@ -468,6 +487,8 @@ class Retriever:
                         score -= self.settings.speaker_penalty
                     elif said == asked == OTHER:  # Xi's words are seldom introduced by name
                         score += self.settings.speaker_bonus
+            if key in self._lead_ins:
+                score -= self.settings.lead_in_penalty
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]

@@ -71,6 +71,7 @@ class RetrievalSettings:
     date_penalty: float = 0.25
     focus_weight: float = 0.1
     speaker_penalty: float = 0.25
+    lead_in_penalty: float = 0.15
     speaker_bonus: float = 0.2
     position_weight: float = 0.3
     count_weight: float = 0.15

@@ -24,6 +24,7 @@ from .cleaning import (
     Line,
     Span,
     continues,
+    is_table_row,
     is_toc_line,
     join,
     lines_are_paragraphs,
@@ -55,6 +56,9 @@ NUMBERED_HEADING = re.compile(
 EN_SECTION = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][\w'’&-]*(?:\s+[\w'’&-]+){0,7}$")
 SIGNATURE = re.compile(r"^(?:习近平|同志们[:：])$")
 SALUTATION = re.compile(r"^[^，。；！？]{2,24}[:：]$")  # "武汉东湖新城社区全体社区工作者：" opens a letter
+# A lead-in, not a salutation: "两次停水的时间和影响范围如下：", "选手须同时符合下列条件：" announce
+# the table or list below; the table's first row or the first item is no part of them.
+LEAD_IN = re.compile(r"(?:如下|下列|以下|如次|附后)[^，。；！？:：]{0,8}[:：]$|as follows:$", re.IGNORECASE)
 
 
 def _bold(raw: str) -> bool:
@@ -205,7 +209,7 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "section"  # a long bold heading "**二、中国秉持…**"
         elif SIGNATURE.match(text):
             kinds[i] = "signature"
-        elif SALUTATION.match(text):
+        elif SALUTATION.match(text) and not LEAD_IN.search(text):
             kinds[i] = "salutation"
     # A document's first line, short and unpunctuated, is its title: a PDF keeps no heading
     # marks ("沙溪河综合治理工程（一期）施工招标公告"); an English one in title case may hold a
@@ -329,7 +333,8 @@ def structure(text: str) -> Structured:
             continue
         if kind == "body":
             if current and prev_body is not None and (
-                opening or continues(prev_body, line, width, whole_lines)
+                (opening and not is_table_row(line.text))  # a salutation opens no table
+                or continues(prev_body, line, width, whole_lines)
             ):
                 current.append(line)
             else:

@@ -324,7 +324,9 @@ def test_a_list_item_in_a_passage_of_its_own_carries_the_lists_lead():
     leads = [x.lead for x in chunks]
     assert leads[2] == leads[3] == "报告期内，面对压力，公司主要采取了以下措施："
     assert leads[:2] == [None, None] and leads[4] is None and leads[5] is None
-    assert leads[8] == "重点抓好六个方面工作：" and leads[7] is None  # the first item needs none
+    # the first item too, when its lead-in is a passage of its own: alone it says nothing of
+    # 工作 (within one passage, "措施：一是…", it needs none: leads[1])
+    assert leads[8] == leads[7] == "重点抓好六个方面工作："
     assert chunks[2].text == "二是持续加大研发投入。"  # quoted as written, searched with its lead
     assert "采取了以下措施" in context_text(chunks[2])
     assert chunks[2].key != passage_key(chunks[2].text)  # embedded anew with its lead

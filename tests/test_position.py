@@ -106,6 +106,7 @@ def _ranker(chunks: list[Chunk], ends: dict | None = None) -> Retriever:
     """A Retriever with only what `_rank` reads: its passages, their sentences and the
     passages that open or close their article."""
     retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
     retriever.settings = RetrievalSettings(position_weight=0.3)
     retriever.locations = {c.key: [c] for c in chunks}
     retriever.sentences = WholeSentences(chunks)

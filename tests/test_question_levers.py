@@ -326,6 +326,7 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     right = Chunk("a.txt", "调派340多支医疗队。", "在湖北省考察时的讲话", None, None, 5, 5, 20, 31,
                   "right")
     retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
     retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
     retriever.locations = {"other": [other], "right": [right]}
     retriever.sentences = WholeSentences([other, right])
@@ -352,6 +353,7 @@ def test_an_english_passage_says_the_day_asked_in_its_own_words():
     october = Chunk("n.pdf", "On 25 October, Dr. Maria Keller spoke about plastics.", "News",
                     None, None, 3, 3, 62, 120, "october")
     retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
     retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
     retriever.locations = {"march": [march], "october": [october]}
     retriever.sentences = WholeSentences([march, october])
@@ -379,6 +381,7 @@ def test_a_report_filed_on_the_last_day_of_a_visit_dates_every_day_of_it():
     entry = FileEntry(sha256="x", size=1, mtime_ns=1,
                       articles=[Article(title="习近平在浙江考察时强调", line=1)], chunks=chunks)
     retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
     dates = retriever._dates_of_contexts(Catalog(model="m", files={"z.txt": entry}), None)
     assert {(3, 29), (3, 30), (3, 31), (4, 1)} <= dates["port"]
     assert agreement({(3, 29)}, set(), dates["port"]) == 1
@@ -464,3 +467,32 @@ def test_an_english_question_over_english_and_chinese_documents_takes_both_route
     assert own.hits[0].lexical > 0  # its own words, not the translation's, are its evidence
     other = retriever.search("What did Xi write to Bill Gates in his reply?", 5)
     assert any("盖茨" in h.chunk.text + (h.chunk.attribution or "") for h in other.hits)
+
+
+def test_a_lead_in_ranks_below_the_row_it_announces():
+    """"两次停水的时间和影响范围如下：" only announces the table below it; the rows are searched
+    with the table's column names, so the lead-in matches a question about a row as well as
+    the row does, and was quoted first, answering nothing. A passage that says something
+    before its colon ("…计划招收高一新生720人。其中：") is no lead-in."""
+    from rag.catalog import Catalog, FileEntry
+    from rag.retrieval import _lead_ins
+
+    def chunk(text: str, line: int, key: str, lead: str | None = None) -> Chunk:
+        return Chunk("n.html", text, "停水通知", None, None, line, line, line * 100,
+                     line * 100 + len(text), key, lead=lead)
+
+    intro = chunk("两次停水的时间和影响范围如下：", 1, "intro")
+    row = chunk("第二次\t7月16日22:00至7月17日14:00\t临港大道与纬三路交叉口", 2, "row",
+                lead="停水批次 | 停水时间 | 施工地点")
+    said = chunk("2024年我校计划招收高一新生720人。其中：", 3, "said")
+    item = chunk("（一）名额分配招生360人；", 4, "item", lead="其中：")
+    catalog = Catalog("m", files={"n.html": FileEntry("s", 1, 1, [], [intro, row, said, item])})
+    assert _lead_ins(catalog) == {"intro"}
+    retriever = object.__new__(Retriever)
+    retriever.settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
+                                           count_weight=0.0, role_weight=0.0)
+    retriever._lead_ins = _lead_ins(catalog)
+    ranked = retriever._rank("第二次停水的施工地点在哪里？", ["intro", "row"],
+                             {"intro": 1.0, "row": 0.9}, 1.0)
+    assert [k for k, _ in ranked] == ["row", "intro"]
+    assert dict(ranked)["intro"] == pytest.approx(0.85)

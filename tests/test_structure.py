@@ -557,6 +557,26 @@ def test_table_rows_are_lines_of_their_own():
         assert any(t.startswith("第六条") for t in texts)
 
 
+def test_a_lead_in_is_no_salutation_and_opens_no_table():
+    """"两次停水的时间和影响范围如下：" is short, unpunctuated and ends in a colon, like a letter's
+    salutation, which opens the paragraph below it. Read so, it glued the table's first row to
+    itself ("…如下：停水批次\t停水时间") and the list's first item to its lead-in. A letter's
+    salutation still opens its first paragraph."""
+    table = ("停水通知\n两次停水的时间和影响范围如下：\n停水批次\t停水时间\t施工地点\n"
+             "第一次\t7月9日22:00至7月10日10:00\t和平路与文化路交叉口\n")
+    texts = [p.text for p in structure(table).paragraphs]
+    assert "两次停水的时间和影响范围如下：" in texts, texts
+    assert "第一次\t7月9日22:00至7月10日10:00\t和平路与文化路交叉口" in texts
+    items = "竞赛规程\n报名参赛的选手须同时符合下列条件：\n1. 马拉松项目限2006年以前出生者报名；\n"
+    assert "报名参赛的选手须同时符合下列条件：" in [p.text for p in structure(items).paragraphs]
+    letter = "回信\n武汉东湖新城社区全体社区工作者：\n你们好！来信收悉。\n"
+    assert "武汉东湖新城社区全体社区工作者：你们好！来信收悉。" in \
+        [p.text for p in structure(letter).paragraphs]
+    # A salutation does not open a table row either.
+    texts = [p.text for p in structure("通知\n各单位：\n项目\t金额\n").paragraphs]
+    assert "项目\t金额" in texts, texts
+
+
 def test_an_english_pdf_has_its_title_and_numbered_sections():
     """A PDF keeps no heading marks: an English newsletter's first line in title case is its
     title, and "2. Two Field Campaigns" a section (even under a signature line that ends in no
