@@ -29,7 +29,7 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .compose import repeats
 from .errors import QuestionError
-from .lexical import has_cjk, overlap, tokens
+from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import asked_position
 from .question_type import DATE, asked_kinds, states
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -388,10 +388,13 @@ class Articles:
         self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
         texts: dict[str, str] = {}
+        self.latin: set[str] = set()  # passages in a Latin-letter language (English)
         self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
         for chunk in chunks:
             self.speech_of.setdefault(chunk.key, speech_key(chunk.attribution or ""))
             texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
+            if is_latin(chunk.text):
+                self.latin.add(chunk.key)
             keys = self.order.setdefault(chunk.source, [])
             self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
             keys.append(chunk.key)
@@ -559,6 +562,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         return Reading(False, question, reason=reason)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
+    if said and said <= articles.latin and not has_cjk(question):
+        # An English follow-up about an English document: its words are the document's own;
+        # Chinese ones would lead it into Chinese passages ("Who opened it?" -> 开放).
+        chinese_words = None
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
                    prior, reason, referent, without_references(question), bare=not new_words,
                    said=said,

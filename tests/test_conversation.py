@@ -146,6 +146,35 @@ def test_a_reference_to_the_call_is_read_against_that_call():
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
 
 
+def test_an_english_follow_up_about_an_english_document_stays_in_english():
+    """Its words are the document's own: the Chinese ones a follow-up about Chinese text gets
+    ("Who opened it?" -> 开放) led it into Chinese passages, and showed as "understood as: … 开放"."""
+    from rag.conversation import read
+    from rag.types import Chunk
+
+    def chunk(text: str, start: int, source: str, title: str) -> Chunk:
+        return Chunk(source, text, title, None, None, 1, 1, start, start + len(text),
+                     f"{source}:{start}")
+
+    opened = chunk("The new field station at Dongtan was opened on 6 June 2023.", 0, "n.pdf",
+                   "Annual Newsletter 2023")
+    cost = chunk("The station cost CNY 7.4 million.", 100, "n.pdf", "Annual Newsletter 2023")
+    other = chunk("新开通运营的临港东站每日停靠动车组列车8对。", 0, "t.html", "铁路调图公告")
+    articles = Articles([opened, cost, other])
+    turns = [Turn("When was the institute's field station at Dongtan opened?", "", (), False,
+                  (Cited("n.pdf", 0, "Annual Newsletter 2023", None),))]
+
+    def chinese_words(text: str) -> str:
+        return "开放 开通"
+
+    reading = read("Who opened it?", turns, articles, [], 0.0, chinese_words)
+    assert reading.follow_up and "Dongtan" in reading.search_query
+    assert "开放" not in reading.search_query
+    # About a Chinese document, the same follow-up gets the documents' words.
+    turns = [Turn("Which station opened?", "", (), False, (Cited("t.html", 0, "铁路调图公告", None),))]
+    assert "开通" in read("Who opened it?", turns, articles, [], 0.0, chinese_words).search_query
+
+
 def test_passages_in_the_speech_under_discussion_raise_a_follow_ups_probability(assistant):
     from rag.abstention import Evidence, answer_probability
 
