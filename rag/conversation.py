@@ -838,8 +838,12 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
                         r"\bwhat else\b|\bwhat other\b|\bwhat more\b|"
                         # "他在那里强调了什么？", "What did he say there?": what was said there
                         r"(?:说|讲|强调|提出|指出|表示|谈|要求|呼吁|提到)了?(?:些)?(?:什么|哪些)|"
+                        # not "What did he say history shows that epidemics lead to?", which asks
+                        # a thing of its own
                         r"\bwhat did (?:he|she|they|xi) (?:say|stress|emphasi[sz]e|tell|propose|"
-                        r"call for|mention|do)\b", re.IGNORECASE)
+                        r"call for|mention|do)(?: (?:there|then|next|him|her|them|about (?:it|that|"
+                        r"this)|(?:in|at|on|during) (?:that|the|this|those) \w+(?: \w+)?))*\W*$",
+                        re.IGNORECASE)
 
 
 _NEXT = re.compile(r"接着|随后|然后|下一站|\bnext\b|\bafterwards\b|\bafter (?:that|this|leaving)\b",

@@ -277,6 +277,15 @@ def test_a_request_for_more_of_the_topic_is_answered_from_it():
     assert not asks_for_more("他还说了哪天的事？", inside, topic)  # a date is a particular thing
     named = Reading(True, "q", [1], prior={"in1": 0.6, "in2": 0.6}, bare=False)
     assert not asks_for_more("他在武汉还做了什么？", inside, named)  # names something new
+    # "What did he say in that call?" asks for more; "What did he say history shows that
+    # epidemics lead to?" asks a thing of its own, though its English names nothing new (the
+    # passages already quoted were pushed down for it, and the answer was one of them).
+    assert asks_for_more("What did he say in that call?", inside, topic)
+    assert asks_for_more("What did he stress during that visit?", inside, topic)
+    assert not asks_for_more("What did he say history shows that epidemics often lead to?",
+                             inside, topic)
+    assert not asks_for_more("Under his third requirement, what did he say was falling short?",
+                             inside, topic)
 
 
 def _topic_hit(key: str, text: str, source: str = "a.txt"):
