@@ -56,6 +56,9 @@ _CLASS_NOUNS = {"company", "corporation", "department", "authority", "office", "
                 "bureau"}
 _PLACE_WORDS = {"province", "city", "county", "village", "district", "island", "lake",
                 "mountain", "municipality", "prefecture", "town", "river", "port"}
+# The second half of "industry-based", "job-related": it says how, not what.
+_SUFFIX_WORDS = {"based", "related", "oriented", "led", "driven", "level", "wide", "style", "like",
+                 "type", "scale"}
 # Phrases that frame the question or that the dictionary renders badly; months are dates' job.
 SKIP_PHRASES = {"how many", "how much", "how large", "how far", "how long", "the end", "end",
                 "if", "come", "set", "put", "take", "make", "give", "get",
@@ -271,7 +274,18 @@ class Dictionary:
     def translate(self, question: str) -> Translation:
         """The Chinese words an English question names, grouped by the phrase they render."""
         text = _POSSESSIVE.sub("", question.lower())
-        words = [w for w in _WORD.findall(text) if not w[0].isdigit()]
+        # A capitalised one is a name or a title ("Director-General", "Moon Jae-in"): whole.
+        named = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)+", question)}
+        words = []
+        for w in _WORD.findall(text):
+            if w[0].isdigit():
+                continue
+            # "industry-based", "public-welfare": word by word when the table lacks the whole
+            # (it has "e-commerce")
+            if "-" in w and w not in named and self.lookup([w])[0] is None:
+                words += [part for part in w.split("-") if part and part not in _SUFFIX_WORDS]
+            else:
+                words.append(w)
         groups: list[list[str]] = []
         i = 0
         while i < len(words):

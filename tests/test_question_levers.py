@@ -125,6 +125,17 @@ def test_names_dates_and_numbers_come_through():
     assert "2019年底" in Dictionary({}).translate("by the end of 2019").literals
 
 
+def test_a_hyphenated_word_the_table_lacks_is_read_word_by_word():
+    """"industry-based poverty alleviation" translated to nothing for want of the whole word;
+    its first half is the word the passage uses (产业扶贫). "-based" says how, not what. A
+    capitalised one is a title or a name ("Director-General"): split, it read as 主任 and 一般."""
+    table = {**TABLE, "industry": ["产业"], "based": ["基础"], "e-commerce": ["电商"],
+             "director": ["主任"], "general": ["一般"]}
+    groups = Dictionary(table).translate("What grew alongside industry-based e-commerce?").groups
+    assert ["产业"] in groups and ["电商"] in groups and ["基础"] not in groups
+    assert Dictionary(table).translate("What did WHO Director-General Tedros say?").groups == []
+
+
 def test_question_words_and_unknown_words_translate_to_nothing():
     t = Dictionary(TABLE).translate("How many of them were there, and when?")
     assert t.groups == [] and t.literals == []
