@@ -162,8 +162,8 @@ class Assistant:
             def read(name: str) -> SourceText:
                 return read_source(settings.corpus.path / name, name, extraction_dir(settings))
 
-        self._index = _Index(catalog, retriever, Articles(catalog.all_chunks()), read,
-                             generation)
+        articles = Articles(catalog.all_chunks(), retriever.latin)
+        self._index = _Index(catalog, retriever, articles, read, generation)
         self._lock = threading.Lock()
         self.generator = None  # the optional generated answer (answer.generator)
         if settings.answer.generator.base_url:

@@ -29,7 +29,7 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .compose import repeats
 from .errors import QuestionError
-from .lexical import has_cjk, is_latin, overlap, tokens
+from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
 from .question_type import DATE, asked_kinds, states
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -381,20 +381,19 @@ def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
 class Articles:
     """Which passages belong to which article and speech, and their neighbours in each file."""
 
-    def __init__(self, chunks: Iterable[Chunk]):
+    def __init__(self, chunks: Iterable[Chunk], latin: frozenset[str] = frozenset()):
         chunks = list(chunks)
+        # passages in a Latin-letter language among Chinese ones (Retriever.latin)
+        self.latin = latin
         self.by_title: dict[str, set[str]] = {}
         self.by_speech: dict[str, set[str]] = {}
         self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
         texts: dict[str, str] = {}
-        self.latin: set[str] = set()  # passages in a Latin-letter language (English)
         self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
         for chunk in chunks:
             self.speech_of.setdefault(chunk.key, speech_key(chunk.attribution or ""))
             texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
-            if is_latin(chunk.text):
-                self.latin.add(chunk.key)
             keys = self.order.setdefault(chunk.source, [])
             self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
             keys.append(chunk.key)

@@ -200,6 +200,12 @@ class Retriever:
         self._squeezed = [_WS.sub("", d) for d in docs]
         self._postings: dict[str, frozenset[int]] = {}
 
+    @property
+    def latin(self) -> frozenset[str]:
+        """The passages in a Latin-letter language, when the documents mix them with Chinese
+        ones (none otherwise)."""
+        return frozenset(self._latin)
+
     # -- set-up ------------------------------------------------------------------------------
     def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None,
                            extracted: Path | None = None,

@@ -160,7 +160,7 @@ def test_an_english_follow_up_about_an_english_document_stays_in_english():
                    "Annual Newsletter 2023")
     cost = chunk("The station cost CNY 7.4 million.", 100, "n.pdf", "Annual Newsletter 2023")
     other = chunk("新开通运营的临港东站每日停靠动车组列车8对。", 0, "t.html", "铁路调图公告")
-    articles = Articles([opened, cost, other])
+    articles = Articles([opened, cost, other], latin=frozenset({opened.key, cost.key}))
     turns = [Turn("When was the institute's field station at Dongtan opened?", "", (), False,
                   (Cited("n.pdf", 0, "Annual Newsletter 2023", None),))]
 
