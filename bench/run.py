@@ -213,13 +213,7 @@ def bench_answers(work: Path, embedders: dict, before: dict[str, Path], quick: b
     rows.append(["baseline (LangChain similarity top-5): total", pct(base_ms, 50), pct(base_ms, 95)])
     table(f"Warm `ask` over {len(questions)} questions (ms)", ["stage", "p50", "p95"], rows)
 
-    # The issue's warm target is for a process that answers and does nothing else: this one
-    # also holds torch (whose idle threads take cycles), so each code is measured again alone.
-    alone = [["now", *_warm_alone(cfg, ROOT, questions)]]
-    for rev, folder in before.items():
-        alone.append([f"before ({rev})", *_warm_alone(folder / "config.yaml", folder, questions)])
-    table(f"Warm `ask` in a process of its own, default backend, {len(questions)} questions "
-          "(timings_ms.total, ms)", ["code", "p50", "p95"], alone)
+    bench_warm_alone(cfg, before, questions)
 
     runs = 3
     env = {**os.environ, "RAG_CONFIG": str(cfg)}
@@ -246,6 +240,27 @@ for q in questions[:5]:
     assistant.ask(q)
 print(json.dumps([assistant.ask(q).timings_ms["total"] for q in questions]))
 """
+
+
+def bench_warm_alone(cfg: Path, before: dict[str, Path], questions: list[str],
+                     rounds: int = 3) -> None:
+    """The issue's warm target is for a process that answers and does nothing else (the bench's
+    own process also holds torch, whose idle threads take cycles), so each code is measured
+    alone, in `rounds` rounds that alternate which code goes first: one pass of each moved
+    by 30% between two runs on this 2-core machine. Medians over the rounds."""
+    codes = {"now": (cfg, ROOT), **{f"before ({rev})": (folder / "config.yaml", folder)
+                                    for rev, folder in before.items()}}
+    runs: dict[str, list[list[float]]] = {label: [] for label in codes}
+    for r in range(rounds):
+        order = list(codes) if r % 2 == 0 else list(reversed(codes))
+        for label in order:
+            runs[label].append(_warm_alone(*codes[label], questions))
+    rows = [[label, statistics.median(p[0] for p in got), statistics.median(p[1] for p in got),
+             f"{min(p[0] for p in got):.1f}-{max(p[0] for p in got):.1f}"]
+            for label, got in runs.items()]
+    table(f"Warm `ask` in a process of its own, default backend, {len(questions)} questions "
+          f"(timings_ms.total, ms; median of {rounds} alternating rounds)",
+          ["code", "p50", "p95", "p50 range"], rows)
 
 
 def _warm_alone(cfg: Path, cwd: Path, questions: list[str]) -> list[float]:
@@ -476,11 +491,25 @@ def bench_growth(work: Path, assistant: Assistant, sizes: list[int]) -> None:
            "lexical p50", "lexical p95", "lexical +MB"], rows)
 
 
+def run_section(name: str, work: Path, args) -> None:
+    """One section alone (`--only`): its tables are printed, results.md is left as it is."""
+    if name == "formats":
+        bench_formats(work, OnnxEmbedder(load_settings(ROOT / "config.yaml").embedding))
+        return
+    settings, cfg = temp_settings(work / "ingest")
+    ingest(settings, progress=False)
+    before = prepare_before(work, args.before)
+    if name == "serve":
+        bench_serve(cfg, before, args.quick)
+    else:
+        bench_warm_alone(cfg, before, QUESTIONS[: 60 if args.quick else 200])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer questions, 10k only")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
-    parser.add_argument("--only", choices=["serve", "formats"],
+    parser.add_argument("--only", choices=["serve", "formats", "warm"],
                         help="run one section (results not written)")
     parser.add_argument("--before", nargs="*", default=list(BEFORE), metavar="REV",
                         help=f"earlier commits to measure start-up against (default: "
@@ -490,13 +519,11 @@ def main() -> int:
     out(f"\nMachine: {os.cpu_count()} cores; {time.strftime('%Y-%m-%d')}; "
         f"python {sys.version.split()[0]}.")
     work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
-    if args.only == "serve":
-        settings, cfg = temp_settings(work / "ingest")
-        ingest(settings, progress=False)
-        bench_serve(cfg, prepare_before(work, args.before), args.quick)
-        return 0
-    if args.only == "formats":
-        bench_formats(work, OnnxEmbedder(load_settings(ROOT / "config.yaml").embedding))
+    if args.only:
+        try:
+            run_section(args.only, work, args)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
         return 0
     try:
         config = load_settings(ROOT / "config.yaml").embedding
