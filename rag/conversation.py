@@ -81,6 +81,7 @@ EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the sam
 # A word of the documents used at most this often (and at least twice) says what a question is
 # about; one used more often ("中方", "合作", "防控") is said of every topic.
 SPECIFIC_WORD_MAX = 40
+EN_OWN_WORDS = 5  # an English question with this many words of its own and no cue asks anew
 
 # Words that point back at something said before. Strong cues make a follow-up on their own
 # unless the question alone clearly retrieves another topic; weak ones only tip the balance.
@@ -554,7 +555,12 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     else:
         # Weak alone: a follow-up when a word points back, when what it finds lies in the
         # article under discussion, or when it names next to nothing of its own.
-        follow = bool(weak) or in_topic > 0 or len(new_words) <= 2
+        # An English question's topic words are its names and days, so one about anything else
+        # named next to nothing: by its words ("Which kinds of poverty alleviation were growing
+        # fast…?" after a question on another speech), with no cue, it asks anew.
+        own_says = len(new_words) > 2 or (not has_cjk(question) and
+                                          len(english_content_words(question)) >= EN_OWN_WORDS)
+        follow = bool(weak) or in_topic > 0 or not own_says
         reason = "retrieves weakly alone" + (", weak cue" if weak else "") + \
             (", finds the article under discussion" if in_topic > 0 else "")
     if not follow:
@@ -571,6 +577,12 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
+
+
+def english_content_words(question: str) -> list[str]:
+    """The words of an English question that say what it is about (no question or function
+    words, no pronouns, no Xi)."""
+    return [w for w in _EN_WORD.findall(question.lower()) if w not in _EN_STOP and len(w) > 2]
 
 
 def english_without_references(question: str) -> str:

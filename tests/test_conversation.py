@@ -175,6 +175,26 @@ def test_an_english_follow_up_about_an_english_document_stays_in_english():
     assert "开通" in read("Who opened it?", turns, articles, [], 0.0, chinese_words).search_query
 
 
+def test_an_english_question_saying_much_of_its_own_with_no_cue_asks_anew():
+    """An English question's topic words are its names and days, so one about anything else
+    named "next to nothing" and was read as a follow-up (seen in the browser: "Which kinds of
+    poverty alleviation did Xi say were growing fast alongside industry-based poverty
+    alleviation?" after two turns on another speech, understood as "2月23日 部署 会议 … Which
+    kinds…"). With no word pointing back and its passages elsewhere, it asks anew."""
+    from rag.conversation import read
+    from rag.types import Chunk
+
+    said = Chunk("a.txt", "这是一次危机，也是一次大考。", "部署会议上的讲话", None, None, 1, 1, 0, 14,
+                 "said")
+    articles = Articles([said])
+    turns = [Turn("2月23日的部署会议上，习近平说这次疫情是什么？", "", (), False,
+                  (Cited("a.txt", 0, "部署会议上的讲话", None),))]
+    own = "Which kinds of poverty alleviation did Xi say were growing fast alongside industry?"
+    assert not read(own, turns, articles, [], 0.0).follow_up
+    assert read("And the second?", turns, articles, [], 0.0).follow_up  # says nothing itself
+    assert read("What did it say about grain reserves?", turns, articles, [], 0.0).follow_up
+
+
 def test_passages_in_the_speech_under_discussion_raise_a_follow_ups_probability(assistant):
     from rag.abstention import Evidence, answer_probability
 
