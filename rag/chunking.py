@@ -178,7 +178,7 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
         number = _item_number(chunk.text)
         # The first item too when its lead-in is a passage of its own ("…须同时符合下列条件：" |
         # "1. 马拉松项目限…"): it is no part of the item's passage.
-        first = number == 1 and bool(out) and out[-1].text.rstrip().endswith(("：", ":"))
+        first = number == 1 and bool(out) and _ends_in_colon(out[-1].text)
         if number and (number >= 2 or first):
             if lead and out and out[-1].title == chunk.title:
                 chunk = dataclasses.replace(chunk, lead=lead, key=passage_key(lead + chunk.text))
@@ -188,12 +188,27 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
                 # the lead began in the passage before, cut at a page break ("…采取了以下" |
                 # "措施：一是…")
                 lead = _last_clause(out[-1].text) + lead
-        elif chunk.text.rstrip().endswith(("：", ":")):
+        elif _ends_in_colon(chunk.text):
             lead = _last_clause(chunk.text)  # the first item follows in a passage of its own
         elif number != 1:
             lead = None  # the list, if any, has ended
         out.append(chunk)
     return out
+
+
+def lead_ins(chunks: list[Chunk]) -> set[str]:
+    """Keys of the passages (of one file, in reading order) that only announce the list or
+    table below them ("两次停水的时间和影响范围如下：", "选手须同时符合下列条件："): one clause
+    ending in a colon, followed by an item carrying it as its lead or by a table's row. The
+    items are searched with their lead, so its words find them; quoted first, it answers
+    nothing. One that says something first ("…招收高一新生720人。其中：") is no lead-in."""
+    return {c.key for c, nxt in zip(chunks, chunks[1:], strict=False)
+            if _ends_in_colon(c.text) and not re.search(r"[。！？；!?;]|\.\s", c.text.rstrip())
+            and (nxt.lead or is_table_row(nxt.text)) and nxt.title == c.title}
+
+
+def _ends_in_colon(text: str) -> bool:
+    return text.rstrip().endswith(("：", ":"))
 
 
 def attach_table_headers(chunks: list[Chunk]) -> list[Chunk]:

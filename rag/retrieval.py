@@ -24,8 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog
-from .chunking import sentence_texts
-from .cleaning import is_table_row
+from .chunking import lead_ins, sentence_texts
 from .dates import (
     agreement,
     dates_a_publication,
@@ -139,23 +138,6 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
     return ends
 
 
-def _lead_ins(catalog: Catalog) -> set[str]:
-    """Passages that only announce the list or table below them ("两次停水的时间和影响范围
-    如下：", "选手须同时符合下列条件："): they end in a colon, and the passage after them is an
-    item carrying them as its lead or a table's row. Each item is searched with its lead
-    (rag/chunking.py), so the lead-in's words find the items; quoted first, it answers nothing."""
-    out: set[str] = set()
-    for entry in catalog.files.values():
-        chunks = sorted(entry.chunks, key=lambda c: c.char_start)
-        for c, nxt in zip(chunks, chunks[1:], strict=False):
-            text = c.text.rstrip()
-            # one clause, nothing said before it ("…招收高一新生720人。其中：" says a lot)
-            if text.endswith(("：", ":")) and not re.search(r"[。！？；!?;]|\.\s", text) and \
-                    (nxt.lead or is_table_row(nxt.text)) and nxt.title == c.title:
-                out.add(c.key)
-    return out
-
-
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
@@ -190,21 +172,17 @@ class Retriever:
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
         self._ends = _article_ends(catalog)
-        self._lead_ins = _lead_ins(catalog)
+        # Passages that only announce the list or table below them (rag/chunking.py).
+        self._lead_ins = {k for entry in catalog.files.values()
+                          for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))}
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
-        self._latin = latin if 0 < len(latin) < len(self.keys) else set()
+        self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
         self._squeezed = [_WS.sub("", d) for d in docs]
         self._postings: dict[str, frozenset[int]] = {}
-
-    @property
-    def latin(self) -> frozenset[str]:
-        """The passages in a Latin-letter language, when the documents mix them with Chinese
-        ones (none otherwise)."""
-        return frozenset(self._latin)
 
     # -- set-up ------------------------------------------------------------------------------
     def _dates_of_contexts(self, catalog: Catalog, corpus_dir: Path | None,
@@ -329,7 +307,7 @@ class Retriever:
         latin_question = not has_cjk(question)
         native = q_tokens
         covered = self.lexical.coverage(native) if latin_question else 1.0
-        english = latin_question and (covered < 0.5 or bool(self._latin))
+        english = latin_question and (covered < 0.5 or bool(self.latin))
         translation = by_context(self.dictionary().translate(question), self._passages_with) \
             if english else None
         vector = self.embedder.embed_query(self.dense_query(question, translation))
@@ -352,7 +330,7 @@ class Retriever:
         scores, weight = self._lexical_scores(question, translation, q_tokens)
         lex_ranking = self._lexical_ranking(scores, n, sources) if weight > 0.05 else []
         rankings = [(dense, 1.0), (lex_ranking, weight)]
-        if english and self._latin:
+        if english and self.latin:
             # An English question over English and Chinese documents: its own words rank the
             # English passages, its translation the Chinese ones.
             own_weight = self.settings.lexical_weight * covered
@@ -390,7 +368,7 @@ class Retriever:
                 dense=ctx.get(key, 0.0),
                 sentence=sent.get(key, 0.0),
                 lexical=overlap(q_tokens, chunk.text) if not english
-                else overlap(native, chunk.text) if key in self._latin
+                else overlap(native, chunk.text) if key in self.latin
                 else group_overlap(translation.groups, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
                 quote=self.sentences.whole(chunk),
@@ -427,7 +405,7 @@ class Retriever:
         (through the dictionary, when it is `translated`) and as English ones write it (over
         documents in English, alone or beside Chinese ones)."""
         chinese = count_of(self.dictionary().counted(question)) if translated else None
-        own = english_count(question) if self._latin or not translated else None
+        own = english_count(question) if self.latin or not translated else None
         if chinese is None or own is None:
             return chinese or own
         return re.compile(f"{chinese.pattern}|{own.pattern}", re.I)

@@ -485,8 +485,7 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
     with the table's column names, so the lead-in matches a question about a row as well as
     the row does, and was quoted first, answering nothing. A passage that says something
     before its colon ("…计划招收高一新生720人。其中：") is no lead-in."""
-    from rag.catalog import Catalog, FileEntry
-    from rag.retrieval import _lead_ins
+    from rag.chunking import lead_ins
 
     def chunk(text: str, line: int, key: str, lead: str | None = None) -> Chunk:
         return Chunk("n.html", text, "停水通知", None, None, line, line, line * 100,
@@ -497,12 +496,11 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
                 lead="停水批次 | 停水时间 | 施工地点")
     said = chunk("2024年我校计划招收高一新生720人。其中：", 3, "said")
     item = chunk("（一）名额分配招生360人；", 4, "item", lead="其中：")
-    catalog = Catalog("m", files={"n.html": FileEntry("s", 1, 1, [], [intro, row, said, item])})
-    assert _lead_ins(catalog) == {"intro"}
+    assert lead_ins([intro, row, said, item]) == {"intro"}
     retriever = object.__new__(Retriever)
     retriever.settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
                                            count_weight=0.0, role_weight=0.0)
-    retriever._lead_ins = _lead_ins(catalog)
+    retriever._lead_ins = lead_ins([intro, row, said, item])
     ranked = retriever._rank("第二次停水的施工地点在哪里？", ["intro", "row"],
                              {"intro": 1.0, "row": 0.9}, 1.0)
     assert [k for k, _ in ranked] == ["row", "intro"]
