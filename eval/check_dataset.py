@@ -56,7 +56,9 @@ CONV_KINDS = ("first", "follow-up", "follow-up-unanswerable")
 CONV_SPLITS = ("dev", "test", "test2")
 CONV_FIELDS = ("conversation", "turn", "lang", "question", "keys", "kind", "sources", "split")
 CORPUS_PATTERNS = ("*.txt", "*.md")
-KEY_MIN, KEY_MAX, KEYS_MAX = 2, 15, 3
+# A key is the whole answer phrase: an enumeration ("出行难、用电难、上学难、看病难、通信难")
+# may run to 30 characters.
+KEY_MIN, KEY_MAX, KEYS_MAX = 2, 30, 3
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
