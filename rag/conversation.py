@@ -77,6 +77,9 @@ PRIOR_SECTION = 0.2  # ... only this much when the quote names its own speech or
 PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or call
 PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
+STEP_SPAN = 4  # "where did he go next?": the next move within this many passages
+# A question stepping on or back from the passage last quoted gains this for the passage there.
+SEQUEL_BONUS = 2.0
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
 # A word of the documents used at most this often (and at least twice) says what a question is
 # about; one used more often ("中方", "合作", "防控") is said of every topic.
@@ -111,7 +114,7 @@ _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECA
 # 通话", "该会议", "会上", "第二点", "that call", "the king", "the same speech"). Unlike a
 # pronoun, which may point at anyone, they name what was discussed: the answer is there.
 _ZH_DEFINITE = re.compile(
-    r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|活动|国)|"
+    r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|通电话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
     r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)|在(?:那里|那儿|当地)|"
     r"[这那]些(?=[\u4e00-\u9fff])")  # "这些地方", "那些措施": what the last answer named
@@ -392,8 +395,12 @@ class Articles:
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
         texts: dict[str, str] = {}
         self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
+        self.title_of: dict[str, str] = {}  # passage -> its article's title
+        self.text_of: dict[str, str] = {}  # passage -> its text
         for chunk in chunks:
             self.speech_of.setdefault(chunk.key, speech_key(chunk.attribution or ""))
+            self.title_of.setdefault(chunk.key, chunk.title or "")
+            self.text_of.setdefault(chunk.key, chunk.text)
             texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
             keys = self.order.setdefault(chunk.source, [])
             self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
@@ -466,6 +473,28 @@ class Articles:
             weights[k] = weights.get(k, 0.0) + bonus
         return {k: w * factor for k, w in weights.items()}
 
+    def step(self, cited, step: int, moves: bool) -> str | None:
+        """The passage `step` places after (or, negative, before) a cited one in its article and
+        speech: "他接着去了哪里？", "Where did he go before that?". With `moves`, the nearest
+        one in that direction that reports a move ("随后，习近平来到…"), within STEP_SPAN."""
+        found = self.at.get((cited.source, cited.char_start)) \
+            if cited.char_start is not None else None
+        if found is None:
+            return None
+        keys, i = self.order[cited.source], found[1]
+        here = keys[i]
+        for n in range(1, STEP_SPAN + 1 if moves else 2):
+            j = i + n * step
+            if not 0 <= j < len(keys):
+                return None
+            key = keys[j]
+            if self.title_of.get(key) != self.title_of.get(here) or \
+                    self.speech_of.get(key) != self.speech_of.get(here):
+                return None  # another article, or the next excerpt of a compilation
+            if not moves or _MOVES.search(self.text_of.get(key, "")):
+                return key
+        return None
+
     def share_in(self, hits: list[Hit], prior: dict[str, float], depth: int = 3) -> float:
         """Share of the first hits that lie in the article or speech under discussion."""
         top = hits[:depth]
@@ -490,6 +519,9 @@ class Reading:
     bare: bool = False  # names nothing the conversation has not ("他们哪天通的电话？")
     said: frozenset[str] = frozenset()  # the passages the last answer quoted
     speaker: str | None = None  # whose words the conversation asks for (rag/speaker.py)
+    # The passage a question stepping on or back from the last quote asks for ("他接着去了哪
+    # 里？", "And before that?"): the next or the previous one, or move, in its article.
+    sequel: str | None = None
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -571,9 +603,16 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # An English follow-up about an English document: its words are the document's own;
         # Chinese ones would lead it into Chinese passages ("Who opened it?" -> 开放).
         chinese_words = None
+    # A question stepping on or back ("他接着去了哪里？", "And before that?"): from stop to stop
+    # of a visit, or to the very next passage when it asks nothing of its own ("然后呢？"; not
+    # "随后那次会议要求把什么作为整治的关键？", whose answer lies further on).
+    step = asked_step(question) if last.cited and not last.abstained else 0
+    moves = bool(step) and steps_by_moves(question, last.cited[0], articles)
+    sequel = articles.step(last.cited[0], step, moves) if moves or (step and not new_words) \
+        else None
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
                    prior, reason, referent, without_references(question), bare=not new_words,
-                   said=said,
+                   said=said, sequel=sequel,
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
@@ -731,6 +770,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if overlap(asked, found[reply].chunk.text) > 0:
                 fused[reply] += OTHER_SIDE_BONUS / (k + 1)
                 bonus += OTHER_SIDE_BONUS
+    if reading.sequel in fused:
+        # "他接着去了哪里？", "And before that?": the passage after (before) the last quote.
+        fused[reading.sequel] += SEQUEL_BONUS / (k + 1)
+        bonus += SEQUEL_BONUS
     position = asked_position(question) if retriever.settings.position_weight else None
     placed: list[str] = []
     if position and reading.prior:
@@ -816,7 +859,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     结尾喊了什么口号？"), which are answered."""
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
-            or asks_where_next(question, hits, reading):
+            or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \
         answer_probability(evidence)
@@ -857,17 +900,38 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
                         re.IGNORECASE)
 
 
-_NEXT = re.compile(r"接着|随后|然后|下一站|\bnext\b|\bafterwards\b|\bafter (?:that|this|leaving)\b",
-                   re.IGNORECASE)
-# A passage that reports a move: "离开港区，习近平前往…", "习近平接着来到…", "随后，习近平乘车来到…".
-_MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,16}?(?:前往|来到|走进|赶赴)")
+# A follow-up stepping on from what was last quoted ("他接着去了哪里？", "And after that?") or
+# back from it ("在那之前呢？", "Where did he go before that?").
+_AFTER = re.compile(r"接着|随后|然后|之后呢|后来|下一站|再往后|\bnext\b|\bafterwards?\b|"
+                    r"\bafter (?:that|this|it|leaving|there)\b|^\s*(?:and )?then\b", re.IGNORECASE)
+_BEFORE = re.compile(r"(?:那|这|此|他|她)之前|之前(?:呢|他|她|去|到|在|还)|此前|先前|"
+                     r"\bbefore (?:that|this|it|then|there)\b|\bprior to (?:that|this)\b|"
+                     r"\b(?:earlier|previously)\s*[?.!]*$", re.IGNORECASE)
+_WHERE = re.compile(r"哪里|哪儿|哪个地方|何处|什么地方|哪[个家所座]|去了|来到|前往|\bwhere\b|"
+                    r"\b(?:go|went|visit|visited|head|headed|stop|travel|travelled|traveled)\b",
+                    re.IGNORECASE)
+_SAYS = re.compile(r"说|讲|强调|指出|表示|提出|谈|\b(?:say|said|tell|told|stress|stressed|add|added|"
+                   r"mention|mentioned)\b", re.IGNORECASE)
+# A passage that reports a move: "离开港区，习近平前往…", "习近平接着来到…", "随后，习近平乘车
+# 来到…", "杭州西溪国家湿地公园是全国首个国家湿地公园。3月31日，…习近平来到这里".
+_MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,60}?(?:前往|来到|走进|赶赴)")
 
 
-def asks_where_next(question: str, hits: list[Hit], reading: Reading) -> bool:
-    """"他接着去了哪里？", "Where did he go next?": answered when the first passage, from the
-    visit under discussion, reports a move there ("离开港区，习近平前往…")."""
-    return bool(_NEXT.search(question)) and bool(hits) and \
-        in_topic(hits[0].chunk.key, reading) and bool(_MOVES.search(hits[0].chunk.text))
+def asked_step(question: str) -> int:
+    """+1 for a question asking what came next, -1 for one asking what came before, else 0."""
+    after, before = bool(_AFTER.search(question)), bool(_BEFORE.search(question))
+    return 0 if after == before else (1 if after else -1)
+
+
+def steps_by_moves(question: str, cited, articles: Articles) -> bool:
+    """Whether a stepping question steps from stop to stop of a visit: it asks where ("他接着
+    去了哪里？"), or asks nothing in particular ("And after that?") after a quote that reports
+    a move; not "他接着说了什么？", which asks the next passage."""
+    if _WHERE.search(question):
+        return True
+    found = articles.at.get((cited.source, cited.char_start))
+    return found is not None and not _SAYS.search(question) and \
+        bool(_MOVES.search(articles.text_of.get(found[0], "")))
 
 
 def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:

@@ -645,7 +645,50 @@ def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
     assert follow_up_relief("这封回信的落款日期是哪天？", weak, [unsigned], reading) < 1.0
 
 
-def test_where_he_went_next_is_answered_by_a_passage_that_reports_a_move():
+def _visit():
+    """A visit reported stop by stop, then another article."""
+    from rag.types import Chunk
+
+    texts = [("a", "3月30日，习近平前往湖州市安吉县余村考察调研。"),
+             ("b", "习近平沿着村庄绿道察看村容村貌，同村民交流起来。"),
+             ("c", "随后，习近平来到安吉县社会矛盾纠纷调处化解中心，了解运行情况。"),
+             ("d", "习近平强调，基层是社会和谐稳定的基础。"),
+             ("e", "杭州西溪国家湿地公园是全国首个国家湿地公园。3月31日，习近平来到这里。")]
+    chunks = [Chunk("a.txt", t, "习近平在浙江考察时强调", None, None, i, i, i * 100,
+                    i * 100 + len(t), k) for i, (k, t) in enumerate(texts)]
+    chunks.append(Chunk("a.txt", "另一篇文章的第一段。", "另一篇", None, None, 9, 9, 900, 910, "z"))
+    return Articles(chunks)
+
+
+def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
+    """"他接着去了哪里？", "Where did he go before that?", "And after that?": from the passage
+    last quoted, the next (previous) one that reports a move, within its article; "然后呢？"
+    after a passage that is no move, the very next one."""
+    from rag.conversation import asked_step, steps_by_moves
+
+    articles = _visit()
+
+    def at(key):
+        i = "abcdez".index(key)
+        return Cited("a.txt", i * 100 if key != "z" else 900, "习近平在浙江考察时强调", None)
+
+    assert asked_step("他接着去了哪里？") == 1 and asked_step("And after that?") == 1
+    assert asked_step("在那之前他在哪里考察？") == -1
+    assert asked_step("Where did he go before that?") == -1
+    assert asked_step("他在那里说了什么？") == 0
+    assert asked_step("4月17日会议之前召开的常委会是哪天？") == 0  # a date's "之前", no step
+    assert articles.step(at("a"), 1, moves=True) == "c"  # skips "b", which is no move
+    assert articles.step(at("c"), -1, moves=True) == "a"
+    assert articles.step(at("c"), 1, moves=True) == "e"
+    assert articles.step(at("c"), 1, moves=False) == "d"
+    assert articles.step(at("e"), 1, moves=True) is None  # another article follows
+    assert steps_by_moves("他接着去了哪里？", at("d"), articles)
+    assert steps_by_moves("And after that?", at("c"), articles)  # a move was last quoted
+    assert not steps_by_moves("他接着说了什么？", at("c"), articles)
+    assert not steps_by_moves("然后呢？", at("d"), articles)
+
+
+def test_a_stepping_follow_up_whose_first_passage_is_the_step_is_answered():
     """Seen in the browser: "他接着去了哪里？" after a question on Xi at Ningbo's port was
     abstained on with "离开港区，习近平前往宁波北仑…" first."""
     from rag.abstention import Evidence
@@ -658,14 +701,14 @@ def test_where_he_went_next_is_answered_by_a_passage_that_reports_a_move():
 
     moved = hit("m", "离开港区，习近平前往宁波北仑大碶高端汽配模具园区，考察中小型民营制造业企业。")
     stayed = hit("s", "习近平强调，港口是基础性、枢纽性设施，是经济发展的重要支撑。")
-    reading = Reading(True, "q", [1], {"m": 1.0, "s": 1.0}, bare=True)
+    reading = Reading(True, "q", [1], {"m": 1.0, "s": 1.0}, bare=True, sequel="m")
     weak = Evidence(chinese=True, dense=0.8, sentence=0.8, lexical=0.0, coverage=0.0,
                     coverage_top=0.0, unknown_names=())
     assert follow_up_relief("他接着去了哪里？", weak, [moved], reading) == 1.0
     assert follow_up_relief("Where did he go next?", weak, [moved], reading) == 1.0
     assert follow_up_relief("他接着去了哪里？", weak, [stayed], reading) < 1.0
-    assert follow_up_relief("他在那里待了多久？", weak, [moved], reading) < 1.0
-    assert follow_up_relief("他接着去了哪里？", weak, [moved], Reading(True, "q", [1], {})) < 1.0
+    no_step = Reading(True, "q", [1], {"m": 1.0, "s": 1.0}, bare=True)
+    assert follow_up_relief("他在那里待了多久？", weak, [moved], no_step) < 1.0
 
 
 def test_a_question_that_says_it_starts_a_new_topic_is_asked_alone(assistant):

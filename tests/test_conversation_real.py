@@ -136,3 +136,19 @@ def test_a_chinese_follow_up_to_an_english_question_searches_chinese_words(real_
     follow = real_assistant.ask("他在那里还强调了什么？", history=[first])
     assert follow.context_from == [1]
     assert not re.search(r"[A-Za-z]", follow.search_query) and "3月10日" in follow.search_query
+
+
+def test_stepping_through_a_visit_next_and_before(real_assistant):
+    """"随后他去了哪里？", "Where did he go before that?", "And after that?": the stops of the
+    Zhejiang visit in order, from wherever the last answer quoted."""
+    ask = real_assistant.ask
+    first = ask("On March 31 in Hangzhou, where did Xi go to watch the digital traffic "
+                "management demonstration?")
+    assert "城市大脑运营指挥中心" in quotes(first)
+    before = ask("Where did he go before that?", history=[first])
+    assert not before.abstained and "西溪" in "".join(before.citations[0].quote.split())
+    after = ask("And after that?", history=[first, before])
+    assert "城市大脑运营指挥中心" in "".join(after.citations[0].quote.split())
+    village = ask("习近平3月30日在湖州安吉考察了哪个村？")
+    then = ask("随后他去了哪里？", history=[village])
+    assert "社会矛盾纠纷调处化解中心" in "".join(then.citations[0].quote.split())
