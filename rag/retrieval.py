@@ -354,7 +354,7 @@ class Retriever:
         counted = self._english_count(question, english) \
             if latin_question and self.settings.count_weight else None
         placed: set[str] = set()
-        scored = self._rank(question, ranked, fused, best, dated, counted, placed)
+        scored = self._rank(question, ranked, fused, best, dated, counted, placed, translation)
         hits = []
         for key, score in scored:
             locs = self.locations[key]
@@ -421,7 +421,8 @@ class Retriever:
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
               best: float, dated: dict[str, int] | None = None,
               counted: re.Pattern | None = None,
-              placed: set[str] | None = None) -> list[tuple[str, float]]:
+              placed: set[str] | None = None,
+              translation: Translation | None = None) -> list[tuple[str, float]]:
         """(key, score) best first (and into `dated`, each passage's agreement with the day the
         question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
@@ -434,6 +435,9 @@ class Retriever:
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
         focus = focus_tokens(question) if self.settings.focus_weight else []
+        # An English question's asking clause, in the documents' words (translate.py).
+        focus_groups = translation.asking_groups() \
+            if translation is not None and self.settings.focus_weight_en else []
         # Whose words it asks for ("What did Xi tell Merkel…?"): a passage that opens by naming
         # another speaker ("默克尔表示，") says the same things in the other side's words.
         asked = asked_speaker(question)
@@ -446,11 +450,13 @@ class Retriever:
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or wanted or asked or position or counted or role:
+            if focus or focus_groups or wanted or asked or position or counted or role:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
+                if focus_groups and key not in self.latin:
+                    score += self.settings.focus_weight_en * group_overlap(focus_groups, quoted)
                 if wanted:
                     agrees = self._date_agreement(key, quoted, wanted)
                     if dated is not None:

@@ -70,6 +70,7 @@ class RetrievalSettings:
     glossary: str | None = None
     date_penalty: float = 0.25
     focus_weight: float = 0.1
+    focus_weight_en: float = 0.2
     speaker_penalty: float = 0.25
     lead_in_penalty: float = 0.15
     speaker_bonus: float = 0.2

@@ -78,6 +78,13 @@ class Translation:
 
     groups: list[list[str]]
     literals: list[str]
+    # groups[asking:] render the clause that asks ("In his February 3 speech…, what did Xi say
+    # about command and dispatch?" -> 指挥, 调度); 0 when the question is one clause
+    asking: int = 0
+
+    def asking_groups(self) -> list[list[str]]:
+        """The groups of the clause that asks, when the question has a frame before it."""
+        return self.groups[self.asking:] if self.asking else []
 
     def terms(self) -> list[str]:
         return [w for g in self.groups for w in g] + self.literals
@@ -273,9 +280,21 @@ class Dictionary:
 
     def translate(self, question: str) -> Translation:
         """The Chinese words an English question names, grouped by the phrase they render."""
-        text = _POSSESSIVE.sub("", question.lower())
+        frame, asking = asking_clause(question)
         # A capitalised one is a name or a title ("Director-General", "Moon Jae-in"): whole.
         named = {w.lower() for w in re.findall(r"\b[A-Z][A-Za-z]*(?:-[A-Za-z]+)+", question)}
+        groups = self._groups(frame, named) if frame else []
+        start = len(groups)
+        groups += self._groups(asking, named)
+        groups += self.spelled_names(question)
+        literals = english_dates_in_chinese(question) + _numbers(question)
+        # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
+        literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
+        return Translation(groups, literals, start if start and len(groups) > start else 0)
+
+    def _groups(self, text: str, named: set[str]) -> list[list[str]]:
+        """The groups of alternative words for the phrases of `text`, longest phrase first."""
+        text = _POSSESSIVE.sub("", text.lower())
         words = []
         for w in _WORD.findall(text):
             if w[0].isdigit():
@@ -293,11 +312,7 @@ class Dictionary:
             if found:
                 groups.append(list(found))
             i += n
-        groups += self.spelled_names(question)
-        literals = english_dates_in_chinese(question) + _numbers(question)
-        # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
-        literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
-        return Translation(groups, literals)
+        return groups
 
     def spelled_names(self, question: str) -> list[list[str]]:
         """The documents' names a question spells in pinyin that the table does not know:
@@ -362,6 +377,23 @@ def _table(corpus_text: str, cache: Path | None, glossary: Path | None) -> dict[
     return table
 
 
+_CLAUSE_END = re.compile(r"[,;:]\s+")
+_ASKS = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)\b", re.IGNORECASE)
+
+
+def asking_clause(question: str) -> tuple[str, str]:
+    """The frame and the clause that asks: "In his February 3, 2020 speech at the …meeting,
+    what did Xi say about command and dispatch?" -> ("In his … meeting", "what did Xi say
+    about command and dispatch?"). The answer sentence says the asking clause's words; the
+    frame says which speech (its date and names work through the date and the dense side).
+    ("", question) when no clause before the last asking one."""
+    cuts = [m.end() for m in _CLAUSE_END.finditer(question)]
+    for cut in reversed(cuts):
+        if _ASKS.search(question[cut:]) and _ASKS.match(question[cut:].lstrip()) is not None:
+            return question[:cut].strip(), question[cut:].strip()
+    return "", question
+
+
 def by_context(translation: Translation, passages_with: Callable[[str], frozenset[int]]
                ) -> Translation:
     """The translation with each phrase's words ordered by how often they occur together with
@@ -384,7 +416,7 @@ def by_context(translation: Translation, passages_with: Callable[[str], frozense
     for i, group in enumerate(translation.groups):
         scores = {w: together(w, i) for w in group}
         groups.append(sorted(group, key=lambda w: -scores[w]))  # stable: ties keep their order
-    return Translation(groups, translation.literals)
+    return Translation(groups, translation.literals, translation.asking)
 
 
 def mixed_query(question: str, translation: Translation, per_phrase: int) -> str:

@@ -136,6 +136,24 @@ def test_a_hyphenated_word_the_table_lacks_is_read_word_by_word():
     assert Dictionary(table).translate("What did WHO Director-General Tedros say?").groups == []
 
 
+def test_the_asking_clause_is_told_from_the_frame_before_it():
+    """"In his … speech at the … meeting, what did Xi say about supply chains?": the frame
+    says which speech, the asking clause what its answer sentence says (focus_weight_en)."""
+    from rag.translate import asking_clause
+
+    q = ("In his February 3, 2020 speech at the Politburo Standing Committee meeting, "
+         "what did Xi say about supply chains?")
+    assert asking_clause(q) == ("In his February 3, 2020 speech at the Politburo Standing "
+                                "Committee meeting,", "what did Xi say about supply chains?")
+    t = Dictionary(TABLE).translate(q)
+    assert t.groups == [["政治局"], ["常委会", "常务委员会"], ["习近平"], ["供应链"]]
+    assert t.asking_groups() == [["习近平"], ["供应链"]]
+    assert "3月" not in t.literals and "2月3日" in t.literals
+    # One clause, or a comma inside the asking clause: no frame
+    assert asking_clause("What did Xi say, in his call, about supply chains?")[0] == ""
+    assert Dictionary(TABLE).translate("What did Xi say about supply chains?").asking == 0
+
+
 def test_question_words_and_unknown_words_translate_to_nothing():
     t = Dictionary(TABLE).translate("How many of them were there, and when?")
     assert t.groups == [] and t.literals == []
