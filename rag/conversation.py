@@ -533,6 +533,18 @@ def topic(turns: list[Turn]) -> list[int]:
     return sorted({*turns[-1].context_from, last})
 
 
+# A question going back to what was discussed before the last topic ("再说回刚才那个座谈会：…",
+# "Going back to the part on social stability, …"); not "回到家乡", nor "write back to him".
+_BACK = re.compile(r"(?:说|讲|聊|问)回(?:到)?|回到(?:刚才|前面|之前|最初|一开始|开头|最开始)|"
+                   r"\b(?:go|going|come|coming|get|getting|turn|turning) back to\b|"
+                   r"\breturning to\b|^\s*back to\b", re.IGNORECASE)
+
+
+def goes_back(question: str) -> bool:
+    """Whether the question returns to the topic before the last one."""
+    return bool(_BACK.search(question))
+
+
 def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[Hit],
          alone_confidence: float, chinese_words: Callable[[str], str] | None = None) -> Reading:
     """Decide whether `question` continues the conversation and, if so, what to search.
@@ -544,8 +556,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if not turns:
         return Reading(False, question, reason="no history")
     span = topic(turns)
+    if goes_back(question) and span[0] > 1:
+        # "再说回刚才那次常委会：…", "Going back to the part on…": the topic before the detour
+        span = topic(turns[: span[0] - 1])
     answered = [turns[t - 1] for t in span if not turns[t - 1].abstained and turns[t - 1].cited]
-    last = turns[-1]
+    last = turns[span[-1] - 1]
     prior: dict[str, float] = {}
     for t in answered:
         factor = 1.0 if t is last else EARLIER_FACTOR

@@ -711,6 +711,32 @@ def test_a_stepping_follow_up_whose_first_passage_is_the_step_is_answered():
     assert follow_up_relief("他在那里待了多久？", weak, [moved], no_step) < 1.0
 
 
+def test_going_back_returns_to_the_topic_before_the_detour():
+    """d8c08: "再说回刚才那次常委会：…" after a question on the Serbia message leaned towards that
+    message; it returns to the meeting of turns 1-2. Not "回到家乡", nor "write back to him"."""
+    from rag.conversation import goes_back, read
+    from rag.types import Chunk
+
+    meeting = Chunk("a.txt", "湖北和武汉要慎终如始、一鼓作气。", "常委会会议上的讲话", None, None,
+                    1, 1, 0, 15, "m")
+    serbia = Chunk("b.txt", "中方坚定支持塞方抗击疫情的努力。", "致塞尔维亚总统的慰问电", None, None,
+                   1, 1, 0, 15, "s")
+    articles = Articles([meeting, serbia])
+    turns = [Turn("2月3日常委会会议上习近平对湖北提出了什么要求？", "", (), False,
+                  (Cited("a.txt", 0, "常委会会议上的讲话", None),)),
+             Turn("那次会议还说了什么？", "", (1,), False, (Cited("a.txt", 0, "常委会会议上的讲话", None),)),
+             Turn("习近平向塞尔维亚总统致慰问电时说了什么？", "", (), False,
+                  (Cited("b.txt", 0, "致塞尔维亚总统的慰问电", None),))]
+    back = read("再说回刚才那次常委会：它要求湖北以什么样的劲头打赢保卫战？", turns, articles, [], 0.0)
+    assert back.follow_up and back.context_from == [1, 2]
+    assert back.prior.get("m", 0) > 0 and back.prior.get("s", 0) == 0
+    on = read("那封慰问电还说了什么？", turns, articles, [], 0.0)
+    assert on.context_from == [3] and on.prior.get("s", 0) > 0
+    assert goes_back("Going back to the part on social stability, which sites did he name?")
+    assert not goes_back("他们回到家乡后做了什么？")
+    assert not goes_back("Did the community write back to him?")
+
+
 def test_a_question_that_says_it_starts_a_new_topic_is_asked_alone(assistant):
     """'换个话题：…' / 'Different question: …' after a conversation: asked as it stands, the
     phrase left out of the search, nothing carried over."""
