@@ -90,9 +90,29 @@ class Translation:
         return [w for g in self.groups for w in g] + self.literals
 
 
+# Irregular past forms and the verb the dictionary has them under ("grew" -> grow, "was born"
+# -> be born). Not those of the verbs that frame a question (SKIP_PHRASES: took, made, gave).
+_IRREGULAR = {
+    "born": "be born", "grew": "grow", "grown": "grow", "led": "lead", "held": "hold",
+    "sent": "send", "spoke": "speak", "spoken": "speak", "wrote": "write", "written": "write",
+    "brought": "bring", "built": "build", "fought": "fight", "won": "win",
+    "saw": "see", "seen": "see", "rose": "rise", "risen": "rise", "fell": "fall",
+    "fallen": "fall", "drew": "draw", "drawn": "draw", "kept": "keep", "sought": "seek",
+    "taught": "teach", "struck": "strike", "broke": "break", "broken": "break",
+    "found": "find", "stood": "stand", "began": "begin", "begun": "begin",
+    "thought": "think", "felt": "feel", "lost": "lose", "paid": "pay", "bought": "buy",
+    "caught": "catch", "chose": "choose", "chosen": "choose", "sold": "sell", "shook": "shake",
+    "shaken": "shake", "flew": "fly", "flown": "fly", "spent": "spend", "understood":
+    "understand", "overcame": "overcome", "laid": "lay", "arose": "arise", "arisen": "arise",
+    "fed": "feed", "hung": "hang", "dealt": "deal", "meant": "mean", "heard": "hear",
+}
+
+
 def _stem(word: str) -> list[str]:
     """The word and its likely dictionary forms (plural, past, -ing)."""
     forms = [word]
+    if word in _IRREGULAR:
+        forms.append(_IRREGULAR[word])
     if len(word) > 4 and word.endswith("ies"):
         forms.append(word[:-3] + "y")
     if len(word) > 3 and word.endswith("es"):

@@ -154,6 +154,15 @@ def test_the_asking_clause_is_told_from_the_frame_before_it():
     assert Dictionary(TABLE).translate("What did Xi say about supply chains?").asking == 0
 
 
+def test_irregular_past_forms_are_looked_up_as_their_verb():
+    """"how it grew" is grow (成长), "was born" be born (诞生); the verbs that frame a question
+    ("took", "made") are not read, as their present forms are not."""
+    table = {**TABLE, "grow": ["成长"], "be born": ["诞生"], "take": ["采取"]}
+    groups = Dictionary(table).translate("Where was the Party born and how it grew?").groups
+    assert ["诞生"] in groups and ["成长"] in groups
+    assert Dictionary(table).translate("What steps were took?").groups == []
+
+
 def test_question_words_and_unknown_words_translate_to_nothing():
     t = Dictionary(TABLE).translate("How many of them were there, and when?")
     assert t.groups == [] and t.literals == []
