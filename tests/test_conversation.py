@@ -72,6 +72,9 @@ def test_topic_words_keep_names_and_dates_and_drop_pronouns():
     assert "Wuhan" in topic_words("What did Xi see in Wuhan on March 10?")
     zhejiang = topic_words("习近平在浙江考察时说了哪些关于危与机的话？")  # seen in the browser
     assert "浙江" in zhejiang and not {"关于", "的话", "说了"} & set(zhejiang)
+    # "随后" steps through a visit; it is not what the conversation is about (seen in the
+    # browser: "understood as: 3月30日 湖州 安吉 考察 随后 …")
+    assert topic_words("随后他去了哪个中心？") == ["中心"]
 
 
 def test_english_topic_words_are_names_not_a_sentences_first_word():
