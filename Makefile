@@ -50,7 +50,7 @@ lint: setup
 eval: ingest
 	$(BIN)/rag eval
 
-# The questions and conversations of eval/foreign/ (dev) on nineteen PDF, DOCX and HTML files of
+# The questions and conversations of eval/foreign/ (dev) on twenty-four PDF, DOCX and HTML files of
 # other domains, made by Chromium and python-docx from eval/foreign/src/: how the project does on
 # documents it was not built around (dev: look at its failures, tune with care).
 # eval/foreign_test/ is a second such set, frozen (written before any run, never tuned on).

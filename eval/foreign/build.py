@@ -1,5 +1,5 @@
-"""The foreign dev set: nineteen documents of other domains, built from src/*.txt into six
-PDFs, six DOCX and seven web pages (eval/foreign_build.py). The first batch: a city's work
+"""The foreign dev set: twenty-four documents of other domains, built from src/*.txt into eight
+PDFs, eight DOCX and eight web pages (eval/foreign_build.py). The first batch: a city's work
 report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
 notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
@@ -14,6 +14,12 @@ company's notice of two planned supply cuts on two dates in two districts (a web
 marathon's competition rules with a page break in the middle of a list (PDF), and a
 university institute's annual newsletter in English (PDF, a running header and page numbers)
 with two field campaigns and two public lectures, so the date or place picks the passage.
+The fifth: a bus company's notice of two route changes on two dates with a table of a new
+line's stops (a web page), a community health centre's questions and answers on check-ups and
+flu vaccines with two outreach sessions on two dates and places (DOCX), a workplace accident
+investigation report with a timeline and an earlier accident of the same firm (PDF), a scenic
+area's visitor guide with a price table of two cable cars (PDF), and a battery maker's press
+release in English with two events in two places (DOCX).
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -24,6 +30,7 @@ scores the questions on documents the project was not built around.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -38,6 +45,11 @@ from eval.foreign_build import (
     Pdf,
     target,
 )
+
+# A press release's subheadings: no numbers, so named.
+PR_HEADING = re.compile(r"^(Highlights|The Lingang Plant|The Nordvik Agreement|Key Figures for "
+                        r"the First Half of 2024|About Lanxin Power|About Nordvik Marine|"
+                        r"Media Contact)$")
 
 CHROME = Chrome(header_link='<a href="/en">English</a>', crumb_prefix="",
                 footer="版权所有 © {site} 地址：江宁市人民路1号 江ICP备20240001号-1 网站标识码3205000017",
@@ -101,6 +113,16 @@ DOCUMENTS = [
         new_page_at=("3. 迷你跑", "七、", "十、")),
     Pdf("Coastal_Ecology_Institute_Newsletter",
         header="Institute of Coastal Ecology - Annual Newsletter 2023"),
+    Html("公交线路调整公告", "江宁公交集团有限公司",
+         ("集团概况", "出行服务", "线路查询", "公告通知", "党建工作", "招聘信息", "联系我们"),
+         '<a href="/gg">公告通知</a> &gt; <a href="/gg/xl">线路调整</a>',
+         "发布时间：2024-07-25 10:00　来源：运营管理部　浏览次数：21468", SECTION, "公告通知",
+         ("关于江宁交通卡年审业务调整的公告", "2024年暑期夜间公交运营安排",
+          "关于征集公交线网优化意见和建议的公告")),
+    Docx("老年人体检和流感疫苗接种问答", SECTION),
+    Pdf("叉车伤害事故调查报告", header="江宁经济开发区应急管理局　事故调查报告"),
+    Pdf("青螺山风景区游览指南", header="江宁青螺山风景区管理处", new_page_at=("三、", "五、")),
+    Docx("Lanxin_Power_Press_Release", PR_HEADING),
 ]
 
 if __name__ == "__main__":
