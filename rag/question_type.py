@@ -1,7 +1,7 @@
 """What kind of answer a question asks for, and whether a sentence holds that kind of thing.
 
 "多少/几/how many" asks for a count, "哪天/何时/when" for a date, "哪里/哪个城市/where" for a place,
-"谁/哪位/who" for a person. A sentence that states a number, a date, a place or a named person
+"谁/哪位/who" for a person, "几点/what time" for a time of day. A sentence that states a number, a date, a place or a named person
 is more likely to answer such a question than one that only shares its topic.
 """
 
@@ -16,8 +16,13 @@ from .lexical import is_latin, tokens
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m == "june" or m == "july"),
                              key=len, reverse=True))
 
-COUNT, DATE, PLACE, PERSON = "count", "date", "place", "person"
-KINDS = (COUNT, DATE, PLACE, PERSON)
+COUNT, DATE, PLACE, PERSON, TIME = "count", "date", "place", "person", "time"
+KINDS = (COUNT, DATE, PLACE, PERSON, TIME)
+
+# "几点" asks a time of day when a verb or the question's end follows it ("几点走？", "几点
+# 开始", "几点钟"), a count when a noun does ("几点要求", "几点倡议").
+_TIME_AFTER = r"(?:钟|半|几分|[？?，,。！!\s]|$|[到开走发出起止关营下上前后以之集赶抵结始左来去回停进离演])"
+_JIDIAN_TIME = f"(?<!哪)几点(?={_TIME_AFTER})"  # not "要做到哪几点？"
 
 _ASKS = [
     (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|几号|"
@@ -26,7 +31,10 @@ _ASKS = [
                       r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b|"
                       r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
                       r"\b(?:the|its|their) date\b|日期", re.I)),
-    (COUNT, re.compile(r"多少|几[个位名点次天年支架条项例亿万]|几点|多大|多长|多远|多高|比例|"
+    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|\bwhat time\b|"
+                      r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
+    (COUNT, re.compile(r"多少|几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
+                       r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
                        re.I)),
     (PLACE, re.compile(r"哪里|哪儿|在哪|何地|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
@@ -42,10 +50,12 @@ _COUNT = re.compile(_NUM + r"\s*" + _UNIT)
 _ZH_NUM = "〇零一二三四五六七八九十两"
 _DATE = re.compile(
     rf"[\d{_ZH_NUM}]{{1,3}}\s*月(?:\s*[\d{_ZH_NUM}]{{1,3}}\s*[日号])?|"  # 3月10日, 九月, 三月十日
-    rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报])|"  # 2020年, 二〇二四年, 10日
+    rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])|"  # 2020年, 10日; not 2号仓库
     r"(?:周|星期|礼拜)[一二三四五六日天]|[上中下]旬|[月年](?:初|底|末)|"  # 周一, 上旬, 年底
     r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆")
-_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园)"
+_PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园|仓库|"
+                    r"车间|工厂|医院|学校|广场|码头|机场|大道|小区|园区|景区|[东西南北正]门|"
+                    r"(?:客运|火车|汽车|公交|地铁|高铁|服务)站)|\d+号(?:仓库|车间|楼|门|泊位|码头)"
                     r"|北京|上海|武汉|湖北|浙江|杭州|在[\u4e00-\u9fff]{2,4}(?:举行|召开|考察)")
 _PERSON = re.compile(r"(?:主席|总统|总理|首相|国王|秘书长|总干事|书记|部长|主任|同志|记者|院士|大使|委员长|"
                      # the offices of a firm, a court, a city or a school, not only of states
@@ -53,6 +63,14 @@ _PERSON = re.compile(r"(?:主席|总统|总理|首相|国王|秘书长|总干事
                      r"处长|科长|所长|站长|会长|理事长|审判长|审判员|法官|律师|教授|医生|代表)"
                      r"[\u4e00-\u9fff·]{2,6}|[\u4e00-\u9fff·]{2,6}(?:主持|表示|指出|说|认为|同志)"
                      r"|习近平|李克强|汪洋|王毅|王沪宁|韩正|栗战书|赵乐际")
+
+
+# A time of day: "7:30", "10时30分", "上午9点", "下午3点半", "at 9:30 a.m.".
+_TIME = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|\d{1,2}\s*时(?:\s*\d{1,2}\s*分)?|"
+                   r"\d{1,2}\s*点(?:\s*\d{1,2}\s*分|半|钟|整)?(?=[^\u4e00-\u9fff]|[前后起至到左开出发]|$)|"
+                   r"[上下]午\s*[\d一二三四五六七八九十]|凌晨|傍晚|中午\s*\d", re.I)
+_EN_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\d{2}\b|\bnoon\b|"
+                      r"\bmidnight\b|\bo'clock\b", re.I)
 
 
 def asked_kinds(question: str) -> set[str]:
@@ -70,13 +88,14 @@ _EN_STATES = {
                      r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I),
     PLACE: re.compile(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
     PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Professor)\b\.?\s+[A-Z]|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b"),
+    TIME: _EN_TIME,
 }
 
 
 def states(kind: str, text: str) -> bool:
     """Whether the text states a thing of that kind (in Chinese, or in English when it is
     written in English)."""
-    pattern = {COUNT: _COUNT, DATE: _DATE, PLACE: _PLACE, PERSON: _PERSON}[kind]
+    pattern = {COUNT: _COUNT, DATE: _DATE, PLACE: _PLACE, PERSON: _PERSON, TIME: _TIME}[kind]
     return bool(pattern.search(text)) or \
         (is_latin(text) and bool(_EN_STATES[kind].search(text)))
 
@@ -107,6 +126,8 @@ def focus_tokens(question: str) -> list[str]:
     return tokens(asking[-1], query=True)
 
 
+_MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\d+)*\s*(?:多|余)?\s*(?:万|亿)?\s*"
+                    r"(?:元|块|美元|欧元|港元)|免费")
 _COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户]?)([\u4e00-\u9fff]{2})")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 
@@ -115,6 +136,10 @@ def counted_thing(question: str) -> re.Pattern | None:
     """For "提出了几点倡议？", "派出了多少支医疗队？": a pattern for a number of that thing as
     the documents write it ("4点倡议", "340多支医疗队"), the sentence that states the count
     rather than one about the topic. None when no counted thing is named."""
+    if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question):
+        return _MONEY  # "一共罚多少钱？" -> "罚款共计65万元"
+    if re.search(_JIDIAN_TIME, question):
+        return _TIME  # "几点走？" asks a time ("7:30", "9时31分"), not a number of 点
     m = _COUNTED.search(question)
     if not m:
         return None

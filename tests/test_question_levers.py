@@ -11,7 +11,17 @@ from rag.chunking import paragraph_chunks
 from rag.compose import answer_sentence, best_sentence, to_citation
 from rag.dates import agreement, en_dates, english_dates_in_chinese, question_dates, zh_dates
 from rag.lexical import tokens
-from rag.question_type import COUNT, DATE, PERSON, PLACE, asked_kinds, states, type_match
+from rag.question_type import (
+    COUNT,
+    DATE,
+    PERSON,
+    PLACE,
+    TIME,
+    asked_kinds,
+    counted_thing,
+    states,
+    type_match,
+)
 from rag.reading import line_starts
 from rag.retrieval import Retriever, group_overlap
 from rag.settings import RetrievalSettings
@@ -74,6 +84,12 @@ def test_date_agreement_matches_contradicts_or_says_nothing():
     ("And the date of that letter?", {DATE}),
     ("这封信的日期是？", {DATE}),
     ("习近平强调了什么？", set()),
+    # "几点" with a verb or the end after it asks a time of day; with a noun, a count
+    ("K6路从火车站发出的最后一班车几点走？", {TIME}),
+    ("救护车是几点赶到的？", {TIME}),
+    ("习近平就复工复产提出了几点要求？", {COUNT}),
+    ("那次会议要求做到哪几点？", {COUNT}),
+    ("What time does the last bus leave?", {TIME}),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
@@ -91,6 +107,23 @@ def test_sentences_state_counts_dates_places_and_people():
     assert type_match({COUNT}, "调派330多支医疗队") == 1.0
     assert type_match({COUNT, DATE}, "调派330多支医疗队") == 0.5
     assert type_match(set(), "调派330多支医疗队") == 0.0
+
+
+def test_times_of_day_money_and_numbered_places():
+    """Seen on a fresh batch of other documents: "几点" questions were read as counts, so the
+    passage giving "9时31分" stated nothing asked; "2号仓库" was a date ("2号"); "一共罚多少钱？"
+    counted nothing."""
+    assert states(TIME, "9时31分，江宁市第二人民医院救护车到达现场。")
+    assert states(TIME, "7:30—16:30（火车站发车）") and states(TIME, "上午10时30分许")
+    assert not states(TIME, "提出4点倡议。") and not states(TIME, "2024年8月1日起")
+    assert states(TIME, "The library opens at 9:30 a.m. on weekdays.")
+    assert states(PLACE, "该公司2号仓库曾发生一起叉车事故。")
+    assert not states(DATE, "该公司2号仓库曾发生一起叉车事故。")
+    assert states(DATE, "3月2号，会议召开。")
+    timed = counted_thing("救护车是几点赶到的？")
+    assert timed.search("9时31分，救护车到达现场") and not timed.search("救护车到达现场")
+    money = counted_thing("调查组建议一共罚多少钱？")
+    assert money.search("处以罚款共计65万元") and not money.search("处以罚款")
 
 
 def test_the_answer_sentence_leans_to_the_kind_asked():
