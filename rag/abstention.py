@@ -111,7 +111,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
 
     unknown = tuple(
         w for w, flag in words
-        if not known(w) and (flag in PROPER_NOUN_TAGS or YEAR.fullmatch(w) or ORDINAL.match(w))
+        if not known(w) and ((flag in PROPER_NOUN_TAGS and not _cut_across(question, w, vocabulary))
+                             or YEAR.fullmatch(w) or ORDINAL.match(w))
     )
     texts = [_squeeze(h.chunk.text + h.chunk.title + (h.chunk.attribution or "") +
                       (h.chunk.lead or "")) for h in top]
@@ -132,6 +133,17 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str]) -> Evidence:
         counted=_counted(question, top),
         unstated=not has_cjk(question) and bool(top) and unstated(question, top[0].shown()),
     )
+
+
+def _cut_across(question: str, word: str, vocabulary: set[str]) -> bool:
+    """Whether a "name" is jieba's cut across two words the documents do have: "青螺山东门"
+    cut as 青螺 / 山东 / 门 names no province, since "螺山" and "东门" run on either side of
+    it. A name standing between other words ("同巴特图勒嘎通电话": "同巴", "嘎通") is one."""
+    at = question.find(word)
+    if at <= 0 or at + len(word) >= len(question):
+        return False
+    left, right = question[at - 1: at + 1], question[at + len(word) - 1: at + len(word) + 1]
+    return has_cjk(left) and has_cjk(right) and left in vocabulary and right in vocabulary
 
 
 def _counted(question: str, top: list[Hit]) -> float:
