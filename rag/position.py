@@ -118,14 +118,22 @@ def asked_position(question: str) -> Position | None:
 
 @functools.cache
 def _point_marker(n: int) -> re.Pattern:
-    """A clause opening the n-th point: "第二，", "二是", "二要", "其二", "（二）"."""
+    """A clause opening the n-th point: "第二，", "二是", "二要", "其二", "（二）", and a
+    numbered item: "9. 腹部B超", "2、", "（3）" (not "3.5%")."""
     d = _ZH_DIGITS[n - 1]
     first = "|首先[，,]" if n == 1 else ""
-    return re.compile(rf"(?:^|[。；;：:！!？?\s，,])(?:第{d}[，,、]|{d}[是要][^\s]|其{d}[，,]|[（(]{d}[）)]{first})")
+    return re.compile(rf"(?:^|[。；;：:！!？?\s，,])(?:第{d}[，,、]|{d}[是要][^\s]|其{d}[，,]|[（(]{d}[）)]{first}|"
+                      rf"(?<!\d){n}\s?[.．、](?!\d)|[（(]{n}[）)])")
 
 
 _OPENS_END = re.compile(r"(?:^|[。；！？\s])最后[，,]")
 _OPENS_START = re.compile(r"(?:^|[。；！？\s])首先[，,]")
+
+
+def opens_item(position: Position, text: str) -> bool:
+    """Whether a passage is itself the n-th item asked ("9. 腹部B超（肝、胆、胰、脾）；"):
+    it opens with that item's marker."""
+    return any(_point_marker(n).match(text.lstrip()) for n in position.points if n <= 10)
 
 
 def at_position(position: Position, text: str, first: bool, last: bool) -> bool:

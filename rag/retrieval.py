@@ -35,7 +35,7 @@ from .dates import (
 )
 from .embedding import Embedder
 from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
-from .position import Position, asked_position, at_position
+from .position import Position, asked_position, at_position, opens_item
 from .question_type import (
     asked_kinds,
     count_of,
@@ -55,6 +55,9 @@ _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 _DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
 _HEADER_LINES = 6  # how far under an article's title its date line may stand
+# A numbered item the words of a question asking for it did not find, added at this share of
+# the fused score of the passage of its article that was found (`Retriever._items_at`).
+ITEM_SHARE = 0.8
 
 
 @dataclass
@@ -165,6 +168,11 @@ class Retriever:
             for c in self.locations[key]:
                 by_source.setdefault(c.source, set()).add(i)
         self._by_source = {s: np.fromiter(ix, dtype=np.int64) for s, ix in by_source.items()}
+        # (file, title, attribution) -> passages: one article, or one speech of a compilation
+        self._by_article: dict[tuple[str, str, str], list[str]] = {}
+        for key in self.keys:
+            for c in self.locations[key]:
+                self._by_article.setdefault((c.source, c.title, c.attribution or ""), []).append(key)
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._sentence_counts: dict[str, int] = {}
         self.sentences = WholeSentences(chunks)
@@ -348,6 +356,9 @@ class Retriever:
             lift = max(prior.values(), default=0.0)
         best = 1.0 / (self.settings.rrf_k + 1) * (1.0 + max(weight, 0.0) + max(lift, 0.0))
         ranked = sorted(fused, key=fused.get, reverse=True)[: max(n, top_k)]
+        position = asked_position(question) if self.settings.position_weight else None
+        if position is not None and position.points and not position.whole_list:
+            ranked += self._items_at(position, ranked, fused, sources)
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
@@ -378,6 +389,30 @@ class Retriever:
         return Retrieved(hits, q_tokens,
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
                          translation, asked_kinds(question), placed=frozenset(placed))
+
+    def _items_at(self, position, ranked: list[str], fused: dict[str, float],
+                  sources: tuple[str, ...]) -> list[str]:
+        """For a question asking the n-th item ("第九项查的是什么？"), the passages that are that
+        item, in the articles of the first passages found, which its words may not reach ("9.
+        腹部B超（肝、胆、胰、脾）；"): candidates at a little under their article's best score.
+        Not for a whole list ("两条战线分别是什么？"), nor a point inside a paragraph."""
+        if any(opens_item(position, self.locations[k][0].text) for k in ranked):
+            return []  # its words found an item there already (of the list they speak of)
+        found, seen = [], set(ranked)
+        for key in ranked[:5]:
+            chunk = self.locations[key][0]
+            article = (chunk.source, chunk.title, chunk.attribution or "")
+            for other in self._by_article.get(article, ()):
+                if other in seen:
+                    continue
+                seen.add(other)
+                here = self.locations[other][0]
+                if sources and here.source not in sources:
+                    continue
+                if opens_item(position, here.text):
+                    fused[other] = fused[key] * ITEM_SHARE
+                    found.append(other)
+        return found
 
     def _passages_with(self, word: str) -> frozenset[int]:
         """The passages whose text (with title and attribution) holds a word (kept for the

@@ -147,3 +147,24 @@ def test_the_nth_point_asked_is_recorded_as_placed_but_not_a_whole_list():
     placed.clear()
     retriever._rank("会议部署的两点工作是什么？", list(fused), fused, 1.0, placed=placed)
     assert placed == set()
+
+
+def test_a_numbered_item_its_words_do_not_reach_is_a_candidate():
+    """"第九项查的是什么？" over "答：体检项目共10项：1. 一般体格检查…" and "9. 腹部B超…": the
+    ninth item shares no word with the question, so it is added from the article found; not
+    when an item standing there was found already, nor for a whole list, nor "3.5%"."""
+    from rag.position import opens_item
+
+    intro = _chunk("intro", "答：体检项目共10项：1. 一般体格检查（身高、体重、腰围、血压）；", 3)
+    ninth = _chunk("ninth", "9. 腹部B超（肝、胆、胰、脾）；", 11)
+    other = _chunk("other", "问：接种流感疫苗要多少钱？", 20)
+    retriever = _ranker([intro, ninth, other])
+    retriever._by_article = {("a.txt", "讲话", ""): ["intro", "ninth", "other"]}
+    position = asked_position("老年人免费体检的10个项目中，第九项查的是什么？")
+    fused = {"intro": 1.0, "other": 0.5}
+    assert retriever._items_at(position, ["intro", "other"], fused, ()) == ["ninth"]
+    assert 0 < fused["ninth"] < fused["intro"]
+    assert retriever._items_at(position, ["ninth", "intro"], {"ninth": 1.0, "intro": 0.9},
+                               ()) == []
+    assert opens_item(position, "9. 腹部B超") and not opens_item(position, "增长9.5%")
+    assert opens_item(asked_position("排第二的是哪一条？"), "2、设备维护保养不到位。")
