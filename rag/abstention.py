@@ -25,7 +25,7 @@ import numpy as np
 
 from .lexical import has_cjk, tokens
 from .position import asked_position
-from .question_type import asked_kinds, counted_thing, type_match, unstated
+from .question_type import MONEY, asked_kinds, counted_thing, type_match, unstated
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -153,8 +153,8 @@ def _counted(question: str, top: list[Hit]) -> float:
         return 0.0  # an English noun's translations are too loose to tell
     pattern = counted_thing(question)
     position = asked_position(question)
-    if pattern is None or (position is not None and position.points):
-        return 0.0
+    if pattern is None or pattern is MONEY or (position is not None and position.points):
+        return 0.0  # any price is "a sum of money": none says it is the one asked
     return 1.0 if any(pattern.search(h.shown()) for h in top) else -1.0
 
 

@@ -347,3 +347,15 @@ def test_a_name_jieba_cut_across_two_known_words_is_no_unknown_name():
     assert "山东" not in gathered.unknown_names
     assert gather("习近平同巴特图勒嘎通电话说了什么？", [], vocabulary).unknown_names
     assert "第十一次" in "".join(gather("第十一次会议审议了什么？", [], vocabulary).unknown_names)
+
+
+def test_any_price_is_no_evidence_that_the_price_asked_is_given():
+    """"换一次电池大概要花多少钱？" over a manual listing other prices: a sum of money lifts a
+    passage in the ranking, but says nothing about whether the price asked is there."""
+    from rag.abstention import _counted
+    from rag.types import Chunk, Hit
+
+    text = "滤芯每只售价39元。"
+    priced = Hit(Chunk("a.txt", text, "说明", None, None, 1, 1, 0, len(text), "k"), score=1.0)
+    assert _counted("换一次电池大概要花多少钱？", [priced]) == 0.0
+    assert _counted("派出了多少支医疗队？", [priced]) == -1.0
