@@ -474,7 +474,7 @@ class Articles:
             weights[k] = weights.get(k, 0.0) + bonus
         return {k: w * factor for k, w in weights.items()}
 
-    def step(self, cited, step: int, moves: bool) -> str | None:
+    def step(self, cited: Cited, step: int, moves: bool) -> str | None:
         """The passage `step` places after (or, negative, before) a cited one in its article and
         speech: "他接着去了哪里？", "Where did he go before that?". With `moves`, the nearest
         one in that direction that reports a move ("随后，习近平来到…"), within STEP_SPAN."""
@@ -939,7 +939,7 @@ def asked_step(question: str) -> int:
     return 0 if after == before else (1 if after else -1)
 
 
-def steps_by_moves(question: str, cited, articles: Articles) -> bool:
+def steps_by_moves(question: str, cited: Cited, articles: Articles) -> bool:
     """Whether a stepping question steps from stop to stop of a visit: it asks where ("他接着
     去了哪里？"), or asks nothing in particular ("And after that?") after a quote that reports
     a move; not "他接着说了什么？", which asks the next passage."""

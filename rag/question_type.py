@@ -1,8 +1,9 @@
 """What kind of answer a question asks for, and whether a sentence holds that kind of thing.
 
 "多少/几/how many" asks for a count, "哪天/何时/when" for a date, "哪里/哪个城市/where" for a place,
-"谁/哪位/who" for a person, "几点/what time" for a time of day. A sentence that states a number, a date, a place or a named person
-is more likely to answer such a question than one that only shares its topic.
+"谁/哪位/who" for a person, "几点/what time" for a time of day. A sentence that states a number,
+a date, a place, a named person or a time is more likely to answer such a question than one
+that only shares its topic.
 """
 
 from __future__ import annotations

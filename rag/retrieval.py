@@ -390,7 +390,7 @@ class Retriever:
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
                          translation, asked_kinds(question), placed=frozenset(placed))
 
-    def _items_at(self, position, ranked: list[str], fused: dict[str, float],
+    def _items_at(self, position: Position, ranked: list[str], fused: dict[str, float],
                   sources: tuple[str, ...]) -> list[str]:
         """For a question asking the n-th item ("第九项查的是什么？"), the passages that are that
         item, in the articles of the first passages found, which its words may not reach ("9.

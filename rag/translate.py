@@ -79,7 +79,8 @@ class Translation:
     groups: list[list[str]]
     literals: list[str]
     # groups[asking:] render the clause that asks ("In his February 3 speech…, what did Xi say
-    # about command and dispatch?" -> 指挥, 调度); 0 when the question is one clause
+    # about command and dispatch?" -> 指挥, 调度), then any names spelled in pinyin; 0 when
+    # the question is one clause
     asking: int = 0
 
     def asking_groups(self) -> list[list[str]]:
