@@ -117,11 +117,19 @@ def type_match(kinds: set[str], text: str) -> float:
 _WH = re.compile(r"什么|哪[些个里位天年座家句部艘一种类项条]?|多少|几[个位名点次天年支项条]?|谁|如何|怎样|怎么")
 
 
+_SAYS_BEFORE = re.compile(r"(?:时|上|中)?(?:说|指出|强调|表示)(?:了)?")
+
+
 def focus_tokens(question: str) -> list[str]:
     """The words of the clause that asks ("…希望他们发扬什么作风？" -> 发扬, 作风): the answer
     sentence says them; the rest of the question says which speech or letter."""
     clauses = [c for c in re.split(r"[，,、；;：:]", question) if c.strip()]
     asking = [c for c in clauses if _WH.search(c)]
+    if asking and len(clauses) < 2:
+        # One clause: what follows the verb of saying asks ("…察看时说湿地贵在什么？")
+        said = list(_SAYS_BEFORE.finditer(asking[-1]))
+        if said and _WH.search(asking[-1][said[-1].end():]) and said[-1].start() > 0:
+            return tokens(asking[-1][said[-1].end():], query=True)
     if not asking or len(clauses) < 2:
         return []
     return tokens(asking[-1], query=True)

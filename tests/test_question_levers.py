@@ -475,6 +475,10 @@ def test_the_asking_clause_is_what_the_answer_must_say():
     focus = focus_tokens("习近平给武汉东湖新城社区全体社区工作者回信，希望他们发扬什么作风？")
     assert "发扬" in focus and "作风" in focus and "社区" not in focus
     assert focus_tokens("习近平强调了什么？") == []  # one clause: the whole question asks
+    # One clause with a verb of saying: what follows it asks (seen in the browser: "湿地贵在原
+    # 生态" was third, under two passages of the same visit)
+    focus = focus_tokens("习近平3月31日在西溪湿地察看时说湿地贵在什么？")
+    assert "贵在" in focus and "西溪" not in focus and "察看" not in focus
 
 
 def test_a_counted_thing_is_looked_for_with_a_number_before_it():
