@@ -32,7 +32,7 @@ from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
 from .question_type import DATE, asked_kinds, states
-from .speaker import OTHER, asked_speaker, passage_speaker
+from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
@@ -926,8 +926,7 @@ _BEFORE = re.compile(r"(?:那|这|此|他|她)之前|之前(?:呢|他|她|去|�
 _WHERE = re.compile(r"哪里|哪儿|哪个地方|何处|什么地方|哪[个家所座]|去了|来到|前往|\bwhere\b|"
                     r"\b(?:go|went|visit|visited|head|headed|stop|travel|travelled|traveled)\b",
                     re.IGNORECASE)
-_SAYS = re.compile(r"说|讲|强调|指出|表示|提出|谈|\b(?:say|said|tell|told|stress|stressed|add|added|"
-                   r"mention|mentioned)\b", re.IGNORECASE)
+_SAYS = re.compile(rf"说|讲|强调|指出|表示|提出|谈|\b{SAY_VERBS}\b", re.IGNORECASE)
 # A passage that reports a move: "离开港区，习近平前往…", "习近平接着来到…", "随后，习近平乘车
 # 来到…", "杭州西溪国家湿地公园是全国首个国家湿地公园。3月31日，…习近平来到这里".
 _MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,60}?(?:前往|来到|走进|赶赴)")

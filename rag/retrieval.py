@@ -168,11 +168,9 @@ class Retriever:
             for c in self.locations[key]:
                 by_source.setdefault(c.source, set()).add(i)
         self._by_source = {s: np.fromiter(ix, dtype=np.int64) for s, ix in by_source.items()}
-        # (file, title, attribution) -> passages: one article, or one speech of a compilation
-        self._by_article: dict[tuple[str, str, str], list[str]] = {}
-        for key in self.keys:
-            for c in self.locations[key]:
-                self._by_article.setdefault((c.source, c.title, c.attribution or ""), []).append(key)
+        # (file, title, attribution) -> passages: one article, or one speech of a compilation;
+        # built on the first question asking for an n-th item (`_items_at`)
+        self._by_article: dict[tuple[str, str, str], list[str]] | None = None
         self._source_masks: dict[tuple[str, ...], np.ndarray] = {}
         self._sentence_counts: dict[str, int] = {}
         self.sentences = WholeSentences(chunks)
@@ -398,6 +396,12 @@ class Retriever:
         Not for a whole list ("两条战线分别是什么？"), nor a point inside a paragraph."""
         if any(opens_item(position, self.locations[k][0].text) for k in ranked):
             return []  # its words found an item there already (of the list they speak of)
+        if self._by_article is None:
+            by_article: dict[tuple[str, str, str], list[str]] = {}
+            for k in self.keys:
+                for c in self.locations[k]:
+                    by_article.setdefault((c.source, c.title, c.attribution or ""), []).append(k)
+            self._by_article = by_article
         found, seen = [], set(ranked)
         for key in ranked[:5]:
             chunk = self.locations[key][0]

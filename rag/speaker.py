@@ -21,17 +21,20 @@ _OPENS_WITH_SPEAKER = re.compile(
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
     r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
 
-_SAY = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|describe|described|call|"
-        r"called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|propose|"
-        r"proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|believed|"
-        r"mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|put)")
+# English verbs of saying (also what rag/conversation.py tells a question about words by).
+SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|describe|described|"
+             r"call|called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|"
+             r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
+             r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
+             r"put)")
 _XI = r"(?:President\s+)?Xi(?:\s+Jinping)?"
-_EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{_SAY}\b|"
-                         rf"\b{_XI}\s+{_SAY}\b")
+_EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
+                         rf"\b{_XI}\s+{SAY_VERBS}\b")
 # "What did Spanish Prime Minister Pedro Sanchez say …", "What did the king thank Xi for?",
 # "According to King Salman, …": someone other than Xi is the one speaking (a pronoun, "it" or
 # "that meeting" says nothing about who).
-_EN_SUBJECT_SAYS = re.compile(rf"\b(?:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){_SAY}\b")
+_EN_SUBJECT_SAYS = re.compile(
+    rf"\b(?:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
 _ROLE = re.compile(r"\b(?:king|queen|president|premier|prime minister|chancellor|leader|"
                    r"secretary-general|director-general|emperor|minister)\b", re.I)
