@@ -1,5 +1,5 @@
-"""The foreign dev set: twenty-four documents of other domains, built from src/*.txt into eight
-PDFs, eight DOCX and eight web pages (eval/foreign_build.py). The first batch: a city's work
+"""The foreign dev set: twenty-eight documents of other domains, built from src/*.txt into ten
+PDFs, nine DOCX and nine web pages (eval/foreign_build.py). The first batch: a city's work
 report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
 notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
@@ -19,7 +19,12 @@ line's stops (a web page), a community health centre's questions and answers on 
 flu vaccines with two outreach sessions on two dates and places (DOCX), a workplace accident
 investigation report with a timeline and an earlier accident of the same firm (PDF), a scenic
 area's visitor guide with a price table of two cable cars (PDF), and a battery maker's press
-release in English with two events in two places (DOCX).
+release in English with two events in two places (DOCX). The sixth: a city's notice of a
+2025 trade-in subsidy with a table of amounts by product and two application windows (a web
+page), an e-bike maker's battery recall notice with batch numbers, a hotline and deadlines
+(DOCX), a university's laboratory safety rules in chapters and articles with a numbered list of
+duties and penalties (PDF), and an English information sheet for participants in a clinical
+trial with a table of visits and one of payments (PDF).
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -123,6 +128,16 @@ DOCUMENTS = [
     Pdf("叉车伤害事故调查报告", header="江宁经济开发区应急管理局　事故调查报告"),
     Pdf("青螺山风景区游览指南", header="江宁青螺山风景区管理处", new_page_at=("三、", "五、")),
     Docx("Lanxin_Power_Press_Release", PR_HEADING),
+    Html("以旧换新补贴通知", "江宁市商务局",
+         ("机构概况", "政务公开", "通知公告", "政策文件", "促进消费", "对外开放", "互动交流"),
+         '<a href="/tzgg">通知公告</a>', "发布时间：2025-03-03 15:00　来源：消费促进处　浏览次数：48215",
+         SECTION, "通知公告",
+         ("2025年以旧换新参与商户名单（第一批）", "关于开展“春季消费季”系列活动的通知",
+          "以旧换新补贴资格券领取操作指引")),
+    Docx("电动自行车电池召回公告", SECTION),
+    Pdf("实验室安全管理规定", header="江宁大学规章制度汇编", new_page_at=("第五章",)),
+    Pdf("Knee_Gel_Trial_Participant_Information",
+        header="KNEE-EASE Study - Participant Information Sheet - Version 2.0"),
 ]
 
 if __name__ == "__main__":
