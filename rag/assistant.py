@@ -22,7 +22,7 @@ from .compose import (
     answer_sentence,
     answer_text,
     choose_citations,
-    dated_lead,
+    answer_lead,
     pack_context,
     to_citation,
 )
@@ -272,7 +272,7 @@ class Assistant:
                                                sims.get(hit.chunk.key), retrieved.kinds)
                     picks.append((citation.n, sentence))
         abstained = not citations
-        lead = dated_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""
+        lead = answer_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""
         answer = abstention_text(text) if abstained else answer_text(text, picks, lead)
         t2 = time.perf_counter()
         timings = dict(retrieved.timings_ms)

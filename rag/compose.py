@@ -13,7 +13,8 @@ from collections.abc import Callable
 from .chunking import sentence_texts
 from .dates import dates_a_publication
 from .lexical import has_cjk, overlap
-from .question_type import DATE, states, type_match
+from .question_type import DATE, PERSON, states, type_match
+from .speaker import passage_speaker
 from .settings import AnswerSettings
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
@@ -119,11 +120,35 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
     return sentences[-max(scored)[1]]
 
 
+# A sentence that only announces what follows: a lead-in ("…主要表现在这样几个方面。",
+# "最后，我给…提3点要求。", "…强调："), or a numbered point's heading ("第五，推动企业复工复产。").
+_ANNOUNCES = re.compile(r"(?:[：:]|(?:几|[0-9一二三四五六七八九十两]+)(?:个方面|点要求|点意见|点建议|点倡议|"
+                        r"项措施|项任务|件事)[。.]?|如下[。：:]?|以下[几]?[点个方面]*[。：:]?)\s*$")
+_POINT_HEADING = re.compile(r"^\s*(?:第[一二三四五六七八九十]+|[一二三四五六七八九十]+、|\d+[.、]|"
+                            r"(?:首先|其次|再次|最后)[，,])[^。！？]{0,18}[。！？]?\s*$")
+
+
+def announces(sentence: str) -> bool:
+    """Whether a sentence only announces what the next one says."""
+    return bool(_ANNOUNCES.search(sentence) or _POINT_HEADING.match(sentence))
+
+
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
                     kinds: set[str] | frozenset[str] = frozenset()) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
-    whole sentence of the quote it is a piece of (a long sentence is cut into passages)."""
-    chosen = best_sentence(sentence_texts(hit.chunk.text), query_tokens, similarities, kinds)
+    whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
+    followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
+    sentences = sentence_texts(hit.chunk.text)
+    chosen = best_sentence(sentences, query_tokens, similarities, kinds)
+    sep = "" if has_cjk(chosen) else " "
+    at = sentences.index(chosen) if chosen else -1
+    if chosen and announces(chosen) and at + 1 < len(sentences):
+        chosen += sep + sentences[at + 1]
+    elif PERSON in kinds and at > 0 and not states(PERSON, chosen) \
+            and passage_speaker(sentences[at - 1]) is not None:
+        # "是谁说中国的行动是…响亮回答？": the words asked of, after the one saying whose they are
+        # ("普京表示，…。中国的行动是…").
+        chosen = sentences[at - 1] + sep + chosen
     if hit.quote is not None and chosen:
         for whole in sentence_texts(hit.quote.text):
             if chosen in whole:
@@ -131,12 +156,20 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     return chosen
 
 
-def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation) -> str:
-    """For a question asking when, and a first sentence that names no day: the citation's
-    attribution when it dates the passage ("——3月10日，习近平在湖北省考察……") or the letter's
-    sign-off its quote ends on, so that the answer's first words state the date. Empty
-    otherwise."""
+def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation) -> str:
+    """What goes before the answer's first sentence when that sentence lacks what was asked.
+
+    For a question asking who, and a sentence naming nobody: the call or message its
+    attribution names ("（2020年3月27日同美国总统特朗普通电话）"). For a question asking when,
+    and a sentence naming no day: the attribution when it dates the passage ("——3月10日，习近平
+    在湖北省考察……") or the letter's sign-off its quote ends on, so that the answer's first
+    words state the date. Empty otherwise."""
     attribution = (citation.attribution or "").strip()
+    if PERSON in kinds and not states(PERSON, sentence) and attribution[:1] in "（(" \
+            and states(PERSON, attribution):
+        # "在同哪位外国领导人通电话时说…？": the call its attribution names
+        # ("（2020年3月27日同美国总统特朗普通电话）").
+        return attribution[1:-1].strip()
     if DATE not in kinds or states(DATE, sentence):
         return ""
     # A letter's sign-off closing the quote ("……再立新功。习近平2020 年 4 月 8 日").
@@ -156,7 +189,7 @@ def dated_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citati
 
 def answer_text(question: str, picks: list[tuple[int, str]], lead: str = "") -> str:
     """The answer: the chosen sentence of each citation, followed by its [n] marker; `lead`
-    (an attribution, see `dated_lead`) goes first, marked as the first citation's."""
+    (an attribution, see `answer_lead`) goes first, marked as the first citation's."""
     parts = [f"{sentence}[{n}]" for n, sentence in picks]
     if lead and picks:
         parts[0] = f"{lead}：{parts[0]}"

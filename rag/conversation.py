@@ -28,6 +28,7 @@ from typing import Any
 
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .compose import repeats
+from .dates import question_dates
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
@@ -613,6 +614,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
             (", finds the article under discussion" if in_topic > 0 else "")
     if not follow:
         return Reading(False, question, reason=reason)
+    carried = without_other_days(carried, question)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
     if said and said <= articles.latin and not has_cjk(question):
@@ -683,6 +685,18 @@ def _carried_words(turns: list[Turn], span: list[int],
     for t in span:
         words += topic_words(turns[t - 1].question, occurs)
     return _unique(words)[:MAX_TERMS]
+
+
+def without_other_days(carried: list[str], question: str) -> list[str]:
+    """The carried words, or only the people among them when the question names a day of its
+    own that the conversation's days are not: "When Xi visited Yu village on March 30, what did
+    he say…?" after a question on his March 29 stop in the same long report asks of another
+    day's stop, not of the port (the article under discussion still leads to it)."""
+    own = question_dates(question)
+    days = {d for w in carried if _is_date(w) for d in question_dates(w)}
+    if not own or not days or days & own:
+        return carried
+    return [w for w in carried if _person(w)]
 
 
 def compose_query(question: str, turns: list[Turn], span: list[int], carried: list[str],

@@ -80,6 +80,9 @@ def metric_parts(rows: list[dict]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     parts["hit@3"] = (arr(bool(r.get("hit3")) for r in rows), ans)
     parts["citation_precision"] = (arr(r.get("precise", 0) * r["answerable"] for r in rows),
                                    arr(r["quotes"] * r["answerable"] for r in rows))
+    if any("says" in r for r in rows):
+        parts["answer_says"] = (arr(bool(r.get("says")) for r in rows),
+                                arr("says" in r for r in rows))
     parts["location_accuracy"] = (
         arr(r.get("located", 0) * r["answerable"] for r in rows),
         arr(r.get("keyed", 0) * r["answerable"] * bool(r["located_quotes"]) for r in rows))

@@ -113,6 +113,11 @@ def score_answer(item: dict, answer: dict, originals: Callable[[str], str | None
             located += gold.lines(c, text)
     row["located"] = located
     row["keyed"] = sum(hits)
+    text = answer.get("answer") or ""
+    if isinstance(gold, KeyGold) and (row["abstained"] or "[1]" in text):
+        # The answer's first sentence, the one before the first quote's marker, holds the
+        # answer (only for a system that writes its answer so; the baseline lists passages).
+        row["says"] = not row["abstained"] and contains_key(text.split("[1]")[0], gold.keys)
     return row
 
 
@@ -132,6 +137,9 @@ def aggregate(rows: list[dict]) -> dict[str, Any]:
         keyed = sum(r["keyed"] for r in ans if r["located_quotes"])
         out["location_accuracy"] = sum(r["located"] for r in ans) / keyed if keyed else None
         out["false_abstain"] = _mean(r["abstained"] for r in ans)
+        says = [r["says"] for r in ans if "says" in r]
+        if says:
+            out["answer_says"] = _mean(says)
     located = sum(r["located_quotes"] for r in rows)
     out["verifiable"] = sum(r["verified"] for r in rows) / located if located else None
     if una:
@@ -417,7 +425,7 @@ class Baseline:
 
 # -- output ------------------------------------------------------------------------------------
 METRICS = ["recall@1", "recall@3", "recall@5", "recall@10", "mrr", "ndcg@10", "hit@1", "hit@3",
-           "citation_precision", "verifiable", "location_accuracy", "abstain_ok",
+           "citation_precision", "answer_says", "verifiable", "location_accuracy", "abstain_ok",
            "false_abstain", "p50_ms"]
 
 

@@ -267,7 +267,7 @@ def test_source_text_only_for_indexed_documents(fake_assistant):
 
 
 def test_a_when_question_is_answered_with_its_date_first():
-    from rag.compose import answer_text, dated_lead
+    from rag.compose import answer_text, answer_lead
     from rag.question_type import asked_kinds
     from rag.types import Citation
 
@@ -278,25 +278,25 @@ def test_a_when_question_is_answered_with_its_date_first():
     question = "习近平和特朗普哪天通了电话？"
     kinds = asked_kinds(question)
     sentence = "特朗普表示，中方的经验对我很有启发。"
-    lead = dated_lead(kinds, sentence, cite("——3月27日，习近平同美国总统特朗普通电话"))
+    lead = answer_lead(kinds, sentence, cite("——3月27日，习近平同美国总统特朗普通电话"))
     assert lead == "3月27日，习近平同美国总统特朗普通电话"
     assert answer_text(question, [(1, sentence)], lead).startswith("3月27日，习近平同美国")
     # not when the sentence states a day itself, when nothing dated is asked, or when the
     # attribution dates a publication rather than the event
-    assert dated_lead(kinds, "3月27日晚，两国元首通电话。", cite("——3月27日，习近平同特朗普通电话")) == ""
-    assert dated_lead(asked_kinds("他们谈了什么？"), sentence, cite("——3月27日，习近平通电话")) == ""
-    assert dated_lead(kinds, sentence, cite("——4月1日，习近平在《求是》杂志发表文章")) == ""
-    assert dated_lead(kinds, sentence, cite("来源：《求是》2020/05")) == ""
+    assert answer_lead(kinds, "3月27日晚，两国元首通电话。", cite("——3月27日，习近平同特朗普通电话")) == ""
+    assert answer_lead(asked_kinds("他们谈了什么？"), sentence, cite("——3月27日，习近平通电话")) == ""
+    assert answer_lead(kinds, sentence, cite("——4月1日，习近平在《求是》杂志发表文章")) == ""
+    assert answer_lead(kinds, sentence, cite("来源：《求是》2020/05")) == ""
     # the same call under the other compilation's attribution form
-    assert dated_lead(kinds, sentence, cite("（2020年3月27日同美国总统特朗普通电话）")) == \
+    assert answer_lead(kinds, sentence, cite("（2020年3月27日同美国总统特朗普通电话）")) == \
         "2020年3月27日同美国总统特朗普通电话"
     # a letter's sign-off closing the quote ("这封信是哪天写的？")
     letter = Citation(1, "a.txt", "回信", None, "希望你们再立新功。习近平2020 年 4 月 8 日",
                       3, 5, 0, 30, 0.9)
-    assert dated_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", letter) == \
+    assert answer_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", letter) == \
         "习近平2020 年 4 月 8 日"
     unsigned = Citation(1, "a.txt", "回信", None, "希望你们再立新功。", 3, 4, 0, 9, 0.9)
-    assert dated_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", unsigned) == ""
+    assert answer_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", unsigned) == ""
 
 
 def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():
@@ -359,3 +359,43 @@ def test_any_price_is_no_evidence_that_the_price_asked_is_given():
     priced = Hit(Chunk("a.txt", text, "说明", None, None, 1, 1, 0, len(text), "k"), score=1.0)
     assert _counted("换一次电池大概要花多少钱？", [priced]) == 0.0
     assert _counted("派出了多少支医疗队？", [priced]) == -1.0
+
+
+def test_a_who_question_is_answered_with_the_person_first():
+    from rag.compose import answer_lead, answer_sentence
+    from rag.question_type import asked_kinds
+    from rag.types import Citation
+
+    question = "习近平是在同哪位外国领导人通电话时说“合作是唯一正确的选择”的？"
+    kinds = asked_kinds(question)
+    call = Citation(1, "a.txt", "标题", "（2020年3月27日同美国总统特朗普通电话）",
+                    "合作是唯一正确的选择。", 3, 4, 0, 11, 0.9)
+    assert answer_lead(kinds, "合作是唯一正确的选择。", call) == "2020年3月27日同美国总统特朗普通电话"
+    assert answer_lead(asked_kinds("他说了什么？"), "合作是唯一正确的选择。", call) == ""
+    # the words asked of come after the sentence saying whose they are
+    text = "普京表示，中方采取了有力措施。中国的行动是对个别国家挑衅的响亮回答。双方同意加强合作。"
+    chunk = Chunk(source="a.txt", text=text, title="T", section=None, attribution=None,
+                  line_start=1, line_end=1, char_start=0, char_end=len(text), key="k")
+    hit = Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    who = "是谁说中国的行动是对个别国家挑衅的响亮回答？"
+    said = answer_sentence(hit, tokens(who, query=True), kinds=asked_kinds(who))
+    assert said == "普京表示，中方采取了有力措施。中国的行动是对个别国家挑衅的响亮回答。"
+    what = "中国的行动是对个别国家挑衅的什么？"
+    assert answer_sentence(hit, tokens(what, query=True), kinds=asked_kinds(what)) == \
+        "中国的行动是对个别国家挑衅的响亮回答。"
+
+
+def test_a_sentence_that_only_announces_is_answered_with_the_next():
+    from rag.compose import announces, answer_sentence
+
+    assert announces("疫情对脱贫攻坚的影响主要表现在这样几个方面。")
+    assert announces("最后，我给今天参加会议的同志们提3点要求。")
+    assert announces("第五，推动企业复工复产。") and announces("习近平强调：")
+    assert not announces("要确保员工回得来、原料供得上、产品出得去。")
+    text = "疫情对脱贫攻坚的影响主要表现在这样几个方面。一是外出务工受阻。二是扶贫产品销售难。"
+    chunk = Chunk(source="a.txt", text=text, title="T", section=None, attribution=None,
+                  line_start=1, line_end=1, char_start=0, char_end=len(text), key="k")
+    hit = Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    q = "疫情对脱贫攻坚的影响主要表现在哪几个方面？"
+    assert answer_sentence(hit, tokens(q, query=True)) == \
+        "疫情对脱贫攻坚的影响主要表现在这样几个方面。一是外出务工受阻。"

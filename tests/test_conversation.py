@@ -29,6 +29,7 @@ from rag.conversation import (
     read_history,
     speech_key,
     topic_words,
+    without_other_days,
     without_references,
 )
 from rag.errors import QuestionError
@@ -75,6 +76,20 @@ def test_topic_words_keep_names_and_dates_and_drop_pronouns():
     # "随后" steps through a visit; it is not what the conversation is about (seen in the
     # browser: "understood as: 3月30日 湖州 安吉 考察 随后 …")
     assert topic_words("随后他去了哪个中心？") == ["中心"]
+
+
+def test_a_question_naming_another_day_carries_only_the_people():
+    carried = topic_words("习近平3月29日在宁波舟山港穿山港区考察时说港口是什么？")
+    assert "3月29日" in carried and "港区" in carried
+    # another day's stop of the same visit (seen in the browser: "understood as" carried the
+    # port and 3月29日 into a question on March 30)
+    assert without_other_days(carried, "When Xi visited Yu village on March 30, what did he say?") \
+        == []
+    call = topic_words("3月27日习近平同特朗普通电话时说了什么？")
+    assert without_other_days(call, "他4月2日又说了什么？") == ["特朗普"]
+    # the same day, or no day at all: the topic is carried whole
+    assert without_other_days(carried, "3月29日他还说了什么？") == carried
+    assert without_other_days(carried, "他随后去了哪里？") == carried
 
 
 def test_english_topic_words_are_names_not_a_sentences_first_word():

@@ -56,6 +56,25 @@ def test_scores_of_hand_made_answers():
     assert m["false_abstain"] == 0.0
 
 
+def test_the_answers_first_sentence_is_scored_for_holding_the_answer():
+    item = {"id": "x", "lang": "zh", "kind": "fact", "keys": ["抓重点"]}
+    start = TEXT.index("疫情")
+    good = cite("疫情防控要抓重点。", start, start + 9, 2, 2)
+    passages = [{"text": "疫情防控要抓重点。"}]
+
+    def row(answer_text, abstained=False):
+        return score_answer(item, {"abstained": abstained, "answer": answer_text,
+                                   "citations": [] if abstained else [good],
+                                   "passages": passages}, originals, set())
+
+    says, buried = row("疫情防控要抓重点。[1]"), row("第三行说的是别的事。[1]疫情防控要抓重点。[2]")
+    assert says["says"] and not buried["says"] and not row("", abstained=True)["says"]
+    assert aggregate([says, buried])["answer_says"] == 0.5
+    # a system that lists passages without marking its sentences is not scored on it
+    listed = row("疫情防控要抓重点。")
+    assert "says" not in listed and "answer_says" not in aggregate([listed])
+
+
 def test_abstention_scores():
     una = {"id": "u", "lang": "en", "kind": "unanswerable", "keys": []}
     ans = {"id": "a", "lang": "zh", "kind": "fact", "keys": ["抓重点"]}
