@@ -19,10 +19,10 @@ from .abstention import Evidence, answer_probability, gather, question_names, sh
 from .catalog import Catalog, load_catalog
 from .compose import (
     abstention_text,
+    answer_lead,
     answer_sentence,
     answer_text,
     choose_citations,
-    answer_lead,
     pack_context,
     to_citation,
 )

@@ -14,8 +14,8 @@ from .chunking import sentence_texts
 from .dates import dates_a_publication
 from .lexical import has_cjk, overlap
 from .question_type import DATE, PERSON, states, type_match
-from .speaker import passage_speaker
 from .settings import AnswerSettings
+from .speaker import passage_speaker
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
 

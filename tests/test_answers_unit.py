@@ -267,7 +267,7 @@ def test_source_text_only_for_indexed_documents(fake_assistant):
 
 
 def test_a_when_question_is_answered_with_its_date_first():
-    from rag.compose import answer_text, answer_lead
+    from rag.compose import answer_lead, answer_text
     from rag.question_type import asked_kinds
     from rag.types import Citation
 
