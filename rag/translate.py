@@ -129,6 +129,17 @@ def _stem(word: str) -> list[str]:
         forms.append(word[:-4] + "y")
     if len(word) > 5 and word.endswith("ean"):
         forms.append(word[:-2])
+    # The verb or adjective a noun or an adverb is made from, when the table lacks the word
+    # itself: pollution -> pollute, prevention -> prevent, preparation -> prepare, treatment
+    # -> treat, awareness -> aware, quickly -> quick.
+    if len(word) > 6 and word.endswith("tion"):
+        forms += [word[:-3] + "e", word[:-3]]
+        if word.endswith("ation"):
+            forms += [word[:-5] + "e", word[:-5]]
+    if len(word) > 6 and word.endswith(("ment", "ness")):
+        forms.append(word[:-4])
+    if len(word) > 5 and word.endswith("ly"):
+        forms.append(word[:-2])
     return forms
 
 

@@ -196,6 +196,16 @@ def test_irregular_past_forms_are_looked_up_as_their_verb():
     assert Dictionary(table).translate("What steps were took?").groups == []
 
 
+def test_a_noun_the_table_lacks_is_looked_up_as_the_word_it_is_made_from():
+    """"pollution" is not among CC-CEDICT's senses, "pollute" is (污染); a word the table has
+    keeps its own senses."""
+    table = {**TABLE, "pollute": ["污染"], "treat": ["治疗"], "station": ["车站"],
+             "state": ["国家"]}
+    assert Dictionary(table).translate("What did they say about pollution?").groups == [["污染"]]
+    assert Dictionary(table).translate("Which treatment helped?").groups == [["治疗"]]
+    assert Dictionary(table).translate("Which station?").groups == [["车站"]]
+
+
 def test_question_words_and_unknown_words_translate_to_nothing():
     t = Dictionary(TABLE).translate("How many of them were there, and when?")
     assert t.groups == [] and t.literals == []
