@@ -66,7 +66,7 @@ def calibrate(assistant: Assistant, items: list[dict], keep: dict | None = None)
     gathered = []
     for item in items:
         retrieved = assistant.retriever.search(item["question"], 10)
-        gathered.append((gather(item["question"], retrieved.hits, vocab), bool(item["keys"])))
+        gathered.append((gather(item["question"], retrieved.hits, vocab, retrieved.glossed), bool(item["keys"])))
     for lang, chinese in (("zh", True), ("en", False)):
         rows = [(ev, a) for ev, a in gathered if ev.chinese == chinese]
         x = np.array([ev.vector() for ev, _ in rows])

@@ -291,7 +291,7 @@ class Assistant:
         when it is a follow-up (then with its `Reading`; None when it stands alone)."""
         retriever = index.retriever
         retrieved = retriever.search(text, top_k, wanted)
-        evidence = gather(text, retrieved.hits, retriever.lexical.vocab)
+        evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed)
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
@@ -302,7 +302,7 @@ class Assistant:
             return retrieved, evidence, None
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
-                                 retriever.lexical.vocab), reading
+                                 retriever.lexical.vocab, retrieved.glossed), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

@@ -34,6 +34,7 @@ from .dates import (
     zh_ranges,
 )
 from .embedding import Embedder
+from .gloss import Glosses, content_words
 from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
 from .position import Position, asked_position, at_position, opens_item
 from .question_type import (
@@ -58,6 +59,11 @@ _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
 ITEM_SHARE = 0.8
+# How deep each side is looked into to tell whether a Chinese question asks of an English
+# document (Retriever._english_scores).
+ENGLISH_DEPTH = 20
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z-]{2,}")
+_EN_WORDS = re.compile(r"[a-z]+")
 
 
 @dataclass
@@ -73,6 +79,9 @@ class Retrieved:
     # proposals"); for a follow-up pointing at a place ("他讲话结尾…"), those of the speech
     # under discussion standing there (rag/conversation.py search_follow_up).
     placed: frozenset[str] = frozenset()
+    # For a Chinese question asking of an English document (Retriever._english_scores): its
+    # words and the English words they mean (rag/gloss.py), for the evidence on its passages.
+    glossed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int) -> dict[str, float]:
@@ -117,6 +126,15 @@ def group_overlap(groups: list[list[str]], text: str) -> float:
         return 0.0
     squeezed = _WS.sub("", text)
     return sum(any(w in squeezed for w in g) for g in groups) / len(groups)
+
+
+def word_overlap(groups: list[list[str]], text: str) -> float:
+    """Share of the groups (alternative English words for one word) of which the English
+    text holds any as a word ("go" is not in "logistics")."""
+    if not groups:
+        return 0.0
+    words = set(_EN_WORDS.findall(text.lower()))
+    return sum(any(w in words for w in g) for g in groups) / len(groups)
 
 
 def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
@@ -184,6 +202,8 @@ class Retriever:
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
+        self._english = np.array([k in latin for k in self.keys], dtype=bool)
+        self._glosses: Glosses | None = None
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
@@ -232,6 +252,76 @@ class Retriever:
                 glossary = Path(self.settings.glossary) if self.settings.glossary else None
                 self._dictionary = Dictionary.for_corpus(self._corpus_text, cache, glossary)
         return self._dictionary
+
+    def glosses(self) -> Glosses:
+        """The Chinese -> English glosses of the English passages' words, built on first use
+        (then cached; rag/gloss.py)."""
+        with self._dictionary_lock:
+            if self._glosses is None:
+                english = "\n".join(f"{c.title} {c.text}" for k, e in
+                                     zip(self.keys, self._english, strict=True) if e
+                                     for c in self.locations[k][:1])
+                cache = self.cache_dir / "zh_en.json" if self.cache_dir else None
+                self._glosses = Glosses.for_corpus(english, cache)
+        return self._glosses
+
+    def _english_scores(self, question: str, native: np.ndarray | None
+                        ) -> tuple[np.ndarray | None, float, dict]:
+        """A Chinese question over documents with English ones: BM25 of the English passages
+        for the English words its words mean (and the Latin words it writes: "Lanxin Power"),
+        the weight of that side in the fusion, and those words when it asks of an English
+        document (else an empty dict).
+
+        The weight is a dictionary translation's (by the share of its words found), or the
+        lexical side's whole when an English passage holds more of the question's words, by
+        their meaning, than the Chinese passages its own words find (`native`, their BM25)
+        hold as written: then the question is about an English document ("膝关节凝胶试验的访视
+        在哪栋楼？" over a trial's information sheet)."""
+        if not self._english.any() or not has_cjk(question) or is_latin(question):
+            return None, 0.0, {}  # (an English follow-up completed with Chinese words is English)
+        groups = self.glosses().groups(question)
+        for word in dict.fromkeys(_LATIN_WORD.findall(question)):
+            if word.lower() in self.lexical.vocab:
+                groups[word] = [word.lower()]
+        total = np.zeros(self.lexical.size, dtype=np.float32)
+        matched = 0
+        for words in groups.values():
+            best = None
+            for word in words:
+                s = self.lexical.scores([word])
+                best = s if best is None else np.maximum(best, s)
+            if best is not None and best.any():
+                total += best
+                matched += 1
+        total = np.where(self._english, total, 0.0)
+        groups = {w: found for w, found in groups.items() if found}
+        if not matched or not total.any():
+            return None, 0.0, {}
+        asked = len(groups) if not has_cjk(question) else \
+            len(content_words(question)) + sum(not has_cjk(w) for w in groups)
+        weight = self.settings.dictionary_weight * matched / max(asked, 1)
+        # Which side holds more of the question's words: the English passages by their
+        # meaning, or the Chinese ones as written (each share of all its words).
+        top = np.argsort(-total)[:ENGLISH_DEPTH]
+        share = len(groups) / max(asked, 1)
+        english = share * max(word_overlap(list(groups.values()), self._lowered(i))
+                              for i in top)
+        chinese = 0.0
+        zh_words = content_words(question)
+        if native is not None and zh_words:
+            found = [i for i in np.argsort(-native)[:ENGLISH_DEPTH] if not self._english[i]]
+            chinese = max((sum(w in self._squeezed[i] for w in zh_words) / len(zh_words)
+                           for i in found), default=0.0)
+        if english > chinese:
+            # about an English document: its passages outrank what the dense side and the
+            # question's own words find among the Chinese ones
+            return total, 1.0 + self.settings.lexical_weight, groups
+        if any(not has_cjk(w) for w in groups):
+            return total, weight, {}  # it names an English document's words itself
+        return None, 0.0, {}  # about the Chinese documents: the ranking is theirs alone
+
+    def _lowered(self, i: int) -> str:
+        return self.locations[self.keys[i]][0].text.lower()
 
     def _mask(self, sources: tuple[str, ...]) -> np.ndarray:
         """Which passages occur in any of `sources` (built from per-file index arrays)."""
@@ -344,6 +434,12 @@ class Retriever:
                 rankings.append((self._lexical_ranking(self.lexical.scores(native), n, sources),
                                  own_weight))
                 weight += own_weight
+        glossed: dict[str, list[str]] = {}
+        if not latin_question:
+            gloss_scores, gloss_weight, glossed = self._english_scores(question, scores)
+            if gloss_weight > 0.05:
+                rankings.append((self._lexical_ranking(gloss_scores, n, sources), gloss_weight))
+                weight += gloss_weight
         fused = rrf(rankings, self.settings.rrf_k)
         lift = 0.0
         if prior:
@@ -376,7 +472,9 @@ class Retriever:
                 score=score,
                 dense=ctx.get(key, 0.0),
                 sentence=sent.get(key, 0.0),
-                lexical=overlap(q_tokens, chunk.text) if not english
+                lexical=word_overlap(list(glossed.values()), chunk.text.lower())
+                if glossed and self._english[self.index_of[key]]
+                else overlap(q_tokens, chunk.text) if not english
                 else overlap(native, chunk.text) if key in self.latin
                 else group_overlap(translation.groups, chunk.text),
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
@@ -386,7 +484,8 @@ class Retriever:
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens,
                          {"embed": (t1 - t0) * 1000, "search": (t2 - t1) * 1000}, vector,
-                         translation, asked_kinds(question), placed=frozenset(placed))
+                         translation, asked_kinds(question), placed=frozenset(placed),
+                         glossed=glossed)
 
     def _items_at(self, position: Position, ranked: list[str], fused: dict[str, float],
                   sources: tuple[str, ...]) -> list[str]:

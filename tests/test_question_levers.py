@@ -554,6 +554,48 @@ def test_an_english_question_over_english_and_chinese_documents_takes_both_route
     assert any("盖茨" in h.chunk.text + (h.chunk.attribution or "") for h in other.hits)
 
 
+def test_glosses_read_a_chinese_questions_words_in_the_documents_english():
+    """CC-CEDICT forwards: 图书 -> books, a word it lacks by its parts (借期 -> 借, 期), a name
+    by its pinyin when the documents spell it (江宁 -> jiangning); question words give none."""
+    from rag.gloss import Glosses, content_words
+
+    text = ("Jiangning City Library. The loan period for books is 30 days. "
+            "Readers may borrow ten books.")
+    glosses = Glosses.for_corpus(text)
+    groups = glosses.groups("江宁市图书馆的图书借期是多少天？")
+    assert "books" in groups["图书"] and "jiangning" in groups["江宁"]
+    assert {"borrow", "period"} <= set(groups["借期"])
+    assert "多少" not in content_words("江宁市图书馆的图书借期是多少天？")
+
+
+def test_a_chinese_question_about_an_english_document_finds_it_and_is_judged_on_it(tmp_path):
+    """"江宁市图书馆的图书借期是多少天？" shares no word with "A reader may borrow up to ten
+    books for thirty days": its glossed words rank the English passage first, and the evidence
+    counts them as found there. A question about the Chinese documents is ranked as before."""
+    from conftest import copy_corpus, fake_indexed_assistant, write_config
+
+    from rag.abstention import gather
+    from rag.settings import load_settings
+
+    corpus = copy_corpus(tmp_path)
+    (corpus / "library.txt").write_text(
+        "Jiangning City Library Visitor Rules\n\n"
+        "1. Opening Hours\n\nThe library opens from 9:00 to 17:00 on Sundays and public "
+        "holidays, and from 8:30 to 21:00 on other days.\n\n"
+        "2. Borrowing\n\nA reader may borrow up to ten books for thirty days.\n",
+        encoding="utf-8")
+    assistant = fake_indexed_assistant(load_settings(write_config(tmp_path, corpus)))
+    retriever = assistant._index.retriever
+    asked = retriever.search("在江宁市图书馆借图书，借期是多少天？", 5)
+    assert asked.hits[0].chunk.source == "library.txt" and "borrow" in asked.hits[0].chunk.text
+    assert asked.glossed and asked.hits[0].lexical > 0
+    evidence = gather("在江宁市图书馆借图书，借期是多少天？", asked.hits,
+                      retriever.lexical.vocab, asked.glossed)
+    assert evidence.coverage_top > 0.5 and not evidence.unknown_names
+    chinese = retriever.search("习近平在湖北考察时说了什么？", 5)
+    assert not chinese.glossed and chinese.hits[0].chunk.source != "library.txt"
+
+
 def test_a_lead_in_ranks_below_the_row_it_announces():
     """"两次停水的时间和影响范围如下：" only announces the table below it; the rows are searched
     with the table's column names, so the lead-in matches a question about a row as well as
