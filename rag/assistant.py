@@ -22,6 +22,7 @@ from .compose import (
     answer_lead,
     answer_sentence,
     answer_text,
+    asking_words,
     choose_citations,
     pack_context,
     to_citation,
@@ -264,12 +265,14 @@ class Assistant:
                                       question_names(text), index.articles.speech, sure)
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                    retrieved.vector)
+            focus = asking_words(text, retrieved.translation)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
                     citations.append(citation)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
-                                               sims.get(hit.chunk.key), retrieved.kinds)
+                                               sims.get(hit.chunk.key), retrieved.kinds,
+                                               focus)
                     picks.append((citation.n, sentence))
         abstained = not citations
         lead = answer_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""

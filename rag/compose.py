@@ -12,16 +12,18 @@ from collections.abc import Callable
 
 from .chunking import sentence_texts
 from .dates import dates_a_publication
-from .lexical import has_cjk, overlap
-from .question_type import DATE, PERSON, states, type_match
+from .lexical import has_cjk, overlap, tokens
+from .question_type import DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
 from .speaker import passage_speaker
+from .translate import Translation
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
+FOCUS_CUE = 1.0  # ... and of the words of the clause that asks (question_type.focus_tokens)
 
 
 def title_mark(title: str | None) -> str:
@@ -105,7 +107,8 @@ def repeats(hit: Hit, chosen: list[Hit]) -> bool:
 
 def best_sentence(sentences: list[str], query_tokens: list[str],
                   similarities: list[float] | None = None,
-                  kinds: set[str] | frozenset[str] = frozenset()) -> str:
+                  kinds: set[str] | frozenset[str] = frozenset(),
+                  focus: list[str] | None = None) -> str:
     """The sentence of a passage that answers best: most of the question's terms, then the
     closest by meaning (for an English question over Chinese text, only the latter counts),
     with a small lead for a sentence stating the kind of thing asked (a count, a date, a
@@ -115,6 +118,7 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
     sims = similarities if similarities and len(similarities) == len(sentences) \
         else [0.0] * len(sentences)
     scored = [(overlap(query_tokens, s) + sim + TYPE_CUE * type_match(set(kinds), s)
+               + (FOCUS_CUE * overlap(focus, s) if focus else 0.0)
                - (10.0 if is_salutation(s) else 0.0), -i)  # "各位同事：大家好！" answers nothing
               for i, (s, sim) in enumerate(zip(sentences, sims, strict=True))]
     return sentences[-max(scored)[1]]
@@ -133,13 +137,22 @@ def announces(sentence: str) -> bool:
     return bool(_ANNOUNCES.search(sentence) or _POINT_HEADING.match(sentence))
 
 
+def asking_words(question: str, translation: Translation | None) -> list[str]:
+    """The words of the clause that asks, as the documents write them: a Chinese question's own
+    (question_type.focus_tokens), an English one's through its translation's asking groups."""
+    if translation is not None:
+        return [t for g in translation.asking_groups() for w in g for t in tokens(w)]
+    return focus_tokens(question) if has_cjk(question) else []
+
+
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
-                    kinds: set[str] | frozenset[str] = frozenset()) -> str:
+                    kinds: set[str] | frozenset[str] = frozenset(),
+                    focus: list[str] | None = None) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
     sentences = sentence_texts(hit.chunk.text)
-    chosen = best_sentence(sentences, query_tokens, similarities, kinds)
+    chosen = best_sentence(sentences, query_tokens, similarities, kinds, focus)
     sep = "" if has_cjk(chosen) else " "
     at = sentences.index(chosen) if chosen else -1
     if chosen and announces(chosen) and at + 1 < len(sentences):

@@ -15,6 +15,7 @@ from rag.errors import QuestionError
 from rag.lexical import tokens
 from rag.retrieval import rrf
 from rag.settings import AnswerSettings
+from rag.translate import Translation
 from rag.types import Chunk, Hit
 
 
@@ -80,6 +81,20 @@ def test_a_further_quote_that_mostly_repeats_one_already_chosen_is_left_out():
 def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     sentences = ["今天天气很好。", "习近平给东湖新城社区回信。", "大家都很高兴。"]
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
+
+
+def test_best_sentence_says_the_words_of_the_clause_that_asks():
+    """"王毅文章结尾说，在不少国家日益面临疫情威胁的时候，中国绝不会怎么做？": the sentence
+    sharing the frame ("不少国家也日益面临疫情的威胁") gave way to the one saying what is asked."""
+    from rag.compose import asking_words
+
+    q = "王毅文章结尾说，在不少国家日益面临疫情威胁的时候，中国绝不会怎么做？"
+    sentences = ["中国人民抗击疫情的斗争正处在最关键阶段，不少国家也日益面临疫情的威胁。",
+                 "中国绝不会临阵退缩，将继续同各国携手合作。"]
+    focus = asking_words(q, None)
+    assert best_sentence(sentences, tokens(q, query=True), focus=focus) == sentences[1]
+    english = Translation([["文章"], ["退缩"]], [], asking=1)
+    assert asking_words("In the article, what would China never do?", english) == ["退缩"]
 
 
 def test_best_sentence_falls_back_on_meaning_when_no_words_are_shared():
