@@ -614,7 +614,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
             (", finds the article under discussion" if in_topic > 0 else "")
     if not follow:
         return Reading(False, question, reason=reason)
-    carried = without_other_days(carried, question)
+    carried = without_other_days(carried, question, new_words)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
     if said and said <= articles.latin and not has_cjk(question):
@@ -626,7 +626,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     # "随后那次会议要求把什么作为整治的关键？", whose answer lies further on).
     step = asked_step(question) if last.cited and not last.abstained else 0
     moves = bool(step) and steps_by_moves(question, last.cited[0], articles)
-    sequel = articles.step(last.cited[0], step, moves) if moves or (step and not new_words) \
+    # "那天之前他在湖州看了哪个村？" names its own place: it is found by its words, not by
+    # stepping back from the last quote (seen in the browser: the stop before, in Hangzhou)
+    if any(_place_or_day(w) for w in new_words):
+        step = 0
+    sequel = articles.step(last.cited[0], step, moves) if step and (moves or not new_words) \
         else None
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
                    prior, reason, referent, without_references(question), bare=not new_words,
@@ -674,6 +678,17 @@ def _person(word: str) -> bool:
     return name_tag(word) in ("nr", "nrfg", "nrt")
 
 
+def _place_or_day(word: str) -> bool:
+    """Whether a topic word names a place or a day (湖州, 3月30日, "Huzhou", "March 30")."""
+    if _is_date(word):
+        return True
+    if not has_cjk(word):
+        return word[:1].isupper()
+    from .segment import name_tag
+
+    return name_tag(word) == "ns"
+
+
 def _is_date(word: str) -> bool:
     return bool(_ZH_DATE.fullmatch(word) or _EN_DATE.fullmatch(word))
 
@@ -687,16 +702,23 @@ def _carried_words(turns: list[Turn], span: list[int],
     return _unique(words)[:MAX_TERMS]
 
 
-def without_other_days(carried: list[str], question: str) -> list[str]:
-    """The carried words, or only the people among them when the question names a day of its
-    own that the conversation's days are not: "When Xi visited Yu village on March 30, what did
-    he say…?" after a question on his March 29 stop in the same long report asks of another
-    day's stop, not of the port (the article under discussion still leads to it)."""
+def without_other_days(carried: list[str], question: str,
+                       own_words: list[str] | None = None) -> list[str]:
+    """The carried words, or only the people among them when the question names a day or a
+    place of its own that the conversation's days or places are not: "When Xi visited Yu
+    village on March 30, what did he say…?" after a question on his March 29 stop in the same
+    long report, or "那天之前他在湖州看了哪个村？" after one on Hangzhou, asks of another stop,
+    not of the port or the city brain (the article under discussion still leads to it).
+    `own_words`: the question's topic words the conversation has not (its places)."""
     own = question_dates(question)
     days = {d for w in carried if _is_date(w) for d in question_dates(w)}
-    if not own or not days or days & own:
-        return carried
-    return [w for w in carried if _person(w)]
+    if own and days and not days & own:
+        return [w for w in carried if _person(w)]
+    places = [w for w in own_words or [] if has_cjk(w) and _place_or_day(w) and not _is_date(w)]
+    carried_places = [w for w in carried if has_cjk(w) and _place_or_day(w) and not _is_date(w)]
+    if places and carried_places and not set(places) & set(carried_places):
+        return [w for w in carried if _person(w)]
+    return carried
 
 
 def compose_query(question: str, turns: list[Turn], span: list[int], carried: list[str],

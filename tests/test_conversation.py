@@ -90,6 +90,10 @@ def test_a_question_naming_another_day_carries_only_the_people():
     # the same day, or no day at all: the topic is carried whole
     assert without_other_days(carried, "3月29日他还说了什么？") == carried
     assert without_other_days(carried, "他随后去了哪里？") == carried
+    # a place of its own that the conversation's places are not (湖州 after 杭州)
+    brain = topic_words("习近平在杭州城市大脑运营指挥中心说了什么？")
+    assert without_other_days(brain, "那天之前他在湖州看了哪个村？", ["湖州"]) == []
+    assert without_other_days(brain, "他在杭州还去了哪里？", ["杭州"]) == brain
 
 
 def test_english_topic_words_are_names_not_a_sentences_first_word():

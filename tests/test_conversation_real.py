@@ -152,3 +152,14 @@ def test_stepping_through_a_visit_next_and_before(real_assistant):
     village = ask("习近平3月30日在湖州安吉考察了哪个村？")
     then = ask("随后他去了哪里？", history=[village])
     assert "社会矛盾纠纷调处化解中心" in "".join(then.citations[0].quote.split())
+
+
+def test_a_follow_up_naming_its_own_place_is_not_a_step_from_the_last_quote(real_assistant):
+    """Seen in the browser: "那天之前他在湖州看了哪个村？" after a question on the Hangzhou city
+    brain centre was given the stop before it in Hangzhou (西溪湿地) and carried 杭州 城市 大脑.
+    It names its own place: the village in Huzhou comes first."""
+    ask = real_assistant.ask
+    first = ask("习近平在杭州城市大脑运营指挥中心说了什么？")
+    before = ask("那天之前他在湖州看了哪个村？", history=[first])
+    assert "余村" in before.passages[0].chunk.text
+    assert "杭州" not in before.search_query.split("习近平在浙江考察时强调")[0]
