@@ -255,10 +255,11 @@ def build_app(assistant):
             with gr.Column(scale=4):
                 with gr.Tabs() as tabs:
                     with gr.Tab("Citations", id="cites"):
+                        # above the cards: an abstention says so before its closest passages
+                        near = gr.HTML(_cards(None), elem_id="rag-near")
                         cards = gr.Dataset(components=[gr.HTML(visible=False)], samples=[],
                                            label="Click a citation to open it in its source",
                                            type="index", elem_id="rag-cards")
-                        near = gr.HTML(_cards(None), elem_id="rag-near")
                     with gr.Tab("Source", id="source"):
                         viewer = gr.HTML(elem_id="rag-source")
                     with gr.Tab("Documents", id="docs"):
