@@ -48,7 +48,7 @@ _ZH_SKIP = frozenset(
 
 
 def english_stem(word: str) -> str:
-    """A rough stem shared by an English word's forms: books, book; lending, lend; taken, take."""
+    """A rough stem shared by an English word's forms: books, book; lending, lend; opened, open."""
     w = word.lower()
     for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
         if len(w) > len(suffix) + 2 and w.endswith(suffix) and not w.endswith("ss"):

@@ -67,6 +67,8 @@ ENGLISH_DEPTH = 20
 # foreign dev set about English documents, 0.19-0.20 for follow-ups of Chinese chats whose
 # common words also gloss to English ones ("还有别的好处吗？").
 ACROSS_GAP = 0.17
+# ... and then the share of its own words' lexical ranking (over the Chinese passages) kept.
+OWN_WORDS_SHARE = 0.5
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,}")
 _LETTER = re.compile(r"[A-Za-z]")
 _EN_WORDS = re.compile(r"[a-z]+")
@@ -278,11 +280,13 @@ class Retriever:
         the weight of that side in the fusion, and those words when it asks of an English
         document (else an empty dict).
 
-        The weight is a dictionary translation's (by the share of its words found), or the
-        lexical side's whole when an English passage holds more of the question's words, by
-        their meaning, than the Chinese passages its own words find (`native`, their BM25)
-        hold as written: then the question is about an English document ("膝关节凝胶试验的访视
-        在哪栋楼？" over a trial's information sheet)."""
+        When an English passage holds more of the question's words, by their meaning, than the
+        Chinese passages its own words find (`native`, their BM25) hold as written, the
+        question is about an English document ("膝关节凝胶试验的访视在哪栋楼？" over a trial's
+        information sheet): the weight is the dense and the lexical sides' together. When it
+        only writes an English document's words itself ("Lanxin Power的…"), it is a dictionary
+        translation's (by the share of its words found). Otherwise the ranking is the Chinese
+        documents' alone (None)."""
         if not self._english.any() or not has_cjk(question) or is_latin(question):
             return None, 0.0, {}  # (an English follow-up completed with Chinese words is English)
         glossed = self.glosses().groups(question)
@@ -474,7 +478,8 @@ class Retriever:
                 weight += gloss_weight
             if glossed:
                 # about an English document: what its own words find in Chinese text is less
-                rankings[1] = (lex_ranking, rankings[1][1] * 0.5)
+                # (rankings[1] is that lexical ranking)
+                rankings[1] = (lex_ranking, rankings[1][1] * OWN_WORDS_SHARE)
         fused = rrf(rankings, self.settings.rrf_k)
         lift = 0.0
         if prior:
