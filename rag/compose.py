@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from .chunking import sentence_texts
 from .dates import dates_a_publication
-from .lexical import has_cjk, overlap, tokens
+from .lexical import has_cjk, is_latin, overlap, tokens
 from .question_type import DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
 from .speaker import passage_speaker
@@ -206,7 +206,10 @@ def answer_text(question: str, picks: list[tuple[int, str]], lead: str = "") -> 
     parts = [f"{sentence}[{n}]" for n, sentence in picks]
     if lead and picks:
         parts[0] = f"{lead}：{parts[0]}"
-    return "".join(parts) if has_cjk(question) else " ".join(parts)
+    # Chinese sentences run on; English ones (or English quotes of a Chinese question) are
+    # spaced
+    english = not has_cjk(question) or any(is_latin(sentence) for _, sentence in picks)
+    return " ".join(parts) if english else "".join(parts)
 
 
 def abstention_text(question: str) -> str:

@@ -83,6 +83,14 @@ def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
 
 
+def test_english_quotes_of_a_chinese_question_are_spaced():
+    from rag.compose import answer_text
+
+    assert answer_text("借期是多少天？", [(1, "The loan period is 30 days."), (2, "Fines apply.")]) \
+        == "The loan period is 30 days.[1] Fines apply.[2]"
+    assert answer_text("借期是多少天？", [(1, "借期30天。"), (2, "逾期收费。")]) == "借期30天。[1]逾期收费。[2]"
+
+
 def test_best_sentence_says_the_words_of_the_clause_that_asks():
     """"王毅文章结尾说，在不少国家日益面临疫情威胁的时候，中国绝不会怎么做？": the sentence
     sharing the frame ("不少国家也日益面临疫情的威胁") gave way to the one saying what is asked."""
