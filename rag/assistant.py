@@ -39,6 +39,7 @@ from .conversation import (
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
+from .position import asked_position
 from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
@@ -266,13 +267,14 @@ class Assistant:
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
                                                    retrieved.vector)
             focus = asking_words(text, retrieved.translation)
+            position = asked_position(text)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
                     citations.append(citation)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds,
-                                               focus)
+                                               focus, position)
                     picks.append((citation.n, sentence))
         abstained = not citations
         lead = answer_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from .chunking import sentence_texts
 from .dates import dates_a_publication
 from .lexical import has_cjk, is_latin, overlap, tokens
+from .position import Position, opens_item
 from .question_type import DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
 from .speaker import passage_speaker
@@ -147,12 +148,16 @@ def asking_words(question: str, translation: Translation | None) -> list[str]:
 
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
                     kinds: set[str] | frozenset[str] = frozenset(),
-                    focus: list[str] | None = None) -> str:
+                    focus: list[str] | None = None, position: Position | None = None) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
     sentences = sentence_texts(hit.chunk.text)
-    chosen = best_sentence(sentences, query_tokens, similarities, kinds, focus)
+    # "What was the third of the eight requirements…?": the sentence opening that item
+    placed = [t for t in sentences if position is not None and position.points
+              and not position.whole_list and opens_item(position, t)]
+    chosen = placed[0] if placed else \
+        best_sentence(sentences, query_tokens, similarities, kinds, focus)
     sep = "" if has_cjk(chosen) else " "
     at = sentences.index(chosen) if chosen else -1
     if chosen and announces(chosen) and at + 1 < len(sentences):

@@ -83,6 +83,22 @@ def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
 
 
+def test_the_nth_item_asked_is_the_answer_sentence():
+    """"What was the third of the eight requirements…?": the sentence opening the third item,
+    not the one sharing most words ("第五，推动企业复工复产。")."""
+    from rag.compose import answer_sentence
+    from rag.position import asked_position
+
+    text = "第三，全面强化稳就业举措。要减负、稳岗、扩就业。第五，推动企业复工复产。"
+    chunk = Chunk(source="a.txt", text=text, title="T", section=None, attribution=None,
+                  line_start=1, line_end=1, char_start=0, char_end=len(text), key="k")
+    hit = Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    q = "What was the third of the eight requirements on resuming work and production?"
+    words = tokens("复工 复产 要求", query=True)
+    assert answer_sentence(hit, words) == "第五，推动企业复工复产。"
+    assert answer_sentence(hit, words, position=asked_position(q)).startswith("第三，全面强化")
+
+
 def test_english_quotes_of_a_chinese_question_are_spaced():
     from rag.compose import answer_text
 
