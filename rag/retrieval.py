@@ -17,7 +17,7 @@ import bisect
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -295,16 +295,7 @@ class Retriever:
         groups = {w: found for w, found in glossed.items() if found}
         groups.update({t: [t.lower()] for t in terms
                        if all(x in self.lexical.vocab for x in tokens(t))})
-        total = np.zeros(self.lexical.size, dtype=np.float32)
-        matched = 0
-        for words in groups.values():
-            best = None
-            for word in words:
-                s = self.lexical.scores(tokens(word))
-                best = s if best is None else np.maximum(best, s)
-            if best is not None and best.any():
-                total += best
-                matched += 1
+        total, matched = self._group_scores(groups.values())
         total = np.where(self._english, total, 0.0)
         if not matched or not total.any():
             return None, 0.0, {}
@@ -317,12 +308,12 @@ class Retriever:
         chinese = 0.0
         found = [i for i in np.argsort(-native)[:ENGLISH_DEPTH] if not self._english[i]] \
             if native is not None else []
+        lowered = {i: self._squeezed[i].lower() for i in found}
         if found:
-            chinese = max(sum(w.lower() in self._squeezed[i].lower() for w in asked)
-                          for i in found) / len(asked)
+            chinese = max(sum(w.lower() in lowered[i] for w in asked) for i in found) / len(asked)
         in_english = " ".join(self.locations[self.keys[i]][0].text.lower() for i in top)
-        if any(t.lower() not in in_english and any(t.lower() in self._squeezed[i].lower()
-                                                    for i in found) for t in terms):
+        if any(t.lower() not in in_english and any(t.lower() in lowered[i] for i in found)
+               for t in terms):
             chinese = 1.0  # a code only the Chinese documents write ("D5517次列车…")
         if english > chinese:
             # about an English document: its passages outrank what the dense side and the
@@ -387,6 +378,15 @@ class Retriever:
                 return None, 0.0
             return self.lexical.scores(q_tokens), self.settings.lexical_weight
         groups = translation.groups + [[w] for w in translation.literals]
+        total, matched = self._group_scores(groups)
+        if not matched:
+            return None, 0.0
+        return total, self.settings.dictionary_weight * matched / len(groups)
+
+    def _group_scores(self, groups: Iterable[list[str]]) -> tuple[np.ndarray, int]:
+        """BM25 summed over groups of alternative words (one English phrase's translations,
+        one Chinese word's glosses), each group scored by its best word; and how many groups
+        matched anything."""
         total = np.zeros(self.lexical.size, dtype=np.float32)
         matched = 0
         for group in groups:
@@ -397,9 +397,7 @@ class Retriever:
             if best is not None and best.any():
                 total += best
                 matched += 1
-        if not matched:
-            return None, 0.0
-        return total, self.settings.dictionary_weight * matched / len(groups)
+        return total, matched
 
     def _lexical_ranking(self, scores: np.ndarray | None, n: int,
                          sources: tuple[str, ...]) -> list[str]:

