@@ -208,8 +208,17 @@ def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citat
 def answer_text(question: str, picks: list[tuple[int, str]], lead: str = "") -> str:
     """The answer: the chosen sentence of each citation, followed by its [n] marker; `lead`
     (an attribution, see `answer_lead`) goes first, marked as the first citation's."""
-    parts = [f"{sentence}[{n}]" for n, sentence in picks]
-    if lead and picks:
+    # The same sentence from two quotes (one speech printed in two files, cut into passages
+    # at other places) is said once, with both markers: "…准备。[1][2]"
+    said: dict[str, int] = {}
+    parts: list[str] = []
+    for n, sentence in picks:
+        if sentence in said:
+            parts[said[sentence]] += f"[{n}]"
+            continue
+        said[sentence] = len(parts)
+        parts.append(f"{sentence}[{n}]")
+    if lead and parts:
         parts[0] = f"{lead}：{parts[0]}"
     # Chinese sentences run on; English ones (or English quotes of a Chinese question) are
     # spaced

@@ -83,6 +83,13 @@ def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
 
 
+def test_a_sentence_two_quotes_give_is_said_once_with_both_markers():
+    from rag.compose import answer_text
+
+    picks = [(1, "中方支持联合国。"), (2, "中方支持联合国。"), (3, "形势令人担忧。")]
+    assert answer_text("中方支持什么？", picks) == "中方支持联合国。[1][2]形势令人担忧。[3]"
+
+
 def test_the_nth_item_asked_is_the_answer_sentence():
     """"What was the third of the eight requirements…?": the sentence opening the third item,
     not the one sharing most words ("第五，推动企业复工复产。")."""
