@@ -247,10 +247,21 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
     if stale:
         store.delete(stale)
     if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
+        from chromadb.errors import ChromaError
+
         from .vector_snapshot import model_label, snapshot_path, write_snapshot
 
-        write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
-                       store)
+        try:
+            write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
+                           store)
+        except ChromaError as exc:
+            # A process killed while Chroma wrote can leave ids whose vectors it never stored
+            # ("Error finding id" on reading them all): the catalog is whole, the store is not.
+            if rebuild or store_factory is not None:
+                raise
+            log.warning("the vector store is inconsistent (%s), most likely after an "
+                        "interrupted ingest: rebuilding it", exc)
+            return _update(settings, True, progress, embedder_factory, None, shared)
     report.seconds = time.perf_counter() - start
     return report
 

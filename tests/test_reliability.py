@@ -109,6 +109,32 @@ def test_kill_9_mid_ingest_leaves_old_or_new_index(fake_settings, small_corpus, 
     assert assert_whole(fake_settings) == new_files
 
 
+def test_a_store_left_inconsistent_by_a_kill_is_rebuilt_by_the_next_ingest(fake_settings,
+                                                                            small_corpus,
+                                                                            monkeypatch, caplog):
+    """Seen once in CI: after kill -9 mid-ingest, Chroma held sentence ids without vectors, and
+    the next ingest stopped with "InternalError: Error finding id" while writing the vector
+    snapshot. It now warns, rebuilds the store and completes."""
+    from chromadb.errors import InternalError
+
+    run(fake_settings)
+    shutil.copy(CORPUS / "001_057ea572d0f1fc7d.txt", small_corpus / "001.txt")
+    real = VectorStore.all_sentence_vectors
+    calls = []
+
+    def broken_once(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise InternalError("Error executing plan: Internal error: Error finding id")
+        return real(self)
+
+    monkeypatch.setattr(VectorStore, "all_sentence_vectors", broken_once)
+    report = run(fake_settings)
+    assert len(calls) == 2 and "rebuilding" in caplog.text
+    assert report.files == len(assert_whole(fake_settings)) and "001.txt" in assert_whole(
+        fake_settings)
+
+
 def test_second_ingest_stops_with_a_message_while_one_runs(fake_settings):
     with ingest_lock(fake_settings):
         with pytest.raises(IndexError_, match="another `rag ingest`"):
