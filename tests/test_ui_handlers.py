@@ -106,6 +106,9 @@ def test_abstention_shows_closest_passages_that_open_in_the_viewer():
     assert "(1)" in answer_markdown(answers[-1])
     assert len(ui.citation_samples(answers[-1])) == 1
     assert "<mark>" in ui.view_citation(fa, answers[-1], 0)
+    assert "Closest passages" in ui.cards_label(answers[-1])  # not "Click a citation"
+    _, answered, _, _, _ = final(ui.respond(FakeAssistant(), "问？", [], [], None, 5))
+    assert ui.cards_label(answered[-1]) == ui.CARDS_LABEL
 
 
 def test_filters_reach_the_assistant():

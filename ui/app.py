@@ -124,6 +124,16 @@ def _items(answer: dict | None) -> list[dict]:
     return answer["passages"][:3] if answer["abstained"] else answer["citations"]
 
 
+CARDS_LABEL = "Click a citation to open it in its source"
+
+
+def cards_label(answer: dict | None) -> str:
+    """The cards' label: an abstention's cards are passages, not citations."""
+    if answer and answer["abstained"]:
+        return "Closest passages: click one to read it in its source"
+    return CARDS_LABEL
+
+
 def citation_samples(answer: dict | None) -> list[list[str]]:
     question = answer.get("question") if answer else None  # for the feedback buttons
     if answer and answer["abstained"]:
@@ -258,7 +268,7 @@ def build_app(assistant):
                         # above the cards: an abstention says so before its closest passages
                         near = gr.HTML(_cards(None), elem_id="rag-near")
                         cards = gr.Dataset(components=[gr.HTML(visible=False)], samples=[],
-                                           label="Click a citation to open it in its source",
+                                           label=CARDS_LABEL,
                                            type="index", elem_id="rag-cards")
                     with gr.Tab("Source", id="source"):
                         viewer = gr.HTML(elem_id="rag-source")
@@ -284,7 +294,8 @@ def build_app(assistant):
             for hist, new_ans, cleared, cards_html, view in respond(assistant, question, history,
                                                                       ans, srcs, int(k)):
                 last = next((a for a in reversed(new_ans) if a), None) if cards_html else None
-                samples = gr.Dataset(samples=citation_samples(last)) if cards_html else gr.skip()
+                samples = gr.Dataset(samples=citation_samples(last), label=cards_label(last)) \
+                    if cards_html else gr.skip()
                 nearby = (_cards(last) if last and last["abstained"] else "") if cards_html \
                     else gr.skip()
                 yield hist, new_ans, cleared, samples, nearby, view or gr.skip(), last or gr.skip()
