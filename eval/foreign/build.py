@@ -1,5 +1,5 @@
-"""The foreign dev set: twenty-eight documents of other domains, built from src/*.txt into ten
-PDFs, nine DOCX and nine web pages (eval/foreign_build.py). The first batch: a city's work
+"""The foreign dev set: thirty-two documents of other domains, built from src/*.txt into twelve
+PDFs, ten DOCX and ten web pages (eval/foreign_build.py). The first batch: a city's work
 report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
 notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
@@ -24,7 +24,14 @@ release in English with two events in two places (DOCX). The sixth: a city's not
 page), an e-bike maker's battery recall notice with batch numbers, a hotline and deadlines
 (DOCX), a university's laboratory safety rules in chapters and articles with a numbered list of
 duties and penalties (PDF), and an English information sheet for participants in a clinical
-trial with a table of visits and one of payments (PDF).
+trial with a table of visits and one of payments (PDF). The seventh: a district court's civil
+judgment in a shop lease dispute with the claims, the findings, the amounts awarded and an earlier
+case between the same parties settled by mediation (PDF), a software company's employee handbook
+extract in English on leave, expenses and remote work, whose numbers (days, amounts) recur in
+more than one section (DOCX), a residential estate's notice of new property fees with a table by
+building type and two repair works on two dates in two buildings (a web page), and a market
+regulator's bulletin of failed food samples with a table of producers, products, batch dates and
+failed items, two of them one producer's water of two dates (PDF).
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -138,6 +145,16 @@ DOCUMENTS = [
     Pdf("实验室安全管理规定", header="江宁大学规章制度汇编", new_page_at=("第五章",)),
     Pdf("Knee_Gel_Trial_Participant_Information",
         header="KNEE-EASE Study - Participant Information Sheet - Version 2.0"),
+    Pdf("商铺租赁合同纠纷民事判决书", header="江宁市西城区人民法院　（2024）江0103民初6258号",
+        new_page_at=("本院认为",)),
+    Docx("Harbourline_Employee_Handbook_Extract", EN_SECTION),
+    Html("翠湖苑物业费调整及维修施工通知", "江宁锦绣物业服务有限公司",
+         ("公司简介", "服务项目", "在管小区", "通知公告", "业主服务", "收费公示", "联系我们"),
+         '<a href="/tzgg">通知公告</a> &gt; <a href="/tzgg/chy">翠湖苑</a>',
+         "发布时间：2025-03-28 09:30　来源：翠湖苑物业服务中心　浏览次数：2316", SECTION, "小区公告",
+         ("翠湖苑2024年度物业服务费收支情况公示", "关于开展2025年春季消杀工作的温馨提示",
+          "翠湖苑电动自行车集中充电棚启用通知")),
+    Pdf("食品安全监督抽检信息通告", header="江宁市市场监督管理局　食品安全抽检信息"),
 ]
 
 if __name__ == "__main__":
