@@ -18,6 +18,9 @@ HEADING_MARK = re.compile(r"^#{1,6}\s+")
 PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*-)?$")
 TOC_LEADER = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*\d*$|错误[!！]未定义书签")
 TERMINAL = "。！？!?…；;：:”’」』）)》】"
+CLOSING = "”’」』）)》】"  # terminal only after a sentence's stop: "…通知书》" may run on
+# A list item's or a table row's number opening a line: "2 江宁市禾丰糕点厂 …", "3. 禁止…", "（4）"
+NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\s|[.．、）)])|[（(]\d{1,3}[）)])")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -101,6 +104,27 @@ def is_toc_line(text: str) -> bool:
     return bool(TOC_LEADER.search(text)) and bool(re.search(r"(?:\d+|未定义书签。?)$", text))
 
 
+# Characters a page sets twice as wide as a Latin letter or a digit: CJK, kana, hangul,
+# full-width forms and punctuation, and the dashes, quotes and ellipsis Chinese text sets full.
+_WIDE = re.compile(r"[\u2014-\u2026\u1100-\u115f\u2e80-\u303e\u3040-\ua4cf\uac00-\ud7a3"
+                   r"\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
+def text_width(text: str) -> int:
+    """How wide a line is set, in half-width units: "2021年9月1日" is 11 units, 9 characters."""
+    return len(text) + len(_WIDE.findall(text))
+
+
+def full_width(lines: list[Line]) -> int | None:
+    """How wide (`text_width`) a full line of a wrapped text is at least, for a text whose lines
+    wrap at one width on the page but hold different numbers of characters (a PDF's: digits
+    take half a CJK character's room); None for too few lines."""
+    widths = sorted(text_width(line.text) for line in lines if len(line.text) >= 10)
+    if len(widths) < 20:
+        return None
+    return widths[len(widths) * 9 // 10] - 4
+
+
 def wrap_width(lines: list[Line]) -> int | None:
     """The width a hard-wrapped file wraps at, or None when lines are whole paragraphs.
 
@@ -150,10 +174,12 @@ def lines_are_paragraphs(lines: list[Line]) -> bool:
     return bool(lengths) and lengths[len(lengths) // 2] > 100
 
 
-def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True) -> bool:
+def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True,
+              full: int | None = None) -> bool:
     """Whether line `nxt` continues the paragraph that line `prev` ends (a wrap or page break).
 
-    `width`: the width of a hard-wrapped file; `whole_lines`: see `lines_are_paragraphs`.
+    `width`: the width of a hard-wrapped file; `whole_lines`: see `lines_are_paragraphs`;
+    `full`: how wide (`text_width`) a full line of a wrapped text without one width is.
     """
     a, b = prev.text, nxt.text
     adjacent = nxt.number == prev.number + 1
@@ -171,7 +197,12 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
         return len(a) >= (width - 1 if ends_sentence else width - 2) or (
             not ends_sentence and len(a) >= width - 6)
     if ends_sentence:
-        return False
+        # A full line ending in a closing mark with no stop before it wraps mid-sentence
+        # ("…合同自《解除合同通知书》" / "送达之日即2024年3月18日解除。"), as PDFs set lines of
+        # one width but of 38 to 48 characters.
+        return (adjacent and full is not None and a.endswith(tuple(CLOSING))
+                and not a[:-1].endswith(tuple(TERMINAL)) and text_width(a) >= full
+                and not NUMBERED_ITEM.match(b))
     if adjacent:
         # Wrapped text runs on to the next line; a whole-paragraph line does not.
         return not whole_lines

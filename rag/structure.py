@@ -24,6 +24,7 @@ from .cleaning import (
     Line,
     Span,
     continues,
+    full_width,
     is_table_row,
     is_toc_line,
     join,
@@ -287,6 +288,7 @@ def structure(text: str) -> Structured:
     body = [ln for ln, k in zip(lines, kinds, strict=True) if k == "body"]
     width = wrap_width(body)
     whole_lines = lines_are_paragraphs(body)
+    full = None if width is not None or whole_lines else full_width(body)
 
     articles: list[Article] = []
     paragraphs: list[Paragraph] = []
@@ -334,7 +336,7 @@ def structure(text: str) -> Structured:
         if kind == "body":
             if current and prev_body is not None and (
                 (opening and not is_table_row(line.text))  # a salutation opens no table
-                or continues(prev_body, line, width, whole_lines)
+                or continues(prev_body, line, width, whole_lines, full)
             ):
                 current.append(line)
             else:

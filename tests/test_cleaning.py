@@ -4,13 +4,24 @@ and line wraps are dropped, and every clean character still points at its origin
 from __future__ import annotations
 
 import string
+from pathlib import Path
 
 import pytest
 from conftest import PAGE_BREAK_SAMPLE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rag.cleaning import Line, Span, clean_line, continues, join, split_lines, wrap_width
+from rag.cleaning import (
+    Line,
+    Span,
+    clean_line,
+    continues,
+    full_width,
+    join,
+    split_lines,
+    text_width,
+    wrap_width,
+)
 from rag.structure import structure
 
 
@@ -179,6 +190,24 @@ def wrapped_document() -> tuple[str, list[str]]:
 def test_wrap_width_detected_for_hard_wrapped_text():
     text, _ = wrapped_document()
     assert wrap_width(split_lines(text)) in (36, 37)
+
+
+# A court judgment as the PDF reader extracts it (eval/foreign/src, built by Chromium): its lines
+# wrap at one width but hold 38 to 48 characters, as digits take half a CJK character's room.
+JUDGMENT_PDF_TEXT = Path(__file__).parent / "data" / "judgment_pdf_text.txt"
+
+
+def test_pdf_lines_with_digits_wrap_at_one_width_not_one_length():
+    """A full line ending in '》' ("…合同自《解除合同通知书》" / "送达之日即2024年3月18日解除。")
+    was taken for a sentence's end, and the date asked for went into another passage."""
+    text = JUDGMENT_PDF_TEXT.read_text(encoding="utf-8")
+    lines = split_lines(text)
+    assert len({len(line.text) for line in lines if len(line.text) > 30}) > 5
+    assert wrap_width(lines) is None and full_width(lines) in range(70, 78)
+    texts = [p.text for p in structure(text).paragraphs]
+    assert any("合同自《解除合同通知书》送达之日即2024年3月18日解除。" in t for t in texts)
+    assert any("签订《恒泰广场商铺租赁合同》，约定：" in t for t in texts)
+    assert any(t.startswith("关于违约金。") and t.endswith("即30,750元。") for t in texts)
 
 
 def test_wrap_width_none_for_whole_paragraph_lines():
