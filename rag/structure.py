@@ -199,8 +199,9 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] = "byline"
         elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
             kinds[i] = "attribution"
-        elif SECTION.match(text) and not text.endswith("。") and not MID_SENTENCE_END.search(text) \
-                and not _wraps_on(lines, i, full):
+        elif SECTION.match(text) and not text.endswith(("。", "；", ";", "，", ",")) \
+                and not MID_SENTENCE_END.search(text) and not _wraps_on(lines, i, full):
+            # not a list item ending in a semicolon ("三、味鼎公司…支付恒泰公司违约金30,750元；")
             kinds[i] = "section"
         elif EN_SECTION.match(text) and len(text) <= 50 and _title_case(text) \
                 and (i == 0 or lines[i - 1].text.endswith(tuple(TERMINAL) + (".", ":"))
@@ -251,6 +252,8 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
             kinds[i] in ("body", "attribution")
             and (_short_header(text) or DASH_ATTRIBUTION.match(text))
             and not DATELINE.match(text)
+            # not the first line of a paragraph a PDF wrapped ("近期，…组织抽检…糕" / "点、…")
+            and not (kinds[i] == "body" and _wraps_on(lines, i, full) and "，" in text)
         ):
             kinds[i] = "subtitle"
     # An issuer's name on a line of its own right above the bare date that closes a notice

@@ -637,3 +637,27 @@ def test_a_pdf_tables_rows_with_spaced_cells_stay_apart():
     from rag.cleaning import spaced_row
 
     assert not spaced_row("习近平2020 年 4 月 8 日") and not spaced_row("Dry-cargo unit A")
+
+
+# Two PDFs as the reader extracts them (eval/foreign/src, built by Chromium).
+PDF_TEXTS = Path(__file__).parent / "data"
+
+
+def test_a_judgments_rulings_ending_in_semicolons_are_paragraphs_not_headings():
+    """"三、味鼎公司于本判决生效之日起十日内支付恒泰公司违约金30,750元；" is a list item: as a
+    section heading its amount was in no passage, and the question asking it found nothing."""
+    s = structure((PDF_TEXTS / "judgment_pdf_text.txt").read_text(encoding="utf-8"))
+    texts = [p.text for p in s.paragraphs]
+    assert "三、味鼎公司于本判决生效之日起十日内支付恒泰公司违约金30,750元；" in texts
+    assert "一、确认恒泰公司与味鼎公司签订的《恒泰广场商铺租赁合同》于2024年3月18日解除；" in texts
+    assert not any((p.section or "").startswith(("一、确认", "四、味鼎")) for p in s.paragraphs)
+
+
+def test_a_wrapped_first_paragraph_under_a_title_is_body_not_a_subtitle():
+    """The bulletin's first paragraph, wrapped under its title and issue number, was read as
+    subtitles ("近期，…抽检…糕" is a short line with no stop at its end): its totals
+    (386批次, 不合格8批次) were in no passage."""
+    s = structure((PDF_TEXTS / "food_bulletin_pdf_text.txt").read_text(encoding="utf-8"))
+    first = next(p.text for p in s.paragraphs if p.text.startswith("近期，"))
+    assert "14大类食品386批次，抽检合格378批次，不合格8批次，合格率97.9%" in first
+    assert s.articles[0].title == "江宁市市场监督管理局关于8批次食品抽检不合格情况的通告"
