@@ -6,6 +6,8 @@ Line kinds, decided from the document's own signals:
 - subtitle / date / signature: the rest of an article's header, never quoted on their own
   (a letter's signature and date become the tail of its last paragraph);
 - byline: `来源：… 作者：…`, quotable, and the source of its article's paragraphs;
+- field: a labelled line under a title (`当事人：…`, `法定代表人：…`); a block of them is one
+  paragraph, its lines kept apart by a space;
 - salutation: `武汉东湖新城社区全体社区工作者：`, the opening of a letter's first paragraph;
 - section: `一、…`, `（一）…`, a lone `一`;
 - attribution: `——3月4日，习近平…` or `（2020年2月20日给比尔·盖茨的回信）` after the paragraphs it names;
@@ -47,6 +49,8 @@ BYLINE = re.compile(r"^(?:来源[:：]|作者[:：])|^《\s*\S+?\s*》\s*[（(].
 # 28.6公里，设车" is the first line of a paragraph a PDF wrapped, not a section heading.
 MID_SENTENCE_END = re.compile(r"[。；！？](?=.)")
 SECTION = re.compile(rf"^(?:[{NUM}]+、.{{1,40}}|（[{NUM}]+）.{{1,40}}|[{NUM}]+)$")
+# A labelled field under a title: "当事人：…", "法定代表人（负责人）：钱国栋", "招标编号：…".
+FIELD = re.compile(r"^[^，。；：:—]{2,12}[：:]\s*\S")
 SUBPOINT = re.compile(rf"^第[{NUM}]+[，,、]")
 # A numbered heading: "一、总体要求", "（二）…", "第三章 数据共享", "2.1 Scope", "Section 4".
 NUMBERED_HEADING = re.compile(
@@ -243,12 +247,15 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         if kinds[i] == "body" and line.number in tab_after and len(line.text) <= 100 \
                 and not line.text.endswith(tuple(TERMINAL)):
             kinds[i] = "title"
-    # Short unpunctuated lines right under a title are its subtitles, and so is a second title.
+    # Short unpunctuated lines right under a title are its subtitles, and so is a second title;
+    # a labelled field there is the document's own ("当事人：江宁市鲜味坊餐饮管理有限公司").
     for i in range(1, len(lines)):
-        if kinds[i - 1] not in ("title", "subtitle", "date"):
+        if kinds[i - 1] not in ("title", "subtitle", "date", "field"):
             continue
         text = lines[i].text
-        if (kinds[i] == "title" and not lines[i].heading) or (
+        if kinds[i] == "body" and FIELD.match(text) and _short_header(text):
+            kinds[i] = "field"
+        elif (kinds[i] == "title" and not lines[i].heading) or (
             kinds[i] in ("body", "attribution")
             and (_short_header(text) or DASH_ATTRIBUTION.match(text))
             and not DATELINE.match(text)
@@ -329,7 +336,19 @@ def structure(text: str) -> Structured:
     prev_body: Line | None = None
     opening = False  # the line before was a letter's salutation: it opens this paragraph
     signoff: list[Line] = []  # signature lines under a letter, waiting for its date
+    fields: list[Line] = []  # a block of labelled lines under a title, one paragraph
+
+    def flush_fields() -> None:
+        if fields:
+            block = fields[0].span
+            for prev, line in zip(fields, fields[1:], strict=False):
+                block = block + Span(" ", (prev.eol,)) + line.span  # the break, as a space
+            paragraphs.append(Paragraph(block.text, block.offsets, title, None, None))
+            fields.clear()
+
     for line, kind in zip(lines, kinds, strict=True):
+        if kind != "field":
+            flush_fields()
         if kind == "salutation":
             # "武汉东湖新城社区全体社区工作者：" names who a letter is to: it opens the first
             # paragraph, so a quote of that paragraph says whom it was written to.
@@ -379,10 +398,13 @@ def structure(text: str) -> Structured:
             articles[-1] = Article(title=title, line=articles[-1].line)
         elif kind == "section":
             section, subpoint = line.text, None
+        elif kind == "field":
+            fields.append(line)
         elif kind == "byline":
             byline = line.text
             # A byline answers "who wrote it, where was it published": it is quotable text.
             paragraphs.append(Paragraph(line.text, line.span.offsets, title, None, line.text))
+    flush_fields()
     emit(None)
     if articles:
         _close_article(articles, paragraphs, article_start, byline)

@@ -511,6 +511,7 @@ def test_a_documents_short_unpunctuated_first_line_is_its_title():
                   "本招标项目已由江宁市发展和改革委员会批准建设。\n二、项目概况\n建设地点在青石镇。\n")
     assert [a.title for a in s.articles] == ["沙溪河综合治理工程（一期）施工招标公告"]
     assert [(p.title, p.section) for p in s.paragraphs] == [
+        ("沙溪河综合治理工程（一期）施工招标公告", None),  # 招标编号：…, a field
         ("沙溪河综合治理工程（一期）施工招标公告", "一、招标条件"),
         ("沙溪河综合治理工程（一期）施工招标公告", "二、项目概况"),
     ]
@@ -661,3 +662,20 @@ def test_a_wrapped_first_paragraph_under_a_title_is_body_not_a_subtitle():
     first = next(p.text for p in s.paragraphs if p.text.startswith("近期，"))
     assert "14大类食品386批次，抽检合格378批次，不合格8批次，合格率97.9%" in first
     assert s.articles[0].title == "江宁市市场监督管理局关于8批次食品抽检不合格情况的通告"
+
+
+def test_labelled_fields_under_a_title_are_one_quotable_paragraph():
+    """A penalty decision's header names the party and its legal representative: as subtitles
+    they were in no passage ("Who is the legal representative of …?" found nothing)."""
+    text = ("江宁市市场监督管理局行政处罚决定书\n江市监处罚〔2024〕147号\n"
+            "当事人：江宁市鲜味坊餐饮管理有限公司\n住所（住址）：江宁市和平路318号\n"
+            "法定代表人（负责人）：钱国栋\n"
+            "当事人江宁市鲜味坊餐饮管理有限公司使用超过保质期的食品原料生产食品一案，现已调查终结。\n"
+            "一、违法事实\n2024年4月23日，本局执法人员对当事人进行现场检查。\n")
+    s = structure(text)
+    block = s.paragraphs[0]
+    assert block.text == ("当事人：江宁市鲜味坊餐饮管理有限公司 住所（住址）：江宁市和平路318号 "
+                          "法定代表人（负责人）：钱国栋")
+    assert block.section is None and block.quotable
+    assert "".join(text[o] for o in block.offsets) == block.text.replace(" ", "\n")
+    assert s.paragraphs[1].text.startswith("当事人江宁市鲜味坊") and len(s.paragraphs) == 3
