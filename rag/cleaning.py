@@ -19,6 +19,8 @@ PAGE_NUMBER = re.compile(r"^(?:-\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*-)?$")
 TOC_LEADER = re.compile(r"(?:\.{4,}|…{3,}|·{4,})\s*\d*$|错误[!！]未定义书签")
 TERMINAL = "。！？!?…；;：:”’」』）)》】"
 CLOSING = "”’」』）)》】"  # terminal only after a sentence's stop: "…通知书》" may run on
+_FIRST_WORD = re.compile(r"[A-Za-z0-9@._%/+\-]+|.")  # what a line cannot break inside
+LIST_LEAD = re.compile(r"(?:如下|下列|以下|如次|附后|包括|分别|为)[^，。；！？:：]{0,8}[:：]$|follows:$")
 # A list item's or a table row's number opening a line: "2 江宁市禾丰糕点厂 …", "3. 禁止…", "（4）"
 NUMBERED_ITEM = re.compile(r"^(?:\d{1,3}(?:\s|[.．、）)])|[（(]\d{1,3}[）)])")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -200,9 +202,13 @@ def continues(prev: Line, nxt: Line, width: int | None, whole_lines: bool = True
         # A full line ending in a closing mark with no stop before it wraps mid-sentence
         # ("…合同自《解除合同通知书》" / "送达之日即2024年3月18日解除。"), as PDFs set lines of
         # one width but of 38 to 48 characters.
-        return (adjacent and full is not None and a.endswith(tuple(CLOSING))
-                and not a[:-1].endswith(tuple(TERMINAL)) and text_width(a) >= full
-                and not NUMBERED_ITEM.match(b))
+        # So does one ending in a colon mid-sentence ("…电话：0529-86537720，邮箱：" /
+        # "jnmarathon@example.cn。"), unless it announces a list ("…下列条件：").
+        runs_on = a.endswith(tuple(CLOSING)) or (a.endswith(("：", ":")) and not LIST_LEAD.search(a))
+        return (adjacent and full is not None and runs_on
+                and not a[:-1].endswith(tuple(TERMINAL)) and not NUMBERED_ITEM.match(b)
+                and (text_width(a) >= full  # a full line, or one the next word did not fit on
+                     or text_width(a) + text_width(_FIRST_WORD.match(b).group()) > full + 2))
     if adjacent:
         # Wrapped text runs on to the next line; a whole-paragraph line does not.
         return not whole_lines

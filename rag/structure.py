@@ -171,6 +171,16 @@ def _wraps_on(lines: list[Line], i: int, full: int | None) -> bool:
         and not lines[i].text.endswith(tuple(TERMINAL))
 
 
+def _tail_follows(lines: list[Line], i: int) -> bool:
+    """Whether line i is a list item a PDF wrapped just before its end: the next line is a
+    short tail that ends it ("（四）实验进行过程中人员离开，…开展危险性实" / "验；")."""
+    if i + 1 >= len(lines) or lines[i + 1].number != lines[i].number + 1:
+        return False
+    tail = lines[i + 1].text  # (a heading is short: "（一）关于疫情形势" / "第一段话。")
+    return len(lines[i].text) >= 20 and len(tail) <= 8 and tail.endswith(("；", "。", ";")) \
+        and not SECTION.match(tail)
+
+
 def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tuple[list[str], list[str]]:
     """A kind for each line (see the module docstring) and the titles the TOC lists.
 
@@ -204,7 +214,8 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
         elif DASH_ATTRIBUTION.match(text) or PAREN_ATTRIBUTION.match(text):
             kinds[i] = "attribution"
         elif SECTION.match(text) and not text.endswith(("。", "；", ";", "，", ",")) \
-                and not MID_SENTENCE_END.search(text) and not _wraps_on(lines, i, full):
+                and not MID_SENTENCE_END.search(text) and not _wraps_on(lines, i, full) \
+                and not _tail_follows(lines, i):
             # not a list item ending in a semicolon ("三、味鼎公司…支付恒泰公司违约金30,750元；")
             kinds[i] = "section"
         elif EN_SECTION.match(text) and len(text) <= 50 and _title_case(text) \

@@ -390,3 +390,15 @@ def test_an_english_stop_before_a_number_or_a_word_keeps_its_space():
            "Technology Bureau")
     pieces = [row[a:b] for a, b in split_long(row, 0, len(row), 100)]
     assert all(p.rstrip().split()[-1] in row.split() for p in pieces)  # cut between words
+
+
+def test_a_line_ending_in_a_colon_runs_on_when_the_next_word_did_not_fit():
+    """"…电话：0529-86537720，邮箱：" / "jnmarathon@example.cn。": the address was cut from the
+    passage that names it. A colon that announces a list still ends its line."""
+    contact = "组委会办公室联系人：邵晨阳，电话：0529-86537720，邮箱："
+    assert continues(_line(contact, 1), _line("jnmarathon@example.cn。", 2), None,
+                     whole_lines=False, full=72)
+    assert not continues(_line(contact, 1), _line("jnmarathon@example.cn。", 2), None,
+                         whole_lines=False, full=None)  # no width known: as before
+    lead = "选手报名参加本次比赛，须同时符合年龄、健康和成绩三方面的下列条件："
+    assert not continues(_line(lead, 1), _line("年满20周岁。", 2), None, whole_lines=False, full=72)

@@ -679,3 +679,12 @@ def test_labelled_fields_under_a_title_are_one_quotable_paragraph():
     assert block.section is None and block.quotable
     assert "".join(text[o] for o in block.offsets) == block.text.replace(" ", "\n")
     assert s.paragraphs[1].text.startswith("当事人江宁市鲜味坊") and len(s.paragraphs) == 3
+
+
+def test_a_list_item_wrapped_before_its_last_character_is_no_heading():
+    """"（四）…开展危险性实" / "验；": the item was read as a section heading, its text lost."""
+    text = ("第十三条 实验室内禁止下列行为：\n（三）私拉乱接电线，使用未经检验的自制设备；\n"
+            "（四）实验进行过程中人员离开，或在夜间、节假日无人值守的情况下开展危险性实\n验；\n"
+            "（五）将危险化学品带出实验室；\n")
+    texts = [p.text for p in structure(text).paragraphs]
+    assert "（四）实验进行过程中人员离开，或在夜间、节假日无人值守的情况下开展危险性实验；" in texts
