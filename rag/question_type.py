@@ -34,7 +34,8 @@ _ASKS = [
                       r"\b(?:the|its|their) date\b|日期", re.I)),
     (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|\bwhat time\b|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
-    (COUNT, re.compile(r"多少|几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
+    # "那几天", "这几年", "前几天" name a time, not a count
+    (COUNT, re.compile(r"多少|(?<![那这前头近])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
                        re.I)),

@@ -18,3 +18,15 @@ def test_a_text_written_in_english_states_counts_and_dates_in_english():
     assert states(DATE, "On 25 October, Dr. Keller spoke") and states(DATE, "opened in 2023")
     assert not states(DATE, "The committee may decide") and not states(COUNT, "no figure here")
     assert not states(COUNT, "中国加油，武汉加油")  # Chinese text: its own patterns only
+
+
+def test_those_days_and_these_years_name_a_time_not_a_count():
+    """"去浙江那几天，…是什么景象？" asks no number: read as a count, its answer (a description)
+    stated none and the question was abstained on."""
+    from rag.question_type import COUNT, asked_kinds
+
+    assert COUNT not in asked_kinds("3月底习近平去浙江那几天，报道里说浙江大地是什么景象？")
+    assert COUNT not in asked_kinds("这几年扶贫小额信贷发挥了什么作用？")
+    assert COUNT not in asked_kinds("前几天他在哪里考察？")
+    assert COUNT in asked_kinds("一共派出了几支医疗队？")
+    assert COUNT in asked_kinds("这次会议开了几天？")
