@@ -113,7 +113,7 @@ def _cards(answer: dict | None) -> str:
         return '<div class="rag-empty">Citations appear here.</div>'
     if answer["abstained"]:
         return ('<div class="rag-abstain"><b>The documents do not answer this.</b> '
-                'The closest passages, not an answer (click one to read it in its source):</div>')
+                'The closest passages below are not an answer.</div>')
     return "".join(citation_card(c) for c in answer["citations"])
 
 
