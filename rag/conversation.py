@@ -608,7 +608,9 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # named next to nothing: by its words ("Which kinds of poverty alleviation were growing
         # fast…?" after a question on another speech), with no cue, it asks anew.
         own_says = len(new_words) > 2 or (not has_cjk(question) and
-                                          len(english_content_words(question)) >= EN_OWN_WORDS)
+                                          len(english_content_words(question)) >= EN_OWN_WORDS) \
+            or any(has_cjk(w) and not _is_date(w) and (_place_or_day(w) or _person(w))
+                   for w in new_words)  # a place or person of its own ("访问日本…")
         follow = bool(weak) or in_topic > 0 or not own_says
         reason = "retrieves weakly alone" + (", weak cue" if weak else "") + \
             (", finds the article under discussion" if in_topic > 0 else "")

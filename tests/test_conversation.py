@@ -450,6 +450,15 @@ def test_a_new_topic_resets_the_context(assistant):
     assert [c.quote for c in other.citations] == [c.quote for c in alone.citations]
 
 
+def test_a_question_naming_a_place_of_its_own_is_asked_alone_even_when_it_finds_little(assistant):
+    """"习近平访问日本是哪一年？" after a question on the February 14 meeting found little alone,
+    named only two words the chat had not (访问, 日本), and was read as a follow-up: "understood
+    as: 习近平访问日本是哪一年？ 2月14日". A place (or person) of its own is a topic of its own."""
+    first = assistant.ask(MEETING)
+    other = assistant.ask("习近平访问日本是哪一年？", history=[first])
+    assert other.context_from == [] and other.search_query == "习近平访问日本是哪一年？"
+
+
 def test_english_follow_up_to_a_chinese_question(assistant):
     first = assistant.ask(MEETING)
     follow = assistant.ask("What did that meeting say about exports?", history=[first])
