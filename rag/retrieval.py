@@ -212,6 +212,7 @@ class Retriever:
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
         self._english = np.array([k in latin for k in self.keys], dtype=bool)
         self._glosses: Glosses | None = None
+        self._english_titles: str | None = None  # the English documents' names and titles
         self._dictionary: Dictionary | None = None
         self._dictionary_lock = threading.Lock()  # built once, however many ask at once
         self._corpus_text = "\n".join(docs)
@@ -295,7 +296,10 @@ class Retriever:
         groups = {w: found for w, found in glossed.items() if found}
         groups.update({t: [t.lower()] for t in terms
                        if all(x in self.lexical.vocab for x in tokens(t))})
-        total, matched = self._group_scores(groups.values())
+        # A word naming the document ("Harbourline" of the Harbourline handbook) tells its side,
+        # not its passages apart: in its text it is in an e-mail address or a contact line.
+        ranking = [g for w, g in groups.items() if w not in terms or not self._names_english_title(w)]
+        total, matched = self._group_scores(ranking or groups.values())
         total = np.where(self._english, total, 0.0)
         if not matched or not total.any():
             return None, 0.0, {}
@@ -322,6 +326,14 @@ class Retriever:
         if any(t in groups for t in terms):
             return total, weight, {}  # it names an English document's words itself
         return None, 0.0, {}  # about the Chinese documents: the ranking is theirs alone
+
+    def _names_english_title(self, term: str) -> bool:
+        """Whether a Latin word a question writes is in an English document's title."""
+        if self._english_titles is None:
+            self._english_titles = " ".join(
+                {f"{c.source} {c.title}" for key, e in zip(self.keys, self._english, strict=True)
+                 if e for c in self.locations[key][:1]}).lower()
+        return term.lower() in self._english_titles
 
     def _close_in_meaning(self, english: list[str], dense_total: dict[str, float],
                           ctx: dict[str, float], sent: dict[str, float],

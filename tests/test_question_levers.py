@@ -3,8 +3,10 @@ the English -> Chinese dictionary route, whole-sentence quotes and the answer se
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.chunking import paragraph_chunks
@@ -609,6 +611,40 @@ def test_a_chinese_question_about_an_english_document_finds_it_and_is_judged_on_
     for chinese in ("9路公交车的末班车改到几点了？", "还有别的好处吗？"):
         found = retriever.search(chinese, 5)
         assert not found.glossed and found.hits[0].chunk.source != "library.txt", chinese
+
+
+def test_a_document_named_in_a_chinese_question_does_not_rank_its_contact_line(tmp_path):
+    """With the real model: "Harbourline今年没休完的年假能留到明年吗？" names the handbook. All its
+    passages are about Harbourline, but in the foreign dev set's handbook the word stands in one
+    only, an e-mail address ("hr-service@harbourline.cn"): that contact line came first for
+    three such questions. The name tells the question's side, and ranks no passage."""
+    from conftest import MODEL, write_config
+
+    from rag.assistant import Assistant
+    from rag.ingest import ingest
+    from rag.settings import load_settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # the handbook written for the foreign dev set, its title and numbered headings marked
+    handbook = Path(__file__).parents[1] / "eval/foreign/src/Harbourline_Employee_Handbook_Extract.txt"
+    lines = handbook.read_text(encoding="utf-8").splitlines()
+    marked = [f"# {lines[0]}"] + [f"## {x}" if re.match(r"\d+\. [A-Z]", x) else x for x in lines[1:]]
+    (corpus / "Harbourline_Employee_Handbook_Extract.md").write_text("\n\n".join(marked),
+                                                                      encoding="utf-8")
+    (corpus / "公交线路调整公告.txt").write_text(
+        "江宁公交集团关于调整9路公交线路的公告\n\n"
+        "自2024年7月1日起，9路公交车首班车时间由6:30提前至6:00，末班车时间由21:00延长至22:30。\n",
+        encoding="utf-8")
+    settings = load_settings(write_config(tmp_path, corpus, model=str(MODEL)))
+    ingest(settings, progress=False)
+    retriever = Assistant(settings)._index.retriever
+    question = "Harbourline今年没休完的年假能留到明年吗？"
+    total, _, glossed = retriever._english_scores(question, None)
+    assert "Harbourline" in glossed  # it tells the side: the question is about the handbook
+    # but ranks no passage for naming the document: the scores are its other words' alone
+    others, _ = retriever._group_scores([g for w, g in glossed.items() if w != "Harbourline"])
+    assert np.allclose(total, np.where(retriever._english, others, 0.0))
 
 
 def test_a_lead_in_ranks_below_the_row_it_announces():
