@@ -1,7 +1,7 @@
-"""The foreign dev set: thirty-two documents of other domains, built from src/*.txt into twelve
-PDFs, ten DOCX and ten web pages (eval/foreign_build.py). The first batch: a city's work
-report, a company's annual report, a regulation, meeting minutes, a news report, a hospital
-notice. The second: a flood-control emergency notice, a tender announcement, an
+"""The foreign dev set: thirty-six documents of other domains, built from src/*.txt into
+fourteen PDFs, eleven DOCX and eleven web pages (eval/foreign_build.py). The first batch: a
+city's work report, a company's annual report, a regulation, meeting minutes, a news report, a
+hospital notice. The second: a flood-control emergency notice, a tender announcement, an
 administrative penalty decision, a chairman's speech, a school's enrolment notice, a smart
 lock's user manual; some of them name a person, a date or a place of another document, and
 two tell of two events of one kind (two rain storms, two tender lots), so that the question's
@@ -31,7 +31,14 @@ extract in English on leave, expenses and remote work, whose numbers (days, amou
 more than one section (DOCX), a residential estate's notice of new property fees with a table by
 building type and two repair works on two dates in two buildings (a web page), and a market
 regulator's bulletin of failed food samples with a table of producers, products, batch dates and
-failed items, two of them one producer's water of two dates (PDF).
+failed items, two of them one producer's water of two dates (PDF). The eighth: a hospital's
+discharge summary with the patient's fields at the top, a numbered list of medicines with doses
+and times and a table of follow-up visits, whose lines of digits and units (mg, ml, 次/日) wrap
+unevenly (PDF), a residential tenancy agreement in English with numbered clauses and sub-clauses
+("4.2 The Tenant shall…"), amounts in CNY and a schedule of inventory at the end (PDF), a city's
+notice on garbage sorting with a list of three levels (一、（一）1.), a table of bin colours and
+collection times for two districts (a web page), and a company's minutes of a quarterly review
+with an attendees line, numbered decisions with owners and deadlines and a "抄送：" line (DOCX).
 
     python -m eval.foreign.build [OUT]      (or `make eval-foreign`, which also scores it)
 
@@ -155,6 +162,16 @@ DOCUMENTS = [
          ("翠湖苑2024年度物业服务费收支情况公示", "关于开展2025年春季消杀工作的温馨提示",
           "翠湖苑电动自行车集中充电棚启用通知")),
     Pdf("食品安全监督抽检信息通告", header="江宁市市场监督管理局　食品安全抽检信息"),
+    Pdf("心内科出院小结", header="江宁市第二人民医院　出院小结　住院号：2025031876"),
+    Pdf("Binjiang_Garden_Tenancy_Agreement",
+        header="Residential Tenancy Agreement BJG-2025-0417 - Flat 1203, Binjiang Garden"),
+    Html("生活垃圾分类投放通告", "江宁市城市管理局",
+         ("机构概况", "政务公开", "通知公告", "垃圾分类", "市容管理", "办事服务", "互动交流"),
+         '<a href="/tzgg">通知公告</a> &gt; <a href="/ljfl">垃圾分类</a>',
+         "发布时间：2025-06-05 16:30　来源：环境卫生管理处　浏览次数：35207", SECTION, "垃圾分类",
+         ("垃圾分类常见问题解答（居民版）", "2025年第一季度生活垃圾分类工作考评结果通报",
+          "江宁市可回收物回收网点名单")),
+    Docx("云帆科技经营分析会会议纪要", SECTION),
 ]
 
 if __name__ == "__main__":
