@@ -261,17 +261,25 @@ def classify(lines: list[Line], tab_after: frozenset[int] = frozenset()) -> tupl
     # Short unpunctuated lines right under a title are its subtitles, and so is a second title;
     # a labelled field there is the document's own ("当事人：江宁市鲜味坊餐饮管理有限公司").
     for i in range(1, len(lines)):
-        if kinds[i - 1] not in ("title", "subtitle", "date", "field"):
+        if kinds[i - 1] not in ("title", "subtitle", "date", "field", "field_wrap"):
             continue
         text = lines[i].text
-        if kinds[i] == "body" and FIELD.match(text) and _short_header(text):
+        if kinds[i - 1] in ("field", "field_wrap") and kinds[i] in ("body", "subtitle") \
+                and _wraps_on(lines, i - 1, full) and len(text) <= 40 \
+                and not FIELD.match(text):
+            # the rest of a field a PDF wrapped ("…科室：心血管内科二病区 床" / "号：23床　住院号：…")
+            kinds[i] = "field_wrap"
+        elif kinds[i] == "body" and FIELD.match(text) and _short_header(text) \
+                and not MID_SENTENCE_END.search(text):  # not a labelled paragraph ("入院情况：…。…")
             kinds[i] = "field"
         elif (kinds[i] == "title" and not lines[i].heading) or (
             kinds[i] in ("body", "attribution")
             and (_short_header(text) or DASH_ATTRIBUTION.match(text))
             and not DATELINE.match(text)
-            # not the first line of a paragraph a PDF wrapped ("近期，…组织抽检…糕" / "点、…")
-            and not (kinds[i] == "body" and _wraps_on(lines, i, full) and "，" in text)
+            # not the first line of a paragraph a PDF wrapped ("近期，…组织抽检…糕" / "点、…",
+            # "入院诊断：1. 冠状动脉…；2. 高血压病3级（很高" / "危）；3. 2型糖尿病。")
+            and not (kinds[i] == "body" and _wraps_on(lines, i, full)
+                     and ("，" in text or MID_SENTENCE_END.search(text)))
         ):
             kinds[i] = "subtitle"
     # An issuer's name on a line of its own right above the bare date that closes a notice
@@ -349,15 +357,22 @@ def structure(text: str) -> Structured:
     signoff: list[Line] = []  # signature lines under a letter, waiting for its date
     fields: list[Line] = []  # a block of labelled lines under a title, one paragraph
 
+    wrapped: set[int] = set()  # field lines that run on from the line before
+
     def flush_fields() -> None:
         if fields:
             block = fields[0].span
             for prev, line in zip(fields, fields[1:], strict=False):
-                block = block + Span(" ", (prev.eol,)) + line.span  # the break, as a space
+                if line.number not in wrapped:
+                    block = block + Span(" ", (prev.eol,))  # the break, as a space
+                block = block + line.span
             paragraphs.append(Paragraph(block.text, block.offsets, title, None, None))
             fields.clear()
 
     for line, kind in zip(lines, kinds, strict=True):
+        if kind == "field_wrap":
+            wrapped.add(line.number)
+            kind = "field"
         if kind != "field":
             flush_fields()
         if kind == "salutation":

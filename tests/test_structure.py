@@ -688,3 +688,16 @@ def test_a_list_item_wrapped_before_its_last_character_is_no_heading():
             "（五）将危险化学品带出实验室；\n")
     texts = [p.text for p in structure(text).paragraphs]
     assert "（四）实验进行过程中人员离开，或在夜间、节假日无人值守的情况下开展危险性实验；" in texts
+
+
+def test_fields_a_pdf_wrapped_stay_whole_and_a_wrapped_diagnosis_is_no_subtitle():
+    """A discharge summary's header: "…科室：心血管内科二病区 床" / "号：23床　住院号：2025031876"
+    lost its wrapped half as a subtitle (the case number was in no passage), and
+    "入院诊断：1. …（很高" / "危）；3. 2型糖尿病。" lost its first line the same way."""
+    s = structure((PDF_TEXTS / "discharge_pdf_text.txt").read_text(encoding="utf-8"))
+    texts = [p.text for p in s.paragraphs]
+    header = texts[0]
+    assert header.startswith("姓名：张桂芳") and "科室：心血管内科二病区 床号：23床" in header
+    assert "住院号：2025031876" in header and "医保类型：江宁市城乡居民医保" in header
+    assert any(t.startswith("入院诊断：1.") and t.endswith("（很高危）；3. 2型糖尿病。") for t in texts)
+    assert any(t.startswith("入院情况：") for t in texts)  # a labelled paragraph, not a field
