@@ -120,7 +120,8 @@ class Glosses:
         """The English words for one Chinese word: its own glosses, else those of its longest
         known parts (借期 -> 借, 期), else its pinyin when the documents spell it so."""
         if word in self.table:
-            return self.table[word]
+            # a place's name is also spelled: 滨江 -> riverside, and "Binjiang Garden"
+            return self.table[word] + self._spelled(word)
         out: list[str] = []
         i = 0
         while i < len(word):
@@ -133,12 +134,17 @@ class Glosses:
             else:
                 i += 1
         if not out:
-            from pypinyin import lazy_pinyin
-
-            spelled = "".join(lazy_pinyin(word))
-            if spelled in self.english_words:
-                out.append(spelled)
+            out = self._spelled(word)
         return list(dict.fromkeys(out))
+
+    def _spelled(self, word: str) -> list[str]:
+        """The word's pinyin run together, when the documents' English spells it so."""
+        if len(word) < 2:
+            return []
+        from pypinyin import lazy_pinyin
+
+        spelled = "".join(lazy_pinyin(word))
+        return [spelled] if spelled in self.english_words else []
 
     def groups(self, question: str) -> dict[str, list[str]]:
         """Each content word of a Chinese question (`content_words`) with its English words;

@@ -568,6 +568,10 @@ def test_glosses_read_a_chinese_questions_words_in_the_documents_english():
     assert "books" in groups["图书"] and "jiangning" in groups["江宁"]
     assert {"borrow", "period"} <= set(groups["借期"])
     assert "多少" not in content_words("江宁市图书馆的图书借期是多少天？")
+    # a word CC-CEDICT glosses (滨江: riverside) that names a place the documents spell
+    flat = Glosses.for_corpus("Flat 1203, Binjiang Garden, 88 Riverside Road. The Landlord may "
+                              "enter the flat.")
+    assert flat.of("滨江")[-1] == "binjiang" and "landlord" in flat.of("房东")
 
 
 @pytest.mark.integration
