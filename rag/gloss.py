@@ -117,8 +117,9 @@ class Glosses:
         return cls(table, words)
 
     def of(self, word: str) -> list[str]:
-        """The English words for one Chinese word: its own glosses, else those of its longest
-        known parts (借期 -> 借, 期), else its pinyin when the documents spell it so."""
+        """The English words for one Chinese word: its own glosses (and its pinyin when the
+        documents spell it so: 滨江 -> riverside, binjiang), else those of its longest known parts
+        (借期 -> 借, 期), else its pinyin alone."""
         if word in self.table:
             # a place's name is also spelled: 滨江 -> riverside, and "Binjiang Garden"
             return self.table[word] + self._spelled(word)

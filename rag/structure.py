@@ -7,7 +7,7 @@ Line kinds, decided from the document's own signals:
   (a letter's signature and date become the tail of its last paragraph);
 - byline: `来源：… 作者：…`, quotable, and the source of its article's paragraphs;
 - field: a labelled line under a title (`当事人：…`, `法定代表人：…`); a block of them is one
-  paragraph, its lines kept apart by a space;
+  paragraph, its lines kept apart by a space (field_wrap: the rest of one a PDF wrapped);
 - salutation: `武汉东湖新城社区全体社区工作者：`, the opening of a letter's first paragraph;
 - section: `一、…`, `（一）…`, a lone `一`;
 - attribution: `——3月4日，习近平…` or `（2020年2月20日给比尔·盖茨的回信）` after the paragraphs it names;
@@ -356,8 +356,7 @@ def structure(text: str) -> Structured:
     opening = False  # the line before was a letter's salutation: it opens this paragraph
     signoff: list[Line] = []  # signature lines under a letter, waiting for its date
     fields: list[Line] = []  # a block of labelled lines under a title, one paragraph
-
-    wrapped: set[int] = set()  # field lines that run on from the line before
+    wrapped: set[int] = set()  # field lines that run on from the line before ("field_wrap")
 
     def flush_fields() -> None:
         if fields:
