@@ -19,7 +19,6 @@ from rag.cleaning import (
     full_width,
     join,
     split_lines,
-    text_width,
     wrap_width,
 )
 from rag.structure import structure
