@@ -157,9 +157,18 @@ def open_answering_store(settings, expected_keys: set[str]):
     snapshot = SnapshotStore.load(path, label, expected_keys)
     if snapshot is not None:
         return snapshot
+    from chromadb.errors import ChromaError
+
+    from .errors import IndexError_
+
     store = VectorStore(settings.store)
     try:
         write_snapshot(path, label, store)
     except OSError as exc:  # a read-only index folder: answer from Chroma, every time
         log.info("cannot write the vector snapshot %s: %s", path, exc)
+    except ChromaError as exc:
+        # ids whose vectors Chroma never stored: a process killed while it wrote
+        raise IndexError_(f"the vector store in {settings.store.path} is inconsistent ({exc}), "
+                          "most likely after an interrupted ingest: run `rag ingest` to "
+                          "rebuild it") from None
     return store

@@ -28,14 +28,18 @@ def run(settings, **kw):
 
 
 def assert_whole(settings) -> set[str]:
-    """The catalog loads, and every passage it names has its vector and its sentences."""
+    """The catalog loads, and every passage it names has its vector and its sentences in the
+    store an answering process reads: the vector snapshot when it matches the catalog, else
+    Chroma (a kill -9 while Chroma writes can leave Chroma itself inconsistent, "Error finding
+    id", until the next ingest rebuilds it; the catalog and the snapshot are replaced whole)."""
+    from rag.chunking import sentence_texts
+    from rag.vector_snapshot import open_answering_store
+
     cat = load_catalog(catalog_path(settings))
     assert cat is not None
-    store = VectorStore(settings.store)
     keys = cat.keys()
-    assert keys <= store.keys()
-    from rag.chunking import sentence_texts
-
+    store = open_answering_store(settings, keys)
+    assert set(store.vectors(sorted(keys))) == keys
     firsts = {c.key: c for c in cat.all_chunks()}
     counts = {k: len(sentence_texts(firsts[k].text)) for k in keys}
     stored = store.sentence_vectors(counts)
@@ -133,6 +137,25 @@ def test_a_store_left_inconsistent_by_a_kill_is_rebuilt_by_the_next_ingest(fake_
     assert len(calls) == 2 and "rebuilding" in caplog.text
     assert report.files == len(assert_whole(fake_settings)) and "001.txt" in assert_whole(
         fake_settings)
+
+
+def test_answering_from_an_inconsistent_store_says_to_run_ingest(fake_settings, monkeypatch):
+    """With no snapshot matching the catalog, an answering process reads Chroma; if a killed
+    ingest left it inconsistent, it says what to do rather than showing Chroma's traceback."""
+    from chromadb.errors import InternalError
+
+    from rag.vector_snapshot import open_answering_store, snapshot_path
+
+    run(fake_settings)
+    snapshot_path(fake_settings.state_dir).unlink()
+
+    def broken(self):
+        raise InternalError("Error executing plan: Internal error: Error finding id")
+
+    monkeypatch.setattr(VectorStore, "all_sentence_vectors", broken)
+    keys = load_catalog(catalog_path(fake_settings)).keys()
+    with pytest.raises(IndexError_, match="interrupted ingest: run `rag ingest`"):
+        open_answering_store(fake_settings, keys)
 
 
 def test_second_ingest_stops_with_a_message_while_one_runs(fake_settings):
