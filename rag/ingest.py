@@ -241,19 +241,17 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
             store.delete(stale)
         report.seconds = time.perf_counter() - start
         return report
-    save_catalog(new, path)
-    prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
-    stale = present - new.keys()
-    if stale:
-        store.delete(stale)
     if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
+        # The snapshot of the new passages is written before the catalog that names them, and
+        # the store's stale passages are deleted after: a kill at any point leaves a catalog
+        # whose passages an answering process finds whole, in the snapshot or in Chroma.
         from chromadb.errors import ChromaError
 
         from .vector_snapshot import model_label, snapshot_path, write_snapshot
 
         try:
             write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
-                           store)
+                           store, new.keys())
         except ChromaError as exc:
             # A process killed while Chroma wrote can leave ids whose vectors it never stored
             # ("Error finding id" on reading them all): the catalog is whole, the store is not.
@@ -262,6 +260,11 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
             log.warning("the vector store is inconsistent (%s), most likely after an "
                         "interrupted ingest: rebuilding it", exc)
             return _update(settings, True, progress, embedder_factory, None, shared)
+    save_catalog(new, path)
+    prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
+    stale = present - new.keys()
+    if stale:
+        store.delete(stale)
     report.seconds = time.perf_counter() - start
     return report
 

@@ -38,10 +38,17 @@ def model_label(embedding) -> str:
                        embedding.passage_prompt])
 
 
-def write_snapshot(path: Path, label: str, store) -> None:
-    """Copy every passage and sentence vector of a Chroma-backed store into `path`."""
+def write_snapshot(path: Path, label: str, store, only: set[str] | None = None) -> None:
+    """Copy the passage and sentence vectors of a Chroma-backed store into `path`: every one,
+    or those of the passages in `only` (a catalog's, while the store still holds others)."""
     keys, vectors = store.all_vectors()
     sentence_ids, sentence_vectors = store.all_sentence_vectors()
+    if only is not None:
+        kept = [i for i, k in enumerate(keys) if k in only]
+        keys, vectors = [keys[i] for i in kept], np.asarray(vectors)[kept]
+        kept = [i for i, sid in enumerate(sentence_ids) if sid.rsplit(":", 1)[0] in only]
+        sentence_ids = [sentence_ids[i] for i in kept]
+        sentence_vectors = np.asarray(sentence_vectors)[kept]
     owners, positions = [], []
     for sid in sentence_ids:
         key, index = sid.rsplit(":", 1)
@@ -163,7 +170,7 @@ def open_answering_store(settings, expected_keys: set[str]):
 
     store = VectorStore(settings.store)
     try:
-        write_snapshot(path, label, store)
+        write_snapshot(path, label, store, expected_keys)
     except OSError as exc:  # a read-only index folder: answer from Chroma, every time
         log.info("cannot write the vector snapshot %s: %s", path, exc)
     except ChromaError as exc:
