@@ -254,7 +254,8 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
                            store, new.keys())
         except ChromaError as exc:
             # A process killed while Chroma wrote can leave ids whose vectors it never stored
-            # ("Error finding id" on reading them all): the catalog is whole, the store is not.
+            # ("Error finding id" on reading them all): the old catalog and snapshot are whole,
+            # the store is not.
             if rebuild or store_factory is not None:
                 raise
             log.warning("the vector store is inconsistent (%s), most likely after an "

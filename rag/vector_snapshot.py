@@ -38,27 +38,27 @@ def model_label(embedding) -> str:
                        embedding.passage_prompt])
 
 
-def write_snapshot(path: Path, label: str, store, only: set[str] | None = None) -> None:
-    """Copy the passage and sentence vectors of a Chroma-backed store into `path`: every one,
-    or those of the passages in `only` (a catalog's, while the store still holds others)."""
-    keys, vectors = store.all_vectors()
+def write_snapshot(path: Path, label: str, store, keys: set[str]) -> None:
+    """Copy the vectors of the passages `keys` (a catalog's) and of their sentences from a
+    Chroma-backed store into `path`; the store may still hold others (stale ones an ingest
+    deletes after the catalog is saved)."""
+    stored, vectors = store.all_vectors()
     sentence_ids, sentence_vectors = store.all_sentence_vectors()
-    if only is not None:
-        kept = [i for i, k in enumerate(keys) if k in only]
-        keys, vectors = [keys[i] for i in kept], np.asarray(vectors)[kept]
-        kept = [i for i, sid in enumerate(sentence_ids) if sid.rsplit(":", 1)[0] in only]
-        sentence_ids = [sentence_ids[i] for i in kept]
-        sentence_vectors = np.asarray(sentence_vectors)[kept]
-    owners, positions = [], []
-    for sid in sentence_ids:
+    chosen = [i for i, k in enumerate(stored) if k in keys]
+    stored, vectors = [stored[i] for i in chosen], np.asarray(vectors)[chosen]
+    owners, positions, kept = [], [], []
+    for i, sid in enumerate(sentence_ids):
         key, index = sid.rsplit(":", 1)
-        owners.append(key)
-        positions.append(int(index))
+        if key in keys:
+            owners.append(key)
+            positions.append(int(index))
+            kept.append(i)
+    sentence_vectors = np.asarray(sentence_vectors)[kept]
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial-{os.getpid()}.npz")
     try:
-        np.savez(partial, label=np.array(label), keys=np.array(keys, dtype=str),
-                 vectors=np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1),
+        np.savez(partial, label=np.array(label), keys=np.array(stored, dtype=str),
+                 vectors=np.asarray(vectors, dtype=np.float32).reshape(len(stored), -1),
                  sentence_keys=np.array(owners, dtype=str),
                  sentence_positions=np.array(positions, dtype=np.int32),
                  sentence_vectors=np.asarray(sentence_vectors, dtype=np.float32)

@@ -575,37 +575,46 @@ def test_glosses_read_a_chinese_questions_words_in_the_documents_english():
 
 
 @pytest.mark.integration
-def test_a_chinese_question_about_an_english_document_finds_it_and_is_judged_on_it(tmp_path):
-    """With the real model: "在江宁市图书馆借图书，借期是多少天？" shares no word with "A reader
-    may borrow up to ten books for thirty days": its glossed words rank the English passage
-    first, and the evidence counts them as found there. A question about the Chinese notice,
-    and a colloquial one whose common words also gloss to English ("还有别的好处吗？"), are
-    ranked as before."""
+def real_retriever(tmp_path, files: dict[str, str]):
+    """The retriever of a corpus of `files` (name -> text), ingested with the real model."""
     from conftest import MODEL, write_config
 
-    from rag.abstention import gather
     from rag.assistant import Assistant
     from rag.ingest import ingest
     from rag.settings import load_settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "library.txt").write_text(
-        "Jiangning City Library Visitor Rules\n\n"
-        "1. Opening Hours\n\nThe library opens from 9:00 to 17:00 on Sundays and public "
-        "holidays, and from 8:30 to 21:00 on other days.\n\n"
-        "2. Borrowing\n\nA reader may borrow up to ten books for thirty days.\n\n"
-        "3. Fines\n\nAn overdue charge of CNY 0.20 per item per day is made.\n",
-        encoding="utf-8")
-    (corpus / "公交线路调整公告.txt").write_text(
-        "江宁公交集团关于调整9路公交线路的公告\n\n"
-        "自2024年7月1日起，9路公交车首班车时间由6:30提前至6:00，末班车时间由21:00延长至22:30。\n\n"
-        "调整后，9路公交线路取消市图书馆站，乘客可在相邻的文化广场站上下车。\n\n"
-        "持老年卡乘车的乘客继续享受免费乘车，换乘其他线路在90分钟内不再收费。\n",
-        encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     settings = load_settings(write_config(tmp_path, corpus, model=str(MODEL)))
     ingest(settings, progress=False)
-    retriever = Assistant(settings)._index.retriever
+    return Assistant(settings)._index.retriever
+
+
+def test_a_chinese_question_about_an_english_document_finds_it_and_is_judged_on_it(tmp_path):
+    """With the real model: "在江宁市图书馆借图书，借期是多少天？" shares no word with "A reader
+    may borrow up to ten books for thirty days": its glossed words rank the English passage
+    first, and the evidence counts them as found there. A question about the Chinese notice,
+    and a colloquial one whose common words also gloss to English ("还有别的好处吗？"), are
+    ranked as before."""
+    from rag.abstention import gather
+
+    retriever = real_retriever(tmp_path, {
+        "library.txt": (
+            "Jiangning City Library Visitor Rules\n\n"
+            "1. Opening Hours\n\nThe library opens from 9:00 to 17:00 on Sundays and public "
+            "holidays, and from 8:30 to 21:00 on other days.\n\n"
+            "2. Borrowing\n\nA reader may borrow up to ten books for thirty days.\n\n"
+            "3. Fines\n\nAn overdue charge of CNY 0.20 per item per day is made.\n"
+        ),
+        "公交线路调整公告.txt": (
+            "江宁公交集团关于调整9路公交线路的公告\n\n"
+            "自2024年7月1日起，9路公交车首班车时间由6:30提前至6:00，末班车时间由21:00延长至22:30。\n\n"
+            "调整后，9路公交线路取消市图书馆站，乘客可在相邻的文化广场站上下车。\n\n"
+            "持老年卡乘车的乘客继续享受免费乘车，换乘其他线路在90分钟内不再收费。\n"
+        ),
+    })
     question = "在江宁市图书馆借图书，借期是多少天？"
     asked = retriever.search(question, 5)
     assert asked.hits[0].chunk.source == "library.txt" and "borrow" in asked.hits[0].chunk.text
@@ -622,27 +631,16 @@ def test_a_document_named_in_a_chinese_question_does_not_rank_its_contact_line(t
     passages are about Harbourline, but in the foreign dev set's handbook the word stands in one
     only, an e-mail address ("hr-service@harbourline.cn"): that contact line came first for
     three such questions. The name tells the question's side, and ranks no passage."""
-    from conftest import MODEL, write_config
-
-    from rag.assistant import Assistant
-    from rag.ingest import ingest
-    from rag.settings import load_settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
     # the handbook written for the foreign dev set, its title and numbered headings marked
     handbook = Path(__file__).parents[1] / "eval/foreign/src/Harbourline_Employee_Handbook_Extract.txt"
     lines = handbook.read_text(encoding="utf-8").splitlines()
     marked = [f"# {lines[0]}"] + [f"## {x}" if re.match(r"\d+\. [A-Z]", x) else x for x in lines[1:]]
-    (corpus / "Harbourline_Employee_Handbook_Extract.md").write_text("\n\n".join(marked),
-                                                                      encoding="utf-8")
-    (corpus / "公交线路调整公告.txt").write_text(
-        "江宁公交集团关于调整9路公交线路的公告\n\n"
-        "自2024年7月1日起，9路公交车首班车时间由6:30提前至6:00，末班车时间由21:00延长至22:30。\n",
-        encoding="utf-8")
-    settings = load_settings(write_config(tmp_path, corpus, model=str(MODEL)))
-    ingest(settings, progress=False)
-    retriever = Assistant(settings)._index.retriever
+    retriever = real_retriever(tmp_path, {
+        "Harbourline_Employee_Handbook_Extract.md": "\n\n".join(marked),
+        "公交线路调整公告.txt": (
+            "江宁公交集团关于调整9路公交线路的公告\n\n"
+            "自2024年7月1日起，9路公交车首班车时间由6:30提前至6:00，末班车时间由21:00延长至22:30。\n"),
+    })
     question = "Harbourline今年没休完的年假能留到明年吗？"
     total, _, glossed = retriever._english_scores(question, None)
     assert "Harbourline" in glossed  # it tells the side: the question is about the handbook
