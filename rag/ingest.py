@@ -27,6 +27,7 @@ from .errors import ConfigError, IndexError_
 from .formats import prune_cache
 from .reading import UnreadableFile, read_source
 from .settings import Settings
+from .vector_snapshot import model_label, remove_other_snapshots, snapshot_path, write_snapshot
 
 log = logging.getLogger("rag.ingest")
 
@@ -241,17 +242,17 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
             store.delete(stale)
         report.seconds = time.perf_counter() - start
         return report
+    snapshot = None
     if settings.store.mode == "embedded" and hasattr(store, "all_vectors"):
-        # The snapshot of the new passages is written before the catalog that names them, and
-        # the store's stale passages are deleted after: a kill at any point leaves a catalog
-        # whose passages an answering process finds whole, in the snapshot or in Chroma.
+        # The snapshot of the new passages is written beside the old catalog's before the
+        # catalog that names them; the old snapshot and the store's stale passages go after:
+        # a kill at any point leaves a catalog whose own snapshot is whole.
         from chromadb.errors import ChromaError
 
-        from .vector_snapshot import model_label, snapshot_path, write_snapshot
-
+        label = model_label(settings.embedding)
+        snapshot = snapshot_path(settings.state_dir, label, new.keys())
         try:
-            write_snapshot(snapshot_path(settings.state_dir), model_label(settings.embedding),
-                           store, new.keys())
+            write_snapshot(snapshot, label, store, new.keys())
         except ChromaError as exc:
             # A process killed while Chroma wrote can leave ids whose vectors it never stored
             # ("Error finding id" on reading them all): the old catalog and snapshot are whole,
@@ -262,6 +263,8 @@ def _update(settings: Settings, rebuild: bool, progress: bool,
                         "interrupted ingest: rebuilding it", exc)
             return _update(settings, True, progress, embedder_factory, None, shared)
     save_catalog(new, path)
+    if snapshot is not None:
+        remove_other_snapshots(settings.state_dir, snapshot)
     prune_cache(extraction_dir(settings), {e.sha256 for e in new.files.values()})
     stale = present - new.keys()
     if stale:

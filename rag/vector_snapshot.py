@@ -9,12 +9,18 @@ writes to and the one a server in http mode queries (see docs/scaling.md).
 
 The snapshot is used only when it holds exactly the passages the catalog names, embedded by the
 same model with the same prompts: passage keys are hashes of the passage text, so equal key sets
-mean equal texts. Anything else (an older snapshot, a half-written file, another model) is
-ignored and answering falls back to Chroma. It is written to a temp file and moved into place.
+mean equal texts. Anything else (a half-written file, another model) is ignored and answering
+falls back to Chroma. It is written to a temp file and moved into place.
+
+Each snapshot's file is named by a digest of the model and the passages it holds, so an ingest
+writes the new catalog's snapshot beside the old catalog's and removes the old one only after
+the new catalog is saved: a kill at any moment leaves the saved catalog with its own snapshot,
+and answering never has to read a Chroma store that the kill may have left inconsistent.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -24,12 +30,22 @@ import numpy as np
 
 log = logging.getLogger("rag.snapshot")
 
-FILE_NAME = "vectors.npz"
+PREFIX = "vectors"
 FORMAT = 1
 
 
-def snapshot_path(state_dir: Path) -> Path:
-    return Path(state_dir) / FILE_NAME
+def snapshot_path(state_dir: Path, label: str, keys: set[str]) -> Path:
+    """Where the snapshot of these passages (`keys`, a catalog's) from this model is kept."""
+    digest = hashlib.sha256("\n".join([label, *sorted(keys)]).encode()).hexdigest()[:16]
+    return Path(state_dir) / f"{PREFIX}-{digest}.npz"
+
+
+def remove_other_snapshots(state_dir: Path, keep: Path) -> None:
+    """Delete every snapshot file in `state_dir` but `keep` (the saved catalog's), including
+    the single `vectors.npz` of earlier versions and temp files a killed writer left."""
+    for path in Path(state_dir).glob(f"*{PREFIX}*.npz"):
+        if path != keep:
+            path.unlink(missing_ok=True)
 
 
 def model_label(embedding) -> str:
@@ -159,8 +175,8 @@ def open_answering_store(settings, expected_keys: set[str]):
 
     if settings.store.mode != "embedded":
         return VectorStore(settings.store)
-    path = snapshot_path(settings.state_dir)
     label = model_label(settings.embedding)
+    path = snapshot_path(settings.state_dir, label, expected_keys)
     snapshot = SnapshotStore.load(path, label, expected_keys)
     if snapshot is not None:
         return snapshot
