@@ -187,6 +187,7 @@ def open_answering_store(settings, expected_keys: set[str]):
     store = VectorStore(settings.store)
     try:
         write_snapshot(path, label, store, expected_keys)
+        (Path(settings.state_dir) / f"{PREFIX}.npz").unlink(missing_ok=True)  # earlier versions'
     except OSError as exc:  # a read-only index folder: answer from Chroma, every time
         log.info("cannot write the vector snapshot %s: %s", path, exc)
     except ChromaError as exc:

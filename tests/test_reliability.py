@@ -270,3 +270,17 @@ def test_settings_from_another_folder_resolve_paths_there(tmp_path, small_corpus
                    "embedding:\n  model: fake\n", encoding="utf-8")
     s = load_settings(cfg)
     assert s.store.path == (tmp_path / "sub" / "idx" / "chroma").resolve()
+
+
+def test_the_snapshot_of_an_earlier_version_is_replaced_by_the_catalogs_own(fake_settings):
+    """Earlier versions kept one `vectors.npz`; the first answering process writes the catalog's
+    own snapshot from Chroma and removes the old file."""
+    from rag.vector_snapshot import SnapshotStore, open_answering_store
+
+    run(fake_settings)
+    (own,) = fake_settings.state_dir.glob("vectors-*.npz")
+    own.rename(fake_settings.state_dir / "vectors.npz")
+    keys = load_catalog(catalog_path(fake_settings)).keys()
+    assert not isinstance(open_answering_store(fake_settings, keys), SnapshotStore)
+    assert own.exists() and not (fake_settings.state_dir / "vectors.npz").exists()
+    assert isinstance(open_answering_store(fake_settings, keys), SnapshotStore)
