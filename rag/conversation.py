@@ -392,6 +392,11 @@ class Articles:
         # passages in a Latin-letter language among Chinese ones (Retriever.latin)
         self.latin = latin
         self.by_title: dict[str, set[str]] = {}
+        # Several articles may share a title ("中共中央政治局常务委员会召开会议" on 3月4日, 3月18日
+        # and 4月8日): each printing's passages, and the printing a passage position lies in.
+        self.printings: dict[str, list[set[str]]] = {}
+        self.printing_of: dict[tuple[str, int], set[str]] = {}
+        last_run: dict[str, set[str]] = {}  # source -> the printing its last passage is in
         self.by_speech: dict[str, set[str]] = {}
         self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
@@ -409,6 +414,15 @@ class Articles:
             keys.append(chunk.key)
             if chunk.title:
                 self.by_title.setdefault(chunk.title, set()).add(chunk.key)
+                # one printing of an article: a run of passages under its title in one file
+                runs = self.printings.setdefault(chunk.title, [])
+                if not runs or last_run.get(chunk.source) is not runs[-1]:
+                    runs.append(set())
+                    last_run[chunk.source] = runs[-1]
+                runs[-1].add(chunk.key)
+                self.printing_of[(chunk.source, len(keys) - 1)] = runs[-1]
+            else:
+                last_run.pop(chunk.source, None)
             if chunk.attribution:
                 self.by_speech.setdefault(speech_key(chunk.attribution), set()).add(chunk.key)
         # The same speech as an article of its own in one file and as attributed excerpts in
@@ -449,7 +463,7 @@ class Articles:
         weights: dict[str, float] = {}
         for c in cited:
             article = PRIOR_SECTION if c.attribution else PRIOR_ARTICLE
-            for k in self.by_title.get(c.title or "", ()):
+            for k in self.same_article(c):
                 weights[k] = max(weights.get(k, 0.0), article)
             speech = set(self.by_speech.get(speech_key(c.attribution or ""), ()))
             for title in self.titled.get(c.attribution or "", ()):  # printed whole elsewhere
@@ -465,15 +479,34 @@ class Articles:
                 continue
             keys, i = self.order[c.source], found[1]
             speech = speech_key(c.attribution or "")
+            printing = self.printing_of.get((c.source, i))
             for j in range(max(0, i - NEAR_SPAN), min(len(keys), i + NEAR_SPAN + 1)):
                 other = self.speech_of.get(keys[j], "")
                 if speech and other and other != speech:
                     continue  # the next excerpt of a compilation: another speech or call
+                if printing is not None and keys[j] not in printing:
+                    continue  # the next article
                 bonus = PRIOR_NEAR * (1 - abs(i - j) / (NEAR_SPAN + 1))
                 near[keys[j]] = max(near.get(keys[j], 0.0), bonus)
         for k, bonus in near.items():
             weights[k] = weights.get(k, 0.0) + bonus
         return {k: w * factor for k, w in weights.items()}
+
+    def same_article(self, cited: Cited) -> set[str]:
+        """The passages of the article `cited` quotes: its printing, and any other printing
+        under the same title that shares a passage with it (the article reprinted in another
+        file), not another article that only has the same title (another day's meeting)."""
+        every = self.by_title.get(cited.title or "", set())
+        found = self.at.get((cited.source, cited.char_start)) \
+            if cited.char_start is not None else None
+        mine = self.printing_of.get((cited.source, found[1])) if found else None
+        if mine is None:
+            return every
+        out = set(mine)
+        for other in self.printings.get(cited.title or "", ()):
+            if other is not mine and other & mine:
+                out |= other
+        return out
 
     def step(self, cited: Cited, step: int, moves: bool) -> str | None:
         """The passage `step` places after (or, negative, before) a cited one in its article and

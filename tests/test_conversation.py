@@ -783,3 +783,30 @@ def test_a_question_that_says_it_starts_a_new_topic_is_asked_alone(assistant):
     # Seen in the browser: the phrase was carried into the next follow-up's query ("话题 …").
     turns = read_history([{"question": "换个话题：习近平3月24日同谁通了电话？", "answer": first}])
     assert turns[0].question == "习近平3月24日同谁通了电话？"
+
+
+def test_the_article_under_discussion_is_its_printing_not_every_article_of_its_title():
+    """A compilation prints several meetings under one title ("中共中央政治局常务委员会召开会议"
+    on 3月4日 and 4月8日). Seen in the browser: "那次会议在就业方面提了什么？" after a question
+    on the 4月8日 meeting quoted the 3月4日 meeting's employment measures, its prior weighting
+    every passage of the title. The same article reprinted in another file (sharing a passage)
+    is still the article."""
+    from rag.types import Chunk
+
+    title = "中共中央政治局常务委员会召开会议"
+
+    def chunk(source, key, start, text, heading=title):
+        return Chunk(source, text, heading, None, None, 1, 1, start, start + len(text), key)
+
+    chunks = [chunk("a.txt", "mar4", 0, "3月4日召开会议。"),
+              chunk("a.txt", "mar4-jobs", 100, "会议强调，要开展稳岗、扩就业工作。"),
+              chunk("a.txt", "speech", 200, "在座谈会上的讲话。", "在决战决胜脱贫攻坚座谈会上的讲话"),
+              chunk("a.txt", "apr8", 300, "4月8日召开会议。"),
+              chunk("a.txt", "apr8-entry", 400, "要严格落实对所有入境人员集中隔离的要求。"),
+              chunk("b.txt", "apr8", 0, "4月8日召开会议。"),
+              chunk("b.txt", "apr8-reprint", 100, "会议指出，要加强陆海口岸疫情防控。")]
+    articles = Articles(chunks)
+    prior = articles.prior([Cited("a.txt", 400, title, None)])
+    assert {"apr8", "apr8-entry", "apr8-reprint"} <= set(prior)
+    assert "mar4-jobs" not in prior and "mar4" not in prior and "speech" not in prior
+    assert "mar4-jobs" in articles.prior([Cited("a.txt", 0, title, None)])
