@@ -16,7 +16,7 @@ from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
 from .question_type import DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
-from .speaker import passage_speaker
+from .speaker import SPEAKER_OPENING, passage_speaker
 from .translate import Translation
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
@@ -118,11 +118,23 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
         return ""
     sims = similarities if similarities and len(similarities) == len(sentences) \
         else [0.0] * len(sentences)
-    scored = [(overlap(query_tokens, s) + sim + TYPE_CUE * type_match(set(kinds), s)
-               + (FOCUS_CUE * overlap(focus, s) if focus else 0.0)
+    # A sentence opening with its speaker ("古特雷斯表示，我对…表示祝贺。") is scored by what it
+    # says: the name the question gives finds the passage, not which of the speaker's
+    # sentences answers ("what did Guterres say China would soon do…?": a later one).
+    said = [without_speaker(s) for s in sentences]
+    scored = [(overlap(query_tokens, b) + sim + TYPE_CUE * type_match(set(kinds), s)
+               + (FOCUS_CUE * overlap(focus, b) if focus else 0.0)
                - (10.0 if is_salutation(s) else 0.0), -i)  # "各位同事：大家好！" answers nothing
-              for i, (s, sim) in enumerate(zip(sentences, sims, strict=True))]
+              for i, (s, b, sim) in enumerate(zip(sentences, said, sims, strict=True))]
     return sentences[-max(scored)[1]]
+
+
+def without_speaker(sentence: str) -> str:
+    """The sentence without the speaker it opens with ("古特雷斯表示，"), when it names one."""
+    if passage_speaker(sentence) is None:
+        return sentence
+    m = SPEAKER_OPENING.match(sentence.strip())
+    return sentence.strip()[m.end():] if m else sentence
 
 
 # A sentence that only announces what follows: a lead-in ("…主要表现在这样几个方面。",

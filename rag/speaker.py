@@ -16,7 +16,7 @@ XI, OTHER = "xi", "other"
 _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习近平主席", "中方"}
 # Who "says" in a passage without being a person with a side: the meeting, the parties.
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
-_OPENS_WITH_SPEAKER = re.compile(
+SPEAKER_OPENING = re.compile(
     r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]|"
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
     r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
@@ -103,7 +103,7 @@ def asked_speaker(question: str) -> str | None:
 
 def passage_speaker(text: str) -> str | None:
     """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
-    m = _OPENS_WITH_SPEAKER.match(text.strip())
+    m = SPEAKER_OPENING.match(text.strip())
     if not m:
         return None
     name = m.group(1) or m.group(2)
