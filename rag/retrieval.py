@@ -45,6 +45,7 @@ from .question_type import (
     focus_tokens,
     role_asked,
 )
+from .ranges import asked_values, holds_in_range
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
 from .speaker import OTHER, asked_speaker, passage_speaker
@@ -617,8 +618,9 @@ class Retriever:
         another day than the question names, or that opens with another speaker than the one
         whose words are asked for (rag/speaker.py); plus a lead for one that states a number
         of the thing counted ("几点倡议" -> "4点倡议"; `counted` for an English question, from
-        its dictionary words), names someone in the role asked ("由谁主持？") or stands where
-        the question points in a speech or list (rag/position.py)."""
+        its dictionary words), names someone in the role asked ("由谁主持？"), stands where
+        the question points in a speech or list (rag/position.py) or states a range the
+        question's number falls in ("我62岁" -> "60周岁至64周岁", rag/ranges.py)."""
         wanted = question_dates(question)
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
@@ -635,10 +637,12 @@ class Retriever:
         if counted is None and self.settings.count_weight and has_cjk(question):
             counted = counted_thing(question)
         role = role_asked(question) if self.settings.role_weight else None
+        # A number it gives ("我62岁", "16栋") that a row's range holds ("60周岁至64周岁").
+        values = asked_values(question) if self.settings.range_weight else []
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or focus_groups or wanted or asked or position or counted or role:
+            if focus or focus_groups or wanted or asked or position or counted or role or values:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -655,6 +659,8 @@ class Retriever:
                     score += self.settings.count_weight
                 if role and role.search(quoted):
                     score += self.settings.role_weight
+                if values and holds_in_range(quoted, values):
+                    score += self.settings.range_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                     if placed is not None and position.points and not position.whole_list:

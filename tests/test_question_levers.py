@@ -688,3 +688,20 @@ def test_an_acronym_the_dictionary_spells_out_is_translated_only_in_capitals():
     d = Dictionary(build_table(text))
     assert any("世卫组织" in g for g in d.translate("What should the WHO do?").groups)
     assert not any("世卫组织" in g for g in d.translate("Who should do it?").groups)
+
+
+def test_the_row_whose_range_holds_the_asked_number_ranks_first(tmp_path):
+    """With the real model, over a ticket table: "我62岁，买门票要花多少？" shares no word with
+    the row "优惠票 40元 … 60周岁至64周岁老年人"; without range_weight the adult row came first."""
+    table = ("青螺山风景区游览指南\n\n二、门票价格\n\n"
+             "票种\t价格\t说明\n"
+             "成人票\t80元\t18周岁至59周岁游客\n"
+             "优惠票\t40元\t6周岁以上未满18周岁的未成年人、全日制学生、60周岁至64周岁老年人\n"
+             "免票\t0元\t6周岁及以下儿童、65周岁及以上老年人、现役军人\n\n"
+             "三、景区交通\n\n观光车单程20元，往返30元。索道上行60元。\n")
+    retriever = real_retriever(tmp_path, {"guide.txt": table})
+    hits = retriever.search("我62岁，去青螺山买门票要花多少？", 3).hits
+    assert "60周岁至64周岁" in hits[0].chunk.text
+    retriever.settings.range_weight = 0.0
+    hits = retriever.search("我62岁，去青螺山买门票要花多少？", 3).hits
+    assert "60周岁至64周岁" not in hits[0].chunk.text
