@@ -29,7 +29,9 @@ _ASKS = [
     (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|几号|"
                       # "When did they speak?", not "When Xi met Hun Sen, what…" or "…hold
                       # when the time is right?"
-                      r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b|"
+                      # nor "When do I need a fapiao?": a condition, what must hold
+                      r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b"
+                      r"(?!\s+\w+\s+(?:need|have to|has to|must|should|may|can)\b)|"
                       r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
                       r"\b(?:the|its|their) date\b|日期", re.I)),
     (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|\bwhat time\b|"
