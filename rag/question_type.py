@@ -142,8 +142,12 @@ def focus_tokens(question: str) -> list[str]:
 # answers: any price is one).
 MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\d+)*\s*(?:多|余)?\s*(?:万|亿)?\s*"
                     r"(?:元|块|美元|欧元|港元)|免费")
-_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户]?)([\u4e00-\u9fff]{2})")
+_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)([\u4e00-\u9fff]{2})")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
+# "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
+# "多少人员", "多少人口", "多少人次": nouns of their own)
+_PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民群数才])")
+_PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
 
 
 def counted_thing(question: str) -> re.Pattern | None:
@@ -154,6 +158,8 @@ def counted_thing(question: str) -> re.Pattern | None:
         return MONEY  # "一共罚多少钱？" -> "罚款共计65万元"
     if re.search(_JIDIAN_TIME, question):
         return _TIME  # "几点走？" asks a time ("7:30", "9时31分"), not a number of 点
+    if _PEOPLE_ASKED.search(question):
+        return _PEOPLE  # "一共招多少人？" -> "招生90人"
     m = _COUNTED.search(question)
     if not m:
         return None

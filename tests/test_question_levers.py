@@ -510,6 +510,13 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     assert not counted_thing("一共设置了多少张床位？").search("增加床位供给")
     assert counted_thing("他说了多少的话？") is None
     assert counted_thing("习近平在讲话中强调了什么？") is None
+    # a measure word of its own: "几对动车" counts 动车 (it was read as the thing "对动", which
+    # no passage states a number of, and the answering passage was abstained on)
+    assert counted_thing("那个车站每天停靠几对动车？").search("每日停靠动车组列车8对")
+    # people, whatever they are ("多少人脱贫" was read as counting "人脱")
+    assert counted_thing("那个班一共招多少人？").search("科技创新实验班招生90人")
+    assert counted_thing("全国有多少人脱贫？").search("减到2019年年底的551万人")
+    assert not counted_thing("有多少人员？").search("招生90人")
 
 
 def test_an_english_question_counts_what_the_dictionary_names():
