@@ -32,7 +32,7 @@ from .dates import question_dates
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
-from .question_type import DATE, asked_kinds, states
+from .question_type import DATE, MONEY, asked_kinds, counted_thing, states
 from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 
@@ -910,6 +910,17 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
                  and in_topic(hits[0].chunk.key, reading) and states_date(hits[0]))
 
 
+def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """True when the question counts a named thing of what was discussed ("那个车站每天停靠几对
+    动车？") and the first passage, from the article under discussion, states a number of it
+    ("每日停靠动车组列车8对"); not a sum of money, which any price in it would seem to state."""
+    if not hits or not (reading.referent or reading.bare) or not has_cjk(question):
+        return False
+    pattern = counted_thing(question)
+    return pattern is not None and pattern is not MONEY and \
+        in_topic(hits[0].chunk.key, reading) and bool(pattern.search(hits[0].shown()))
+
+
 @functools.cache
 def load_follow_up_weights(path: Path = FOLLOW_UP_WEIGHTS) -> dict:
     try:
@@ -946,6 +957,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     结尾喊了什么口号？"), which are answered."""
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
+            or counted_referent(question, hits, reading) \
             or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \

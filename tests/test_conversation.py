@@ -810,3 +810,27 @@ def test_the_article_under_discussion_is_its_printing_not_every_article_of_its_t
     assert {"apr8", "apr8-entry", "apr8-reprint"} <= set(prior)
     assert "mar4-jobs" not in prior and "mar4" not in prior and "speech" not in prior
     assert "mar4-jobs" in articles.prior([Cited("a.txt", 0, title, None)])
+
+
+def test_a_count_of_what_was_discussed_is_answered_when_its_passage_states_it():
+    """"那个车站每天停靠几对动车？" after a question on the new station names nothing else: its
+    probability alone is low (a foreign follow-up was abstained on its answer at rank 1), but
+    the first passage, from the notice under discussion, states a number of 动车. A sum of
+    money is not enough: any price in the passage would seem to state it."""
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief
+    from rag.types import Chunk, Hit
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk(source="a.html", text=text, title="铁路调图公告", section=None,
+                         attribution=None, line_start=1, line_end=1, char_start=0,
+                         char_end=len(text), key="a"), score=1.0)
+
+    reading = Reading(True, "q", [1], {"a": 1.0}, referent=True)
+    weak = Evidence(chinese=True, dense=0.8, sentence=0.8, lexical=0.0, coverage=0.2,
+                    coverage_top=0.2, unknown_names=())
+    stated = hit("临港东站开通运营，每日停靠动车组列车8对。")
+    assert follow_up_relief("那个车站每天停靠几对动车？", weak, [stated], reading) == 1.0
+    assert follow_up_relief("那个车站每天停靠几对动车？", weak, [hit("临港东站开通运营。")],
+                            reading) < 1.0
+    assert follow_up_relief("停车一共要多少钱？", weak, [hit("小型车每次收费10元。")], reading) < 1.0
