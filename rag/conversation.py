@@ -78,6 +78,7 @@ PRIOR_SECTION = 0.2  # ... only this much when the quote names its own speech or
 PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or call
 PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
+REPRINT_CHARS = 30  # a passage shared by two printings of a title makes them one article
 STEP_SPAN = 4  # "where did he go next?": the next move within this many passages
 # A question stepping on or back from the passage last quoted gains this for the passage there.
 SEQUEL_BONUS = 2.0
@@ -504,7 +505,10 @@ class Articles:
             return every
         out = set(mine)
         for other in self.printings.get(cited.title or "", ()):
-            if other is not mine and other & mine:
+            # a reprint shares a passage of substance, not a formula every meeting's report
+            # ends on ("会议还研究了其他事项。")
+            if other is not mine and any(len(self.text_of.get(k, "")) >= REPRINT_CHARS
+                                         for k in other & mine):
                 out |= other
         return out
 

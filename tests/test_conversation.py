@@ -803,8 +803,14 @@ def test_the_article_under_discussion_is_its_printing_not_every_article_of_its_t
               chunk("a.txt", "speech", 200, "在座谈会上的讲话。", "在决战决胜脱贫攻坚座谈会上的讲话"),
               chunk("a.txt", "apr8", 300, "4月8日召开会议。"),
               chunk("a.txt", "apr8-entry", 400, "要严格落实对所有入境人员集中隔离的要求。"),
-              chunk("b.txt", "apr8", 0, "4月8日召开会议。"),
+              chunk("a.txt", "other-matters", 500, "会议还研究了其他事项。"),
+              chunk("a.txt", "apr8-entry-2", 600, "要严格落实对所有入境人员都实施14天集中隔离的要求，"
+                    "最大限度减少境外输入关联本地病例。"),
+              chunk("b.txt", "apr8-entry-2", 0, "要严格落实对所有入境人员都实施14天集中隔离的要求，"
+                    "最大限度减少境外输入关联本地病例。"),
               chunk("b.txt", "apr8-reprint", 100, "会议指出，要加强陆海口岸疫情防控。")]
+    # the 3月4日 report ends on the same formula as the 4月8日 one: no reprint for that
+    chunks.insert(2, chunk("a.txt", "other-matters", 150, "会议还研究了其他事项。"))
     articles = Articles(chunks)
     prior = articles.prior([Cited("a.txt", 400, title, None)])
     assert {"apr8", "apr8-entry", "apr8-reprint"} <= set(prior)
