@@ -16,7 +16,7 @@ from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
 from .question_type import DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
-from .speaker import SPEAKER_OPENING, passage_speaker
+from .speaker import passage_speaker, speaker_opening
 from .translate import Translation
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
@@ -131,10 +131,8 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
 
 def without_speaker(sentence: str) -> str:
     """The sentence without the speaker it opens with ("古特雷斯表示，"), when it names one."""
-    if passage_speaker(sentence) is None:
-        return sentence
-    m = SPEAKER_OPENING.match(sentence.strip())
-    return sentence.strip()[m.end():] if m else sentence
+    opening = speaker_opening(sentence)
+    return sentence.strip()[opening[1]:] if opening else sentence
 
 
 # A sentence that only announces what follows: a lead-in ("…主要表现在这样几个方面。",

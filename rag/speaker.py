@@ -16,7 +16,7 @@ XI, OTHER = "xi", "other"
 _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习近平主席", "中方"}
 # Who "says" in a passage without being a person with a side: the meeting, the parties.
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
-SPEAKER_OPENING = re.compile(
+_SPEAKER_OPENING = re.compile(
     r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]|"
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
     r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
@@ -101,12 +101,19 @@ def asked_speaker(question: str) -> str | None:
     return None
 
 
-def passage_speaker(text: str) -> str | None:
-    """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
-    m = SPEAKER_OPENING.match(text.strip())
+def speaker_opening(text: str) -> tuple[str, int] | None:
+    """XI or OTHER and where the opening that names them ends, when the (stripped) passage
+    opens by naming its speaker ("默克尔表示，"); None when it does not."""
+    m = _SPEAKER_OPENING.match(text.strip())
     if not m:
         return None
     name = m.group(1) or m.group(2)
     if name in _NOBODY or name.startswith(("对", "在")):
         return None
-    return XI if name in _XI_NAMES else OTHER
+    return (XI if name in _XI_NAMES else OTHER), m.end()
+
+
+def passage_speaker(text: str) -> str | None:
+    """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
+    opening = speaker_opening(text)
+    return opening[0] if opening else None
