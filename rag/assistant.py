@@ -259,7 +259,7 @@ class Assistant:
         elif retrieved.hits and retrieved.hits[0].chunk.key in retrieved.placed:
             strictness -= 1.0  # the n-th point asked, found first: it answers what was asked
         t1 = time.perf_counter()
-        citations, picks = [], []
+        citations, picks, cited = [], [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
             sure = answer_probability(evidence) >= self.settings.answer.sure_answer
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
@@ -272,12 +272,14 @@ class Assistant:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
                     citations.append(citation)
+                    cited.append(hit)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds,
                                                focus, position)
                     picks.append((citation.n, sentence))
         abstained = not citations
-        lead = answer_lead(retrieved.kinds, picks[0][1], citations[0]) if picks else ""
+        lead = answer_lead(retrieved.kinds, picks[0][1], citations[0], cited[0].signed) \
+            if picks else ""
         answer = abstention_text(text) if abstained else answer_text(text, picks, lead)
         t2 = time.perf_counter()
         timings = dict(retrieved.timings_ms)

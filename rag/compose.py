@@ -184,14 +184,16 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     return chosen
 
 
-def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation) -> str:
+def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citation,
+                letter_signed: str = "") -> str:
     """What goes before the answer's first sentence when that sentence lacks what was asked.
 
     For a question asking who, and a sentence naming nobody: the call or message its
     attribution names ("（2020年3月27日同美国总统特朗普通电话）"). For a question asking when,
     and a sentence naming no day: the attribution when it dates the passage ("——3月10日，习近平
-    在湖北省考察……") or the letter's sign-off its quote ends on, so that the answer's first
-    words state the date. Empty otherwise."""
+    在湖北省考察……") or the letter's sign-off its quote ends on (for a passage from further up
+    the letter, `letter_signed`, the sign-off it is under), so that the answer's first words
+    state the date. Empty otherwise."""
     attribution = (citation.attribution or "").strip()
     if PERSON in kinds and not states(PERSON, sentence) and attribution[:1] in "（(" \
             and states(PERSON, attribution):
@@ -204,6 +206,8 @@ def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citat
     signed = citation.quote[max(citation.quote.rfind(p) for p in "。！？") + 1:].strip()
     if not attribution and 0 < len(signed) <= 30 and states(DATE, signed):
         return signed
+    if not attribution and 0 < len(letter_signed) <= 30 and states(DATE, letter_signed):
+        return letter_signed
     if attribution.startswith("—"):
         lead = attribution.lstrip("—").strip()
     elif attribution[:1] in "（(" and attribution[-1:] in "）)":  # "（2020年3月25日同…通电话）"

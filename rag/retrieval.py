@@ -38,12 +38,14 @@ from .gloss import Glosses
 from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
 from .position import Position, asked_position, at_position, opens_item
 from .question_type import (
+    DATE,
     asked_kinds,
     count_of,
     counted_thing,
     english_count,
     focus_tokens,
     role_asked,
+    states,
 )
 from .ranges import asked_values, holds_in_range
 from .reading import UnreadableFile, read_source
@@ -168,6 +170,25 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
     return ends
 
 
+def _signed_letters(catalog: Catalog) -> dict[str, str]:
+    """For each passage of a letter signed and dated at its end ("……绽放绚丽之花。" then
+    "习近平" and "2020年3月15日"), that sign-off: it dates every passage of the letter, not only
+    the last one it is printed under. Attributed excerpts of a compilation are left out."""
+    signed: dict[str, str] = {}
+    for entry in catalog.files.values():
+        starts = [a.line for a in entry.articles]
+        by_article: dict[int, list[Chunk]] = {}
+        for c in sorted(entry.chunks, key=lambda c: c.char_start):
+            by_article.setdefault(bisect.bisect_right(starts, c.line_start) - 1, []).append(c)
+        for chunks in by_article.values():
+            tail = (chunks[-1].tail_text or "").strip()
+            if any(c.attribution for c in chunks) or not tail or not states(DATE, tail):
+                continue
+            for c in chunks:
+                signed.setdefault(c.key, tail)
+    return signed
+
+
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
@@ -204,6 +225,10 @@ class Retriever:
         self._context_dates = self._dates_of_contexts(
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
+        self._signed = _signed_letters(catalog)
+        for key, tail in self._signed.items():  # a letter is dated by its sign-off
+            if not self._context_dates.get(key):
+                self._context_dates[key] = zh_dates(tail)
         self._ends = _article_ends(catalog)
         # Passages that only announce the list or table below them (rag/chunking.py).
         self._lead_ins = {k for entry in catalog.files.values()
@@ -531,6 +556,7 @@ class Retriever:
                 also_in=[Location(c.source, c.line_start, c.line_end) for c in locs[1:]],
                 quote=self.sentences.whole(chunk),
                 dated=dated.get(key, 0),
+                signed=self._signed.get(key, ""),
             ))
         t2 = time.perf_counter()
         return Retrieved(hits, q_tokens,

@@ -90,6 +90,8 @@ class Hit:
     # +1 when the question names a day the passage (text, title, dateline or attribution)
     # names, -1 when its article is dated another day, 0 otherwise (rag/dates.agreement).
     dated: int = 0
+    # The sign-off of the letter the passage is part of ("习近平2020年3月15日"), "" for none.
+    signed: str = ""
 
     def quoted(self) -> Chunk:
         """What is quoted of the passage: its whole sentences (`quote`) or the passage."""
@@ -97,8 +99,11 @@ class Hit:
 
     def shown(self) -> str:
         """What a reader sees of the passage: its title, the quote (with the attribution line
-        or a letter's sign-off below it) and its attribution."""
-        return f"{self.chunk.title} {self.quoted().quote_span()[0]} {self.chunk.attribution or ''}"
+        or a letter's sign-off below it) and its attribution; a letter's passage, the date the
+        letter is signed on."""
+        quote = self.quoted().quote_span()[0]
+        signed = self.signed if self.signed and self.signed not in quote else ""
+        return f"{self.chunk.title} {quote} {self.chunk.attribution or ''} {signed}".rstrip()
 
 
 @dataclass

@@ -343,6 +343,12 @@ def test_a_when_question_is_answered_with_its_date_first():
         "习近平2020 年 4 月 8 日"
     unsigned = Citation(1, "a.txt", "回信", None, "希望你们再立新功。", 3, 4, 0, 9, 0.9)
     assert answer_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", unsigned) == ""
+    # a passage from further up the letter: the sign-off it is under
+    opening = Citation(1, "a.txt", "回信", None, "全体党员：来信收悉。", 1, 2, 0, 9, 0.9)
+    assert answer_lead(asked_kinds("When did Xi write back to them?"), "全体党员：来信收悉。",
+                       opening, "习近平2020年3月15日") == "习近平2020年3月15日"
+    assert answer_lead(asked_kinds("信里说了什么？"), "全体党员：来信收悉。", opening,
+                       "习近平2020年3月15日") == ""
 
 
 def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from rag.position import END, START, Position, asked_position, at_position
-from rag.retrieval import Retriever, _article_ends
+from rag.retrieval import Retriever, _article_ends, _signed_letters
 from rag.settings import RetrievalSettings
 from rag.types import Article, Chunk
 from rag.whole_sentences import WholeSentences
@@ -100,6 +100,19 @@ def test_article_ends_skip_a_compilations_attributed_excerpts():
     ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
     # A speech often closes on two short lines: both close it.
     assert ends == {"open": (True, False), "close1": (False, True), "close": (False, True)}
+
+
+def test_a_signed_letter_dates_every_passage_of_it():
+    import dataclasses
+    chunks = [_chunk("salute", "全体党员：来信收悉。", 2), _chunk("hope", "希望你们再立新功。", 3),
+              _chunk("speech", "同志们：", 6), _chunk("end", "武汉必胜！", 7)]
+    chunks[1] = dataclasses.replace(chunks[1], tail_text="习近平2020年3月15日", tail_end=400,
+                                    tail_line=5)
+    # a speech's last passage under a line naming no day is no letter
+    chunks[3] = dataclasses.replace(chunks[3], tail_text="（新华社）", tail_end=800, tail_line=8)
+    entry = SimpleNamespace(articles=[Article("回信", 1), Article("讲话", 5)], chunks=chunks)
+    assert _signed_letters(SimpleNamespace(files={"a.txt": entry})) == {
+        "salute": "习近平2020年3月15日", "hope": "习近平2020年3月15日"}
 
 
 def _ranker(chunks: list[Chunk], ends: dict | None = None) -> Retriever:
