@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from .chunking import sentence_texts
-from .dates import dates_a_publication
+from .dates import dates_a_publication, zh_dates
 from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
 from .question_type import DATE, PERSON, focus_tokens, states, type_match
@@ -200,8 +200,15 @@ def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citat
         # "在同哪位外国领导人通电话时说…？": the call its attribution names
         # ("（2020年3月27日同美国总统特朗普通电话）").
         return attribution[1:-1].strip()
-    if DATE not in kinds or states(DATE, sentence):
+    if DATE not in kinds:
         return ""
+    if states(DATE, sentence):
+        # The sentence's day may be another event's: under "——3月26日，习近平复信…谭德塞", "3月
+        # 17日，谭德塞致函…" dates the letter replied to. The attribution's day, when the
+        # sentence does not give it, goes first: the reader sees both.
+        said = attribution.lstrip("—").strip() if attribution.startswith("—") else ""
+        days = zh_dates(said) if said and not dates_a_publication(said) else set()
+        return said if days and not days & zh_dates(sentence) else ""
     # A letter's sign-off closing the quote ("……再立新功。习近平2020 年 4 月 8 日").
     signed = citation.quote[max(citation.quote.rfind(p) for p in "。！？") + 1:].strip()
     if not attribution and 0 < len(signed) <= 30 and states(DATE, signed):

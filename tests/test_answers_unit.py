@@ -343,6 +343,11 @@ def test_a_when_question_is_answered_with_its_date_first():
         "习近平2020 年 4 月 8 日"
     unsigned = Citation(1, "a.txt", "回信", None, "希望你们再立新功。", 3, 4, 0, 9, 0.9)
     assert answer_lead(asked_kinds("这封信是哪天写的？"), "希望你们再立新功。", unsigned) == ""
+    # a sentence dated on another day than its attribution (the letter replied to): both
+    reply = cite("——3月26日，习近平复信世界卫生组织总干事谭德塞")
+    assert answer_lead(asked_kinds("When did he write it?"), "3月17日，谭德塞致函国家主席习近平。",
+                       reply) == "3月26日，习近平复信世界卫生组织总干事谭德塞"
+    assert answer_lead(asked_kinds("哪天复的信？"), "3月26日，习近平复信。", reply) == ""
     # a passage from further up the letter: the sign-off it is under
     opening = Citation(1, "a.txt", "回信", None, "全体党员：来信收悉。", 1, 2, 0, 9, 0.9)
     assert answer_lead(asked_kinds("When did Xi write back to them?"), "全体党员：来信收悉。",
