@@ -41,7 +41,7 @@ _ASKS = [
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪|何地|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次])|何地|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
                        r"\bwhere\b|\bwhich (?:city|village|country|province|county|place|community)\b",
                        re.I)),
     (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|\bwho\b|\bwhom\b|\bwhose\b", re.I)),
@@ -77,9 +77,14 @@ _EN_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\
                       r"\bmidnight\b|\bo'clock\b", re.I)
 
 
+# Words the question quotes ("用“谁有本事谁揭榜”的办法") ask nothing.
+_QUOTED = re.compile(r"“[^”]{0,40}”|「[^」]{0,40}」|\"[^\"]{0,40}\"")
+
+
 def asked_kinds(question: str) -> set[str]:
     """The kinds of answer the question asks for (possibly none, possibly several)."""
-    return {kind for kind, pattern in _ASKS if pattern.search(question)}
+    asking = _QUOTED.sub("", question)
+    return {kind for kind, pattern in _ASKS if pattern.search(asking)}
 
 
 # The same kinds as a text written in English states them ("18,900 shorebirds", "On 25
@@ -142,7 +147,11 @@ def focus_tokens(question: str) -> list[str]:
 # answers: any price is one).
 MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\d+)*\s*(?:多|余)?\s*(?:万|亿)?\s*"
                     r"(?:元|块|美元|欧元|港元)|免费")
-_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)([\u4e00-\u9fff]{2})")
+# A word pointing at whose the things are ("多少名本国留学生": the text names the country,
+# "500多名纳米比亚留学生") is no part of the thing counted.
+_WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
+_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)"
+                      + _WHOSE + r"([\u4e00-\u9fff]{2})")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
@@ -177,7 +186,9 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
     if not nouns:
         return None
     thing = "(?:" + "|".join(map(re.escape, nouns)) + ")"
-    measure = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
+    # a measure word given may stand a few words before the thing ("500多名纳米比亚留学生")
+    measure = re.escape(unit) + r"[\u4e00-\u9fff]{0,6}?" if unit \
+        else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
     after = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]"
     return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
 

@@ -517,6 +517,19 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     assert counted_thing("那个班一共招多少人？").search("科技创新实验班招生90人")
     assert counted_thing("全国有多少人脱贫？").search("减到2019年年底的551万人")
     assert not counted_thing("有多少人员？").search("招生90人")
+    # a word saying whose they are is no part of the thing, and the text may name them between
+    # the measure word and the thing ("多少名本国留学生" -> "500多名纳米比亚留学生")
+    students = counted_thing("根哥布说有多少名本国留学生在中国平安无事？")
+    assert students.search("500多名纳米比亚留学生在中国安然无恙")
+    assert not students.search("中国留学生对美国教育事业非常重要")
+
+
+def test_words_the_question_quotes_ask_nothing():
+    from rag.question_type import DATE, PLACE, asked_kinds
+
+    # "谁有本事谁揭榜" quoted asks no person; "在哪一年" asks a year, not a place
+    assert asked_kinds("习近平说自己早在哪一年就主张用“谁有本事谁揭榜”的办法？") == {DATE}
+    assert asked_kinds("他在哪考察？") == {PLACE}
 
 
 def test_an_english_question_counts_what_the_dictionary_names():
