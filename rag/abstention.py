@@ -150,7 +150,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         dated=float(top[0].dated) if top else 0.0,
         counted=_counted(question, top),
         unstated=(not has_cjk(question) or across) and bool(top)
-        and unstated(question, top[0].shown()),
+        and unstated(question, top[0].shown(), top[0].signed),
     )
 
 
@@ -181,7 +181,7 @@ def _answers_kind(question: str, hit: Hit) -> float:
     kinds = asked_kinds(question)
     if not kinds:
         return 1.0
-    return type_match(kinds, hit.shown())  # a letter's sign-off and date included
+    return type_match(kinds, hit.shown(), hit.signed)  # a letter's sign-off and date included
 
 
 @functools.cache

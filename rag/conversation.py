@@ -904,7 +904,7 @@ def asks_date_of_referent(question: str, reading: Reading) -> bool:
 
 def states_date(hit: Hit) -> bool:
     """Whether a passage as shown (title, quote, sign-off, attribution) gives a date."""
-    return states(DATE, hit.shown())
+    return states(DATE, f"{hit.shown()} {hit.signed}")
 
 
 def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:

@@ -225,10 +225,10 @@ class Retriever:
         self._context_dates = self._dates_of_contexts(
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
+        # A letter's sign-off: what a question asking when it was written is answered by. Not
+        # the day of what it tells of, so no context date (a notice signed "2025年7月10日" tells
+        # of a stoppage on 7月16日).
         self._signed = _signed_letters(catalog)
-        for key, tail in self._signed.items():  # a letter is dated by its sign-off
-            if not self._context_dates.get(key):
-                self._context_dates[key] = zh_dates(tail)
         self._ends = _article_ends(catalog)
         # Passages that only announce the list or table below them (rag/chunking.py).
         self._lead_ins = {k for entry in catalog.files.values()

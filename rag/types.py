@@ -99,11 +99,8 @@ class Hit:
 
     def shown(self) -> str:
         """What a reader sees of the passage: its title, the quote (with the attribution line
-        or a letter's sign-off below it) and its attribution; a letter's passage, the date the
-        letter is signed on."""
-        quote = self.quoted().quote_span()[0]
-        signed = self.signed if self.signed and self.signed not in quote else ""
-        return f"{self.chunk.title} {quote} {self.chunk.attribution or ''} {signed}".rstrip()
+        or a letter's sign-off below it) and its attribution."""
+        return f"{self.chunk.title} {self.quoted().quote_span()[0]} {self.chunk.attribution or ''}"
 
 
 @dataclass
