@@ -160,6 +160,8 @@ MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\
 _WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
 _COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)"
                       + _WHOSE + r"([\u4e00-\u9fff]{2})")
+# "面积有多大", "全长有多长", "总投资是多少": the thing measured, named before the asking word
+_MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深|多少)(?![\u4e00-\u9fff])")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
@@ -179,7 +181,10 @@ def counted_thing(question: str) -> re.Pattern | None:
         return _PEOPLE  # "一共招多少人？" -> "招生90人"
     m = _COUNTED.search(question)
     if not m:
-        return None
+        # "那块地面积有多大？": the thing measured before the asking word ("面积约320亩")
+        before = _MEASURED.search(question)
+        noun = before.group(1) if before else ""
+        return count_of([noun]) if noun and noun[-1] not in "了的们着过共约概" else None
     unit, noun = m.groups()
     if noun[0] in "的了是在呢吗？":
         return None

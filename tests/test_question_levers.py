@@ -522,6 +522,18 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     students = counted_thing("根哥布说有多少名本国留学生在中国平安无事？")
     assert students.search("500多名纳米比亚留学生在中国安然无恙")
     assert not students.search("中国留学生对美国教育事业非常重要")
+    # the thing measured named before the asking word ("面积有多大" -> "面积约320亩")
+    assert counted_thing("植树的那块地面积有多大？").search("植树点面积约320亩")
+    assert counted_thing("他们一共有多少？") is None
+
+
+def test_a_letters_sign_off_states_its_date_not_a_count():
+    from rag.question_type import unstated
+
+    opening = "全体党员：来信收悉。"
+    assert not unstated("When did Xi write back to them?", opening, "习近平2020年3月15日")
+    assert unstated("When did Xi write back to them?", opening)
+    assert unstated("How many letters did he get?", opening, "习近平2020年3月15日")
 
 
 def test_words_the_question_quotes_ask_nothing():
