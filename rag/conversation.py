@@ -512,17 +512,26 @@ class Articles:
                 out |= other
         return out
 
-    def step(self, cited: Cited, step: int, moves: bool) -> str | None:
+    def step(self, cited: Cited, step: int, moves: bool, leaving: bool = False) -> str | None:
         """The passage `step` places after (or, negative, before) a cited one in its article and
         speech: "他接着去了哪里？", "Where did he go before that?". With `moves`, the nearest
-        one in that direction that reports a move ("随后，习近平来到…"), within STEP_SPAN."""
+        one in that direction that reports a move ("随后，习近平来到…"), within STEP_SPAN;
+        `leaving` ("after leaving the port area"), the nearest one reporting that he left
+        ("离开港区，习近平前往…") when there is one, not a move within the place."""
+        if leaving and moves:
+            left = self._step(cited, step, _LEFT)
+            if left is not None:
+                return left
+        return self._step(cited, step, _MOVES if moves else None)
+
+    def _step(self, cited: Cited, step: int, moves: re.Pattern | None) -> str | None:
         found = self.at.get((cited.source, cited.char_start)) \
             if cited.char_start is not None else None
         if found is None:
             return None
         keys, i = self.order[cited.source], found[1]
         here = keys[i]
-        for n in range(1, STEP_SPAN + 1 if moves else 2):
+        for n in range(1, STEP_SPAN + 1 if moves is not None else 2):
             j = i + n * step
             if not 0 <= j < len(keys):
                 return None
@@ -530,7 +539,7 @@ class Articles:
             if self.title_of.get(key) != self.title_of.get(here) or \
                     self.speech_of.get(key) != self.speech_of.get(here):
                 return None  # another article, or the next excerpt of a compilation
-            if not moves or _MOVES.search(self.text_of.get(key, "")):
+            if moves is None or moves.search(self.text_of.get(key, "")):
                 return key
         return None
 
@@ -669,7 +678,8 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     # stepping back from the last quote (seen in the browser: the stop before, in Hangzhou)
     if any(_place_or_day(w) for w in new_words):
         step = 0
-    sequel = articles.step(last.cited[0], step, moves) if step and (moves or not new_words) \
+    sequel = articles.step(last.cited[0], step, moves, bool(_LEAVING.search(question))) \
+        if step and (moves or not new_words) \
         else None
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
                    prior, reason, referent, without_references(question), bare=not new_words,
@@ -1016,6 +1026,10 @@ _WHERE = re.compile(r"哪里|哪儿|哪个地方|何处|什么地方|哪[个家�
 _SAYS = re.compile(rf"说|讲|强调|指出|表示|提出|谈|\b{SAY_VERBS}\b", re.IGNORECASE)
 # A passage that reports a move: "离开港区，习近平前往…", "习近平接着来到…", "随后，习近平乘车
 # 来到…", "杭州西溪国家湿地公园是全国首个国家湿地公园。3月31日，…习近平来到这里".
+# "after leaving the port area", "离开港区后": from the place, to the passage saying he left it
+_LEAVING = re.compile(r"\bafter (?:leaving|he left|they left)\b|离开[^，。？?]{0,12}(?:后|以后|之后)",
+                      re.IGNORECASE)
+_LEFT = re.compile(r"^.{0,12}?离开")
 _MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,60}?(?:前往|来到|走进|赶赴)")
 
 

@@ -719,6 +719,24 @@ def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
     assert not steps_by_moves("然后呢？", at("d"), articles)
 
 
+def test_after_leaving_a_place_steps_to_the_passage_saying_he_left_it():
+    """"Which company did he visit after leaving the port area?": not the next move within the
+    port ("随后，习近平来到…泊位"), the passage that says he left it ("离开港区，…")."""
+    from rag.conversation import _LEAVING
+    from rag.types import Chunk
+
+    texts = [("a", "3月29日，习近平前往穿山港区考察。"), ("b", "随后，习近平来到2号集装箱泊位。"),
+             ("c", "离开港区，习近平前往模具园区，考察一家企业。")]
+    articles = Articles([Chunk("a.txt", t, "习近平在浙江考察时强调", None, None, i, i, i * 100,
+                               i * 100 + len(t), k) for i, (k, t) in enumerate(texts)])
+    port = Cited("a.txt", 0, "习近平在浙江考察时强调", None)
+    assert articles.step(port, 1, moves=True) == "b"
+    assert articles.step(port, 1, moves=True, leaving=True) == "c"
+    assert _LEAVING.search("Which company did he visit after leaving the port area?")
+    assert _LEAVING.search("离开港区后他去了哪里？")
+    assert not _LEAVING.search("他接着去了哪里？")
+
+
 def test_a_stepping_follow_up_whose_first_passage_is_the_step_is_answered():
     """Seen in the browser: "他接着去了哪里？" after a question on Xi at Ningbo's port was
     abstained on with "离开港区，习近平前往宁波北仑…" first."""
