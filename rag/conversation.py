@@ -32,7 +32,7 @@ from .dates import question_dates
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
-from .question_type import DATE, MONEY, asked_kinds, counted_thing, states
+from .question_type import COUNT, DATE, MONEY, asked_kinds, counted_thing, states
 from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 
@@ -255,6 +255,9 @@ def definite(question: str) -> bool:
     return pattern.search(question) is not None
 
 
+_ZH_IN_ALL = re.compile(r"一共|总共|总计|合计")
+
+
 def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> list[str]:
     """The words of a question that say what it is about: names, dates, content words;
     pronouns, adverbs and question words left out.
@@ -282,7 +285,8 @@ def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> l
     from .segment import tagged_words
 
     dates = _ZH_DATE.findall(question)
-    rest = _ZH_DATE.sub(" ", question)
+    # "一共", "总共" say "in all" (jieba cuts "一共通了多少次" as 一 / 共通 / 了)
+    rest = _ZH_IN_ALL.sub(" ", _ZH_DATE.sub(" ", question))
     words = [w for w, _ in whole_words(tagged_words(rest), occurs)
              if len(w) >= 2 and w not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]", w)
              and not _ZH_STRONG.fullmatch(w) and not re.fullmatch(r"[这那此该其].*", w)
@@ -565,6 +569,8 @@ class Reading:
     # passages themselves must say; the rest the conversation says (for the abstention).
     evidence_text: str = ""
     bare: bool = False  # names nothing the conversation has not ("他们哪天通的电话？")
+    # the words it names that the conversation has not ("他在电话里还提到对方议会做了什么？": 议会)
+    new_words: tuple[str, ...] = ()
     said: frozenset[str] = frozenset()  # the passages the last answer quoted
     speaker: str | None = None  # whose words the conversation asks for (rag/speaker.py)
     # The passage a question stepping on or back from the last quote asks for ("他接着去了哪
@@ -683,6 +689,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         else None
     return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
                    prior, reason, referent, without_references(question), bare=not new_words,
+                   new_words=tuple(new_words),
                    said=said, sequel=sequel,
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
@@ -924,6 +931,19 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
                  and in_topic(hits[0].chunk.key, reading) and states_date(hits[0]))
 
 
+def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """True when a Chinese follow-up names things of its own and the first passage, from the
+    article under discussion, says every one of them ("他在电话里还提到对方议会做了什么？" and
+    "…国民议会和参议院分别通过决议…"): the conversation names the rest. Not for a count or a
+    date, which the passage must state (`counted_referent`, `dated_referent`): "那些港口和检验
+    检疫收费，他说要降低多少？" names what a passage says and asks a number it does not give."""
+    if not hits or not reading.new_words or not has_cjk(question) \
+            or asked_kinds(question) & {COUNT, DATE} or not in_topic(hits[0].chunk.key, reading):
+        return False
+    said = re.sub(r"\s", "", hits[0].quoted().quote_span()[0])
+    return all(w in said for w in reading.new_words)
+
+
 def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when the question counts a named thing of what was discussed ("那个车站每天停靠几对
     动车？") and the first passage, from the article under discussion, states a number of it
@@ -971,7 +991,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     结尾喊了什么口号？"), which are answered."""
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
-            or counted_referent(question, hits, reading) \
+            or counted_referent(question, hits, reading) or says_its_words(question, hits, reading) \
             or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     return follow_up_probability(question, evidence, hits, reading) - \

@@ -160,8 +160,10 @@ MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\
 _WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
 _COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)"
                       + _WHOSE + r"([\u4e00-\u9fff]{2})")
-# "面积有多大", "全长有多长", "总投资是多少": the thing measured, named before the asking word
-_MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深|多少)(?![\u4e00-\u9fff])")
+# "面积有多大", "全长有多长": the thing measured, named before the asking word (not "多少":
+# "电话是多少", "门票要花多少" ask a number or a price, not a count of the word before)
+_MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深)(?![\u4e00-\u9fff])")
+_MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回])(?=[？?。，,！!]|$)")
 _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
@@ -184,7 +186,11 @@ def counted_thing(question: str) -> re.Pattern | None:
         # "那块地面积有多大？": the thing measured before the asking word ("面积约320亩")
         before = _MEASURED.search(question)
         noun = before.group(1) if before else ""
-        return count_of([noun]) if noun and noun[-1] not in "了的们着过共约概" else None
+        if noun and noun[-1] not in "了的们着过共约概":
+            return count_of([noun])
+        # "一共通了多少次？": a number of that measure word ("26次通话")
+        alone = _MEASURE_ALONE.search(question)
+        return re.compile(_NUMERAL + re.escape(alone.group(1))) if alone else None
     unit, noun = m.groups()
     if noun[0] in "的了是在呢吗？":
         return None

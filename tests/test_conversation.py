@@ -719,6 +719,24 @@ def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
     assert not steps_by_moves("然后呢？", at("d"), articles)
 
 
+def test_a_follow_up_whose_own_words_the_first_passage_says_is_answered():
+    """"他在电话里还提到对方议会做了什么？": the first passage, from the call under discussion,
+    says 议会; one asking a number of what it says ("…收费，他说要降低多少？") is not eased."""
+    from rag.conversation import says_its_words
+    from rag.types import Chunk, Hit
+
+    text = "日前，贵国国民议会和参议院分别通过决议，支持中国抗击疫情。"
+    hit = Hit(Chunk("a.txt", text, "通电话", None, None, 1, 1, 0, len(text), "k"), 1.0)
+    reading = Reading(True, "q", prior={"k": 1.0}, new_words=("议会",))
+    assert says_its_words("他在电话里还提到对方议会做了什么？", [hit], reading)
+    assert not says_its_words("他在电话里还提到对方议会做了什么？", [hit],
+                              Reading(True, "q", prior={"k": 1.0}, new_words=("议会", "报纸")))
+    assert not says_its_words("议会投了多少票？", [hit], reading)
+    assert not says_its_words("他在电话里还提到对方议会做了什么？", [hit],
+                              Reading(True, "q", prior={}, new_words=("议会",)))  # not in topic
+    assert "共通" not in topic_words("一共通了多少次？")  # "一共" is "in all"
+
+
 def test_after_leaving_a_place_steps_to_the_passage_saying_he_left_it():
     """"Which company did he visit after leaving the port area?": not the next move within the
     port ("随后，习近平来到…泊位"), the passage that says he left it ("离开港区，…")."""

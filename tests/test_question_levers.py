@@ -525,6 +525,10 @@ def test_a_counted_thing_is_looked_for_with_a_number_before_it():
     # the thing measured named before the asking word ("面积有多大" -> "面积约320亩")
     assert counted_thing("植树的那块地面积有多大？").search("植树点面积约320亩")
     assert counted_thing("他们一共有多少？") is None
+    assert counted_thing("保卫处的值班电话是多少？") is None  # a number, not a count of 电话
+    # a measure word alone counts with it ("一共通了多少次？" -> "26次通话")
+    assert counted_thing("一共通了多少次？").search("同22位外方领导人和国际组织负责人26次通话")
+    assert counted_thing("他提了哪几条？") is None
 
 
 def test_a_letters_sign_off_states_its_date_not_a_count():
