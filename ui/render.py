@@ -215,6 +215,7 @@ CSS = """
 .rag-viewer mark{background:#ffe58a;color:#000}
 .rag-outline ul{margin:2px 0 8px 0;list-style:none;padding-left:4px}
 .rag-near{opacity:.85}
+#rag-near:has(.prose:empty){display:none}
 .rag-fb{display:flex;gap:8px;align-items:center;margin-top:6px;font-size:12px}
 .rag-fb-btn{border:1px solid var(--border-color-primary);border-radius:4px;padding:1px 8px;
   cursor:pointer;user-select:none;background:var(--background-fill-primary)}
