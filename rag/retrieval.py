@@ -62,6 +62,8 @@ _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
 ITEM_SHARE = 0.8
+# How far after a passage its list's n-th item is looked for (passages of its article)
+ITEM_SPAN = 8
 # How deep each side is looked into to tell whether a Chinese question asks of an English
 # document (Retriever._english_scores).
 ENGLISH_DEPTH = 20
@@ -570,26 +572,37 @@ class Retriever:
         item, in the articles of the first passages found, which its words may not reach ("9.
         腹部B超（肝、胆、胰、脾）；"): candidates at a little under their article's best score.
         Not for a whole list ("两条战线分别是什么？"), nor a point inside a paragraph."""
-        if any(opens_item(position, self.locations[k][0].text) for k in ranked):
-            return []  # its words found an item there already (of the list they speak of)
         if self._by_article is None:
             by_article: dict[tuple[str, str, str], list[str]] = {}
             for k in self.keys:
                 for c in self.locations[k]:
                     by_article.setdefault((c.source, c.title, c.attribution or ""), []).append(k)
             self._by_article = by_article
+        def article_of(key: str) -> tuple[str, str, str]:
+            c = self.locations[key][0]
+            return c.source, c.title, c.attribution or ""
+
+        # An article where its words found an item already (of the list they speak of) is
+        # left as it is; another article's "第三，…" says nothing of this one's list.
+        placed = {article_of(k) for k in ranked if opens_item(position, self.locations[k][0].text)}
         found, seen = [], set(ranked)
         for key in ranked[:5]:
-            chunk = self.locations[key][0]
-            article = (chunk.source, chunk.title, chunk.attribution or "")
-            for other in self._by_article.get(article, ()):
-                if other in seen:
-                    continue
-                seen.add(other)
-                here = self.locations[other][0]
-                if sources and here.source not in sources:
-                    continue
-                if opens_item(position, here.text):
+            article = article_of(key)
+            if article in placed:
+                continue
+            # The item of the list this passage opens or is in: the first one after it (an
+            # article has several lists: "第三，…" of another section is not its third).
+            keys = [k for k in self._by_article.get(article, [])
+                    if not sources or self.locations[k][0].source in sources]
+            at = keys.index(key) if key in keys else -1
+            after = next((k for k in keys[at + 1: at + 1 + ITEM_SPAN] if at >= 0 and
+                          at_position(position, self.locations[k][0].text, False, False)), None)
+            # None within reach: any passage of the article opening that item
+            items = [after] if after else [k for k in keys
+                                          if opens_item(position, self.locations[k][0].text)]
+            for other in items:
+                if other not in seen:
+                    seen.add(other)
                     fused[other] = fused[key] * ITEM_SHARE
                     found.append(other)
         return found

@@ -102,6 +102,24 @@ def test_article_ends_skip_a_compilations_attributed_excerpts():
     assert ends == {"open": (True, False), "close1": (False, True), "close": (False, True)}
 
 
+def test_the_nth_item_asked_is_the_one_of_the_list_found_not_of_another_list():
+    """An article with two lists: "第三个方面" after the passage opening "一是…" is its "三是…",
+    not the other list's "第三，…"."""
+    chunks = [_chunk("a", "影响主要表现在这样几个方面。一是外出务工受阻。", 2),
+              _chunk("b", "二是产业扶贫困难。三是扶贫项目停工。", 3),
+              _chunk("c", "第一，稳就业。", 4), _chunk("d", "第二，稳投资。", 5),
+              _chunk("e", "第三，巩固成果。", 6)]
+    retriever = object.__new__(Retriever)
+    retriever.locations = {c.key: [c] for c in chunks}
+    retriever.keys = [c.key for c in chunks]
+    retriever._by_article = None
+    third = Position(points=(3,))
+    assert retriever._items_at(third, ["a"], {"a": 1.0}, ()) == ["b"]
+    assert retriever._items_at(third, ["c"], {"c": 1.0}, ()) == ["e"]
+    # the item opens a passage found already: nothing more from that article
+    assert retriever._items_at(third, ["e", "a"], {"e": 1.0, "a": 0.9}, ()) == []
+
+
 def test_a_signed_letter_dates_every_passage_of_it():
     import dataclasses
     chunks = [_chunk("salute", "全体党员：来信收悉。", 2), _chunk("hope", "希望你们再立新功。", 3),
