@@ -106,7 +106,8 @@ def _squeeze(text: str) -> str:
 
 
 def gather(question: str, hits: list[Hit], vocabulary: set[str],
-           glossed: dict[str, list[str]] | None = None) -> Evidence:
+           glossed: dict[str, list[str]] | None = None,
+           unknown_en: tuple[str, ...] = ()) -> Evidence:
     """The evidence from the top passages of a retrieval.
 
     `glossed`: for a Chinese question over documents with English ones, its words and the
@@ -114,7 +115,10 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     passage that holds one of them, and a name as known when the documents spell it. When the
     first passage is English, the cosines across the languages are raised by ACROSS_SHIFT to
     the level of Chinese ones, and the passage must state the count or date asked, as for an
-    English question."""
+    English question.
+
+    `unknown_en`: the names an English question gives that the documents never mention
+    (Translation.unknown)."""
     top = hits[:3]
     words = content_words(question)
     glossed = glossed or {}
@@ -123,7 +127,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     def known(word: str) -> bool:
         return all(t in vocabulary for t in tokens(word)) or bool(glossed.get(word))
 
-    unknown = tuple(
+    unknown = unknown_en + tuple(
         w for w, flag in words
         if not known(w) and ((flag in PROPER_NOUN_TAGS and not _cut_across(question, w, vocabulary))
                              or YEAR.fullmatch(w) or ORDINAL.match(w))

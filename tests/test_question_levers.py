@@ -147,6 +147,25 @@ TABLE = {
 }
 
 
+def test_an_english_question_naming_someone_the_documents_never_mention_is_not_answered():
+    from rag.abstention import gather, should_abstain
+    from rag.types import Chunk, Hit
+
+    table = {**TABLE, "prime minister": ["总理"], "moon jae-in": ["文在寅"], "president": ["总统"]}
+    d = Dictionary(table, latin_words=frozenset({"keller"}))
+    q = "What did Xi Jinping tell Canadian Prime Minister Justin Trudeau in their phone call?"
+    assert d.translate(q).unknown == ("Justin Trudeau",)
+    assert d.unknown_names("What did Xi tell Moon Jae-in?") == []  # the table's, whole
+    # a nationality, a part of the world, a question word or one name known is no stray name
+    assert d.unknown_names("Which South Korean president spoke with Xi in March?") == []
+    assert d.unknown_names("What did Dr. Maria Keller find?") == []  # the documents' English
+    assert Dictionary(table).unknown_names(q) == []  # the documents' words not known: none
+    text = "习近平同加拿大总理通电话。"
+    hit = Hit(Chunk("a.txt", text, "通电话", None, None, 1, 1, 0, len(text), "k"), 1.0,
+              dense=0.95, sentence=0.95, lexical=1.0)
+    assert should_abstain(gather(q, [hit], set(), None, ("Justin Trudeau",)))
+
+
 def test_longest_phrase_first_and_plurals():
     d = Dictionary(TABLE)
     t = d.translate("What did the Politburo Standing Committee say about supply chains?")
