@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2,}[0-9.]*[A-Z0-9]*|[A-Z]+[0-9][0-9.]*|"
                       r"[0-9]+[A-Z]+)(?![A-Za-z0-9])")
 # A run of capitalised words: a name, perhaps in pinyin ("Jiangning", "Shen Ruoxi").
+# Offices a name follows ("President Ramaphosa", "Prime Minister Trudeau")
+_TITLES = frozenset("president minister king queen chancellor premier chairman emperor prince "
+                    "sultan governor mayor secretary-general director-general".split())
 _DEMONYM = re.compile(r"(?:an|ian|ese|ish|i|ic|ch)$")
 _REGION_WORDS = frozenset("north south east west northern southern eastern western central "
                           "gulf latin middle far pacific atlantic arctic".split())
@@ -379,22 +383,32 @@ class Dictionary:
                 or (self.names is not None and bool(self.names.spelled(word)))
 
         unknown = []
-        for run in _NAME_WORDS.findall(_POSSESSIVE.sub("", question)):
+        plain = "".join(c for c in unicodedata.normalize("NFKD", question)
+                        if not unicodedata.combining(c))  # "Sánchez" as the table spells it
+        for run in _NAME_WORDS.findall(_POSSESSIVE.sub("", plain)):
             parts = run.split()
-            if self.lookup([p.lower() for p in parts])[0]:
+            whole, n = self.lookup([p.lower() for p in parts])
+            if whole and n == len(parts):
                 continue  # a name the table has whole ("Moon Jae-in")
             # "Canadian Prime Minister Justin Trudeau": the words it knows name an office
             strays: list[list[str]] = [[]]
+            titled: list[bool] = [False]  # whether each stray follows an office ("President X")
             i = 0
             while i < len(parts):
                 found, n = self.lookup([p.lower() for p in parts[i:]])
                 if found or known(parts[i]):
+                    n = n if found else 1
                     strays.append([])
-                    i += n if found else 1
+                    titled.append(parts[i + n - 1].lower() in _TITLES)
+                    i += n
                 else:
                     strays[-1].append(parts[i])
                     i += 1
-            unknown += [" ".join(s) for s in strays if len(s) >= 2
+            # one word after an office is a name when nothing known follows it ("President
+            # Ramaphosa"; not "President Andrzej Duda", whose Duda the documents know)
+            last = len(strays) - 1
+            unknown += [" ".join(s) for k, (s, t) in enumerate(zip(strays, titled, strict=True))
+                        if (len(s) >= 2 or (s and t and k == last))
                         and not (self.names is not None and self.names.spelled("".join(s)))]
         return unknown
 

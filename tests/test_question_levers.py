@@ -160,6 +160,11 @@ def test_an_english_question_naming_someone_the_documents_never_mention_is_not_a
     assert d.unknown_names("Which South Korean president spoke with Xi in March?") == []
     assert d.unknown_names("What did Dr. Maria Keller find?") == []  # the documents' English
     assert Dictionary(table).unknown_names(q) == []  # the documents' words not known: none
+    # one word after an office, nothing known after it
+    assert d.unknown_names("What did Xi tell President Ramaphosa?") == ["Ramaphosa"]
+    d = Dictionary({**table, "duda": ["杜达"], "sanchez": ["桑切斯"]}, latin_words=frozenset())
+    assert d.unknown_names("What did President Andrzej Duda say?") == []
+    assert d.unknown_names("What did Prime Minister Pedro Sánchez say?") == []
     text = "习近平同加拿大总理通电话。"
     hit = Hit(Chunk("a.txt", text, "通电话", None, None, 1, 1, 0, len(text), "k"), 1.0,
               dense=0.95, sentence=0.95, lexical=1.0)
