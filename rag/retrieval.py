@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .catalog import Catalog
+from .catalog import Catalog, FileEntry
 from .chunking import lead_ins, sentence_texts
 from .dates import (
     agreement,
@@ -150,17 +150,22 @@ def word_overlap(groups: list[list[str]], text: str) -> float:
     return sum(any(w in words for w in g) for g in groups) / len(groups)
 
 
+def _articles_of(entry: FileEntry) -> list[list[Chunk]]:
+    """A file's passages article by article, each in the order of the text."""
+    starts = [a.line for a in entry.articles]
+    by_article: dict[int, list[Chunk]] = {}
+    for c in sorted(entry.chunks, key=lambda c: c.char_start):
+        by_article.setdefault(bisect.bisect_right(starts, c.line_start) - 1, []).append(c)
+    return list(by_article.values())
+
+
 def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
     """For each passage that opens or closes its article (its first; its last two): (opens,
     closes). Attributed excerpts of a compilation are left out: a compilation's section is no
     speech with an opening and an end."""
     ends: dict[str, tuple[bool, bool]] = {}
     for entry in catalog.files.values():
-        starts = [a.line for a in entry.articles]
-        by_article: dict[int, list[Chunk]] = {}
-        for c in sorted(entry.chunks, key=lambda c: c.char_start):
-            by_article.setdefault(bisect.bisect_right(starts, c.line_start) - 1, []).append(c)
-        for chunks in by_article.values():
+        for chunks in _articles_of(entry):
             if any(c.attribution for c in chunks):
                 continue
             # A speech often closes on two short lines ("武汉加油！湖北加油！中国加油！" and
@@ -174,15 +179,12 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
 
 def _signed_letters(catalog: Catalog) -> dict[str, str]:
     """For each passage of a letter signed and dated at its end ("……绽放绚丽之花。" then
-    "习近平" and "2020年3月15日"), that sign-off: it dates every passage of the letter, not only
-    the last one it is printed under. Attributed excerpts of a compilation are left out."""
+    "习近平" and "2020年3月15日"), that sign-off: a question asking when the letter was written
+    is answered by any of its passages, not only the last one it is printed under. Attributed
+    excerpts of a compilation are left out."""
     signed: dict[str, str] = {}
     for entry in catalog.files.values():
-        starts = [a.line for a in entry.articles]
-        by_article: dict[int, list[Chunk]] = {}
-        for c in sorted(entry.chunks, key=lambda c: c.char_start):
-            by_article.setdefault(bisect.bisect_right(starts, c.line_start) - 1, []).append(c)
-        for chunks in by_article.values():
+        for chunks in _articles_of(entry):
             tail = (chunks[-1].tail_text or "").strip()
             if any(c.attribution for c in chunks) or not tail or not states(DATE, tail):
                 continue
@@ -571,13 +573,16 @@ class Retriever:
         """For a question asking the n-th item ("第九项查的是什么？"), the passages that are that
         item, in the articles of the first passages found, which its words may not reach ("9.
         腹部B超（肝、胆、胰、脾）；"): candidates at a little under their article's best score.
-        Not for a whole list ("两条战线分别是什么？"), nor a point inside a paragraph."""
+        The item is the first one after a passage found, within ITEM_SPAN (an article may hold
+        several lists), else any passage of its article opening that item. Not for a whole
+        list ("两条战线分别是什么？")."""
         if self._by_article is None:
             by_article: dict[tuple[str, str, str], list[str]] = {}
             for k in self.keys:
                 for c in self.locations[k]:
                     by_article.setdefault((c.source, c.title, c.attribution or ""), []).append(k)
             self._by_article = by_article
+
         def article_of(key: str) -> tuple[str, str, str]:
             c = self.locations[key][0]
             return c.source, c.title, c.attribution or ""
