@@ -23,6 +23,7 @@ from .compose import (
     answer_sentence,
     answer_text,
     asking_words,
+    asks_what_was_said,
     choose_citations,
     pack_context,
     to_citation,
@@ -268,6 +269,7 @@ class Assistant:
                                                    retrieved.vector)
             focus = asking_words(text, retrieved.translation)
             position = asked_position(text)
+            says_what = asks_what_was_said(text)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
@@ -275,7 +277,7 @@ class Assistant:
                     cited.append(hit)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds,
-                                               focus, position)
+                                               focus, position, says_what)
                     picks.append((citation.n, sentence))
         abstained = not citations
         lead = answer_lead(retrieved.kinds, picks[0][1], citations[0], cited[0].signed) \

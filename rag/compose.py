@@ -25,12 +25,26 @@ ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 FOCUS_CUE = 1.0  # ... and of the words of the clause that asks (question_type.focus_tokens)
+LETTER_OPENING_PENALTY = 1.0  # ... taken from a letter's opening line when what was said is asked
 
 
 def title_mark(title: str | None) -> str:
     """《title》 for a passage's article, or nothing when it has none (the opening lines of a
     file before any heading)."""
     return f"《{title.strip()}》" if title and title.strip() else ""
+
+
+# A question asking what was said, written or hoped, and not to whom or which ("信里他希望他们
+# 怎么做？", "What did Xi tell them in that letter?"; not "回信勉励的是哪支医疗队的党员？")
+_SAYS_WHAT = re.compile(r"说了什么|说了些什么|讲了什么|写了什么|希望|怎么说|如何说|\bwhat did (?:he|she|xi|they)"
+                        r" (?:say|tell|write|hope|ask)|\bwhat (?:was|is) (?:said|written)", re.I)
+_ASKS_WHO = re.compile(r"哪|谁|\bwhich\b|\bwho(?:m)?\b", re.I)
+
+
+def asks_what_was_said(question: str) -> bool:
+    """Whether a question asks what was said or written (then a letter's opening line, which
+    only names whom it is to, is no answer), not to whom or which."""
+    return bool(_SAYS_WHAT.search(question)) and not _ASKS_WHO.search(question)
 
 
 # A line that only addresses someone ("尊敬的萨勒曼国王，", "各位同事：", "Dear colleagues,"):
@@ -44,6 +58,18 @@ _SALUTATION = re.compile(rf"^\s*(?:{_ADDRESS}\s*[，,：:！!]\s*)+(?:大家好[
 def is_salutation(text: str) -> bool:
     """True for a passage that is only a form of address."""
     return bool(_SALUTATION.match(text))
+
+
+# A letter's opening line: its addressees and "你们好" or "来信收悉" ("武汉东湖新城社区全体社区工
+# 作者：你们好，来信收悉。"). It says whom the letter is to, nothing of what it says to them.
+_LETTER_OPENING = re.compile(r"^\s*[^。！？!?]{2,40}[：:]\s*(?:你们好|您好|你好)?[，,！!]?\s*"
+                             r"(?:来信收悉|来函收悉|来电收悉)?[。！!]?\s*$")
+
+
+def opens_letter(sentence: str) -> bool:
+    """Whether a sentence is a letter's opening line (see _LETTER_OPENING)."""
+    return bool(_LETTER_OPENING.match(sentence)) and \
+        bool(re.search(r"你们好|您好|你好|来信收悉|来函收悉|来电收悉", sentence))
 
 
 def _context(hit: Hit) -> str:
@@ -109,7 +135,7 @@ def repeats(hit: Hit, chosen: list[Hit]) -> bool:
 def best_sentence(sentences: list[str], query_tokens: list[str],
                   similarities: list[float] | None = None,
                   kinds: set[str] | frozenset[str] = frozenset(),
-                  focus: list[str] | None = None) -> str:
+                  focus: list[str] | None = None, says_what: bool = False) -> str:
     """The sentence of a passage that answers best: most of the question's terms, then the
     closest by meaning (for an English question over Chinese text, only the latter counts),
     with a small lead for a sentence stating the kind of thing asked (a count, a date, a
@@ -124,7 +150,9 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
     said = [without_speaker(s) for s in sentences]
     scored = [(overlap(query_tokens, b) + sim + TYPE_CUE * type_match(set(kinds), s)
                + (FOCUS_CUE * overlap(focus, b) if focus else 0.0)
-               - (10.0 if is_salutation(s) else 0.0), -i)  # "各位同事：大家好！" answers nothing
+               - (10.0 if is_salutation(s) else 0.0)  # "各位同事：大家好！" answers nothing
+               # a letter's opening line answers only whom it is to
+               - (LETTER_OPENING_PENALTY if says_what and opens_letter(s) else 0.0), -i)
               for i, (s, b, sim) in enumerate(zip(sentences, said, sims, strict=True))]
     return sentences[-max(scored)[1]]
 
@@ -158,7 +186,8 @@ def asking_words(question: str, translation: Translation | None) -> list[str]:
 
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
                     kinds: set[str] | frozenset[str] = frozenset(),
-                    focus: list[str] | None = None, position: Position | None = None) -> str:
+                    focus: list[str] | None = None, position: Position | None = None,
+                    says_what: bool = False) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
@@ -167,7 +196,7 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     placed = [t for t in sentences if position is not None and position.points
               and not position.whole_list and opens_item(position, t)]
     chosen = placed[0] if placed else \
-        best_sentence(sentences, query_tokens, similarities, kinds, focus)
+        best_sentence(sentences, query_tokens, similarities, kinds, focus, says_what)
     sep = "" if has_cjk(chosen) else " "
     at = sentences.index(chosen) if chosen else -1
     if chosen and announces(chosen) and at + 1 < len(sentences):

@@ -83,6 +83,21 @@ def test_best_sentence_picks_the_sentence_sharing_most_with_the_question():
     assert best_sentence(sentences, tokens("给哪个社区回信", query=True)) == sentences[1]
 
 
+def test_a_letters_opening_line_answers_only_whom_it_is_to():
+    from rag.compose import asks_what_was_said, best_sentence
+    from rag.lexical import tokens
+
+    letter = ["武汉东湖新城社区全体社区工作者：你们好，来信收悉。",
+              "我从武汉回来后，一直牵挂着武汉广大干部群众。"]
+    said = "习近平给武汉东湖新城社区全体社区工作者的回信里说了什么？"
+    whom = "习近平给武汉哪个社区的全体社区工作者回了信？"
+    assert asks_what_was_said(said) and asks_what_was_said("What did Xi tell them in that letter?")
+    assert not asks_what_was_said(whom)
+    assert not asks_what_was_said("回信勉励的是哪支医疗队的党员？")
+    assert best_sentence(letter, tokens(said, query=True), says_what=True) == letter[1]
+    assert best_sentence(letter, tokens(whom, query=True)) == letter[0]
+
+
 def test_a_sentence_two_quotes_give_is_said_once_with_both_markers():
     from rag.compose import answer_text
 
