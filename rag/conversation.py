@@ -1036,6 +1036,8 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
 # A follow-up stepping on from what was last quoted ("他接着去了哪里？", "And after that?") or
 # back from it ("在那之前呢？", "Where did he go before that?").
 _AFTER = re.compile(r"接着|随后|然后|之后呢|后来|下一站|再往后|\bnext\b|\bafterwards?\b|"
+                    # "那天他还去了哪里？", "Where else did he go?": the next stop
+                    r"还(?:去|到|来到|前往)了?(?:哪|什么地方)|\bwhere else\b|"
                     r"\bafter (?:that|this|it|leaving|there)\b|^\s*(?:and )?then\b", re.IGNORECASE)
 _BEFORE = re.compile(r"(?:那|这|此|他|她)之前|之前(?:呢|他|她|去|到|在|还)|此前|先前|"
                      r"\bbefore (?:that|this|it|then|there)\b|\bprior to (?:that|this)\b|"

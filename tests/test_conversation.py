@@ -705,6 +705,7 @@ def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
 
     assert asked_step("他接着去了哪里？") == 1 and asked_step("And after that?") == 1
     assert asked_step("在那之前他在哪里考察？") == -1
+    assert asked_step("那天他还去了哪里？") == 1 and asked_step("Where else did he go?") == 1
     assert asked_step("Where did he go before that?") == -1
     assert asked_step("他在那里说了什么？") == 0
     assert asked_step("4月17日会议之前召开的常委会是哪天？") == 0  # a date's "之前", no step
