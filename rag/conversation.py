@@ -32,9 +32,10 @@ from .dates import question_dates
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
-from .question_type import COUNT, DATE, MONEY, asked_kinds, counted_thing, states
+from .question_type import COUNT, DATE, MONEY, asked_kinds, counted_thing, states, states_signed
 from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
+from .verify import squeeze
 
 # How a follow-up is searched (fitted on the dev split of eval/conversations.jsonl): the
 # question's own ranking leads, the same question leaning towards the article under discussion
@@ -921,7 +922,7 @@ def asks_date_of_referent(question: str, reading: Reading) -> bool:
 
 def states_date(hit: Hit) -> bool:
     """Whether a passage as shown (title, quote, sign-off, attribution) gives a date."""
-    return states(DATE, f"{hit.shown()} {hit.signed}")
+    return states_signed(DATE, hit.shown(), hit.signed)
 
 
 def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
@@ -940,7 +941,7 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     if not hits or not reading.new_words or not has_cjk(question) \
             or asked_kinds(question) & {COUNT, DATE} or not in_topic(hits[0].chunk.key, reading):
         return False
-    said = re.sub(r"\s", "", hits[0].quoted().quote_span()[0])
+    said = squeeze(hits[0].quoted().quote_span()[0])
     return all(w in said for w in reading.new_words)
 
 

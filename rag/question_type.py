@@ -113,7 +113,7 @@ def unstated(question: str, text: str, signed: str = "") -> bool:
     """Whether the question asks for a count or a date ("How many…", "On what date…") that
     the text does not state: then it does not answer it, whatever else it shares. `signed`:
     the sign-off of the letter the text is part of, which states its date (not a count)."""
-    return any(kind in (COUNT, DATE) and not states(kind, _with_sign_off(kind, text, signed))
+    return any(kind in (COUNT, DATE) and not states_signed(kind, text, signed)
                for kind in asked_kinds(question))
 
 
@@ -122,12 +122,13 @@ def type_match(kinds: set[str], text: str, signed: str = "") -> float:
     `signed` as for `unstated`."""
     if not kinds:
         return 0.0
-    return sum(states(k, _with_sign_off(k, text, signed)) for k in kinds) / len(kinds)
+    return sum(states_signed(k, text, signed) for k in kinds) / len(kinds)
 
 
-def _with_sign_off(kind: str, text: str, signed: str) -> str:
-    """A letter's passage dates the letter by the sign-off at its end ("习近平2020年3月15日")."""
-    return f"{text} {signed}" if kind == DATE and signed else text
+def states_signed(kind: str, text: str, signed: str = "") -> bool:
+    """`states`, for a passage of a letter whose sign-off (`signed`, "习近平2020年3月15日")
+    dates it: the sign-off states its date, not a count."""
+    return states(kind, f"{text} {signed}" if kind == DATE and signed else text)
 
 
 _WH = re.compile(r"什么|哪[些个里位天年座家句部艘一种类项条]?|多少|几[个位名点次天年支项条]?|谁|如何|怎样|怎么")
