@@ -54,6 +54,9 @@ _ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信�
 # The asking clause opening with someone answering: "…，约翰逊对此作出了什么回应？"
 _ZH_ASKING_OTHER = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?"
                               r"(?:表示|说|回应|回答|答复|问|询问|感谢|称赞|认为)")
+# A one-clause question whose subject replies: "约翰逊对此是怎么回应的？" (the reply to what was
+# said is the other side's; Xi's words are not introduced as a reply).
+_ZH_REPLYING = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?(?:回应|回答|答复|表态)")
 # The other side of a call or meeting as the subject.
 _ZH_OTHER_SIDE = re.compile(r"(?:^|[，,那而])对方[^的，。？]{0,6}?"
                             r"(?:表态|表示|说|讲|回应|回答|答复|认为|感谢|称赞|提出|提到|希望|谈)")
@@ -76,8 +79,8 @@ def asked_speaker(question: str) -> str | None:
         # The asking clause first: "习近平希望英方…，约翰逊对此作出了什么回应？" asks Johnson's.
         clauses = re.split(r"[，,]", question)
         asking = clauses[-1] if len(clauses) > 1 else ""
-        m = _ZH_ASKING_OTHER.match(asking)
-        if m and not any(x in asking for x in _XI_NAMES) and \
+        m = _ZH_ASKING_OTHER.match(asking) or _ZH_REPLYING.match(question)
+        if m and not any(x in m.group(0) for x in _XI_NAMES) and \
                 not _ZH_NOT_A_SPEAKER.search(m.group(1)):
             return OTHER
         if _ZH_XI_SAYS.search(question):

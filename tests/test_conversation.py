@@ -59,7 +59,8 @@ def titles(answer) -> set[str]:
 # -- cues and words ----------------------------------------------------------------------------
 def test_cues_find_pronouns_and_ellipsis_in_both_languages():
     for q in ("他在那里还做了什么？", "那次会议还提出了什么？", "第二点倡议呢？", "这封信是哪天写的？",
-              "What else did he say in that call?", "And the date of that letter?"):
+              "What else did he say in that call?", "And the date of that letter?",
+              "约翰逊对此是怎么回应的？"):  # "对此": what was just said
         assert cues(q)[0] > 0, q
     for q in ("习近平给武汉哪个社区的全体社区工作者回了信？",
               "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?"):

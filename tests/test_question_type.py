@@ -30,3 +30,12 @@ def test_those_days_and_these_years_name_a_time_not_a_count():
     assert COUNT not in asked_kinds("前几天他在哪里考察？")
     assert COUNT in asked_kinds("一共派出了几支医疗队？")
     assert COUNT in asked_kinds("这次会议开了几天？")
+
+
+def test_what_place_asks_a_place():
+    """"植树点在什么地方？" asks a place as "在哪里" does."""
+    from rag.question_type import PLACE, asked_kinds
+
+    assert PLACE in asked_kinds("习近平4月3日参加首都义务植树活动，植树点在什么地方？")
+    assert PLACE in asked_kinds("习近平是在什么地点会见他的？")
+    assert PLACE not in asked_kinds("这次会议提出了什么要求？")

@@ -37,6 +37,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("对方对此是怎么表态的？", OTHER),
     ("他在电话里还提到对方议会做了什么？", None),  # Xi's words about the other side
     ("那对方在华的人员呢，他怎么承诺的？", None),
+    # one clause whose subject replies to what was said: the other side's words
+    ("约翰逊对此是怎么回应的？", OTHER),
+    ("习近平对此是怎么回应的？", None),
+    ("会议对此作出了什么回应？", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
