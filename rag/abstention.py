@@ -25,7 +25,7 @@ import numpy as np
 
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
-from .question_type import MONEY, asked_kinds, counted_thing, type_match, unstated
+from .question_type import MONEY, asked_kinds, counted_measure, counted_thing, type_match, unstated
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -67,7 +67,9 @@ class Evidence:
     # An English question asks a count or a date ("How many…", "On what date…") that the first
     # passage does not state: a miss whatever its cosines (rag/question_type.py `unstated`).
     # Chinese questions weigh the same cue as `answers_kind` in their fitted score; English ones
-    # decide by it, since their fitted score has only the cosines.
+    # decide by it, since their fitted score has only the cosines. A Chinese question counting
+    # with a measure word ("多少棵树") is decided by it too when no top passage states a number
+    # of that measure word at all (question_type.counted_measure).
     unstated: bool = False
 
     def vector(self) -> list[float]:
@@ -142,6 +144,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         return sum(holds(text, w) for w, _ in words) / len(words) if words else 1.0
 
     shift = ACROSS_SHIFT if across else 0.0
+    counted = _counted(question, top)
     return Evidence(
         chinese=has_cjk(question),
         dense=max((h.dense for h in top), default=0.0) + shift,
@@ -152,9 +155,10 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         unknown_names=unknown,
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
-        counted=_counted(question, top),
-        unstated=(not has_cjk(question) or across) and bool(top)
-        and unstated(question, top[0].shown(), top[0].signed),
+        counted=counted,
+        unstated=bool(top) and (
+            ((not has_cjk(question) or across) and unstated(question, top[0].shown(), top[0].signed))
+            or (counted < 0 and _measure_unstated(question, top))),
     )
 
 
@@ -179,6 +183,14 @@ def _counted(question: str, top: list[Hit]) -> float:
     if pattern is None or pattern is MONEY or (position is not None and position.points):
         return 0.0  # any price is "a sum of money": none says it is the one asked
     return 1.0 if any(pattern.search(h.shown()) for h in top) else -1.0
+
+
+def _measure_unstated(question: str, top: list[Hit]) -> bool:
+    """A Chinese question counting with a measure word ("多少棵树", "多少只口罩") whose top
+    passages state no number of that measure word at all ("N棵", "N只"): they do not count
+    it, whatever they share with the question."""
+    measure = counted_measure(question)
+    return measure is not None and not any(measure.search(h.shown()) for h in top)
 
 
 def _answers_kind(question: str, hit: Hit) -> float:

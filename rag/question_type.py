@@ -159,7 +159,8 @@ MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\
 # A word pointing at whose the things are ("多少名本国留学生": the text names the country,
 # "500多名纳米比亚留学生") is no part of the thing counted.
 _WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
-_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份]?)"
+_MEASURE_WORDS = "个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份"
+_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([" + _MEASURE_WORDS + "]?)"
                       + _WHOSE + r"([\u4e00-\u9fff]{2})")
 # "面积有多大", "全长有多长": the thing measured, named before the asking word (not "多少":
 # "电话是多少", "门票要花多少" ask a number or a price, not a count of the word before)
@@ -196,6 +197,37 @@ def counted_thing(question: str) -> re.Pattern | None:
     if noun[0] in "的了是在呢吗？":
         return None
     return count_of([noun], unit)
+
+
+# Measure words the documents use for the same things ("多少条要求" -> "8点要求", "几位" ->
+# "22名", "多少只口罩" -> "N个口罩").
+_SAME_MEASURE = {
+    "条": "条|点|项|个|方面", "点": "点|条|项|个|方面", "项": "项|条|点|个|方面",
+    "名": "名|位|个|人", "位": "位|名|个|人", "次": "次|场|回|轮|趟|批", "场": "场|次|个",
+    "回": "回|次", "轮": "轮|次", "趟": "趟|次", "批": "批|次", "棵": "棵|株",
+    "家": "家|所|个", "所": "所|家|个", "只": "只|个", "件": "件|个", "套": "套|个",
+    "台": "台|个", "张": "张|个", "座": "座|个", "支": "支|个", "架": "架", "间": "间|个",
+    "栋": "栋|座|个", "例": "例|个", "户": "户|家", "头": "头|只",
+}
+
+
+def counted_measure(question: str) -> re.Pattern | None:
+    """For "一共种了多少棵树？", "送多少只口罩？": a pattern for any number of that measure word
+    ("N棵", "N只"), whatever it counts. A text stating none states no count of the kind asked,
+    however the documents word the thing ("1300余名滞留海外的湖北兄弟姐妹" for "多少名困在国外
+    的湖北人" has its "N名"). None when no measure word is given, or it is "个" (said of
+    anything) or a price is asked."""
+    if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question) or \
+            re.search(_JIDIAN_TIME, question) or _PEOPLE_ASKED.search(question):
+        return None
+    m = _COUNTED.search(question)
+    unit = m.group(1) or m.group(2)[0] if m else ""  # "多少棵树": the noun took the measure word
+    if m is None and (alone := _MEASURE_ALONE.search(question)):
+        unit = alone.group(1)
+    if not unit or unit not in _MEASURE_WORDS or unit in "个点" or "第几" in question:
+        # "第几位访华的元首" asks a rank ("首位"), not a count; "每天几点能下楼？" a time
+        return None
+    return re.compile(_NUMERAL + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 
 def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:

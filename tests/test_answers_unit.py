@@ -221,7 +221,10 @@ def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answer
     assert not english.unstated
     # Nothing counted or dated asked, or a Chinese question (its score weighs the cue): no rule.
     assert not gather("What did he say about the reserve?", [hit("要加强储备。")], set()).unstated
-    assert not gather("储备了多少套防护服？", [hit("要加强储备。")], set()).unstated
+    assert not gather("储备了多少防护服？", [hit("要加强储备。")], set()).unstated
+    # ... unless it counts with a measure word of which the passages state no number at all
+    assert gather("储备了多少套防护服？", [hit("要加强储备。")], set()).unstated
+    assert not gather("储备了多少套防护服？", [hit("储备防护服2万套。")], set()).unstated
 
 def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
     from rag.abstention import gather

@@ -39,3 +39,18 @@ def test_what_place_asks_a_place():
     assert PLACE in asked_kinds("习近平4月3日参加首都义务植树活动，植树点在什么地方？")
     assert PLACE in asked_kinds("习近平是在什么地点会见他的？")
     assert PLACE not in asked_kinds("这次会议提出了什么要求？")
+
+
+def test_a_measure_word_asked_needs_a_number_of_it():
+    """"种了多少棵树？" is answered only by a number of 棵 (or 株); the documents' own measure
+    words for the same things count too ("多少条要求" -> "8点要求")."""
+    from rag.question_type import counted_measure
+
+    trees = counted_measure("4月3日首都义务植树活动中，领导人一共种了多少棵树？")
+    assert trees.search("共植树100株") and not trees.search("面积约320亩，10时30分许")
+    assert counted_measure("围绕有序复工复产一共提了多少条要求？").search("提出8点要求")
+    assert counted_measure("中方答应送多少只口罩？").search("200万个口罩")
+    # no measure word, a universal one, a rank or a time: nothing to require
+    for q in ("一共帮了多少人？", "有多少个省份签了责任书？", "他是第几位访华的外国元首？",
+              "每天几点能下楼扔垃圾？", "这个理念提出多少年了？"):
+        assert counted_measure(q) is None, q
