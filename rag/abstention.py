@@ -25,7 +25,8 @@ import numpy as np
 
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
-from .question_type import MONEY, asked_kinds, counted_measure, counted_thing, type_match, unstated
+from .question_type import (MONEY, asked_kinds, counted_measure, counted_thing, name_asked,
+                            states_name, type_match, unstated)
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -109,7 +110,7 @@ def _squeeze(text: str) -> str:
 
 def gather(question: str, hits: list[Hit], vocabulary: set[str],
            glossed: dict[str, list[str]] | None = None,
-           unknown_en: tuple[str, ...] = ()) -> Evidence:
+           unknown_en: tuple[str, ...] = (), name_roles: tuple[str, ...] = ()) -> Evidence:
     """The evidence from the top passages of a retrieval.
 
     `glossed`: for a Chinese question over documents with English ones, its words and the
@@ -120,7 +121,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     English question.
 
     `unknown_en`: the names an English question gives that the documents never mention
-    (Translation.unknown)."""
+    (Translation.unknown); `name_roles`: the role, in the documents' words, of the person whose
+    name it asks (Translation.name_roles)."""
     top = hits[:3]
     words = content_words(question)
     glossed = glossed or {}
@@ -158,7 +160,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         counted=counted,
         unstated=bool(top) and (
             ((not has_cjk(question) or across) and unstated(question, top[0].shown(), top[0].signed))
-            or (counted < 0 and _measure_unstated(question, top))),
+            or (counted < 0 and _measure_unstated(question, top))
+            or _name_unstated(question, top, name_roles)),
     )
 
 
@@ -191,6 +194,15 @@ def _measure_unstated(question: str, top: list[Hit]) -> bool:
     it, whatever they share with the question."""
     measure = counted_measure(question)
     return measure is not None and not any(measure.search(h.shown()) for h in top)
+
+
+def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:
+    """A question asking the name of someone it knows by a role ("山庄主人叫什么名字？", "What
+    was the name of the dock worker…?": `roles_en`, the role in the documents' words) whose
+    top passages name nobody in that role: they do not answer it."""
+    role = name_asked(question) if has_cjk(question) else None
+    roles = (role,) if role else roles_en
+    return bool(roles) and not any(states_name(r, h.shown()) for r in roles for h in top)
 
 
 def _answers_kind(question: str, hit: Hit) -> float:

@@ -301,9 +301,11 @@ class Assistant:
         retriever = index.retriever
         retrieved = retriever.search(text, top_k, wanted)
         # the names an English question gives that the documents never mention
-        unknown = retrieved.translation.unknown if retrieved.translation is not None else ()
+        translation = retrieved.translation
+        unknown = translation.unknown if translation is not None else ()
+        roles = translation.name_roles if translation is not None else ()
         evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed,
-                          unknown)
+                          unknown, roles)
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
@@ -314,7 +316,8 @@ class Assistant:
             return retrieved, evidence, None
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
-                                 retriever.lexical.vocab, retrieved.glossed, unknown), reading
+                                 retriever.lexical.vocab, retrieved.glossed, unknown,
+                                 roles), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

@@ -284,3 +284,74 @@ def role_asked(question: str) -> re.Pattern | None:
     verb = next(g for g in m.groups() if g)
     verb = _ROLE_ZH.get(verb.lower(), verb)
     return re.compile(r"[\u4e00-\u9fff]{2}" + verb + r"(?!召开)")
+
+
+# "山庄主人叫什么名字？", "那位老村支书叫什么？": a person's name asked, by the role the question
+# knows them by. The documents name someone right after the role ("河南兰考县委书记蔡松涛",
+# "省长袁家军"); a role followed by anything else ("山庄主人热情将总书记迎进院内") names nobody.
+_NAME_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:叫什么名字|名字叫什么|叫啥名字|叫什么|叫啥|"
+                         r"姓什么|的名字是什么|名字是什么|的姓名)")
+_PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|"
+                          r"经理|先生|女士|司机|农民|学生|孩子)$")
+# Single-character surnames a name cut into characters starts with (words that also open a
+# clause, "和", "向", "高兴", are left out).
+_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余"
+                "杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范贾夏韦付邹孟熊秦邱江尹薛闫段雷侯龙陶黎贺"
+                "顾毛郝龚邵钱严覃武戴莫孔汤康施牛樊葛邢齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿兰"
+                "焦俞柳祝符舒阮柯纪梅童凌毕季裴霍涂苗谷盛曲翁冉骆蓝辛靳管柴蒙鲍华喻祁蒲房滕屈"
+                "饶牟艾尤穆农卓缪车项芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂佟臧闵苟邬卞"
+                "姬栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩佘池查麻苑迟邝纳")
+_NAME_TAGS = {"nr", "nrt", "nrfg", "nz"}
+
+
+def name_asked(question: str) -> str | None:
+    """The role of the person whose name the question asks ("余村春林山庄的主人叫什么名字？" ->
+    "主人"), None when it asks no person's name (or a thing's: "那家民宿叫什么？")."""
+    m = _NAME_ASKED.search(_QUOTED.sub("", question))
+    if not m:
+        return None
+    role = m.group(1)
+    return role if _PERSON_ROLE.search(role) else None
+
+
+def states_name(role: str, text: str) -> bool:
+    """Whether the text names someone right after `role` ("县委书记蔡松涛"), or says what they
+    are called ("名叫…")."""
+    from .segment import tagged_words
+
+    for m in re.finditer(re.escape(role), text):
+        after = text[m.end(): m.end() + 8]
+        if re.match(r"[，,]?(?:名叫|叫做|名为|姓)", after):
+            return True
+        words = tagged_words(after)
+        if not words:
+            continue
+        first, tag = words[0]
+        if tag in _NAME_TAGS:
+            return True
+        if len(first) == 1 and first in _SURNAMES and len(words) > 1 and \
+                re.fullmatch(r"[\u4e00-\u9fff]{1,2}", words[1][0]):
+            return True
+    return False
+
+
+# "What was the name of the dock worker Xi chatted with…?": a person's name asked in English, by
+# the role the question knows them by (its last word before the clause that says which one).
+_EN_NAME_ASKED = re.compile(r"\bwhat (?:is|was|were) the names? of (?:the|that|this|his|her|their|"
+                            r"an?) ((?:[a-z-]+ ){0,4}?[a-z-]+)(?= (?:who|whom|that|which|from|in|"
+                            r"at|of|with|on|for|he|she|they|xi)\b|\s*\?|\s*$)", re.I)
+_EN_PERSON_ROLES = set("secretary worker owner official doctor nurse chief head director manager "
+                       "villager farmer driver leader mayor governor chairman employee volunteer "
+                       "resident boss man woman girl boy student teacher expert captain officer "
+                       "representative spokesperson spokesman host hostess vendor keeper "
+                       "stallholder innkeeper".split())
+
+
+def english_name_role(question: str) -> str | None:
+    """The role (its last word) of the person whose name an English question asks ("What was
+    the name of the dock worker…?" -> "worker"), None when it asks no person's name."""
+    m = _EN_NAME_ASKED.search(question)
+    if not m:
+        return None
+    role = m.group(1).lower().split()[-1]
+    return role if role in _EN_PERSON_ROLES else None

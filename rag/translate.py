@@ -12,6 +12,7 @@ first use and cached beside the index (never committed), with the licence named 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
+from .question_type import english_name_role
 from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
@@ -94,6 +96,9 @@ class Translation:
     asking: int = 0
     # names it gives that the documents never mention ("Justin Trudeau"): Dictionary.unknown_names
     unknown: tuple[str, ...] = ()
+    # the role, in the documents' words, of the person whose name it asks ("What was the name
+    # of the dock worker…?" -> 工人, 职工…): question_type.english_name_role
+    name_roles: tuple[str, ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
         """The groups of the clause that asks, when the question has a frame before it."""
@@ -361,8 +366,10 @@ class Dictionary:
         literals = english_dates_in_chinese(question) + _numbers(question)
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
+        role = english_name_role(question)
+        roles = tuple(self.lookup([role])[0] or ()) if role else ()
         return Translation(groups, literals, start if start and len(groups) > start else 0,
-                           tuple(self.unknown_names(question)))
+                           tuple(self.unknown_names(question)), roles)
 
     def unknown_names(self, question: str) -> list[str]:
         """The names an English question gives that the documents never mention ("What did Xi
@@ -554,7 +561,7 @@ def by_context(translation: Translation, passages_with: Callable[[str], frozense
     for i, group in enumerate(translation.groups):
         scores = {w: together(w, i) for w in group}
         groups.append(sorted(group, key=lambda w: -scores[w]))  # stable: ties keep their order
-    return Translation(groups, translation.literals, translation.asking, translation.unknown)
+    return dataclasses.replace(translation, groups=groups)
 
 
 def mixed_query(question: str, translation: Translation, per_phrase: int) -> str:

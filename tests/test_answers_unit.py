@@ -225,6 +225,11 @@ def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answer
     # ... unless it counts with a measure word of which the passages state no number at all
     assert gather("储备了多少套防护服？", [hit("要加强储备。")], set()).unstated
     assert not gather("储备了多少套防护服？", [hit("储备防护服2万套。")], set()).unstated
+    # ... or asks the name of someone known by a role that the passages name nobody in
+    assert gather("山庄主人叫什么名字？", [hit("山庄主人热情将总书记迎进院内。")], set()).unstated
+    assert not gather("县委书记叫什么？", [hit("河南兰考县委书记蔡松涛作了发言。")], set()).unstated
+    assert gather("What was the name of the dock worker?", [hit("习近平同港口职工代表交流。")],
+                  set(), name_roles=("工人",)).unstated
 
 def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
     from rag.abstention import gather

@@ -54,3 +54,21 @@ def test_a_measure_word_asked_needs_a_number_of_it():
     for q in ("一共帮了多少人？", "有多少个省份签了责任书？", "他是第几位访华的外国元首？",
               "每天几点能下楼扔垃圾？", "这个理念提出多少年了？"):
         assert counted_measure(q) is None, q
+
+
+def test_a_name_asked_by_role_needs_someone_named_in_that_role():
+    """"山庄主人叫什么名字？" is answered by "…县委书记蔡松涛"-like text: a name right after the
+    role, not "山庄主人热情将总书记迎进院内"."""
+    from rag.question_type import english_name_role, name_asked, states_name
+
+    assert name_asked("余村春林山庄的主人叫什么名字？") == "主人"
+    assert name_asked("作视频发言的河南兰考县委书记叫什么？") == "书记"
+    assert name_asked("办起来的第一家民宿叫什么？") is None  # a thing's name
+    assert name_asked("城市森林公园叫什么名字？") is None
+    assert states_name("书记", "云南怒江州委书记纳云德、河南兰考县委书记蔡松涛作了视频发言。")
+    assert states_name("省长", "在浙江省委书记车俊和省长袁家军陪同下")
+    assert not states_name("主人", "山庄主人热情将总书记迎进院内。")
+    assert not states_name("支书", "习近平同老村支书和返乡创业村民围坐在一起拉家常。")
+    assert english_name_role("What was the name of the dock worker Xi chatted with?") == "worker"
+    assert english_name_role("What is the name of the old village party secretary?") == "secretary"
+    assert english_name_role("What was the name of the guesthouse where he sat?") is None
