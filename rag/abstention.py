@@ -25,8 +25,8 @@ import numpy as np
 
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
-from .question_type import (MONEY, asked_kinds, counted_measure, counted_thing, name_asked,
-                            states_name, type_match, unstated)
+from .question_type import (MONEY, asked_kinds, counted_measure, counted_thing, figure_asked,
+                            name_asked, states_name, type_match, unstated)
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -161,7 +161,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         unstated=bool(top) and (
             ((not has_cjk(question) or across) and unstated(question, top[0].shown(), top[0].signed))
             or (counted < 0 and _measure_unstated(question, top))
-            or _name_unstated(question, top, name_roles)),
+            or _name_unstated(question, top, name_roles)
+            or _figure_unstated(question, top)),
     )
 
 
@@ -194,6 +195,13 @@ def _measure_unstated(question: str, top: list[Hit]) -> bool:
     it, whatever they share with the question."""
     measure = counted_measure(question)
     return measure is not None and not any(measure.search(h.shown()) for h in top)
+
+
+def _figure_unstated(question: str, top: list[Hit]) -> bool:
+    """A question asking how long ("开了多长时间？") or what share ("复工率达到了多少？") whose top
+    passages state no duration or share at all."""
+    figure = figure_asked(question)
+    return figure is not None and not any(figure.search(h.shown()) for h in top)
 
 
 def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:

@@ -355,3 +355,33 @@ def english_name_role(question: str) -> str | None:
         return None
     role = m.group(1).lower().split()[-1]
     return role if role in _EN_PERSON_ROLES else None
+
+
+# How long something lasted ("开了多长时间？", "How long did the call last?") is answered by a
+# duration ("24小时内", "14天", "2个多月", "数月", "15年来"), a rate ("复工率达到了多少？", "what
+# share…") by a share ("46%", "三分之二", "九成"). Not "多久作一次指示" (how often).
+_DURATION_ASKED = re.compile(r"多长时间|多久(?![^，。？?]{0,8}一次)|几个小时|多少小时|多少分钟|几个月|"
+                             r"\bhow long\b(?! is\b)", re.I)
+_DURATION = re.compile(r"(?:\d+|[一二两三四五六七八九十百千数几]+)\s*(?:多|余)?\s*(?:个\s*多?\s*"
+                       r"(?:小时|钟头|月|星期|多月)|小时|分钟|昼夜|天|周(?!年)|星期(?![一二三四五六日天])|"
+                       r"年(?:来|间|多|时间)|多年)|数[月日年天周]|月余|\d+\s*(?:hours?|minutes?|days?|weeks?|months?|years?)\b|"
+                       r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+"
+                       r"(?:hours?|days?|weeks?|months?|years?)\b", re.I)
+_RATE_ASKED = re.compile(r"率[^，。？?]{0,6}(?:多少|几|多大|多高)|(?:多大|多高|多少)(?:的)?比例|占比(?:多少|几)|"
+                         r"几成|百分之几|\bwhat (?:share|percentage|proportion|fraction)\b|"
+                         r"\b(?:rate|ratio)\b[^?]{0,30}\bhow (?:high|much)\b", re.I)
+_RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五六七八九十\d]成(?![立为功果员本绩效])|"
+                   r"\d+(?:\.\d+)?\s*(?:percent|per cent)\b|\b(?:half|a third|two thirds|a quarter)\b",
+                   re.I)
+
+
+def figure_asked(question: str) -> re.Pattern | None:
+    """What a figure the question asks must look like to answer it, when that is told by its
+    form and not only by its thing: a number of the measure word it counts with
+    (`counted_measure`; decided with the counted thing, see abstention), a duration for
+    "多长时间/how long", a share for a rate. None when the form says nothing."""
+    if _RATE_ASKED.search(question):
+        return _RATE
+    if _DURATION_ASKED.search(question):
+        return _DURATION
+    return None

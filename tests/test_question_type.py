@@ -72,3 +72,18 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert english_name_role("What was the name of the dock worker Xi chatted with?") == "worker"
     assert english_name_role("What is the name of the old village party secretary?") == "secretary"
     assert english_name_role("What was the name of the guesthouse where he sat?") is None
+
+
+def test_how_long_and_what_share_need_a_duration_and_a_share():
+    from rag.question_type import figure_asked
+
+    long = figure_asked("4月10日的全国安全生产电视电话会议一共开了多长时间？")
+    assert long.search("24小时内完成") and long.search("经过数月艰苦努力") and \
+        long.search("经过2个多月艰苦努力") and long.search("实施14天集中隔离")
+    assert not long.search("4月10日召开全国安全生产电视电话会议") and not long.search("2020年3月")
+    share = figure_asked("这家企业的复工率达到了多少？")
+    assert share.search("占46%") and share.search("三分之二以上") and not share.search("复工复产")
+    assert figure_asked("How long did that call last?") is not None
+    assert figure_asked("What share of them were elderly?") is not None
+    assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
+    assert figure_asked("要提高哪两个率？") is None
