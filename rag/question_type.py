@@ -176,7 +176,9 @@ _PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
 def counted_thing(question: str) -> re.Pattern | None:
     """For "提出了几点倡议？", "派出了多少支医疗队？": a pattern for a number of that thing as
     the documents write it ("4点倡议", "340多支医疗队"), the sentence that states the count
-    rather than one about the topic. None when no counted thing is named."""
+    rather than one about the topic. None when no counted thing is named. Words the question
+    quotes are no part of the thing ("多少名“90后”党员" counts 党员)."""
+    question = _QUOTED.sub("", question)
     if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question):
         return MONEY  # "一共罚多少钱？" -> "罚款共计65万元"
     if re.search(_JIDIAN_TIME, question):
@@ -217,6 +219,7 @@ def counted_measure(question: str) -> re.Pattern | None:
     however the documents word the thing ("1300余名滞留海外的湖北兄弟姐妹" for "多少名困在国外
     的湖北人" has its "N名"). None when no measure word is given, or it is "个" (said of
     anything) or a price is asked."""
+    question = _QUOTED.sub("", question)
     if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question) or \
             re.search(_JIDIAN_TIME, question) or _PEOPLE_ASKED.search(question):
         return None

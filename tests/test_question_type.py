@@ -87,3 +87,10 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("What share of them were elderly?") is not None
     assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
     assert figure_asked("要提高哪两个率？") is None
+
+
+def test_quoted_words_are_no_part_of_the_thing_counted():
+    from rag.question_type import counted_measure, counted_thing
+
+    q = "北京大学援鄂医疗队中共有多少名“90后”党员？"
+    assert counted_thing(q).search("共有58名党员") and counted_measure(q) is not None
