@@ -51,7 +51,7 @@ PRIOR_WEIGHT_EN = 1.0
 CONTEXT_WEIGHT_EN = 0.5
 # A question that names what was discussed ("那次通话", "that meeting"): its answer is there,
 # so the passages of that article or speech gain this much (in units of a first rank).
-REFERENT_BONUS = 0.5
+REFERENT_BONUS = 1.0
 # A question asking the date of what was discussed: its passages that give a date gain this.
 DATED_BONUS = 2.0
 # ... and towards the passage of it standing where the question points ("第二点倡议呢？")
