@@ -688,8 +688,14 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     sequel = articles.step(last.cited[0], step, moves, bool(_LEAVING.search(question))) \
         if step and (moves or not new_words) \
         else None
-    return Reading(True, compose_query(question, turns, span, carried, chinese_words), span,
-                   prior, reason, referent, without_references(question), bare=not new_words,
+    query = compose_query(question, turns, span, carried, chinese_words)
+    # What the passages must say: the question without its pointers, the conversation saying
+    # the rest through the passages it cited (`prior`). With none cited (the last answer was
+    # abstained on: "一共种了多少棵树？" then "他都种了哪些树？"), the earlier questions say it
+    # (a Chinese query: an English question's is completed in both languages).
+    evidence = query if not prior and has_cjk(question) else without_references(question)
+    return Reading(True, query, span,
+                   prior, reason, referent, evidence, bare=not new_words,
                    new_words=tuple(new_words),
                    said=said, sequel=sequel,
                    speaker=asked_speaker(question) or next(
@@ -836,7 +842,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR:
                 fused[key] += bonus / (k + 1)
     found: dict[str, Hit] = {}
-    for r, _ in runs:
+    # A hit keeps the evidence (cosines, words) of the question's own search; with nothing
+    # cited to lean on (the last answer was abstained on), that of the completed query, which
+    # says what the question is about.
+    for r, _ in (runs if reading.prior else runs[::-1]):
         for h in r.hits:
             found.setdefault(h.chunk.key, h)
     if asks_date_of_referent(question, reading):

@@ -163,3 +163,14 @@ def test_a_follow_up_naming_its_own_place_is_not_a_step_from_the_last_quote(real
     before = ask("那天之前他在湖州看了哪个村？", history=[first])
     assert "余村" in before.passages[0].chunk.text
     assert "杭州" not in before.search_query.split("习近平在浙江考察时强调")[0]
+
+
+def test_a_follow_up_after_an_abstained_answer_reads_the_earlier_question(real_assistant):
+    """Seen in the browser: "一共种了多少棵树？" is rightly abstained on (no count is given),
+    and "他都种了哪些树？" then found the list first but was abstained on too: with no passage
+    cited to lean on, its evidence was that of "都种了哪些树" alone."""
+    first = real_assistant.ask("习近平4月3日参加首都义务植树活动，一共种了多少棵树？")
+    assert first.abstained
+    follow = real_assistant.ask("他都种了哪些树？", history=[first])
+    assert follow.context_from == [1] and not follow.abstained
+    assert "油松、国槐、杏梅、元宝枫" in quotes(follow)
