@@ -91,7 +91,8 @@ def content_words(question: str) -> list[tuple[str, str]]:
 def _content_words(question: str) -> tuple[tuple[str, str], ...]:
     """`content_words`, kept for the last questions: an answer asks for them more than once."""
     if not has_cjk(question):
-        return tuple((y, "m") for y in YEAR.findall(question))
+        # a decade ("the 1980s": "上世纪80年代") is no year the documents must name
+        return tuple((y, "m") for y in YEAR.findall(re.sub(r"\b\d{4}'?s\b", "", question)))
     from .segment import tagged_words
 
     return tuple((word, flag) for word, flag in tagged_words(question)

@@ -277,6 +277,8 @@ def test_content_words_drop_question_words_and_keep_years():
     words = [w for w, _ in content_words("2022年上海封控期间单日新增感染者最多达到多少？")]
     assert "2022" in words and "多少" not in words
     assert [w for w, _ in content_words("What happened in 2021 in Tokyo?")] == ["2021"]
+    # a decade is no year the documents must name ("the 1980s": "上世纪80年代")
+    assert content_words("When poverty relief began in the 1980s, how many were poor?") == []
 
 
 def test_pack_context_labels_passages_and_stops_at_budget():
