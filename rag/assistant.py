@@ -37,6 +37,7 @@ from .conversation import (
     read_history,
     search_follow_up,
 )
+from .dates import question_dates
 from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
@@ -270,6 +271,7 @@ class Assistant:
             focus = asking_words(text, retrieved.translation)
             position = asked_position(text)
             says_what = asks_what_was_said(text)
+            days = question_dates(text)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
@@ -277,7 +279,7 @@ class Assistant:
                     cited.append(hit)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds,
-                                               focus, position, says_what)
+                                               focus, position, says_what, days)
                     picks.append((citation.n, sentence))
         abstained = not citations
         lead = answer_lead(retrieved.kinds, picks[0][1], citations[0], cited[0].signed) \

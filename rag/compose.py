@@ -14,7 +14,7 @@ from .chunking import sentence_texts
 from .dates import dates_a_publication, zh_dates
 from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
-from .question_type import DATE, PERSON, focus_tokens, states, type_match
+from .question_type import COUNT, DATE, PERSON, focus_tokens, states, type_match
 from .settings import AnswerSettings
 from .speaker import passage_speaker, speaker_opening
 from .translate import Translation
@@ -26,6 +26,7 @@ ABSTAIN_EN = "The documents do not answer this question. The closest passages ar
 TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the answer sentence
 FOCUS_CUE = 1.0  # ... and of the words of the clause that asks (question_type.focus_tokens)
 LETTER_OPENING_PENALTY = 1.0  # ... taken from a letter's opening line when what was said is asked
+DAY_CUE = 0.5  # ... of naming the day the question names (less: naming only other days)
 
 
 def title_mark(title: str | None) -> str:
@@ -135,11 +136,13 @@ def repeats(hit: Hit, chosen: list[Hit]) -> bool:
 def best_sentence(sentences: list[str], query_tokens: list[str],
                   similarities: list[float] | None = None,
                   kinds: set[str] | frozenset[str] = frozenset(),
-                  focus: list[str] | None = None, says_what: bool = False) -> str:
+                  focus: list[str] | None = None, says_what: bool = False,
+                  days: frozenset | set = frozenset()) -> str:
     """The sentence of a passage that answers best: most of the question's terms, then the
     closest by meaning (for an English question over Chinese text, only the latter counts),
     with a small lead for a sentence stating the kind of thing asked (a count, a date, a
-    place, a person: rag/question_type.py)."""
+    place, a person: rag/question_type.py) and for one naming the day the question names
+    (`days`; "3月30日，习近平前往…余村村考察调研。" before "2005年8月15日，…在该村考察时…")."""
     if not sentences:
         return ""
     sims = similarities if similarities and len(similarities) == len(sentences) \
@@ -152,9 +155,16 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
                + (FOCUS_CUE * overlap(focus, b) if focus else 0.0)
                - (10.0 if is_salutation(s) else 0.0)  # "各位同事：大家好！" answers nothing
                # a letter's opening line answers only whom it is to
-               - (LETTER_OPENING_PENALTY if says_what and opens_letter(s) else 0.0), -i)
+               - (LETTER_OPENING_PENALTY if says_what and opens_letter(s) else 0.0)
+               + (DAY_CUE * _day_agreement(days, s) if days else 0.0), -i)
               for i, (s, b, sim) in enumerate(zip(sentences, said, sims, strict=True))]
     return sentences[-max(scored)[1]]
+
+
+def _day_agreement(days: frozenset | set, sentence: str) -> int:
+    """+1 when the sentence names one of the question's days, -1 when it names only others."""
+    said = zh_dates(sentence)
+    return 0 if not said else (1 if said & days else -1)
 
 
 def without_speaker(sentence: str) -> str:
@@ -187,7 +197,7 @@ def asking_words(question: str, translation: Translation | None) -> list[str]:
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
                     kinds: set[str] | frozenset[str] = frozenset(),
                     focus: list[str] | None = None, position: Position | None = None,
-                    says_what: bool = False) -> str:
+                    says_what: bool = False, days: frozenset | set = frozenset()) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
@@ -196,7 +206,7 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     placed = [t for t in sentences if position is not None and position.points
               and not position.whole_list and opens_item(position, t)]
     chosen = placed[0] if placed else \
-        best_sentence(sentences, query_tokens, similarities, kinds, focus, says_what)
+        best_sentence(sentences, query_tokens, similarities, kinds, focus, says_what, days)
     sep = "" if has_cjk(chosen) else " "
     at = sentences.index(chosen) if chosen else -1
     if chosen and announces(chosen) and at + 1 < len(sentences):
@@ -224,11 +234,15 @@ def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citat
     the letter, `letter_signed`, the sign-off it is under), so that the answer's first words
     state the date. Empty otherwise."""
     attribution = (citation.attribution or "").strip()
-    if PERSON in kinds and not states(PERSON, sentence) and attribution[:1] in "（(" \
-            and states(PERSON, attribution):
-        # "在同哪位外国领导人通电话时说…？": the call its attribution names
-        # ("（2020年3月27日同美国总统特朗普通电话）").
-        return attribution[1:-1].strip()
+    said = attribution[1:-1].strip() if attribution[:1] in "（(" and attribution[-1:] in "）)" \
+        else attribution.lstrip("—").strip() if attribution.startswith("—") else ""
+    for kind in (PERSON, COUNT):
+        if kind in kinds and not states(kind, sentence) and said and states(kind, said) \
+                and not dates_a_publication(said):
+            # "在同哪位外国领导人通电话时说…？", "就西班牙疫情向谁发了慰问电？": the call or message
+            # its attribution names ("——3月21日，习近平…向西班牙国王费利佩六世致慰问电");
+            # "纪念两国建交多少周年？": "——3月22日，…就中纳建交30周年互致贺电".
+            return said
     if DATE not in kinds:
         return ""
     if states(DATE, sentence):

@@ -384,6 +384,39 @@ def test_a_when_question_is_answered_with_its_date_first():
                        "习近平2020年3月15日") == ""
 
 
+def test_who_or_how_many_answered_by_the_attribution_leads_with_it():
+    """"就西班牙疫情向谁发了慰问电？": the sentence names nobody, the attribution names the king;
+    "纪念两国建交多少周年？": the attribution states "30周年"."""
+    from rag.compose import answer_lead
+    from rag.question_type import asked_kinds
+    from rag.types import Citation
+
+    def cite(attribution, quote):
+        return Citation(1, "a.txt", "标题", attribution, quote, 3, 4, 0, len(quote), 0.9)
+
+    sentence = "中方坚定支持西班牙抗击疫情的努力和举措。"
+    spain = "——3月21日，习近平就西班牙发生新冠肺炎疫情向西班牙国王费利佩六世致慰问电"
+    assert answer_lead(asked_kinds("习近平就西班牙疫情向谁发了慰问电？"), sentence,
+                       cite(spain, sentence)) == spain.lstrip("—")
+    namibia = "——3月22日，同纳米比亚总统根哥布就中纳建交30周年互致贺电"
+    said = "相信中国必将更加繁荣昌盛。"
+    assert answer_lead(asked_kinds("纪念两国建交多少周年？"), said, cite(namibia, said)) == \
+        namibia.lstrip("—")
+    # not when the sentence answers itself, or nothing of the kind is asked
+    assert answer_lead(asked_kinds("纪念两国建交多少周年？"), "今年是两国建交30周年。",
+                       cite(namibia, said)) == ""
+    assert answer_lead(asked_kinds("贺电里说了什么？"), said, cite(namibia, said)) == ""
+
+
+def test_the_answer_sentence_names_the_day_the_question_names():
+    from rag.compose import best_sentence
+
+    sentences = ["3月30日，习近平前往湖州市安吉县天荒坪镇余村村考察调研。",
+                 "2005年8月15日，时任浙江省委书记习近平在该村考察时首次提出“绿水青山就是金山银山”。"]
+    tokens = ["习近平", "浙江", "考察", "村"]
+    assert best_sentence(sentences, tokens, days={(3, 30)}) == sentences[0]
+
+
 def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_question():
     def hit(text, title, score):
         chunk = Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
