@@ -42,6 +42,7 @@ from .errors import IndexError_, QuestionError
 from .formats import Extracted
 from .ingest import catalog_path, extraction_dir
 from .position import asked_position
+from .question_type import asks_saying
 from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
@@ -272,6 +273,7 @@ class Assistant:
             position = asked_position(text)
             says_what = asks_what_was_said(text)
             days = question_dates(text)
+            saying = asks_saying(text)
             for hit in chosen:
                 citation = to_citation(len(citations) + 1, hit)
                 if self.verify(citation, index):
@@ -279,7 +281,7 @@ class Assistant:
                     cited.append(hit)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
                                                sims.get(hit.chunk.key), retrieved.kinds,
-                                               focus, position, says_what, days)
+                                               focus, position, says_what, days, saying)
                     picks.append((citation.n, sentence))
         abstained = not citations
         lead = answer_lead(retrieved.kinds, picks[0][1], citations[0], cited[0].signed) \

@@ -14,7 +14,7 @@ from .chunking import sentence_texts
 from .dates import dates_a_publication, zh_dates
 from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
-from .question_type import COUNT, DATE, PERSON, focus_tokens, states, type_match
+from .question_type import COUNT, DATE, PERSON, focus_tokens, is_saying, states, type_match
 from .settings import AnswerSettings
 from .speaker import passage_speaker, speaker_opening
 from .translate import Translation
@@ -27,6 +27,7 @@ TYPE_CUE = 0.3  # weight of "states the kind of thing asked" when picking the an
 FOCUS_CUE = 1.0  # ... and of the words of the clause that asks (question_type.focus_tokens)
 LETTER_OPENING_PENALTY = 1.0  # ... taken from a letter's opening line when what was said is asked
 DAY_CUE = 0.5  # ... of naming the day the question names (less: naming only other days)
+SAYING_CUE = 1.0  # ... of being a saying, when the question asks which saying was used
 
 
 def title_mark(title: str | None) -> str:
@@ -137,7 +138,7 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
                   similarities: list[float] | None = None,
                   kinds: set[str] | frozenset[str] = frozenset(),
                   focus: list[str] | None = None, says_what: bool = False,
-                  days: frozenset | set = frozenset()) -> str:
+                  days: frozenset | set = frozenset(), saying: bool = False) -> str:
     """The sentence of a passage that answers best: most of the question's terms, then the
     closest by meaning (for an English question over Chinese text, only the latter counts),
     with a small lead for a sentence stating the kind of thing asked (a count, a date, a
@@ -156,7 +157,9 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
                - (10.0 if is_salutation(s) else 0.0)  # "各位同事：大家好！" answers nothing
                # a letter's opening line answers only whom it is to
                - (LETTER_OPENING_PENALTY if says_what and opens_letter(s) else 0.0)
-               + (DAY_CUE * _day_agreement(days, s) if days else 0.0), -i)
+               + (DAY_CUE * _day_agreement(days, s) if days else 0.0)
+               # "引用哪句古语…？": the saying, not the sentence it introduces
+               + (SAYING_CUE if saying and is_saying(s) else 0.0), -i)
               for i, (s, b, sim) in enumerate(zip(sentences, said, sims, strict=True))]
     return sentences[-max(scored)[1]]
 
@@ -197,7 +200,8 @@ def asking_words(question: str, translation: Translation | None) -> list[str]:
 def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float] | None = None,
                     kinds: set[str] | frozenset[str] = frozenset(),
                     focus: list[str] | None = None, position: Position | None = None,
-                    says_what: bool = False, days: frozenset | set = frozenset()) -> str:
+                    says_what: bool = False, days: frozenset | set = frozenset(),
+                    saying: bool = False) -> str:
     """The sentence of a citation that answers: its passage's best sentence, widened to the
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。")."""
@@ -206,7 +210,7 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     placed = [t for t in sentences if position is not None and position.points
               and not position.whole_list and opens_item(position, t)]
     chosen = placed[0] if placed else \
-        best_sentence(sentences, query_tokens, similarities, kinds, focus, says_what, days)
+        best_sentence(sentences, query_tokens, similarities, kinds, focus, says_what, days, saying)
     sep = "" if has_cjk(chosen) else " "
     at = sentences.index(chosen) if chosen else -1
     if chosen and announces(chosen) and at + 1 < len(sentences):

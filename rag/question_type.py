@@ -388,3 +388,26 @@ def figure_asked(question: str) -> re.Pattern | None:
     if _DURATION_ASKED.search(question):
         return _DURATION
     return None
+
+
+# "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying
+# itself ("“用药如用兵，用医如用将。”", "疾风知劲草，板荡识诚臣。"), not the sentence it introduces.
+_SAYING_ASKED = re.compile(r"哪句(?:古语|话|诗|古诗|名言|俗语|谚语|成语)|什么(?:古语|成语|俗语|谚语|名言|诗句)|"
+                           r"哪个成语|\b(?:which|what) (?:saying|proverb|idiom|classical line|"
+                           r"line of poetry|ancient saying|old saying|classical saying|verse)\b", re.I)
+_HALVES = re.compile(r"^([\u4e00-\u9fff]{3,8})[，,]([\u4e00-\u9fff]{3,8})[。！!；;]?$")
+
+
+def asks_saying(question: str) -> bool:
+    """Whether the question asks which saying, line or idiom was used."""
+    return bool(_SAYING_ASKED.search(question))
+
+
+def is_saying(sentence: str) -> bool:
+    """A sentence that is a saying: quoted whole ("“用药如用兵，用医如用将。”") or two short
+    clauses of about one length ("疾风知劲草，板荡识诚臣。", "沧海横流，方显英雄本色。")."""
+    text = sentence.strip()
+    if re.fullmatch(r"“[^”]{4,30}”[。！!]?", text):
+        return True
+    m = _HALVES.match(text)
+    return bool(m) and abs(len(m.group(1)) - len(m.group(2))) <= 2

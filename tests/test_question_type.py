@@ -94,3 +94,19 @@ def test_quoted_words_are_no_part_of_the_thing_counted():
 
     q = "北京大学援鄂医疗队中共有多少名“90后”党员？"
     assert counted_thing(q).search("共有58名党员") and counted_measure(q) is not None
+
+
+def test_a_saying_asked_is_answered_by_the_saying():
+    from rag.compose import best_sentence
+    from rag.question_type import asks_saying, is_saying
+
+    assert asks_saying("习近平引用哪句古语来说明医务人员是战胜疫情的中坚力量？")
+    assert asks_saying("Which classical line about heroes did he quote?")
+    assert not asks_saying("习近平说了什么？")
+    assert is_saying("“用药如用兵，用医如用将。”") and is_saying("疾风知劲草，板荡识诚臣。")
+    assert not is_saying("医务人员是战胜疫情的中坚力量，务必高度重视对他们的保护、关心、爱护。")
+    sentences = ["第三，科学调配医疗力量和重要物资。", "“用药如用兵，用医如用将。”",
+                 "医务人员是战胜疫情的中坚力量，务必高度重视对他们的保护、关心、爱护。"]
+    tokens = ["习近平", "古语", "医务人员", "战胜", "疫情", "中坚力量"]
+    assert best_sentence(sentences, tokens) == sentences[2]
+    assert best_sentence(sentences, tokens, saying=True) == sentences[1]
