@@ -41,12 +41,16 @@ def title_mark(title: str | None) -> str:
 _SAYS_WHAT = re.compile(r"说了什么|说了些什么|讲了什么|写了什么|希望|怎么说|如何说|\bwhat did (?:he|she|xi|they)"
                         r" (?:say|tell|write|hope|ask)|\bwhat (?:was|is) (?:said|written)", re.I)
 _ASKS_WHO = re.compile(r"哪|谁|\bwhich\b|\bwho(?:m)?\b", re.I)
+# ... or whom or which something said was about ("who did Xi say he had been thinking about?")
+_SAID_OF = re.compile(r"\b(?:did|does|do) (?:he|she|xi|they) (?:say|tell)\b|说(?:他|她|自己|一直)", re.I)
 
 
 def asks_what_was_said(question: str) -> bool:
     """Whether a question asks what was said or written (then a letter's opening line, which
-    only names whom it is to, is no answer), not to whom or which."""
-    return bool(_SAYS_WHAT.search(question)) and not _ASKS_WHO.search(question)
+    only names whom it is to, is no answer), not to whom or which: "who did Xi say he had
+    been thinking about?" asks what was said, "Who did Xi write back to?" whom."""
+    return bool(_SAID_OF.search(question)) or \
+        (bool(_SAYS_WHAT.search(question)) and not _ASKS_WHO.search(question))
 
 
 # A line that only addresses someone ("尊敬的萨勒曼国王，", "各位同事：", "Dear colleagues,"):

@@ -94,6 +94,9 @@ def test_a_letters_opening_line_answers_only_whom_it_is_to():
     assert asks_what_was_said(said) and asks_what_was_said("What did Xi tell them in that letter?")
     assert not asks_what_was_said(whom)
     assert not asks_what_was_said("回信勉励的是哪支医疗队的党员？")
+    # whom or which something said was about is asked of what was said
+    assert asks_what_was_said("In that letter, who did Xi say he had been thinking about?")
+    assert not asks_what_was_said("Who did Xi write back to on April 8?")
     assert best_sentence(letter, tokens(said, query=True), says_what=True) == letter[1]
     assert best_sentence(letter, tokens(whom, query=True)) == letter[0]
 
