@@ -213,13 +213,20 @@ _SAME_MEASURE = {
 }
 
 
+def _asking_clause(question: str) -> str:
+    """The last clause that asks something ("开过的几次座谈会，2017年那次是在哪座城市开的？" ->
+    the second: the first one's "几次" is "the several", no count asked)."""
+    clauses = [c for c in re.split(r"[，,；;]", question) if _WH.search(c)]
+    return clauses[-1] if clauses else question
+
+
 def counted_measure(question: str) -> re.Pattern | None:
     """For "一共种了多少棵树？", "送多少只口罩？": a pattern for any number of that measure word
     ("N棵", "N只"), whatever it counts. A text stating none states no count of the kind asked,
     however the documents word the thing ("1300余名滞留海外的湖北兄弟姐妹" for "多少名困在国外
     的湖北人" has its "N名"). None when no measure word is given, or it is "个" (said of
     anything) or a price is asked."""
-    question = _QUOTED.sub("", question)
+    question = _asking_clause(_QUOTED.sub("", question))
     if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question) or \
             re.search(_JIDIAN_TIME, question) or _PEOPLE_ASKED.search(question):
         return None
