@@ -25,8 +25,17 @@ import numpy as np
 
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
-from .question_type import (MONEY, asked_kinds, counted_measure, counted_thing, figure_asked,
-                            name_asked, states_name, type_match, unstated)
+from .question_type import (
+    MONEY,
+    asked_kinds,
+    counted_measure,
+    counted_thing,
+    figure_asked,
+    name_asked,
+    states_name,
+    type_match,
+    unstated,
+)
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -68,9 +77,10 @@ class Evidence:
     # An English question asks a count or a date ("How many…", "On what date…") that the first
     # passage does not state: a miss whatever its cosines (rag/question_type.py `unstated`).
     # Chinese questions weigh the same cue as `answers_kind` in their fitted score; English ones
-    # decide by it, since their fitted score has only the cosines. A Chinese question counting
-    # with a measure word ("多少棵树") is decided by it too when no top passage states a number
-    # of that measure word at all (question_type.counted_measure).
+    # decide by it, since their fitted score has only the cosines. In both languages it is
+    # also set when the top passages lack what the answer must look like: a number of the
+    # measure word counted ("多少棵树": question_type.counted_measure), someone named after the
+    # role whose name is asked (`name_asked`), a duration or a share (`figure_asked`).
     unstated: bool = False
 
     def vector(self) -> list[float]:
@@ -190,19 +200,22 @@ def _counted(question: str, top: list[Hit]) -> float:
     return 1.0 if any(pattern.search(h.shown()) for h in top) else -1.0
 
 
+def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:
+    """Whether a form the answer must take is given and no top passage has it."""
+    return pattern is not None and not any(pattern.search(h.shown()) for h in top)
+
+
 def _measure_unstated(question: str, top: list[Hit]) -> bool:
     """A Chinese question counting with a measure word ("多少棵树", "多少只口罩") whose top
     passages state no number of that measure word at all ("N棵", "N只"): they do not count
     it, whatever they share with the question."""
-    measure = counted_measure(question)
-    return measure is not None and not any(measure.search(h.shown()) for h in top)
+    return _stated_nowhere(counted_measure(question), top)
 
 
 def _figure_unstated(question: str, top: list[Hit]) -> bool:
     """A question asking how long ("开了多长时间？") or what share ("复工率达到了多少？") whose top
     passages state no duration or share at all."""
-    figure = figure_asked(question)
-    return figure is not None and not any(figure.search(h.shown()) for h in top)
+    return _stated_nowhere(figure_asked(question), top)
 
 
 def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:

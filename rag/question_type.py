@@ -173,13 +173,16 @@ _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民�
 _PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
 
 
+_PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元")
+
+
 def counted_thing(question: str) -> re.Pattern | None:
     """For "提出了几点倡议？", "派出了多少支医疗队？": a pattern for a number of that thing as
     the documents write it ("4点倡议", "340多支医疗队"), the sentence that states the count
     rather than one about the topic. None when no counted thing is named. Words the question
     quotes are no part of the thing ("多少名“90后”党员" counts 党员)."""
     question = _QUOTED.sub("", question)
-    if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question):
+    if _PRICE_ASKED.search(question):
         return MONEY  # "一共罚多少钱？" -> "罚款共计65万元"
     if re.search(_JIDIAN_TIME, question):
         return _TIME  # "几点走？" asks a time ("7:30", "9时31分"), not a number of 点
@@ -227,8 +230,8 @@ def counted_measure(question: str) -> re.Pattern | None:
     的湖北人" has its "N名"). None when no measure word is given, or it is "个" (said of
     anything) or a price is asked."""
     question = _asking_clause(_QUOTED.sub("", question))
-    if re.search(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元", question) or \
-            re.search(_JIDIAN_TIME, question) or _PEOPLE_ASKED.search(question):
+    if _PRICE_ASKED.search(question) or re.search(_JIDIAN_TIME, question) or \
+            _PEOPLE_ASKED.search(question):
         return None
     m = _COUNTED.search(question)
     unit = m.group(1) or m.group(2)[0] if m else ""  # "多少棵树": the noun took the measure word
