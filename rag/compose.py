@@ -146,8 +146,9 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
     """The sentence of a passage that answers best: most of the question's terms, then the
     closest by meaning (for an English question over Chinese text, only the latter counts),
     with a small lead for a sentence stating the kind of thing asked (a count, a date, a
-    place, a person: rag/question_type.py) and for one naming the day the question names
-    (`days`; "3月30日，习近平前往…余村村考察调研。" before "2005年8月15日，…在该村考察时…")."""
+    place, a person: rag/question_type.py), for one naming the day the question names
+    (`days`; "3月30日，习近平前往…余村村考察调研。" before "2005年8月15日，…在该村考察时…") and,
+    when the question asks which saying was used (`saying`), for the saying itself."""
     if not sentences:
         return ""
     sims = similarities if similarities and len(similarities) == len(sentences) \
@@ -235,8 +236,9 @@ def answer_lead(kinds: set[str] | frozenset[str], sentence: str, citation: Citat
                 letter_signed: str = "") -> str:
     """What goes before the answer's first sentence when that sentence lacks what was asked.
 
-    For a question asking who, and a sentence naming nobody: the call or message its
-    attribution names ("（2020年3月27日同美国总统特朗普通电话）"). For a question asking when,
+    For a question asking who or how many, and a sentence naming nobody or no number: the
+    call or message its attribution names, when that does ("（2020年3月27日同美国总统特朗普通
+    电话）", "——3月22日，…就中纳建交30周年互致贺电"). For a question asking when,
     and a sentence naming no day: the attribution when it dates the passage ("——3月10日，习近平
     在湖北省考察……") or the letter's sign-off its quote ends on (for a passage from further up
     the letter, `letter_signed`, the sign-off it is under), so that the answer's first words
