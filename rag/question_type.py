@@ -227,8 +227,9 @@ def counted_measure(question: str) -> re.Pattern | None:
     """For "一共种了多少棵树？", "送多少只口罩？": a pattern for any number of that measure word
     ("N棵", "N只"), whatever it counts. A text stating none states no count of the kind asked,
     however the documents word the thing ("1300余名滞留海外的湖北兄弟姐妹" for "多少名困在国外
-    的湖北人" has its "N名"). None when no measure word is given, or it is "个" (said of
-    anything) or a price is asked."""
+    的湖北人" has its "N名"). Only the clause that asks is read. None when no measure word is
+    given, when it is "个" (said of anything) or "点" ("几点" may ask a time), or when a price,
+    a time or a rank ("第几位") is asked."""
     question = _asking_clause(_QUOTED.sub("", question))
     if _PRICE_ASKED.search(question) or re.search(_JIDIAN_TIME, question) or \
             _PEOPLE_ASKED.search(question):
@@ -389,10 +390,9 @@ _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五
 
 
 def figure_asked(question: str) -> re.Pattern | None:
-    """What a figure the question asks must look like to answer it, when that is told by its
-    form and not only by its thing: a number of the measure word it counts with
-    (`counted_measure`; decided with the counted thing, see abstention), a duration for
-    "多长时间/how long", a share for a rate. None when the form says nothing."""
+    """What a figure the question asks must look like to answer it, when its form tells:
+    a duration for "多长时间 / how long", a share for a rate or "what share". None when the
+    form says nothing (a count's measure word is `counted_measure`'s)."""
     if _RATE_ASKED.search(question):
         return _RATE
     if _DURATION_ASKED.search(question):
