@@ -934,11 +934,16 @@ def states_date(hit: Hit) -> bool:
     return states_signed(DATE, hit.shown(), hit.signed)
 
 
+def _first_in_topic(hits: list[Hit], reading: Reading) -> bool:
+    """Whether the first passage lies in the article or speech under discussion."""
+    return bool(hits) and in_topic(hits[0].chunk.key, reading)
+
+
 def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
     """1 when the question asks the date of what was discussed and the first passage, from
     the article or speech under discussion, gives one: the conversation answers it."""
-    return float(bool(hits) and asks_date_of_referent(question, reading)
-                 and in_topic(hits[0].chunk.key, reading) and states_date(hits[0]))
+    return float(asks_date_of_referent(question, reading) and _first_in_topic(hits, reading)
+                 and states_date(hits[0]))
 
 
 def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
@@ -947,8 +952,8 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     "…国民议会和参议院分别通过决议…"): the conversation names the rest. Not for a count or a
     date, which the passage must state (`counted_referent`, `dated_referent`): "那些港口和检验
     检疫收费，他说要降低多少？" names what a passage says and asks a number it does not give."""
-    if not hits or not reading.new_words or not has_cjk(question) \
-            or asked_kinds(question) & {COUNT, DATE} or not in_topic(hits[0].chunk.key, reading):
+    if not reading.new_words or not has_cjk(question) or asked_kinds(question) & {COUNT, DATE} \
+            or not _first_in_topic(hits, reading):
         return False
     said = squeeze(hits[0].quoted().quote_span()[0])
     return all(w in said for w in reading.new_words)
@@ -958,11 +963,11 @@ def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when the question counts a named thing of what was discussed ("那个车站每天停靠几对
     动车？") and the first passage, from the article under discussion, states a number of it
     ("每日停靠动车组列车8对"); not a sum of money, which any price in it would seem to state."""
-    if not hits or not (reading.referent or reading.bare) or not has_cjk(question):
+    if not (reading.referent or reading.bare) or not has_cjk(question) \
+            or not _first_in_topic(hits, reading):
         return False
     pattern = counted_thing(question)
-    return pattern is not None and pattern is not MONEY and \
-        in_topic(hits[0].chunk.key, reading) and bool(pattern.search(hits[0].shown()))
+    return pattern is not None and pattern is not MONEY and bool(pattern.search(hits[0].shown()))
 
 
 @functools.cache
@@ -1088,9 +1093,8 @@ def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
     particular; answered when the first passage is theirs, in that call. Not "桑切斯说西班牙
     当时有多少确诊病例？" (a count), nor "What did Trump himself say?" of a call that gives
     no words of his: those are decided like any other question."""
-    return asked_speaker(question) == OTHER and not asked_kinds(question) and bool(hits) and \
-        in_topic(hits[0].chunk.key, reading) and \
-        passage_speaker(hits[0].quoted().text) == OTHER
+    return asked_speaker(question) == OTHER and not asked_kinds(question) and \
+        _first_in_topic(hits, reading) and passage_speaker(hits[0].quoted().text) == OTHER
 
 
 def wants_the_topic(question: str, reading: Reading) -> bool:

@@ -48,7 +48,6 @@ _REGION_WORDS = frozenset("north south east west northern southern eastern weste
 # Capitalised words in a row, a hyphenated one whole ("Moon Jae-in", "Ningbo-Zhoushan")
 _NAME_WORDS = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)*")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 _SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
 _WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
@@ -448,8 +447,9 @@ class Dictionary:
         if self.names is None:
             return []
         groups = []
-        for run in _NAME_RUN.findall(_POSSESSIVE.sub("", question)):
-            parts = run.replace("-", " ").split()
+        for run in _NAME_WORDS.findall(_POSSESSIVE.sub("", question)):
+            # "Moon Jae-in": the capitalised pieces spell the name
+            parts = [p for p in run.replace("-", " ").split() if p[:1].isupper()]
             unknown = [w for w in parts if not self.lookup([w.lower()])[0]]
             if not unknown:
                 continue
