@@ -459,6 +459,11 @@ class Articles:
         """How often the documents have `text` (each passage counted once, with its labels)."""
         return self._text.count(text) if text else 0
 
+    def said_in(self, words: str | list[str], keys: Iterable[str]) -> bool:
+        """Whether a passage among `keys` has the word (or, for a list, one of its renderings)."""
+        words = [words] if isinstance(words, str) else words
+        return any(w and w in self.text_of.get(k, "") for k in keys for w in words)
+
     def mentions(self, text: str) -> bool:
         """Whether the documents have `text` verbatim (in a passage, title or attribution)."""
         return bool(text) and text in self._text
@@ -627,12 +632,18 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     own = topic_words(question, articles.mentions)
     carried = _carried_words(turns, span, articles.mentions)
     new_words = [w for w in own if not any(w in c or c in w for c in carried)]
+    # A name the passages under discussion say, though no question or answer has named it yet
+    # ("What did it ask the provinces around Hubei…?" about a meeting whose report names 湖北),
+    # makes no topic of its own; a day does ("What did the February 14 meeting say…?" asks
+    # as it stands, whatever the last meeting was).
+    own_topic = [w for w in new_words if _is_date(w) or not articles.said_in(
+        w if has_cjk(w) else _rendered(w, chinese_words), _topic_keys(prior))]
     confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
     if not has_cjk(question):
         # An English question's probability says little (0.83-0.88 on dev for answerable and
         # unanswerable alike): it has a topic of its own only when it names someone or a day
         # the conversation has not ("What did the other president thank China for?" does not).
-        confident = confident and any(_person(w) or _is_date(w) for w in new_words)
+        confident = confident and any(_person(w) or _is_date(w) for w in own_topic)
     elsewhere = confident and in_topic == 0.0  # its own topic, found somewhere else
     if referent:
         # "那次通话", "that meeting": what was discussed, unless the question dates its own
@@ -647,9 +658,9 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # "In his February 3 speech, …" after another day's).
         # A topic of its own is a word the documents use in a few places ("植树"), not one
         # they use everywhere ("他接着说中方要同哪些国家加强防控合作？": 中方, 国家, 合作).
-        specific = [w for w in new_words if 2 <= articles.occurrences(w) <= SPECIFIC_WORD_MAX]
+        specific = [w for w in own_topic if 2 <= articles.occurrences(w) <= SPECIFIC_WORD_MAX]
         follow = not (elsewhere and (specific or
-                                     any(_person(w) or _is_date(w) for w in new_words)))
+                                     any(_person(w) or _is_date(w) for w in own_topic)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
     elif confident:
         follow = False
@@ -727,6 +738,16 @@ def without_references(question: str) -> str:
 
 def _opens_sentence(text: str, at: int) -> bool:
     return not text[:at].strip() or text[:at].rstrip()[-1] in ".?!:;\"“"
+
+
+def _topic_keys(prior: dict[str, float]) -> list[str]:
+    """The passages of the articles and speeches under discussion (by their prior)."""
+    return [k for k, w in prior.items() if w >= PRIOR_ARTICLE * EARLIER_FACTOR]
+
+
+def _rendered(word: str, chinese_words: Callable[[str], str] | None) -> list[str]:
+    """An English topic word in the documents' words ("Hubei" -> 湖北, 湖北省)."""
+    return chinese_words(word).split() if chinese_words is not None else []
 
 
 def _person(word: str) -> bool:

@@ -75,7 +75,11 @@ SKIP_PHRASES = {"how many", "how much", "how large", "how far", "how long", "the
                 "if", "come", "set", "put", "take", "make", "give", "get",
                 # the frame of a question ("What kinds of … did the meeting want …?")
                 "want", "wanted", "wants", "kind", "kinds", "type", "types", "thing", "things",
-                "way", "ways"} | {
+                "way", "ways",
+                # "On what date…": the date asked, not a word of the answer (交往, 日子)
+                "date", "dates", "exact date", "day", "days",
+                # a frame that names the source ("According to Wang Yi's article, …")
+                "according to"} | {
     m for m in ("january february march april may june july august september october "
                 "november december").split()}
 _MONTHS_RE = "|".join(sorted(MONTHS, key=len, reverse=True))

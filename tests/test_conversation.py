@@ -654,6 +654,37 @@ def test_a_pronoun_question_in_words_said_of_every_topic_stays_a_follow_up():
     assert not reading.follow_up, reading.reason
 
 
+def test_a_place_the_passages_under_discussion_name_makes_no_topic_of_its_own():
+    """"What did it ask the provinces around Hubei…?" after a question on a meeting names a
+    place no turn has named, but the meeting's report does: it continues the meeting, though
+    the place alone retrieves confidently elsewhere. A place the report does not name
+    (another meeting's province) still makes a topic of its own."""
+    from rag.conversation import read
+    from rag.types import Chunk, Hit
+
+    def chunk(key, text, title, start=0):
+        return Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
+                     line_start=1, line_end=1, char_start=start, char_end=start + len(text),
+                     key=key)
+
+    chunks = [chunk("m1", "会议要求，所有入境人员都实施14天集中隔离。", "常委会会议"),
+              chunk("m2", "湖北周边省份要做好人员管控、健康码互认。", "常委会会议", 100),
+              chunk("h1", "湖北和武汉疫情防控任务依然艰巨繁重。", "考察湖北", 200),
+              chunk("h2", "湖北是这次疫情防控斗争的决胜之地。", "考察湖北", 300),
+              chunk("y1", "云南要巩固脱贫成果。", "考察云南", 400)]
+    articles = Articles(chunks)
+    turns = [Turn("What quarantine rule did the April 8 meeting lay down for arrivals?", "q",
+                  (), False, (Cited("a.txt", 0, "常委会会议", None),))]
+    render = {"Hubei": "湖北 湖北省", "Yunnan": "云南"}.get
+    elsewhere = [Hit(chunk=c, score=1.0) for c in chunks[2:4]]
+    reading = read("What did it ask the provinces around Hubei to keep consistent?", turns,
+                   articles, elsewhere, 0.95, lambda w: render(w, ""))
+    assert reading.follow_up, reading.reason
+    reading = read("What did it ask Yunnan to keep?", turns, articles,
+                   [Hit(chunk=chunks[4], score=1.0)], 0.95, lambda w: render(w, ""))
+    assert not reading.follow_up, reading.reason
+
+
 def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
     """"这封回信的落款日期是哪天？" names nothing but the letter: its probability alone is low,
     but the letter's last passage, signed and dated, answers it."""
