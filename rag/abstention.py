@@ -26,12 +26,15 @@ import numpy as np
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
 from .question_type import (
+    DATE,
     MONEY,
     asked_kinds,
+    asks_letter_date,
     counted_measure,
     counted_thing,
     figure_asked,
     name_asked,
+    states,
     states_name,
     type_match,
     unstated,
@@ -173,7 +176,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
             ((not has_cjk(question) or across) and unstated(question, top[0].shown(), top[0].signed))
             or (counted < 0 and _measure_unstated(question, top))
             or _name_unstated(question, top, name_roles)
-            or _figure_unstated(question, top)),
+            or _figure_unstated(question, top)
+            or _letter_date_unstated(question, top)),
     )
 
 
@@ -216,6 +220,15 @@ def _figure_unstated(question: str, top: list[Hit]) -> bool:
     """A question asking how long ("开了多长时间？") or what share ("复工率达到了多少？") whose top
     passages state no duration or share at all."""
     return _stated_nowhere(figure_asked(question), top)
+
+
+def _letter_date_unstated(question: str, top: list[Hit]) -> bool:
+    """A question asking when a letter to the speaker was written or sent ("社区工作者给习近平的
+    来信是哪天写的？") whose top passages give no date in their own words: a reply's sign-off
+    and attribution date the reply ("2020年4月8日"), not the letter it answers, while a
+    passage reporting the letter may ("3月17日，谭德塞致函国家主席习近平"). The first passage
+    must: another one's date is of another event (the visit the reply recalls)."""
+    return asks_letter_date(question) and not states(DATE, top[0].chunk.text)
 
 
 def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:

@@ -421,3 +421,27 @@ def is_saying(sentence: str) -> bool:
         return True
     m = _HALVES.match(text)
     return bool(m) and abs(len(m.group(1)) - len(m.group(2))) <= 2
+
+
+# A letter written to the speaker, whose date is asked ("社区工作者给习近平的来信是哪天写的？",
+# "When did they write their letter to him?"): the documents print the reply, dated by its
+# sign-off and attribution, which give the reply's day, not the letter's.
+_TO_HIM = r"(?:习近平|总书记|习主席|国家主席|他)"
+_LETTER_TO_ZH = re.compile(rf"来信|(?:给|致){_TO_HIM}[^，,。？?]{{0,8}}(?:写|寄|发)|写给{_TO_HIM}|"
+                           r"(?<!回)信是[^，,。？?]{0,6}寄")
+_LETTER_TO_EN = re.compile(
+    r"\b(?:letter|wrote|written|write|writing|sent|send)\b[^?.,]{0,25}\bto (?:xi|him|president "
+    r"xi|the (?:chinese )?president)\b|\bsen[dt](?:ing)?\s+(?:their|the|his|her|its)\s+letter|"
+    r"\bletter (?:xi|he) (?:was|is) (?:answering|replying)|"
+    r"\b(?:had|did) [a-z' ]{1,30} sen[dt] (?:the|their|his|her|its)? ?letter", re.I)
+_REPLY = re.compile(r"回信|复信|\bwr(?:ite|ote) back\b|\brepl(?:y|ied)\b", re.I)
+
+
+def asks_letter_date(question: str) -> bool:
+    """Whether the question asks the date of a letter written to the speaker (not of his
+    reply: "习近平是哪天回信的？", "When did Xi write back to Bill Gates?")."""
+    if DATE not in asked_kinds(question) or \
+            (_REPLY.search(question) and not re.search(r"来信|answering", question)):
+        return False
+    return bool(_LETTER_TO_ZH.search(question) or _LETTER_TO_EN.search(question))
+

@@ -89,6 +89,38 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("要提高哪两个率？") is None
 
 
+def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
+    """"社区工作者给习近平的来信是哪天写的？" asks the letter's day: the reply's sign-off
+    ("习近平2020年4月8日") and attribution date the reply. A passage reporting the letter in its
+    own words may give it ("3月17日，谭德塞致函国家主席习近平")."""
+    from rag.abstention import _letter_date_unstated
+    from rag.question_type import asks_letter_date
+    from rag.types import Chunk, Hit
+
+    for asked in ("武汉东湖新城社区全体社区工作者给习近平的来信是哪天写的？",
+                  "这些党员的来信是哪天寄出的？", "When did they write their letter to him?",
+                  "And on what date had Gates sent the letter Xi was answering?",
+                  "On what date did the community workers send their letter to Xi?"):
+        assert asks_letter_date(asked), asked
+    for other in ("习近平是哪天给比尔·盖茨回信的？", "When did Xi write back to Bill Gates?",
+                  "这封信是哪天写的？", "When did Xi write to the community workers?",
+                  "社区工作者在信里说了什么？"):
+        assert not asks_letter_date(other), other
+
+    def hit(text, signed=""):
+        return Hit(Chunk(source="a.txt", text=text, title="回信", section=None,
+                         attribution="（2020年4月8日给社区工作者的回信）", line_start=1,
+                         line_end=1, char_start=0, char_end=len(text), key=text), score=1.0,
+                   signed=signed)
+
+    reply = hit("武汉东湖新城社区全体社区工作者：你们好，来信收悉。", "习近平2020年4月8日")
+    report = hit("3月17日，谭德塞致函国家主席习近平，表示赞赏。")
+    asked = "社区工作者给习近平的来信是哪天写的？"
+    assert _letter_date_unstated(asked, [reply, report])
+    assert not _letter_date_unstated("When did Tedros write to Xi?", [report, reply])
+    assert not _letter_date_unstated("习近平是哪天回信的？", [reply])
+
+
 def test_quoted_words_are_no_part_of_the_thing_counted():
     from rag.question_type import counted_measure, counted_thing
 
