@@ -124,7 +124,10 @@ _ZH_DEFINITE = re.compile(
 _ZH_REFERENCE = re.compile(
     r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会|讲话|回信|信|文章|"
     r"文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该][次封篇场位项份]|上述|"
-    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)")
+    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|讲话中|信中|文中|通话中)|"
+    # the place and the day of what was discussed ("他在那儿都种了哪些树？", "第二天他去了哪个
+    # 村？", "他跟现场的社区工作人员说了什么？"): the conversation says which
+    r"那儿|那里|这儿|这里|当地|现场|当天|那天|次日|第二天|前一天|同一天")
 _EVENT = (r"(?:letter|call|phone call|speech|meeting|visit|article|message|reply|talk|talks|"
           r"conference|symposium|event|trip|inspection|session|document|statement|remarks|"
           r"point|proposal|initiative|summit|report|commentary|address|instruction|gathering)s?")

@@ -164,6 +164,10 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     # What the passage itself must say: the call is the conversation's to supply.
     bare = without_references(q)
     assert "世卫组织" in bare and "那次" not in bare and "通话" not in bare
+    # nor the place and the day of what was discussed
+    assert "那儿" not in without_references("他在那儿都种了哪些树？")
+    bare = without_references("第二天他跟现场的社区工作人员说了什么？")
+    assert "第二天" not in bare and "现场" not in bare and "社区工作人员" in bare
     # One call under both of the corpus's attribution lines.
     assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
