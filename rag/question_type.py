@@ -389,10 +389,24 @@ _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五
                    re.I)
 
 
+# A sum of money asked ("这些物资一共值多少钱？", "How much money had the foundation committed?",
+# "How much did those charter flights cost?"), and one as a text states it.
+_MONEY_ASKED = re.compile(
+    _PRICE_ASKED.pattern + r"|多少资金|多少经费|\bhow much (?:money|funding|cash)\b|"
+    r"\bhow much (?:did|does|do|would|will|had|has|was|were|is)\b[^?]{0,50}\b(?:cost|costs|worth|"
+    r"donate|pledge|commit|invest|spend|pay)\b|"
+    r"\bwhat (?:was |is )?(?:the )?(?:total )?(?:value|cost|price|sum|amount of money)\b", re.I)
+_MONEY = re.compile(MONEY.pattern + r"|\$\s?\d|\d[\d,.]*\s*(?:million|billion)?\s*(?:US )?"
+                    r"(?:dollars|yuan|euros)\b|\bfree of charge\b", re.I)
+
+
 def figure_asked(question: str) -> re.Pattern | None:
     """What a figure the question asks must look like to answer it, when its form tells:
-    a duration for "多长时间 / how long", a share for a rate or "what share". None when the
-    form says nothing (a count's measure word is `counted_measure`'s)."""
+    a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
+    for "多少钱 / how much money / how much did … cost". None when the form says nothing (a
+    count's measure word is `counted_measure`'s)."""
+    if _MONEY_ASKED.search(question):
+        return _MONEY
     if _RATE_ASKED.search(question):
         return _RATE
     if _DURATION_ASKED.search(question):

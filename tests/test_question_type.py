@@ -87,6 +87,13 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("What share of them were elderly?") is not None
     assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
     assert figure_asked("要提高哪两个率？") is None
+    money = figure_asked("How much did those charter flights cost?")
+    assert money.search("向世卫组织捐款2000万美元") and money.search("$20 million") and \
+        money.search("20 million dollars") and not money.search("派出十余架次包机")
+    assert figure_asked("这些物资一共值多少钱？") is not None
+    assert figure_asked("How much money had the foundation committed?") is not None
+    assert figure_asked("What was the total value of the supplies?") is not None
+    assert figure_asked("How much medical supplies did China send?") is None  # a quantity
 
 
 def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
