@@ -34,6 +34,7 @@ from .question_type import (
     counted_thing,
     figure_asked,
     name_asked,
+    role_asked,
     states,
     states_name,
     type_match,
@@ -177,7 +178,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
             or (counted < 0 and _measure_unstated(question, top))
             or _name_unstated(question, top, name_roles)
             or _figure_unstated(question, top)
-            or _letter_date_unstated(question, top)),
+            or _letter_date_unstated(question, top)
+            or _stated_nowhere(role_asked(question), top)),
     )
 
 

@@ -173,7 +173,7 @@ _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民�
 _PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
 
 
-_PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元")
+_PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
 
 
 def counted_thing(question: str) -> re.Pattern | None:

@@ -689,6 +689,30 @@ def test_a_place_the_passages_under_discussion_name_makes_no_topic_of_its_own():
     assert not reading.follow_up, reading.reason
 
 
+def test_a_chinese_follow_up_gets_the_relief_its_few_words_call_for():
+    """A Chinese follow-up says little of its own ("为了保物资运输，他说建立了什么？"): its
+    question-level score is lowered by `chinese_relief` less than an English one's is."""
+    from dataclasses import replace
+
+    from rag.abstention import Evidence
+    from rag.conversation import follow_up_relief, load_follow_up_weights
+    from rag.types import Chunk, Hit
+
+    text = "建立交通运输绿色通道。"
+    hit = Hit(Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
+                    line_start=1, line_end=1, char_start=0, char_end=len(text), key="a"),
+              score=1.0)
+    reading = Reading(True, "q", [1], {"a": 1.0}, referent=False)
+    zh = Evidence(chinese=True, dense=0.86, sentence=0.87, lexical=0.3, coverage=0.75,
+                  coverage_top=0.75, unknown_names=())
+    relief = load_follow_up_weights()["chinese_relief"]
+    assert 0 < relief < 0.3
+    question = "为了保物资运输，他说建立了什么？"
+    english = follow_up_relief(question, replace(zh, chinese=False), [hit], reading)
+    chinese = follow_up_relief(question, zh, [hit], reading)
+    assert chinese > relief and english < chinese
+
+
 def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
     """"这封回信的落款日期是哪天？" names nothing but the letter: its probability alone is low,
     but the letter's last passage, signed and dated, answers it."""

@@ -595,6 +595,23 @@ def test_who_chaired_looks_for_someone_chairing():
     assert role_asked("谁出席了会议？") is None and role_asked("What did Li chair?") is None
 
 
+def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
+    """"全国安全生产电视电话会议是由谁主持的？" over passages that report the meeting and name
+    no one chairing it: abstained (evidence.unstated), as a name asked by role is."""
+    from rag.abstention import gather
+    from rag.types import Chunk, Hit
+
+    def hit(text):
+        return Hit(Chunk(source="a.txt", text=text, title="会议", section=None, attribution=None,
+                         line_start=1, line_end=1, char_start=0, char_end=len(text), key=text),
+                   score=1.0, dense=0.9, sentence=0.9)
+
+    asked = "4月10日的全国安全生产电视电话会议是由谁主持的？"
+    reported = [hit("全国安全生产电视电话会议4月10日在北京召开。"), hit("会议强调，要压实责任。")]
+    assert gather(asked, reported, set()).unstated
+    assert not gather(asked, [hit("王勇主持会议。"), *reported], set()).unstated
+
+
 def test_an_english_question_over_english_and_chinese_documents_takes_both_routes(tmp_path):
     """Its own words find the English document; its dictionary translation the Chinese one
     (before, an English document made its words "covered" and the translation was skipped)."""

@@ -91,6 +91,7 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert money.search("向世卫组织捐款2000万美元") and money.search("$20 million") and \
         money.search("20 million dollars") and not money.search("派出十余架次包机")
     assert figure_asked("这些物资一共值多少钱？") is not None
+    assert figure_asked("韩方捐助的物资总价值是多少？") is not None
     assert figure_asked("How much money had the foundation committed?") is not None
     assert figure_asked("What was the total value of the supplies?") is not None
     assert figure_asked("How much medical supplies did China send?") is None  # a quantity
