@@ -28,13 +28,14 @@ from .position import asked_position
 from .question_type import (
     DATE,
     MONEY,
+    TIME,
     asked_kinds,
     asks_letter_date,
     counted_measure,
     counted_thing,
     figure_asked,
     name_asked,
-    role_asked,
+    role_verb,
     states,
     states_name,
     type_match,
@@ -179,7 +180,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
             or _name_unstated(question, top, name_roles)
             or _figure_unstated(question, top)
             or _letter_date_unstated(question, top)
-            or _stated_nowhere(role_asked(question), top)),
+            or _role_unstated(question, top)
+            or _time_unstated(question, top[0])),
     )
 
 
@@ -231,6 +233,21 @@ def _letter_date_unstated(question: str, top: list[Hit]) -> bool:
     passage reporting the letter may ("3月17日，谭德塞致函国家主席习近平"). The first passage
     must: another one's date is of another event (the visit the reply recalls)."""
     return asks_letter_date(question) and not states(DATE, top[0].chunk.text)
+
+
+def _role_unstated(question: str, top: list[Hit]) -> bool:
+    """A question asking who chaired or accompanied ("会议是由谁主持的？") whose top passages
+    never say it (主持, 陪同): they report the event, not its chair. Any chairing counts here,
+    "韩文博…主持召开…会议" too, which ranking does not lift (a meeting Xi called is no answer to
+    who chaired another)."""
+    verb = role_verb(question)
+    return verb is not None and not any(verb in h.shown() for h in top)
+
+
+def _time_unstated(question: str, first: Hit) -> bool:
+    """A question asking the time of day ("几点开始的？", "At what time of day did he arrive?")
+    whose first passage states none ("上午10时30分许" would): it tells of something else."""
+    return TIME in asked_kinds(question) and not states(TIME, first.shown())
 
 
 def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:

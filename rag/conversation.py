@@ -103,7 +103,8 @@ _EN_PARTIES = (r"\b(?:the two|both)\s+(?:countries|sides|leaders|nations|parties
                r"governments|peoples)\b|\bthe other (?:side|party|president|leader|country|"
                r"government|prime minister)\b")
 _EN_STRONG = re.compile(
-    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|there|those|these|that|this|"
+    r"\b(?:he|she|him|her|his|hers|they|them|their|it|its|there|those|these|that|"
+    r"this(?! (?:year|month|week|morning|afternoon|evening|time)\b)|"
     r"the same|else|what about|how about|and the|mentioned|above|earlier|previous)\b|"
     r"\bthe (?:letter|call|speech|meeting|visit|article|message|reply|talk|talks|conference|"
     r"event|trip|inspection|session|document|statement|remarks|point|proposal|initiative)s?\b|"
@@ -639,8 +640,9 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     # ("What did it ask the provinces around Hubei…?" about a meeting whose report names 湖北),
     # makes no topic of its own; a day does ("What did the February 14 meeting say…?" asks
     # as it stands, whatever the last meeting was).
-    own_topic = [w for w in new_words if _is_date(w) or not articles.said_in(
-        w if has_cjk(w) else _rendered(w, chinese_words), _topic_keys(prior))]
+    own_topic = [w for w in new_words if _is_date(w) or
+                 not articles.said_in(w if has_cjk(w) else _rendered(w, chinese_words),
+                                      _topic_keys(prior))]
     confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
     if not has_cjk(question):
         # An English question's probability says little (0.83-0.88 on dev for answerable and

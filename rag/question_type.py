@@ -34,7 +34,9 @@ _ASKS = [
                       r"(?!\s+\w+\s+(?:need|have to|has to|must|should|may|can)\b)|"
                       r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
                       r"\b(?:the|its|their) date\b|日期", re.I)),
-    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|\bwhat time\b|"
+    # "At what time of day…?", not "What time span do they cover?" nor "Within what time…?"
+    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat time\b"
+                      r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
     # "那几天", "这几年", "前几天" name a time, not a count
     (COUNT, re.compile(r"多少|(?<![那这前头近])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
@@ -289,15 +291,21 @@ _ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同"}
 
 
-def role_asked(question: str) -> re.Pattern | None:
-    """For "座谈会由谁主持？", "Who chaired the meeting?": a pattern for someone named doing it
-    ("汪洋主持座谈会", "在国王陛下主持下"), not the speech the meeting heard."""
+def role_verb(question: str) -> str | None:
+    """The documents' verb for the role whose holder is asked ("由谁主持？", "Who chaired…?":
+    主持; "Who accompanied…?": 陪同), or None."""
     m = _ROLE_ASKED.search(question)
     if not m:
         return None
     verb = next(g for g in m.groups() if g)
-    verb = _ROLE_ZH.get(verb.lower(), verb)
-    return re.compile(r"[\u4e00-\u9fff]{2}" + verb + r"(?!召开)")
+    return _ROLE_ZH.get(verb.lower(), verb)
+
+
+def role_asked(question: str) -> re.Pattern | None:
+    """For "座谈会由谁主持？", "Who chaired the meeting?": a pattern for someone named doing it
+    ("汪洋主持座谈会", "在国王陛下主持下"), not a meeting he called ("习近平主持召开…")."""
+    verb = role_verb(question)
+    return re.compile(r"[\u4e00-\u9fff]{2}" + verb + r"(?!召开)") if verb else None
 
 
 # "山庄主人叫什么名字？", "那位老村支书叫什么？": a person's name asked, by the role the question

@@ -63,8 +63,10 @@ def test_cues_find_pronouns_and_ellipsis_in_both_languages():
               "约翰逊对此是怎么回应的？"):  # "对此": what was just said
         assert cues(q)[0] > 0, q
     for q in ("习近平给武汉哪个社区的全体社区工作者回了信？",
-              "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?"):
+              "Which trees did Xi Jinping plant in the 2020 Beijing tree-planting event?",
+              "How much is the trade-in subsidy for an e-bike this year?"):  # a time, not a thing
         assert cues(q)[0] == 0, q
+    assert cues("What did this meeting decide?")[0] > 0
 
 
 def test_topic_words_keep_names_and_dates_and_drop_pronouns():

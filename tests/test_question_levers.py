@@ -610,6 +610,30 @@ def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
     reported = [hit("全国安全生产电视电话会议4月10日在北京召开。"), hit("会议强调，要压实责任。")]
     assert gather(asked, reported, set()).unstated
     assert not gather(asked, [hit("王勇主持会议。"), *reported], set()).unstated
+    # a meeting someone called is one they chaired (ranking lifts only "X主持会议")
+    called = hit("副市长韩文博在3号楼第一会议室主持召开领导小组第二次会议。")
+    assert not gather("会议由谁主持？", [called], set()).unstated
+
+
+def test_a_time_of_day_asked_needs_one_in_the_first_passage():
+    """"几点开始的？" / "At what time of day…?" over a passage giving no time: abstained; not
+    "What time span…?" nor "Within what time…?" (a period)."""
+    from rag.abstention import gather
+    from rag.question_type import TIME, asked_kinds
+    from rag.types import Chunk, Hit
+
+    def hit(text):
+        return Hit(Chunk(source="a.txt", text=text, title="植树", section=None, attribution=None,
+                         line_start=1, line_end=1, char_start=0, char_end=len(text), key=text),
+                   score=1.0, dense=0.9, sentence=0.9)
+
+    scene = hit("3月29日，习近平前往宁波舟山港穿山港区考察。")
+    timed = hit("上午10时30分许，党和国家领导人来到植树点。")
+    assert gather("At what time of day did Xi arrive at the port?", [scene], set()).unstated
+    assert gather("他是几点到的港区？", [scene], set()).unstated
+    assert not gather("领导人几点到的植树点？", [timed], set()).unstated
+    assert TIME not in asked_kinds("What time span do those excerpts cover?")
+    assert TIME not in asked_kinds("Within what time did it have to be finished?")
 
 
 def test_an_english_question_over_english_and_chinese_documents_takes_both_routes(tmp_path):
