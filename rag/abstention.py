@@ -26,11 +26,11 @@ import numpy as np
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
 from .question_type import (
-    DATE,
     MONEY,
     TIME,
     asked_kinds,
     asks_letter_date,
+    asks_mentioned_date,
     counted_measure,
     counted_thing,
     figure_asked,
@@ -38,6 +38,7 @@ from .question_type import (
     role_verb,
     states,
     states_name,
+    states_own_date,
     type_match,
     unstated,
 )
@@ -179,7 +180,7 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
             or (counted < 0 and _measure_unstated(question, top))
             or _name_unstated(question, top, name_roles)
             or _figure_unstated(question, top)
-            or _letter_date_unstated(question, top)
+            or _told_date_unstated(question, top)
             or _role_unstated(question, top)
             or _time_unstated(question, top[0])),
     )
@@ -226,13 +227,15 @@ def _figure_unstated(question: str, top: list[Hit]) -> bool:
     return _stated_nowhere(figure_asked(question), top)
 
 
-def _letter_date_unstated(question: str, top: list[Hit]) -> bool:
+def _told_date_unstated(question: str, top: list[Hit]) -> bool:
     """A question asking when a letter to the speaker was written or sent ("社区工作者给习近平的
-    来信是哪天写的？") whose top passages give no date in their own words: a reply's sign-off
-    and attribution date the reply ("2020年4月8日"), not the letter it answers, while a
-    passage reporting the letter may ("3月17日，谭德塞致函国家主席习近平"). The first passage
-    must: another one's date is of another event (the visit the reply recalls)."""
-    return asks_letter_date(question) and not states(DATE, top[0].chunk.text)
+    来信是哪天写的？"), or when something a speech tells of happened ("他提到的那次座谈会是哪天
+    开的？"), whose first passage gives no such date in its own words: a reply's sign-off and
+    attribution date the reply ("2020年4月8日"), a speech's its delivery, while a passage
+    reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"). The first
+    passage must: another one's date is of another event (the visit the reply recalls)."""
+    return (asks_letter_date(question) or asks_mentioned_date(question)) and \
+        not states_own_date(question, top[0].chunk.text)
 
 
 def _role_unstated(question: str, top: list[Hit]) -> bool:

@@ -32,7 +32,16 @@ from .dates import question_dates
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
-from .question_type import COUNT, DATE, MONEY, asked_kinds, counted_thing, states, states_signed
+from .question_type import (
+    COUNT,
+    DATE,
+    MONEY,
+    asked_kinds,
+    asks_mentioned_date,
+    counted_thing,
+    states,
+    states_signed,
+)
 from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
 from .types import Answer, Chunk, Hit
 from .verify import squeeze
@@ -951,8 +960,9 @@ def topic_share(hits: list[Hit], reading: Reading, depth: int = 3) -> float:
 
 def asks_date_of_referent(question: str, reading: Reading) -> bool:
     """A question asking when the thing under discussion happened ("这次通话是哪天？",
-    "When did they speak?")."""
-    return (reading.referent or reading.bare) and DATE in asked_kinds(question)
+    "When did they speak?"), not something it tells of ("他提到的那次座谈会是哪天开的？")."""
+    return (reading.referent or reading.bare) and DATE in asked_kinds(question) and \
+        not asks_mentioned_date(question)
 
 
 def states_date(hit: Hit) -> bool:

@@ -467,3 +467,25 @@ def asks_letter_date(question: str) -> bool:
         return False
     return bool(_LETTER_TO_ZH.search(question) or _LETTER_TO_EN.search(question))
 
+
+# Something a speech or article tells of ("他提到的2019年重庆那次座谈会", "他说已经就野生动物问题
+# 作过批示，那份批示…", "特朗普说他在社交媒体上表过态，那条…"): its date is not the speech's.
+_MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前|此前)|说[^，。？?]{0,15}过")
+# A day asked, not a year ("具体是哪天开的？")
+_DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
+                        re.I)
+_DAY = re.compile(rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])|"
+                  rf"\b\d{{1,2}} (?:{_MONTH_NAMES})|\b(?:{_MONTH_NAMES}) \d{{1,2}}\b", re.I)
+
+
+def asks_mentioned_date(question: str) -> bool:
+    """Whether the question asks the date of something the speech or article under discussion
+    tells of ("他提到的那次座谈会具体是哪天开的？"), not of the speech itself."""
+    return DATE in asked_kinds(question) and bool(_MENTIONED.search(question))
+
+
+def states_own_date(question: str, text: str) -> bool:
+    """Whether a passage's own words (not its attribution or sign-off) give the date asked:
+    a day when the question asks which day ("哪天"), else any date."""
+    return bool(_DAY.search(text)) if _DAY_ASKED.search(question) else states(DATE, text)
+

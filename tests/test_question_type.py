@@ -101,7 +101,7 @@ def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
     """"社区工作者给习近平的来信是哪天写的？" asks the letter's day: the reply's sign-off
     ("习近平2020年4月8日") and attribution date the reply. A passage reporting the letter in its
     own words may give it ("3月17日，谭德塞致函国家主席习近平")."""
-    from rag.abstention import _letter_date_unstated
+    from rag.abstention import _told_date_unstated
     from rag.question_type import asks_letter_date
     from rag.types import Chunk, Hit
 
@@ -124,9 +124,31 @@ def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
     reply = hit("武汉东湖新城社区全体社区工作者：你们好，来信收悉。", "习近平2020年4月8日")
     report = hit("3月17日，谭德塞致函国家主席习近平，表示赞赏。")
     asked = "社区工作者给习近平的来信是哪天写的？"
-    assert _letter_date_unstated(asked, [reply, report])
-    assert not _letter_date_unstated("When did Tedros write to Xi?", [report, reply])
-    assert not _letter_date_unstated("习近平是哪天回信的？", [reply])
+    assert _told_date_unstated(asked, [reply, report])
+    assert not _told_date_unstated("When did Tedros write to Xi?", [report, reply])
+    assert not _told_date_unstated("习近平是哪天回信的？", [reply])
+
+
+def test_the_date_of_something_a_speech_tells_of_is_not_the_speech_s():
+    """"他提到的2019年重庆那次座谈会具体是哪天开的？" asks a day the speech's attribution does not
+    give (it dates the speech): the passage itself must, and a year is no day."""
+    from rag.abstention import _told_date_unstated
+    from rag.question_type import asks_mentioned_date
+    from rag.types import Chunk, Hit
+
+    asked = "他提到的2019年重庆那次座谈会具体是哪天开的？"
+    assert asks_mentioned_date(asked)
+    assert asks_mentioned_date("他说已经就野生动物问题作过批示，那份批示是哪天作出的？")
+    assert not asks_mentioned_date("这次座谈会是哪天开的？")
+    assert not asks_mentioned_date("他提到的座谈会讨论了什么？")
+
+    def hit(text):
+        return Hit(Chunk(source="a.txt", text=text, title="讲话", section=None,
+                         attribution="——3月6日，习近平在座谈会上的讲话", line_start=1,
+                         line_end=1, char_start=0, char_end=len(text), key=text), score=1.0)
+
+    assert _told_date_unstated(asked, [hit("2019年在重庆召开解决突出问题座谈会。")])
+    assert not _told_date_unstated(asked, [hit("2019年4月16日在重庆召开座谈会。")])
 
 
 def test_quoted_words_are_no_part_of_the_thing_counted():
