@@ -46,6 +46,7 @@ from .question_type import (
     focus_tokens,
     role_asked,
     states,
+    type_match,
 )
 from .ranges import asked_values, holds_in_range
 from .reading import UnreadableFile, read_source
@@ -664,7 +665,8 @@ class Retriever:
         of the thing counted ("几点倡议" -> "4点倡议"; `counted` for an English question, from
         its dictionary words), names someone in the role asked ("由谁主持？"), stands where
         the question points in a speech or list (rag/position.py) or states a range the
-        question's number falls in ("我62岁" -> "60周岁至64周岁", rag/ranges.py)."""
+        question's number falls in ("我62岁" -> "60周岁至64周岁", rag/ranges.py), and a little
+        for stating the kind of thing asked: a date, a place, a time of day."""
         wanted = question_dates(question)
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
@@ -683,10 +685,13 @@ class Retriever:
         role = role_asked(question) if self.settings.role_weight else None
         # A number it gives ("我62岁", "16栋") that a row's range holds ("60周岁至64周岁").
         values = asked_values(question) if self.settings.range_weight else []
+        kinds = asked_kinds(question) & {"date", "place", "time"} if self.settings.kind_weight \
+            else set()
         scored = []
         for key in ranked:
             score = fused[key] / best
-            if focus or focus_groups or wanted or asked or position or counted or role or values:
+            if focus or focus_groups or wanted or asked or position or counted or role or values \
+                    or kinds:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -705,6 +710,8 @@ class Retriever:
                     score += self.settings.role_weight
                 if values and holds_in_range(quoted, values):
                     score += self.settings.range_weight
+                if kinds:
+                    score += self.settings.kind_weight * type_match(kinds, quoted)
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                     if placed is not None and position.points and not position.whole_list:

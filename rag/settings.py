@@ -78,6 +78,7 @@ class RetrievalSettings:
     count_weight: float = 0.15
     role_weight: float = 0.15
     range_weight: float = 0.15
+    kind_weight: float = 0.05
 
 
 @dataclass

@@ -455,6 +455,29 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
 
 
 
+def test_a_passage_stating_the_kind_asked_is_lifted():
+    """"部署会议是哪天、在哪里召开的？": the report saying "23日在北京召开" comes before the
+    speech's "今天，我们召开…会议", which matched the question's words a little better."""
+    speech = Chunk("a.txt", "今天，我们召开统筹推进工作部署会议。", "讲话", None, None, 1, 1, 0,
+                   18, "speech")
+    report = Chunk("a.txt", "统筹推进工作部署会议23日在北京召开。", "报道", None, None, 3, 3, 20,
+                   38, "report")
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    retriever.settings = RetrievalSettings(kind_weight=0.05)
+    retriever.locations = {"speech": [speech], "report": [report]}
+    retriever.sentences = WholeSentences([speech, report])
+    retriever._context_dates = {}
+    retriever._text_dates = {}
+    fused = {"speech": 1.0, "report": 0.98}  # it states the day (half of what is asked)
+    asked = "统筹推进工作部署会议是哪天、在哪里召开的？"
+    assert [k for k, _ in retriever._rank(asked, ["speech", "report"], fused, 1.0)] == \
+        ["report", "speech"]
+    retriever.settings = RetrievalSettings(kind_weight=0.0)
+    assert [k for k, _ in retriever._rank(asked, ["speech", "report"], fused, 1.0)] == \
+        ["speech", "report"]
+
+
 def test_an_english_passage_says_the_day_asked_in_its_own_words():
     """'Who spoke on 25 October?' over an English newsletter: the passage that says 'On 25
     October' agrees with the question (Evidence.dated +1), the March one does not."""
@@ -772,7 +795,7 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
     assert lead_ins([intro, row, said, item]) == {"intro"}
     retriever = object.__new__(Retriever)
     retriever.settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
-                                           count_weight=0.0, role_weight=0.0)
+                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0)
     retriever._lead_ins = lead_ins([intro, row, said, item])
     ranked = retriever._rank("第二次停水的施工地点在哪里？", ["intro", "row"],
                              {"intro": 1.0, "row": 0.9}, 1.0)
