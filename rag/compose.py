@@ -40,7 +40,7 @@ def title_mark(title: str | None) -> str:
 # 怎么做？", "What did Xi tell them in that letter?"; not "回信勉励的是哪支医疗队的党员？")
 _SAYS_WHAT = re.compile(r"说了什么|说了些什么|讲了什么|写了什么|希望|怎么说|如何说|\bwhat did (?:he|she|xi|they)"
                         r" (?:say|tell|write|hope|ask)|\bwhat (?:was|is) (?:said|written)", re.I)
-_ASKS_WHO = re.compile(r"哪|谁|\bwhich\b|\bwho(?:m)?\b", re.I)
+_ASKS_WHO = re.compile(r"哪|谁|\bwhich\b|(?-i:\b[Ww]ho(?:m)?\b)", re.I)  # not "the WHO"
 # ... or whom or which something said was about ("who did Xi say he had been thinking about?")
 _SAID_OF = re.compile(r"\b(?:did|does|do) (?:he|she|xi|they) (?:say|tell)\b|说(?:他|她|自己|一直)", re.I)
 

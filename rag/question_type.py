@@ -46,7 +46,7 @@ _ASKS = [
     (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?方面)|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
                        r"\bwhere\b|\bwhich (?:city|village|country|province|county|place|community)\b",
                        re.I)),
-    (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|\bwho\b|\bwhom\b|\bwhose\b", re.I)),
+    (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|(?-i:\b[Ww]ho\b)|\bwhom\b|\bwhose\b", re.I)),
 ]
 
 _NUM = r"(?:\d[\d,.]*|[一二两三四五六七八九十百千万亿]+)"

@@ -151,6 +151,15 @@ def test_the_date_of_something_a_speech_tells_of_is_not_the_speech_s():
     assert not _told_date_unstated(asked, [hit("2019年4月16日在重庆召开座谈会。")])
 
 
+def test_the_who_is_an_organisation_not_a_person_asked():
+    from rag.compose import asks_what_was_said
+    from rag.question_type import PERSON, asked_kinds
+
+    assert PERSON not in asked_kinds("How much money did China give the WHO?")
+    assert PERSON in asked_kinds("Who chaired it?") and PERSON in asked_kinds("who chaired it?")
+    assert asks_what_was_said("What did Xi say the WHO should do?")
+
+
 def test_quoted_words_are_no_part_of_the_thing_counted():
     from rag.question_type import counted_measure, counted_thing
 
