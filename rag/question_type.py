@@ -38,8 +38,8 @@ _ASKS = [
     (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat time\b"
                       r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
-    # "那几天", "这几年", "前几天" name a time, not a count
-    (COUNT, re.compile(r"多少|(?<![那这前头近])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
+    # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
+    (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
                        re.I)),
@@ -173,6 +173,12 @@ _NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?
 # "多少人员", "多少人口", "多少人次": nouns of their own)
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民群数才])")
 _PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
+# "多少被困在国外的湖北人", "几位在场的患者": people, named after a clause saying which; the text
+# counts them "1300余名滞留海外的湖北兄弟姐妹", whatever it calls them
+_CLAUSE_PEOPLE_ASKED = re.compile(r"(?<!哪)(?:多少|几)(?:个|名|位)?[\u4e00-\u9fff]{1,14}?的"
+                                  r"[\u4e00-\u9fff]{0,6}?(?:人|同胞|兄弟姐妹|公民|侨胞|学生|"
+                                  r"患者|病人|人员)(?![\u4e00-\u9fff])")
+_PERSONS = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
 
 
 _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
@@ -190,6 +196,8 @@ def counted_thing(question: str) -> re.Pattern | None:
         return _TIME  # "几点走？" asks a time ("7:30", "9时31分"), not a number of 点
     if _PEOPLE_ASKED.search(question):
         return _PEOPLE  # "一共招多少人？" -> "招生90人"
+    if _CLAUSE_PEOPLE_ASKED.search(question):
+        return _PERSONS  # "多少被困在国外的湖北人" -> "1300余名滞留海外的湖北兄弟姐妹"
     m = _COUNTED.search(question)
     if not m:
         # "那块地面积有多大？": the thing measured before the asking word ("面积约320亩")

@@ -160,6 +160,22 @@ def test_the_who_is_an_organisation_not_a_person_asked():
     assert asks_what_was_said("What did Xi say the WHO should do?")
 
 
+def test_which_items_is_no_count_and_people_after_a_clause_are_counted_as_people():
+    """"具体提了哪几项举措？" asks which, not how many; "多少被困在国外的湖北人" counts people,
+    as the text does ("1300余名滞留海外的湖北兄弟姐妹"); a region the text spells out as
+    countries ("东南亚") is no unknown name."""
+    from rag.abstention import gather
+    from rag.question_type import COUNT, asked_kinds, counted_thing
+
+    assert COUNT not in asked_kinds("为了让财政政策更积极有为，具体提了哪几项举措？")
+    assert COUNT in asked_kinds("一共提了几项举措？")
+    people = counted_thing("外交部门一共接回了多少被困在国外的湖北人？")
+    assert people.search("将1300余名滞留海外的湖北兄弟姐妹接回家")
+    assert not people.search("派出十余架次包机")
+    assert gather("从东南亚和日本等地接回了多少人？", [], {"日本"}).unknown_names == ()
+    assert gather("从缅甸接回了多少人？", [], {"日本"}).unknown_names == ("缅甸",)
+
+
 def test_quoted_words_are_no_part_of_the_thing_counted():
     from rag.question_type import counted_measure, counted_thing
 
