@@ -36,6 +36,7 @@ from .conversation import (
     read,
     read_history,
     search_follow_up,
+    with_days,
 )
 from .dates import question_dates
 from .errors import IndexError_, QuestionError
@@ -252,6 +253,7 @@ class Assistant:
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
         text, turns = in_context(text, read_history(history))  # "换个话题：…": asked alone
+        text = with_days(text, turns, index.articles)  # "第二天…" -> "3月30日…"
         retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
@@ -328,7 +330,8 @@ class Assistant:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
         text, turns = in_context(clean_question(question), read_history(history))
-        return self._search(text, turns, self._index, top_k)
+        return self._search(with_days(text, turns, self._index.articles), turns, self._index,
+                            top_k)
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

@@ -28,7 +28,7 @@ from typing import Any
 
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .compose import repeats
-from .dates import question_dates
+from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import asked_position
@@ -515,6 +515,12 @@ class Articles:
         for k, bonus in near.items():
             weights[k] = weights.get(k, 0.0) + bonus
         return {k: w * factor for k, w in weights.items()}
+
+    def key_at(self, cited: Cited) -> str | None:
+        """The passage a citation quotes (by its file and offset), if indexed."""
+        found = self.at.get((cited.source, cited.char_start)) \
+            if cited.char_start is not None else None
+        return self.order[cited.source][found[1]] if found else None
 
     def same_article(self, cited: Cited) -> set[str]:
         """The passages of the article `cited` quotes: its printing, and any other printing
@@ -1068,6 +1074,44 @@ def new_topic(question: str) -> str | None:
     m = _NEW_TOPIC.match(question)
     rest = question[m.end():].strip() if m else ""
     return rest if rest else None
+
+
+# A day named relative to the one discussed ("第二天他去了哪个村？", "Where did he go the next
+# day?", "前一天他出席了什么？"): the conversation says which.
+_NEXT_DAY = re.compile(r"第二天|次日|翌日|隔天|\b(?:on )?the (?:next|following) day\b|"
+                       r"\b(?:on )?the day after\b(?!\s+(?:that|the|his|her|their|a|an)\b)", re.I)
+_DAY_BEFORE = re.compile(r"前一天|\b(?:on )?the (?:previous|preceding) day\b|"
+                         r"\b(?:on )?the day before\b(?!\s+(?:that|the|his|her|their|a|an)\b)",
+                         re.I)
+
+
+def with_days(question: str, turns: list[Turn], articles: Articles) -> str:
+    """The question with a day named relative to the one discussed written out: "第二天他去了
+    哪个村？" after a question on 3月29日 -> "3月30日他去了哪个村？", "Which village did he go to
+    the next day?" -> "… on March 30?". The day discussed is the one the last question names,
+    else the first its answer's first quote gives; unchanged when neither says one day."""
+    found = [(m, 1) for m in [_NEXT_DAY.search(question)] if m] or \
+        [(m, -1) for m in [_DAY_BEFORE.search(question)] if m]
+    if not found or not turns:
+        return question
+    (m, step), = found
+    day = _day_discussed(turns[-1], articles)
+    if day is None:
+        return question
+    moved = shift_day(day, step)
+    said = to_chinese(*moved) if has_cjk(question) else f" on {english_day(moved)}"
+    return (question[:m.start()] + said + question[m.end():]).replace("  ", " ")
+
+
+def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:
+    named = question_dates(turn.question)
+    if len(named) == 1:
+        return next(iter(named))
+    for c in turn.cited[:1]:
+        key = articles.key_at(c)
+        if key is not None:
+            return first_date(articles.text_of.get(key, ""))
+    return None
 
 
 def in_context(question: str, turns: list[Turn]) -> tuple[str, list[Turn]]:

@@ -102,3 +102,30 @@ def agreement(wanted: set[MonthDay], text_dates: set[MonthDay],
     if context_dates:
         return -1
     return 0
+
+
+_MONTH_NAMES = ("January February March April May June July August September October "
+                "November December").split()
+
+
+def first_date(text: str) -> MonthDay | None:
+    """The first Chinese date the text gives ("3月29日，习近平前往…" -> (3, 29))."""
+    for _y, m, d in _ZH.findall(text):
+        if _valid(int(m), int(d)):
+            return int(m), int(d)
+    return None
+
+
+def shift_day(day: MonthDay, days: int) -> MonthDay:
+    """The day `days` after (or before) `day`, across month ends (the year taken as a leap one:
+    a day and month name no year)."""
+    import datetime
+
+    moved = datetime.date(2020, *day) + datetime.timedelta(days=days)
+    return moved.month, moved.day
+
+
+def english_day(day: MonthDay) -> str:
+    """"March 30"."""
+    return f"{_MONTH_NAMES[day[0] - 1]} {day[1]}"
+

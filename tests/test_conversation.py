@@ -715,6 +715,31 @@ def test_a_chinese_follow_up_gets_the_relief_its_few_words_call_for():
     assert chinese > relief and english < chinese
 
 
+def test_a_day_named_relative_to_the_one_discussed_is_written_out():
+    """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
+    a question naming two days takes the day the answer's first quote gives."""
+    from rag.conversation import with_days
+    from rag.types import Chunk
+
+    text = "3月29日，习近平前往宁波舟山港穿山港区考察。"
+    port = Chunk(source="a.txt", text=text, title="浙江考察", section=None, attribution=None,
+                 line_start=1, line_end=1, char_start=0, char_end=len(text), key="port")
+    articles = Articles([port])
+    asked = Turn("习近平3月29日先去了哪个港区？", "q", (), False,
+                 (Cited("a.txt", 0, "浙江考察", None),))
+    assert with_days("第二天他去了哪个村？", [asked], articles) == "3月30日他去了哪个村？"
+    assert with_days("前一天他在哪里？", [asked], articles) == "3月28日他在哪里？"
+    tour = Turn("During his tour from March 29 to April 1, which port did he visit?", "q", (),
+                False, (Cited("a.txt", 0, "浙江考察", None),))
+    assert with_days("Which village did he go to the next day?", [tour], articles) == \
+        "Which village did he go to on March 30?"
+    assert with_days("What did he say the day after the summit?", [tour], articles) == \
+        "What did he say the day after the summit?"  # a day after something else
+    assert with_days("第二天他去了哪个村？", [], articles) == "第二天他去了哪个村？"
+    end = Turn("3月31日他去了哪里？", "q", (), False, ())
+    assert with_days("第二天呢？", [end], articles) == "4月1日呢？"
+
+
 def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
     """"这封回信的落款日期是哪天？" names nothing but the letter: its probability alone is low,
     but the letter's last passage, signed and dated, answers it."""
