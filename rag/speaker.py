@@ -62,7 +62,7 @@ _ZH_OTHER_SIDE = re.compile(r"(?:^|[，,那而])对方[^的，。？]{0,6}?"
                             r"(?:表态|表示|说|讲|回应|回答|答复|认为|感谢|称赞|提出|提到|希望|谈)")
 # Xi as the subject (not "同习近平通电话时，孔特感谢…"), the saying perhaps in a later clause.
 _ZH_XI_SAYS = re.compile(r"(?<![同给向对与和])习近平[^。？]{0,30}?"
-                         r"(?:说|表示|指出|强调|告诉|提出|提到|希望|感谢)")
+                         r"(?:说|表示|指出|强调|告诉|提出|提到|希望|感谢|答应|承诺|宣布|呼吁|谈到|谈及)")
 
 
 def _other_subject(subject: str) -> bool:

@@ -41,6 +41,8 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("约翰逊对此是怎么回应的？", OTHER),
     ("习近平对此是怎么回应的？", None),
     ("会议对此作出了什么回应？", None),
+    # Xi promising, after the call is named by the other side's name
+    ("3月16日和意大利总理孔特通话时，习近平答应给意大利再派什么人去？", XI),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
