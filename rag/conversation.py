@@ -1099,8 +1099,10 @@ def with_days(question: str, turns: list[Turn], articles: Articles) -> str:
     if day is None:
         return question
     moved = shift_day(day, step)
-    said = to_chinese(*moved) if has_cjk(question) else f" on {english_day(moved)}"
-    return (question[:m.start()] + said + question[m.end():]).replace("  ", " ")
+    before = question[:m.start()]
+    said = to_chinese(*moved) if has_cjk(question) else \
+        f"{'' if before.endswith(' ') else ' '}on {english_day(moved)}"
+    return before + said + question[m.end():]
 
 
 def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:

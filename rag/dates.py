@@ -8,6 +8,7 @@ passage agrees with the question's date, contradicts it, or says nothing about i
 
 from __future__ import annotations
 
+import datetime
 import re
 
 MonthDay = tuple[int, int]
@@ -119,8 +120,6 @@ def first_date(text: str) -> MonthDay | None:
 def shift_day(day: MonthDay, days: int) -> MonthDay:
     """The day `days` after (or before) `day`, across month ends (the year taken as a leap one:
     a day and month name no year)."""
-    import datetime
-
     moved = datetime.date(2020, *day) + datetime.timedelta(days=days)
     return moved.month, moved.day
 
@@ -128,4 +127,3 @@ def shift_day(day: MonthDay, days: int) -> MonthDay:
 def english_day(day: MonthDay) -> str:
     """"March 30"."""
     return f"{_MONTH_NAMES[day[0] - 1]} {day[1]}"
-

@@ -39,6 +39,8 @@ from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
 from .position import Position, asked_position, at_position, opens_item
 from .question_type import (
     DATE,
+    PLACE,
+    TIME,
     asked_kinds,
     count_of,
     counted_thing,
@@ -685,7 +687,8 @@ class Retriever:
         role = role_asked(question) if self.settings.role_weight else None
         # A number it gives ("我62岁", "16栋") that a row's range holds ("60周岁至64周岁").
         values = asked_values(question) if self.settings.range_weight else []
-        kinds = asked_kinds(question) & {"date", "place", "time"} if self.settings.kind_weight \
+        # The kind of thing it asks that a passage may state (a count is `counted`'s)
+        kinds = asked_kinds(question) & {DATE, PLACE, TIME} if self.settings.kind_weight \
             else set()
         scored = []
         for key in ranked:
