@@ -180,15 +180,25 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
         counted=counted,
-        unstated=bool(top) and (
-            ((not has_cjk(question) or across) and unstated(question, top[0].shown(), top[0].signed))
-            or (counted < 0 and _measure_unstated(question, top))
-            or _name_unstated(question, top, name_roles)
-            or _figure_unstated(question, top)
-            or _told_date_unstated(question, top)
-            or _role_unstated(question, top)
-            or _time_unstated(question, top[0])),
+        unstated=bool(top) and _answer_missing(question, top, counted, name_roles, across),
     )
+
+
+def _answer_missing(question: str, top: list[Hit], counted: float,
+                    name_roles: tuple[str, ...], across: bool) -> bool:
+    """Whether the top passages lack what the answer must look like (`Evidence.unstated`):
+    a count or a date an English question asks, in the first passage (or a Chinese question's
+    over an English first passage); a number of the measure word counted, a name after the
+    role asked, a duration, a share or a sum of money, someone chairing, in any of them; a
+    time of day, or a letter's or a mentioned thing's date in its own words, in the first."""
+    first = top[0]
+    return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
+        or (counted < 0 and _measure_unstated(question, top)) \
+        or _name_unstated(question, top, name_roles) \
+        or _figure_unstated(question, top) \
+        or _role_unstated(question, top) \
+        or _time_unstated(question, top) \
+        or _told_date_unstated(question, top)
 
 
 def _cut_across(question: str, word: str, vocabulary: set[str]) -> bool:
@@ -252,10 +262,10 @@ def _role_unstated(question: str, top: list[Hit]) -> bool:
     return verb is not None and not any(verb in h.shown() for h in top)
 
 
-def _time_unstated(question: str, first: Hit) -> bool:
+def _time_unstated(question: str, top: list[Hit]) -> bool:
     """A question asking the time of day ("几点开始的？", "At what time of day did he arrive?")
     whose first passage states none ("上午10时30分许" would): it tells of something else."""
-    return TIME in asked_kinds(question) and not states(TIME, first.shown())
+    return TIME in asked_kinds(question) and not states(TIME, top[0].shown())
 
 
 def _name_unstated(question: str, top: list[Hit], roles_en: tuple[str, ...] = ()) -> bool:
