@@ -252,8 +252,7 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        text, turns = in_context(text, read_history(history))  # "换个话题：…": asked alone
-        text = with_days(text, turns, index.articles)  # "第二天…" -> "3月30日…"
+        text, turns = self._in_context(text, history, index)
         retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
         search_query, context_from = text, []
         strictness = self.settings.answer.abstain_strictness
@@ -329,9 +328,17 @@ class Assistant:
                           ) -> tuple[Retrieved, Evidence, Reading | None]:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
-        text, turns = in_context(clean_question(question), read_history(history))
-        return self._search(with_days(text, turns, self._index.articles), turns, self._index,
-                            top_k)
+        index = self._index
+        text, turns = self._in_context(clean_question(question), history, index)
+        return self._search(text, turns, index, top_k)
+
+    @staticmethod
+    def _in_context(text: str, history: list | None, index: _Index) -> tuple[str, list]:
+        """The question as it is searched and the turns it is read with: asked alone after
+        "换个话题：", a day named relative to the one discussed written out ("第二天…" ->
+        "3月30日…")."""
+        text, turns = in_context(text, read_history(history))
+        return with_days(text, turns, index.articles), turns
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

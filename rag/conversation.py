@@ -498,7 +498,7 @@ class Articles:
                 weights[k] = max(weights.get(k, 0.0), article)
         near: dict[str, float] = {}
         for c in cited:
-            found = self.at.get((c.source, c.char_start)) if c.char_start is not None else None
+            found = self.place_of(c)
             if found is None:
                 continue
             keys, i = self.order[c.source], found[1]
@@ -516,19 +516,18 @@ class Articles:
             weights[k] = weights.get(k, 0.0) + bonus
         return {k: w * factor for k, w in weights.items()}
 
-    def key_at(self, cited: Cited) -> str | None:
-        """The passage a citation quotes (by its file and offset), if indexed."""
-        found = self.at.get((cited.source, cited.char_start)) \
+    def place_of(self, cited: Cited) -> tuple[str, int] | None:
+        """The passage a citation quotes and its place in its file's order (by the file and
+        the quote's offset), None when it is not indexed."""
+        return self.at.get((cited.source, cited.char_start)) \
             if cited.char_start is not None else None
-        return self.order[cited.source][found[1]] if found else None
 
     def same_article(self, cited: Cited) -> set[str]:
         """The passages of the article `cited` quotes: its printing, and any other printing
         under the same title that shares a passage with it (the article reprinted in another
         file), not another article that only has the same title (another day's meeting)."""
         every = self.by_title.get(cited.title or "", set())
-        found = self.at.get((cited.source, cited.char_start)) \
-            if cited.char_start is not None else None
+        found = self.place_of(cited)
         mine = self.printing_of.get((cited.source, found[1])) if found else None
         if mine is None:
             return every
@@ -554,8 +553,7 @@ class Articles:
         return self._step(cited, step, _MOVES if moves else None)
 
     def _step(self, cited: Cited, step: int, moves: re.Pattern | None) -> str | None:
-        found = self.at.get((cited.source, cited.char_start)) \
-            if cited.char_start is not None else None
+        found = self.place_of(cited)
         if found is None:
             return None
         keys, i = self.order[cited.source], found[1]
@@ -655,9 +653,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     # ("What did it ask the provinces around Hubei…?" about a meeting whose report names 湖北),
     # makes no topic of its own; a day does ("What did the February 14 meeting say…?" asks
     # as it stands, whatever the last meeting was).
+    topic_keys = _topic_keys(prior)
     own_topic = [w for w in new_words if _is_date(w) or
                  not articles.said_in(w if has_cjk(w) else _rendered(w, chinese_words),
-                                      _topic_keys(prior))]
+                                      topic_keys)]
     confident = alone_confidence >= NEW_TOPIC_CONFIDENCE
     if not has_cjk(question):
         # An English question's probability says little (0.83-0.88 on dev for answerable and
@@ -1090,11 +1089,11 @@ def with_days(question: str, turns: list[Turn], articles: Articles) -> str:
     哪个村？" after a question on 3月29日 -> "3月30日他去了哪个村？", "Which village did he go to
     the next day?" -> "… on March 30?". The day discussed is the one the last question names,
     else the first its answer's first quote gives; unchanged when neither says one day."""
-    found = [(m, 1) for m in [_NEXT_DAY.search(question)] if m] or \
-        [(m, -1) for m in [_DAY_BEFORE.search(question)] if m]
-    if not found or not turns:
+    m, step = _NEXT_DAY.search(question), 1
+    if m is None:
+        m, step = _DAY_BEFORE.search(question), -1
+    if m is None or not turns:
         return question
-    (m, step), = found
     day = _day_discussed(turns[-1], articles)
     if day is None:
         return question
@@ -1109,11 +1108,8 @@ def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:
     named = question_dates(turn.question)
     if len(named) == 1:
         return next(iter(named))
-    for c in turn.cited[:1]:
-        key = articles.key_at(c)
-        if key is not None:
-            return first_date(articles.text_of.get(key, ""))
-    return None
+    found = articles.place_of(turn.cited[0]) if turn.cited else None
+    return first_date(articles.text_of.get(found[0], "")) if found else None
 
 
 def in_context(question: str, turns: list[Turn]) -> tuple[str, list[Turn]]:

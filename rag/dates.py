@@ -8,6 +8,7 @@ passage agrees with the question's date, contradicts it, or says nothing about i
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 
@@ -105,10 +106,6 @@ def agreement(wanted: set[MonthDay], text_dates: set[MonthDay],
     return 0
 
 
-_MONTH_NAMES = ("January February March April May June July August September October "
-                "November December").split()
-
-
 def first_date(text: str) -> MonthDay | None:
     """The first Chinese date the text gives ("3月29日，习近平前往…" -> (3, 29))."""
     for _y, m, d in _ZH.findall(text):
@@ -126,4 +123,4 @@ def shift_day(day: MonthDay, days: int) -> MonthDay:
 
 def english_day(day: MonthDay) -> str:
     """"March 30"."""
-    return f"{_MONTH_NAMES[day[0] - 1]} {day[1]}"
+    return f"{calendar.month_name[day[0]]} {day[1]}"

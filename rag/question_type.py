@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTHS
+from .dates import MONTHS, en_dates
 from .lexical import is_latin, tokens
 
 # Month names in full: "may" and "mar" are words too.
@@ -54,9 +54,11 @@ _UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|
          r"位|国|批|吨|件|套|只|台|张|周年|架|通|份|户|县|村|省|点|方面|小时|分钟|公里|平方米)")
 _COUNT = re.compile(_NUM + r"\s*" + _UNIT)
 _ZH_NUM = "〇零一二三四五六七八九十两"
+# A day of the month ("10日", "十五号"; not "2号仓库")
+_DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"
 _DATE = re.compile(
     rf"[\d{_ZH_NUM}]{{1,3}}\s*月(?:\s*[\d{_ZH_NUM}]{{1,3}}\s*[日号])?|"  # 3月10日, 九月, 三月十日
-    rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年|[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])|"  # 2020年, 10日; not 2号仓库
+    rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年|{_DAY_OF_MONTH}|"  # 2020年, 10日
     r"(?:周|星期|礼拜)[一二三四五六日天]|[上中下]旬|[月年](?:初|底|末)|"  # 周一, 上旬, 年底
     r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园|仓库|"
@@ -482,8 +484,7 @@ _MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前
 # A day asked, not a year ("具体是哪天开的？")
 _DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
                         re.I)
-_DAY = re.compile(rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])|"
-                  rf"\b\d{{1,2}} (?:{_MONTH_NAMES})|\b(?:{_MONTH_NAMES}) \d{{1,2}}\b", re.I)
+_DAY = re.compile(_DAY_OF_MONTH)
 
 
 def asks_mentioned_date(question: str) -> bool:
@@ -495,5 +496,7 @@ def asks_mentioned_date(question: str) -> bool:
 def states_own_date(question: str, text: str) -> bool:
     """Whether a passage's own words (not its attribution or sign-off) give the date asked:
     a day when the question asks which day ("哪天"), else any date."""
-    return bool(_DAY.search(text)) if _DAY_ASKED.search(question) else states(DATE, text)
+    if _DAY_ASKED.search(question):
+        return bool(_DAY.search(text) or en_dates(text))  # "10日", "March 30", "30 March"
+    return states(DATE, text)
 
