@@ -39,6 +39,7 @@ from .question_type import (
     states,
     states_name,
     states_own_date,
+    tells_relatively,
     type_match,
     unstated,
 )
@@ -248,9 +249,11 @@ def _told_date_unstated(question: str, top: list[Hit]) -> bool:
     开的？"), whose first passage gives no such date in its own words: a reply's sign-off and
     attribution date the reply ("2020年4月8日"), a speech's its delivery, while a passage
     reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"). The first
-    passage must: another one's date is of another event (the visit the reply recalls)."""
-    return (asks_letter_date(question) or asks_mentioned_date(question)) and \
-        not states_own_date(question, top[0].chunk.text)
+    passage must: another one's date is of another event (the visit the reply recalls). So
+    must a first passage telling of something by a relative day ("前几天，我在…考察调研时")."""
+    text = top[0].chunk.text
+    return (asks_letter_date(question) or asks_mentioned_date(question)
+            or tells_relatively(question, text)) and not states_own_date(question, text)
 
 
 def _role_unstated(question: str, top: list[Hit]) -> bool:

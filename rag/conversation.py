@@ -522,6 +522,20 @@ class Articles:
         return self.at.get((cited.source, cited.char_start)) \
             if cited.char_start is not None else None
 
+    def day_at(self, source: str, i: int) -> MonthDay | None:
+        """The day a report has reached at its i-th passage of `source`: the first date that
+        passage gives, else the nearest earlier passage of the same article's ("3月29日，习近平
+        前往宁波舟山港…" for "离开港区，习近平前往…" after it); None when none says one."""
+        printing = self.printing_of.get((source, i))
+        keys = self.order.get(source, [])
+        for j in range(i, -1, -1):
+            if j < i and (printing is None or self.printing_of.get((source, j)) is not printing):
+                return None
+            day = first_date(self.text_of.get(keys[j], ""))
+            if day is not None:
+                return day
+        return None
+
     def same_article(self, cited: Cited) -> set[str]:
         """The passages of the article `cited` quotes: its printing, and any other printing
         under the same title that shares a passage with it (the article reprinted in another
@@ -1109,7 +1123,7 @@ def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:
     if len(named) == 1:
         return next(iter(named))
     found = articles.place_of(turn.cited[0]) if turn.cited else None
-    return first_date(articles.text_of.get(found[0], "")) if found else None
+    return articles.day_at(turn.cited[0].source, found[1]) if found else None
 
 
 def in_context(question: str, turns: list[Turn]) -> tuple[str, list[Turn]]:

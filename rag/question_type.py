@@ -41,7 +41,11 @@ _ASKS = [
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
     (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
-                       r"\bhow (?:many|much|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b",
+                       r"\bhow (?:many|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b|"
+                       # not a degree: "how much Chinese students matter to the United States"
+                       r"\bhow much\b(?![^?,;]{0,40}\b(?:matter(?:s|ed)?|mean[st]?|care[sd]?|"
+                       r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
+                       r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
     (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?方面)|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
                        r"\bwhere\b|\bwhich (?:city|village|country|province|county|place|community)\b",
@@ -379,10 +383,16 @@ _EN_PERSON_ROLES = set("secretary worker owner official doctor nurse chief head 
                        "stallholder innkeeper".split())
 
 
+# "What is the owner's name?", "What was that official's name?"
+_EN_NAME_ASKED_OF = re.compile(r"\bwhat(?:'s| is| was) (?:the|that|this|his|her|their|its) "
+                               r"((?:[a-z-]+ ){0,3}?[a-z-]+)['’]s (?:full )?name\b", re.I)
+
+
 def english_name_role(question: str) -> str | None:
     """The role (its last word) of the person whose name an English question asks ("What was
-    the name of the dock worker…?" -> "worker"), None when it asks no person's name."""
-    m = _EN_NAME_ASKED.search(question)
+    the name of the dock worker…?", "What is the owner's name?" -> "worker", "owner"), None
+    when it asks no person's name."""
+    m = _EN_NAME_ASKED.search(question) or _EN_NAME_ASKED_OF.search(question)
     if not m:
         return None
     role = m.group(1).lower().split()[-1]
@@ -491,6 +501,17 @@ def asks_mentioned_date(question: str) -> bool:
     """Whether the question asks the date of something the speech or article under discussion
     tells of ("他提到的那次座谈会具体是哪天开的？"), not of the speech itself."""
     return DATE in asked_kinds(question) and bool(_MENTIONED.search(question))
+
+
+# A passage telling of something by a day relative to its own ("前几天，我在军事医学研究院…考察
+# 调研时提出", "前不久，…"): it gives no date of it, whatever day its attribution gives.
+_RELATIVE_DAY = re.compile(r"前几天|前些天|前些日子|日前|前不久|不久前|近日|这几天|上周|前天|昨天")
+
+
+def tells_relatively(question: str, text: str) -> bool:
+    """Whether a passage, asked a date it does not give in its own words, tells of something
+    by a relative day ("前几天"): then the date asked is not its attribution's."""
+    return DATE in asked_kinds(question) and bool(_RELATIVE_DAY.search(text))
 
 
 def states_own_date(question: str, text: str) -> bool:

@@ -713,8 +713,9 @@ class Retriever:
                     score += self.settings.role_weight
                 if values and holds_in_range(quoted, values):
                     score += self.settings.range_weight
-                if kinds:
-                    score += self.settings.kind_weight * type_match(kinds, quoted)
+                if kinds:  # a letter's date is in its sign-off, below its last passage
+                    score += self.settings.kind_weight * \
+                        type_match(kinds, f"{quoted} {chunk.tail_text or ''}")
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                     if placed is not None and position.points and not position.whole_list:

@@ -739,6 +739,22 @@ def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     end = Turn("3月31日他去了哪里？", "q", (), False, ())
     assert with_days("第二天呢？", [end], articles) == "4月1日呢？"
 
+    # a quote that names no day: the day the report had reached before it
+    left = "离开港区，习近平前往宁波臻至机械模具有限公司。"
+    plant = Chunk(source="a.txt", text=left, title="浙江考察", section=None, attribution=None,
+                  line_start=2, line_end=2, char_start=len(text) + 1,
+                  char_end=len(text) + 1 + len(left), key="plant")
+    other = Chunk(source="a.txt", text="离开工厂后他又去了哪里。", title="另一篇", section=None,
+                  attribution=None, line_start=3, line_end=3, char_start=200, char_end=212,
+                  key="other")
+    articles = Articles([port, plant, other])
+    after = Turn("Which company did he go to after leaving the port?", "q", (), False,
+                 (Cited("a.txt", len(text) + 1, "浙江考察", None),))
+    assert with_days("And where did he go the following day?", [after], articles) == \
+        "And where did he go on March 30?"
+    elsewhere = Turn("他后来去了哪里？", "q", (), False, (Cited("a.txt", 200, "另一篇", None),))
+    assert with_days("第二天呢？", [elsewhere], articles) == "第二天呢？"  # another article
+
 
 def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
     """"这封回信的落款日期是哪天？" names nothing but the letter: its probability alone is low,

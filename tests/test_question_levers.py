@@ -478,6 +478,30 @@ def test_a_passage_stating_the_kind_asked_is_lifted():
         ["speech", "report"]
 
 
+def test_a_letter_s_date_is_in_the_sign_off_below_its_last_passage():
+    """"回信的落款日期是哪天？": the letter's last passage, which carries the sign-off
+    ("习近平 / 2020年3月15日") as its tail, comes before its opening, which matched a little
+    better but states no date."""
+    import dataclasses
+
+    opening = Chunk("a.txt", "北京大学援鄂医疗队全体“90后”党员：来信收悉。", "回信", None, None, 1,
+                    1, 0, 22, "opening")
+    last = dataclasses.replace(
+        Chunk("a.txt", "让青春在党和人民最需要的地方绽放绚丽之花。", "回信", None, None, 3, 3, 30,
+              51, "last"), tail_text="习近平\n\n2020年3月15日")
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    retriever.settings = RetrievalSettings(kind_weight=0.05)
+    retriever.locations = {"opening": [opening], "last": [last]}
+    retriever.sentences = WholeSentences([opening, last])
+    retriever._context_dates = {}
+    retriever._text_dates = {}
+    fused = {"opening": 1.0, "last": 0.98}
+    asked = "习近平给北京大学援鄂医疗队“90后”党员的回信，落款日期是哪天？"
+    assert [k for k, _ in retriever._rank(asked, ["opening", "last"], fused, 1.0)] == \
+        ["last", "opening"]
+
+
 def test_an_english_passage_says_the_day_asked_in_its_own_words():
     """'Who spoke on 25 October?' over an English newsletter: the passage that says 'On 25
     October' agrees with the question (Evidence.dated +1), the March one does not."""

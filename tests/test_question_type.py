@@ -72,6 +72,9 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert english_name_role("What was the name of the dock worker Xi chatted with?") == "worker"
     assert english_name_role("What is the name of the old village party secretary?") == "secretary"
     assert english_name_role("What was the name of the guesthouse where he sat?") is None
+    assert english_name_role("He was welcomed by its owner. What is the owner's name?") == "owner"
+    assert english_name_role("What's that official's full name?") == "official"
+    assert english_name_role("What is the company's name?") is None
 
 
 def test_how_long_and_what_share_need_a_duration_and_a_share():
@@ -149,6 +152,13 @@ def test_the_date_of_something_a_speech_tells_of_is_not_the_speech_s():
 
     assert _told_date_unstated(asked, [hit("2019年在重庆召开解决突出问题座谈会。")])
     assert not _told_date_unstated(asked, [hit("2019年4月16日在重庆召开座谈会。")])
+    # a visit told of by a relative day: the attribution dates the speech, not the visit
+    visit = "On what date did Xi visit the Academy of Military Medical Sciences?"
+    told = hit("前几天，我在军事医学研究院和清华大学医学院考察调研时提出，防控有两条战线。")
+    assert _told_date_unstated(visit, [told])
+    assert _told_date_unstated("习近平到军事医学研究院考察调研，具体是哪一天？", [told])
+    assert not _told_date_unstated("他在那里提出了什么？", [told])
+    assert not _told_date_unstated(visit, [hit("3月2日，习近平在军事医学研究院考察调研。")])
 
 
 def test_the_who_is_an_organisation_not_a_person_asked():
@@ -207,3 +217,15 @@ def test_a_measure_word_outside_the_asking_clause_asks_no_count():
     assert counted_measure("习近平回顾2015年以来开过的几次脱贫攻坚专题座谈会，"
                            "2017年那次是在哪座城市开的、主题是什么？") is None
     assert counted_measure("4月3日首都义务植树活动中，领导人一共种了多少棵树？") is not None
+
+
+def test_how_much_something_matters_is_no_amount_asked():
+    """"…about how much Chinese students matter to the United States?" asks what was said,
+    not a figure: read as a count, the first passage (stating none) was abstained on."""
+    from rag.question_type import COUNT, asked_kinds
+
+    assert COUNT not in asked_kinds(
+        "What did Trump tell Xi about how much Chinese students matter to the United States?")
+    assert COUNT not in asked_kinds("How much did the visit mean to the villagers?")
+    assert COUNT in asked_kinds("How much money did the foundation commit?")
+    assert COUNT in asked_kinds("How much did the supplies weigh?")
