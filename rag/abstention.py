@@ -37,6 +37,7 @@ from .question_type import (
     name_asked,
     role_verb,
     states,
+    states_city_asked,
     states_name,
     states_own_date,
     tells_relatively,
@@ -191,7 +192,8 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
     role asked, a duration, a share or a sum of money, someone chairing, in any of them; a
-    time of day, or a letter's or a mentioned thing's date in its own words, in the first."""
+    time of day, a city, or a letter's or a mentioned thing's date in its own words, in the
+    first."""
     first = top[0]
     return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
         or (counted < 0 and _measure_unstated(question, top)) \
@@ -199,6 +201,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _figure_unstated(question, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
+        or not states_city_asked(question, top[0].shown()) \
         or _told_date_unstated(question, top)
 
 

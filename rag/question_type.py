@@ -442,6 +442,22 @@ def figure_asked(question: str) -> re.Pattern | None:
     return None
 
 
+# A city asked ("在哪座城市同习近平会谈的？", "In which city did Xi meet…?") is answered by a
+# city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
+# their 市), or, in English text, a place after "in"/"at".
+_CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|\b(?:which|what) city\b", re.I)
+_CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门])市(?![场民值面])|在京|北京|上海(?!合作)|天津|重庆|武汉|杭州|宁波|湖州|延安|"
+                   r"贵阳|银川|太原|成都|西安|南京|广州|深圳|长沙|郑州|昆明|南宁|兰州|西宁|拉萨|"
+                   r"乌鲁木齐|呼和浩特|哈尔滨|长春|沈阳|石家庄|济南|合肥|福州|南昌|海口")
+
+
+def states_city_asked(question: str, text: str) -> bool:
+    """False when the question asks which city and the text names none; True otherwise."""
+    if not _CITY_ASKED.search(question):
+        return True
+    return bool(_CITY.search(text)) or (is_latin(text) and bool(_EN_STATES[PLACE].search(text)))
+
+
 # "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying
 # itself ("“用药如用兵，用医如用将。”", "疾风知劲草，板荡识诚臣。"), not the sentence it introduces.
 _SAYING_ASKED = re.compile(r"哪句(?:古语|话|诗|古诗|名言|俗语|谚语|成语)|什么(?:古语|成语|俗语|谚语|名言|诗句)|"

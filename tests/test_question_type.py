@@ -229,3 +229,16 @@ def test_how_much_something_matters_is_no_amount_asked():
     assert COUNT not in asked_kinds("How much did the visit mean to the villagers?")
     assert COUNT in asked_kinds("How much money did the foundation commit?")
     assert COUNT in asked_kinds("How much did the supplies weigh?")
+
+
+def test_a_city_asked_needs_a_city_named():
+    """"在哪座城市同习近平会谈的？" over a speech that says only "来中国": no city, no answer."""
+    from rag.question_type import states_city_asked
+
+    asked = "蒙古国总统2月27日访华，是在哪座城市同习近平会谈的？"
+    assert not states_city_asked(asked, "总统先生专程来中国表达慰问和支持。")
+    assert not states_city_asked(asked, "上海合作组织发表声明，城市运转和市场供应正常。")
+    assert states_city_asked(asked, "2016年在银川召开东西部扶贫协作座谈会")
+    assert states_city_asked(asked, "习近平27日在京会见巴特图勒嘎")
+    assert states_city_asked("In which city did they meet?", "They met in Vientiane on Thursday.")
+    assert states_city_asked("他们在哪里会谈的？", "总统先生专程来中国")  # no city asked
