@@ -120,3 +120,26 @@ def passage_speaker(text: str) -> str | None:
     """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
     opening = speaker_opening(text)
     return opening[0] if opening else None
+
+
+# The other side's reply asked ("对方在电话里是怎么回应的？", "国王收到慰问电后是怎么回复的？",
+# "And what did Hun Sen say back to him?"), not Xi's ("习近平是怎么回复的？", "Xi's reply to
+# Bill Gates").
+_REPLY_ASKED = re.compile(r"(?:回复|回应|答复|回答)(?:的|了)?(?:什么|吗)?[？?]?$|"
+                          r"(?:怎么|如何|怎样)(?:回复|回应|答复|回答)|\bsay (?:back|in reply)\b|"
+                          r"\bin reply\b|\brespond(?:ed)?\b|\brepl(?:y|ied) to (?:him|xi)\b|"
+                          r"\b(?:write|wrote) back\b", re.I)
+_XI_ASKED = re.compile(r"习近平|总书记|习主席|\bXi\b(?!\s+in reply)")
+
+
+def asks_other_reply(question: str) -> bool:
+    """Whether the question asks how the other side replied to Xi (not Xi's own reply)."""
+    asking = re.split(r"[，,]", question)[-1]
+    return bool(_REPLY_ASKED.search(question)) and asked_speaker(question) != XI and \
+        not _XI_ASKED.search(asking.replace("to Xi", "").replace("to him", ""))
+
+
+def gives_other_words(text: str) -> bool:
+    """Whether a sentence of the passage opens by naming a speaker other than Xi ("约翰逊表示，")."""
+    return any((o := speaker_opening(s)) is not None and o[0] == OTHER
+               for s in re.split(r"(?<=[。；！？!?])", text) if s.strip())

@@ -59,3 +59,31 @@ def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
     assert passage_speaker("特朗普向习近平详细询问了中方有关疫情防控举措，表示……") == OTHER
     assert passage_speaker("习近平向特朗普介绍了中方防控举措。") == XI
     assert passage_speaker("要向人民群众介绍疫情防控情况。") is None
+
+
+def test_the_other_side_s_reply_needs_their_words_first():
+    """"国王收到这封慰问电后是怎么回复的？" over a condolence message whose reply the documents never
+    give: the first passage must have a sentence of theirs ("约翰逊表示，…")."""
+    from rag.abstention import _answer_missing
+    from rag.speaker import asks_other_reply, gives_other_words
+    from rag.types import Chunk, Hit
+
+    for asked in ("国王收到这封慰问电后是怎么回复的？", "对方在电话里是怎么回应的？",
+                  "And what did Hun Sen say back to him?",
+                  "What did the prime minister say to Xi in reply during that meeting?"):
+        assert asks_other_reply(asked), asked
+    for other in ("习近平是怎么回复的？", "When did Xi write back to Bill Gates?",
+                  "In his reply to Bill Gates, what did Xi call the most powerful weapon?"):
+        assert not asks_other_reply(other), other
+    theirs = "中方的支持令人感动。约翰逊表示，英方感谢中方提供的宝贵支持和帮助。"
+    assert gives_other_words(theirs)
+    assert not gives_other_words("习近平指出，中方愿同英方加强合作。")
+
+    def hit(text):
+        return Hit(Chunk(source="a.txt", text=text, title="通话", section=None, attribution=None,
+                         line_start=1, line_end=1, char_start=0, char_end=len(text), key=text),
+                   score=1.0)
+
+    asked = "约翰逊对此是怎么回应的？"
+    assert _answer_missing(asked, [hit("习近平指出，中方愿同英方加强合作。")], 0.0, (), False)
+    assert not _answer_missing(asked, [hit(theirs)], 0.0, (), False)
