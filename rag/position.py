@@ -26,7 +26,7 @@ _EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh
 _SPEECH = r"(?:speech|address|remarks|letter|article|call|talk|statement|message)"
 
 _ENDS = re.compile(
-    r"结尾|末尾|(?:讲话|发言|信|文章)(?:的)?最后|"  # not "他最后呼吁…": lastly, in a list
+    r"结尾|末尾|收尾|结束语|结语|(?:讲话|发言|信|文章|评论)(?:的)?最后|"  # not "他最后呼吁…": lastly, in a list
     rf"\bat the (?:end|close) of (?:his|her|the|that|this) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\b(?:concluded|closed|ended) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\bclosing (?:words|lines|remarks|sentence|slogan)\b", re.I)

@@ -460,7 +460,7 @@ def states_city_asked(question: str, text: str) -> bool:
 
 # "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying
 # itself ("“用药如用兵，用医如用将。”", "疾风知劲草，板荡识诚臣。"), not the sentence it introduces.
-_SAYING_ASKED = re.compile(r"哪句(?:古语|话|诗|古诗|名言|俗语|谚语|成语)|什么(?:古语|成语|俗语|谚语|名言|诗句)|"
+_SAYING_ASKED = re.compile(r"哪[两几一]?句(?:古语|话|诗|古诗|名言|俗语|谚语|成语)|什么(?:古语|成语|俗语|谚语|名言|诗句)|"
                            r"哪个成语|\b(?:which|what) (?:saying|proverb|idiom|classical line|"
                            r"line of poetry|ancient saying|old saying|classical saying|verse)\b", re.I)
 _HALVES = re.compile(r"^([\u4e00-\u9fff]{3,8})[，,]([\u4e00-\u9fff]{3,8})[。！!；;]?$")

@@ -15,6 +15,7 @@ from rag.whole_sentences import WholeSentences
 
 @pytest.mark.parametrize("question, expected", [
     ("他讲话结尾喊了什么口号？", Position(where=END)),
+    ("那篇评论最后引了哪两句诗来收尾？", Position(where=END)),
     ("他在讲话最后提出了哪3点要求？", Position(where=END)),
     ("What three requirements did Xi set for officials at the end of his February 23 speech?",
      Position(where=END)),

@@ -199,6 +199,7 @@ def test_a_saying_asked_is_answered_by_the_saying():
 
     assert asks_saying("习近平引用哪句古语来说明医务人员是战胜疫情的中坚力量？")
     assert asks_saying("Which classical line about heroes did he quote?")
+    assert asks_saying("那篇评论最后引了哪两句诗来收尾？")
     assert not asks_saying("习近平说了什么？")
     assert is_saying("“用药如用兵，用医如用将。”") and is_saying("疾风知劲草，板荡识诚臣。")
     assert not is_saying("医务人员是战胜疫情的中坚力量，务必高度重视对他们的保护、关心、爱护。")
