@@ -33,6 +33,7 @@ from .question_type import (
     asks_mentioned_date,
     counted_measure,
     counted_thing,
+    dates_another_event,
     figure_asked,
     name_asked,
     role_verb,
@@ -134,7 +135,8 @@ def _squeeze(text: str) -> str:
 
 def gather(question: str, hits: list[Hit], vocabulary: set[str],
            glossed: dict[str, list[str]] | None = None,
-           unknown_en: tuple[str, ...] = (), name_roles: tuple[str, ...] = ()) -> Evidence:
+           unknown_en: tuple[str, ...] = (), name_roles: tuple[str, ...] = (),
+           asked: str | None = None) -> Evidence:
     """The evidence from the top passages of a retrieval.
 
     `glossed`: for a Chinese question over documents with English ones, its words and the
@@ -146,7 +148,9 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
 
     `unknown_en`: the names an English question gives that the documents never mention
     (Translation.unknown); `name_roles`: the role, in the documents' words, of the person whose
-    name it asks (Translation.name_roles)."""
+    name it asks (Translation.name_roles). `asked`: the question as asked, when `question` is
+    a follow-up's evidence text, without its words for what was discussed ("这次通话是哪天？"
+    -> "是哪天"): the event whose date it asks is that one."""
     top = hits[:3]
     words = content_words(question)
     glossed = glossed or {}
@@ -183,12 +187,13 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
         counted=counted,
-        unstated=bool(top) and _answer_missing(question, top, counted, name_roles, across),
+        unstated=bool(top) and _answer_missing(question, top, counted, name_roles, across,
+                                               asked or question),
     )
 
 
 def _answer_missing(question: str, top: list[Hit], counted: float,
-                    name_roles: tuple[str, ...], across: bool) -> bool:
+                    name_roles: tuple[str, ...], across: bool, asked: str = "") -> bool:
     """Whether the top passages lack what the answer must look like (`Evidence.unstated`):
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
@@ -204,7 +209,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _time_unstated(question, top) \
         or not states_city_asked(question, top[0].shown()) \
         or (asks_other_reply(question) and not gives_other_words(top[0].chunk.text)) \
-        or _told_date_unstated(question, top)
+        or _told_date_unstated(question, top, asked or question)
 
 
 def _cut_across(question: str, word: str, vocabulary: set[str]) -> bool:
@@ -248,17 +253,20 @@ def _figure_unstated(question: str, top: list[Hit]) -> bool:
     return _stated_nowhere(figure_asked(question), top)
 
 
-def _told_date_unstated(question: str, top: list[Hit]) -> bool:
+def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     """A question asking when a letter to the speaker was written or sent ("社区工作者给习近平的
     来信是哪天写的？"), or when something a speech tells of happened ("他提到的那次座谈会是哪天
     开的？"), whose first passage gives no such date in its own words: a reply's sign-off and
     attribution date the reply ("2020年4月8日"), a speech's its delivery, while a passage
     reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"). The first
     passage must: another one's date is of another event (the visit the reply recalls). So
-    must a first passage telling of something by a relative day ("前几天，我在…考察调研时")."""
+    must a first passage telling of something by a relative day ("前几天，我在…考察调研时"),
+    and one whose attribution dates an event of a kind the question does not name (a call,
+    for "On what date was the video conference held?")."""
     text = top[0].chunk.text
-    return (asks_letter_date(question) or asks_mentioned_date(question)
-            or tells_relatively(question, text)) and not states_own_date(question, text)
+    return ((asks_letter_date(question) or asks_mentioned_date(question)
+             or tells_relatively(question, text)) and not states_own_date(question, text)) \
+        or dates_another_event(asked or question, top[0].chunk.attribution or "", text)
 
 
 def _role_unstated(question: str, top: list[Hit]) -> bool:

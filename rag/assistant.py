@@ -322,7 +322,7 @@ class Assistant:
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
                                  retriever.lexical.vocab, retrieved.glossed, unknown,
-                                 roles), reading
+                                 roles, asked=text), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

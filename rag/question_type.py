@@ -530,6 +530,36 @@ def tells_relatively(question: str, text: str) -> bool:
     return DATE in asked_kinds(question) and bool(_RELATIVE_DAY.search(text))
 
 
+# What an attribution dates ("（2020年2月18日同英国首相约翰逊通电话）", "——4月1日，习近平在《求是》
+# 杂志发表文章《…讲话》": a call, an article; the titles it quotes left out), and how a
+# question names that kind of event in either language.
+_EVENTS = {
+    "call": (r"通电话|通话", r"通电话|通话|电话|\b(?:call|phone|telephone|spoke|speak|talk|talked)\b"),
+    "letter": (r"回信|复信|信(?!息)", r"信(?!息)|\bletters?\b|\bwr(?:ite|ote|itten)\b|\brepl(?:y|ied)\b"),
+    "message": (r"慰问电|贺电|致电|唁电", r"电|\bmessages?\b|\bcondolences?\b|\bcongratulat"),
+    "speech": (r"讲话|发言|致辞|演讲", r"讲话|发言|致辞|演讲|说|讲|\b(?:speech|remarks|address|said|say|says|spoke|speak)\b"),
+    "meeting": (r"会见|会谈|会议|座谈会|峰会|见", r"会见|会谈|会议|会上|座谈|峰会|见|\b(?:meet|met|meeting|talks|summit|symposium|conference|session)\b"),
+    "article": (r"发表|文章|刊发", r"发表|文章|刊|\b(?:article|publish|published|wrote)\b"),
+    "visit": (r"考察|调研|视察", r"考察|调研|视察|\b(?:visit|visited|inspect|inspected|tour|toured)\b"),
+}
+
+
+def dates_another_event(question: str, attribution: str, text: str) -> bool:
+    """Whether a date asked ("On what date was the health experts' video conference held?")
+    is not the one a passage's attribution gives ("——3月24日，习近平同波兰总统杜达通电话"): the
+    passage gives none of its own and the question names no event of the kind its attribution
+    dates (a call, a letter, a speech…), so it asks the date of something the passage tells
+    of. Only for a day asked ("哪天", "what date"): "什么时候完成？" may ask a deadline the
+    passage gives in words. False when the attribution dates nothing or says no kind of
+    event."""
+    if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution) \
+            or states_own_date(question, text):
+        return False
+    outer = re.sub(r"《[^》]*》", "", attribution)
+    kinds = [kind for kind, (dated, _) in _EVENTS.items() if re.search(dated, outer)]
+    return bool(kinds) and not any(re.search(_EVENTS[k][1], question, re.I) for k in kinds)
+
+
 def states_own_date(question: str, text: str) -> bool:
     """Whether a passage's own words (not its attribution or sign-off) give the date asked:
     a day when the question asks which day ("哪天"), else any date."""

@@ -243,3 +243,33 @@ def test_a_city_asked_needs_a_city_named():
     assert states_city_asked(asked, "习近平27日在京会见巴特图勒嘎")
     assert states_city_asked("In which city did they meet?", "They met in Vientiane on Thursday.")
     assert states_city_asked("他们在哪里会谈的？", "总统先生专程来中国")  # no city asked
+
+
+def test_an_attribution_dates_its_own_event_not_one_the_passage_tells_of():
+    """"On what date was the health experts' video conference held?" over a passage of a call
+    ("——3月24日，习近平同波兰总统杜达通电话") that mentions the conference: the call's day is
+    no answer. "这是哪天同约翰逊通电话时讲的？" asks the call's own day."""
+    from rag.question_type import dates_another_event
+
+    call = "——3月24日，习近平同波兰总统杜达通电话"
+    told = "中方还同包括波兰在内的中东欧十七国举行了卫生专家视频会议。"
+    assert dates_another_event("On what date was the health experts' video conference held?",
+                               call, told)
+    assert dates_another_event("卫生部长会议最终是哪天召开的？", call, told)
+    assert not dates_another_event("When did Xi speak by phone with Duda?", call, told)
+    assert not dates_another_event("这是哪天同杜达通电话时讲的？", call, told)
+    article = "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》"
+    assert dates_another_event("On what date did Xi visit the academy?", article, "前几天，我在那里考察。")
+    assert not dates_another_event("这篇讲话是哪天在《求是》上发表的？", article, told)
+    assert not dates_another_event("On what date was it held?", call, "3月13日举行了会议。")
+    assert not dates_another_event("What was agreed?", call, told)
+    # a follow-up's evidence text leaves out what was discussed ("这次通话是哪天？" -> "是哪天"):
+    # the event is read from the question as asked
+    from rag.abstention import _told_date_unstated
+    from rag.types import Chunk, Hit
+
+    hit = Hit(Chunk(source="a.txt", text=told, title="通话", section=None, attribution=call,
+                    line_start=1, line_end=1, char_start=0, char_end=len(told), key="a"),
+              score=1.0)
+    assert _told_date_unstated("是哪天？", [hit])
+    assert not _told_date_unstated("是哪天？", [hit], asked="这次通话是哪天？")
