@@ -41,6 +41,7 @@ from .question_type import (
     states_city_asked,
     states_name,
     states_own_date,
+    states_venue_asked,
     tells_relatively,
     type_match,
     unstated,
@@ -197,9 +198,10 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     """Whether the top passages lack what the answer must look like (`Evidence.unstated`):
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
-    role asked, a duration, a share or a sum of money, someone chairing, in any of them; a
-    time of day, a city, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or
-    a letter's or a mentioned thing's date in its own words, in the first."""
+    role asked, a duration, a share or a sum of money, someone chairing, a venue or city
+    where a meeting was held, in any of them; a time of day, a city, the other side's reply
+    ("对方是怎么回应的？": a sentence of theirs), or a letter's or a mentioned thing's date in
+    its own words, in the first."""
     first = top[0]
     return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
         or (counted < 0 and _measure_unstated(question, top)) \
@@ -208,6 +210,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, top[0].shown()) \
+        or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(top[0].chunk.text)) \
         or _told_date_unstated(question, top, asked or question)
 

@@ -446,7 +446,7 @@ def figure_asked(question: str) -> re.Pattern | None:
 # city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
 # their 市), or, in English text, a place after "in"/"at".
 _CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|\b(?:which|what) city\b", re.I)
-_CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门])市(?![场民值面])|在京|北京|上海(?!合作)|天津|重庆|武汉|杭州|宁波|湖州|延安|"
+_CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门区])市(?![场民值面])|在京|北京|上海(?!合作)|天津|重庆|武汉|杭州|宁波|湖州|延安|"
                    r"贵阳|银川|太原|成都|西安|南京|广州|深圳|长沙|郑州|昆明|南宁|兰州|西宁|拉萨|"
                    r"乌鲁木齐|呼和浩特|哈尔滨|长春|沈阳|石家庄|济南|合肥|福州|南昌|海口")
 
@@ -456,6 +456,24 @@ def states_city_asked(question: str, text: str) -> bool:
     if not _CITY_ASKED.search(question):
         return True
     return bool(_CITY.search(text)) or (is_latin(text) and bool(_EN_STATES[PLACE].search(text)))
+
+
+# Where a meeting was held or someone met ("会谈是在哪里举行的？", "Where did Xi meet Tedros?"),
+# not in which country: a venue or a city answers it ("在人民大会堂会见", "23日在北京召开").
+_MET_OR_HELD = re.compile(r"会见|会谈|举行|召开|开的|开会|\b(?:meet|met|held|hold|take place|"
+                          r"took place|convened)\b", re.I)
+_COUNTRY_ASKED = re.compile(r"哪个国家|哪国|\b(?:which|what) country\b", re.I)
+_VENUE = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:厅|馆|会场|宾馆|礼堂|中心|大楼)|"
+                    + _CITY.pattern)
+
+
+def states_venue_asked(question: str, texts: list[str]) -> bool:
+    """False when the question asks where a meeting was held and none of `texts` names a venue
+    or a city; True otherwise."""
+    if PLACE not in asked_kinds(question) or not _MET_OR_HELD.search(question) or \
+            _COUNTRY_ASKED.search(question):
+        return True
+    return any(_VENUE.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
 
 
 # "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying

@@ -273,3 +273,16 @@ def test_an_attribution_dates_its_own_event_not_one_the_passage_tells_of():
               score=1.0)
     assert _told_date_unstated("是哪天？", [hit])
     assert not _told_date_unstated("是哪天？", [hit], asked="这次通话是哪天？")
+
+
+def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
+    """"会谈是在哪里举行的？" over passages that name neither a venue nor a city: no answer."""
+    from rag.question_type import states_venue_asked
+
+    asked = "2月27日习近平同蒙古国总统的会谈是在哪里举行的？"
+    assert not states_venue_asked(asked, ["总统先生专程来中国表达慰问。", "中蒙两国是友好邻邦。"])
+    assert states_venue_asked(asked, ["总统先生专程来中国。", "习近平在人民大会堂同总统会谈。"])
+    assert states_venue_asked("会议是哪天、在哪里召开的？", ["会议23日在北京召开。"])
+    assert not states_venue_asked("Where was the health ministers' meeting held?", ["提议召开会议。"])
+    assert states_venue_asked("特别外长会是在哪个国家举行的？", ["在老挝举行特别外长会"])  # a country
+    assert states_venue_asked("他在哪里考察？", ["中蒙两国是友好邻邦。"])  # no meeting held
