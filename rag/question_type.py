@@ -556,7 +556,7 @@ _EVENTS = {
     "letter": (r"回信|复信|信(?!息)", r"信(?!息)|\bletters?\b|\bwr(?:ite|ote|itten)\b|\brepl(?:y|ied)\b"),
     "message": (r"慰问电|贺电|致电|唁电", r"电|\bmessages?\b|\bcondolences?\b|\bcongratulat"),
     "speech": (r"讲话|发言|致辞|演讲", r"讲话|发言|致辞|演讲|说|讲|\b(?:speech|remarks|address|said|say|says|spoke|speak)\b"),
-    "meeting": (r"会见|会谈|会议|座谈会|峰会|见", r"会见|会谈|会议|会上|座谈|峰会|见|\b(?:meet|met|meeting|talks|summit|symposium|conference|session)\b"),
+    "meeting": (r"会见|会谈|会议|座谈会|峰会", r"会见|会谈|会议|会上|座谈|峰会|见|\b(?:meet|met|meeting|talks|summit|symposium|conference|session)\b"),
     "article": (r"发表|文章|刊发", r"发表|文章|刊|\b(?:article|publish|published|wrote)\b"),
     "visit": (r"考察|调研|视察", r"考察|调研|视察|\b(?:visit|visited|inspect|inspected|tour|toured)\b"),
 }
