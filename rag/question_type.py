@@ -392,11 +392,17 @@ def english_name_role(question: str) -> str | None:
     """The role (its last word) of the person whose name an English question asks ("What was
     the name of the dock worker…?", "What is the owner's name?" -> "worker", "owner"), None
     when it asks no person's name."""
+    words = english_name_role_words(question)
+    return words[-1] if words else None
+
+
+def english_name_role_words(question: str) -> list[str]:
+    """The words the question knows that person by, ending with the role ("What was the name
+    of the old village party secretary…?" -> old, village, party, secretary); [] when it asks
+    no person's name."""
     m = _EN_NAME_ASKED.search(question) or _EN_NAME_ASKED_OF.search(question)
-    if not m:
-        return None
-    role = m.group(1).lower().split()[-1]
-    return role if role in _EN_PERSON_ROLES else None
+    words = m.group(1).lower().split() if m else []
+    return words if words and words[-1] in _EN_PERSON_ROLES else []
 
 
 # How long something lasted ("开了多长时间？", "How long did the call last?") is answered by a

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
-from .question_type import english_name_role
+from .question_type import english_name_role_words
 from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
@@ -100,7 +100,7 @@ class Translation:
     # names it gives that the documents never mention ("Justin Trudeau"): Dictionary.unknown_names
     unknown: tuple[str, ...] = ()
     # the role, in the documents' words, of the person whose name it asks ("What was the name
-    # of the dock worker…?" -> 工人, 职工…): question_type.english_name_role
+    # of the dock worker…?" -> 工人, 职工…): Dictionary.name_roles
     name_roles: tuple[str, ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
@@ -369,10 +369,18 @@ class Dictionary:
         literals = english_dates_in_chinese(question) + _numbers(question)
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
-        role = english_name_role(question)
-        roles = tuple(self.lookup([role])[0] or ()) if role else ()
+        roles = self.name_roles(english_name_role_words(question))
         return Translation(groups, literals, start if start and len(groups) > start else 0,
                            tuple(self.unknown_names(question)), roles)
+
+    def name_roles(self, words: list[str]) -> tuple[str, ...]:
+        """The documents' words for a role, from its longest ending the table has whole ("old
+        village party secretary" -> 村支书, not any 书记: "浙江省委书记车俊" names another)."""
+        for i in range(len(words)):
+            found, n = self.lookup(words[i:])
+            if found and n == len(words) - i:
+                return tuple(found)
+        return ()
 
     def unknown_names(self, question: str) -> list[str]:
         """The names an English question gives that the documents never mention ("What did Xi

@@ -76,6 +76,19 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert english_name_role("What's that official's full name?") == "official"
     assert english_name_role("What is the company's name?") is None
 
+    from rag.question_type import english_name_role_words
+    from rag.translate import Dictionary
+
+    asked = "What was the name of the old village party secretary Xi chatted with in Yucun?"
+    assert english_name_role_words(asked) == ["old", "village", "party", "secretary"]
+    table = {"village party secretary": ["村支书"], "party secretary": ["书记", "省委书记"],
+             "secretary": ["书记", "秘书"], "worker": ["工人"]}
+    dictionary = Dictionary(table)
+    # the longest ending the table has: not any 书记 ("浙江省委书记车俊" names another)
+    assert dictionary.name_roles(english_name_role_words(asked)) == ("村支书",)
+    assert dictionary.name_roles(["port", "worker"]) == ("工人",)
+    assert dictionary.name_roles([]) == ()
+
 
 def test_how_long_and_what_share_need_a_duration_and_a_share():
     from rag.question_type import figure_asked
