@@ -45,6 +45,7 @@ from .question_type import (
     count_of,
     counted_thing,
     english_count,
+    figure_asked,
     focus_tokens,
     role_asked,
     states,
@@ -690,11 +691,13 @@ class Retriever:
         # The kind of thing it asks that a passage may state (a count is `counted`'s)
         kinds = asked_kinds(question) & {DATE, PLACE, TIME} if self.settings.kind_weight \
             else set()
+        # The form a figure asked takes (a duration for "how long", a share, a sum of money)
+        figure = figure_asked(question) if self.settings.kind_weight else None
         scored = []
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds:
+                    or kinds or figure:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -716,6 +719,8 @@ class Retriever:
                 if kinds:  # a letter's date is in its sign-off, below its last passage
                     score += self.settings.kind_weight * \
                         type_match(kinds, f"{quoted} {chunk.tail_text or ''}")
+                if figure and figure.search(quoted):
+                    score += self.settings.kind_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                     if placed is not None and position.points and not position.whole_list:

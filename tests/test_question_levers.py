@@ -478,6 +478,29 @@ def test_a_passage_stating_the_kind_asked_is_lifted():
         ["speech", "report"]
 
 
+def test_a_passage_stating_the_figure_asked_is_lifted():
+    """"How long did Xi say China's hard work had taken…?": "经过2个多月艰苦努力" comes before
+    "经过艰苦努力", which matched the question's words a little better but states no duration."""
+    plain = Chunk("a.txt", "经过艰苦努力，当前中国国内疫情防控形势持续向好。", "通话", None, None, 1, 1,
+                  0, 24, "plain")
+    timed = Chunk("a.txt", "经过2个多月艰苦努力，中国疫情防控形势持续向好。", "通话", None, None, 3, 3,
+                  30, 54, "timed")
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    retriever.settings = RetrievalSettings(kind_weight=0.05)
+    retriever.locations = {"plain": [plain], "timed": [timed]}
+    retriever.sentences = WholeSentences([plain, timed])
+    retriever._context_dates = {}
+    retriever._text_dates = {}
+    fused = {"plain": 1.0, "timed": 0.98}
+    asked = "经过多长时间的艰苦努力，中国疫情防控形势持续向好？"
+    assert [k for k, _ in retriever._rank(asked, ["plain", "timed"], fused, 1.0)] == \
+        ["timed", "plain"]
+    retriever.settings = RetrievalSettings(kind_weight=0.0)
+    assert [k for k, _ in retriever._rank(asked, ["plain", "timed"], fused, 1.0)] == \
+        ["plain", "timed"]
+
+
 def test_a_letter_s_date_is_in_the_sign_off_below_its_last_passage():
     """"回信的落款日期是哪天？": the letter's last passage, which carries the sign-off
     ("习近平 / 2020年3月15日") as its tail, comes before its opening, which matched a little
