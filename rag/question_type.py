@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .dates import MONTHS, en_dates
-from .lexical import is_latin, tokens
+from .lexical import has_cjk, is_latin, tokens
 
 # Month names in full: "may" and "mar" are words too.
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m == "june" or m == "july"),
@@ -473,13 +473,31 @@ _VENUE = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?
                     + _CITY.pattern)
 
 
+# The first passage saying where something was held, whatever the place ("在老挝举行中国—东盟
+# 关于新冠肺炎问题特别外长会"), and what was held there
+_HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举行|召开|会见|会谈)([^。；]{0,30})")
+
+
+def _held_there(question: str, text: str) -> bool:
+    """Whether the passage says where something was held, and (for a Chinese question) it is
+    what the question asks about: the words after share two characters running with it."""
+    for m in _HELD_AT.finditer(text):
+        held = m.group(1)
+        if not has_cjk(question) or any(question[i:i + 2] in held for i in range(len(question) - 1)
+                                        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i:i + 2])):
+            return True
+    return False
+
+
 def states_venue_asked(question: str, texts: list[str]) -> bool:
-    """False when the question asks where a meeting was held and none of `texts` names a venue
-    or a city; True otherwise."""
+    """False when the question asks where a meeting was held and none of `texts` (the top
+    passages, first first) names a venue or a city, nor does the first say where the meeting
+    asked about was held ("在老挝举行…特别外长会"); True otherwise."""
     if PLACE not in asked_kinds(question) or not _MET_OR_HELD.search(question) or \
             _COUNTRY_ASKED.search(question):
         return True
-    return any(_VENUE.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
+    return bool(texts and _held_there(question, texts[0])) or \
+        any(_VENUE.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
 
 
 # "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying
