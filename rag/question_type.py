@@ -478,6 +478,15 @@ _VENUE = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?
 _HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举行|召开|会见|会谈)([^。；]{0,30})")
 
 
+def _asks_where_held(question: str) -> bool:
+    """Whether the place asked is where something was held or someone met: the verb follows
+    the word asking where, in its clause ("会谈是在哪里举行的？", "Where did Xi meet Tedros?"),
+    not "When Xi met Hun Sen, what did he say about where the nation has come from?"."""
+    place = dict(_ASKS)[PLACE]
+    return any(_MET_OR_HELD.search(re.split(r"[，,;；。.!?？！]", question[m.start():])[0])
+               for m in place.finditer(question))
+
+
 def _held_there(question: str, text: str) -> bool:
     """Whether the passage says where something was held, and (for a Chinese question) it is
     what the question asks about: the words after share two characters running with it."""
@@ -493,7 +502,7 @@ def states_venue_asked(question: str, texts: list[str]) -> bool:
     """False when the question asks where a meeting was held and none of `texts` (the top
     passages, first first) names a venue or a city, nor does the first say where the meeting
     asked about was held ("在老挝举行…特别外长会"); True otherwise."""
-    if PLACE not in asked_kinds(question) or not _MET_OR_HELD.search(question) or \
+    if PLACE not in asked_kinds(question) or not _asks_where_held(question) or \
             _COUNTRY_ASKED.search(question):
         return True
     return bool(texts and _held_there(question, texts[0])) or \

@@ -299,6 +299,10 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert not states_venue_asked("Where was the health ministers' meeting held?", ["提议召开会议。"])
     assert states_venue_asked("特别外长会是在哪个国家举行的？", ["在老挝举行特别外长会"])  # a country
     assert states_venue_asked("他在哪里考察？", ["中蒙两国是友好邻邦。"])  # no meeting held
+    # the place asked is not where they met: "about where the nation has come from"
+    assert states_venue_asked("When Xi met Hun Sen, what did he say about where the Chinese "
+                              "nation has come from?", ["中华民族是从艰难困苦中走过来的。"])
+    assert not states_venue_asked("Where did Xi meet Tedros on 28 January?", ["中方欢迎世卫组织。"])
     # the first passage saying where it was held, a country too ("Where did China hold…?")
     laos = "我们还接待柬埔寨首相洪森专程访华，在老挝举行中国—东盟关于新冠肺炎问题特别外长会。"
     assert states_venue_asked("Where did China hold the special foreign ministers' meeting?", [laos])
