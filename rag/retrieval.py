@@ -543,7 +543,8 @@ class Retriever:
         counted = self._english_count(question, english) \
             if latin_question and self.settings.count_weight else None
         placed: set[str] = set()
-        scored = self._rank(question, ranked, fused, best, dated, counted, placed, translation)
+        scored = self._rank(question, ranked, fused, best, dated, counted, placed, translation,
+                            leaning=bool(prior))
         hits = []
         for key, score in scored:
             locs = self.locations[key]
@@ -659,7 +660,8 @@ class Retriever:
               best: float, dated: dict[str, int] | None = None,
               counted: re.Pattern | None = None,
               placed: set[str] | None = None,
-              translation: Translation | None = None) -> list[tuple[str, float]]:
+              translation: Translation | None = None,
+              leaning: bool = False) -> list[tuple[str, float]]:
         """(key, score) best first (and into `dated`, each passage's agreement with the day the
         question names): the fusion score, plus a share of the asking clause's words
         the quote holds, less a penalty for a passage whose article or attribution is dated on
@@ -675,7 +677,9 @@ class Retriever:
         # the rest of the question also matches the letter's or the speech's opening.
         focus = focus_tokens(question) if self.settings.focus_weight else []
         # An English question's asking clause, in the documents' words (translate.py).
-        focus_groups = translation.asking_groups() \
+        # Leaning towards the article under discussion (a follow-up), all its words ask: the
+        # article is given, and they pick the passage in it.
+        focus_groups = (translation.asking_groups() or (translation.groups if leaning else [])) \
             if translation is not None and self.settings.focus_weight_en else []
         # Whose words it asks for ("What did Xi tell Merkel…?"): a passage that opens by naming
         # another speaker ("默克尔表示，") says the same things in the other side's words.

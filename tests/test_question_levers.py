@@ -501,6 +501,36 @@ def test_a_passage_stating_the_figure_asked_is_lifted():
         ["plain", "timed"]
 
 
+def test_leaning_on_the_article_discussed_every_word_of_an_english_follow_up_asks():
+    """"What did he tell the community workers…?" after a question on the tree planting: the
+    article is given, and the words of the question pick its passage. Alone, a one-clause
+    question's words are left to the fused ranking (focus is for an asking clause)."""
+    from rag.translate import Translation
+
+    planting = Chunk("a.txt", "习近平一下车，就拿起铁锹走向植树地点。", "植树", None, None, 1, 1, 0,
+                     19, "planting")
+    workers = Chunk("a.txt", "习近平对参加植树的社区工作人员说，社区这次防疫工作功劳很大。", "植树",
+                    None, None, 3, 3, 20, 50, "workers")
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    retriever.latin = set()
+    retriever.settings = RetrievalSettings(focus_weight_en=0.2)
+    retriever.locations = {"planting": [planting], "workers": [workers]}
+    retriever.sentences = WholeSentences([planting, workers])
+    retriever._context_dates = {}
+    retriever._text_dates = {}
+    fused = {"planting": 1.0, "workers": 0.97}
+    asked = "What did he tell the community workers?"
+    translation = Translation([["社区工作人员", "社区工作者"]], [])
+
+    def order(leaning):
+        return [k for k, _ in retriever._rank(asked, ["planting", "workers"], fused, 1.0,
+                                              translation=translation, leaning=leaning)]
+
+    assert order(True) == ["workers", "planting"]
+    assert order(False) == ["planting", "workers"]
+
+
 def test_a_letter_s_date_is_in_the_sign_off_below_its_last_passage():
     """"回信的落款日期是哪天？": the letter's last passage, which carries the sign-off
     ("习近平 / 2020年3月15日") as its tail, comes before its opening, which matched a little
