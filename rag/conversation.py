@@ -609,6 +609,7 @@ class Reading:
     # the words it names that the conversation has not ("他在电话里还提到对方议会做了什么？": 议会)
     new_words: tuple[str, ...] = ()
     said: frozenset[str] = frozenset()  # the passages the last answer quoted
+    answer: str = ""  # the one its first quote is of: what it answered with
     speaker: str | None = None  # whose words the conversation asks for (rag/speaker.py)
     # The passage a question stepping on or back from the last quote asks for ("他接着去了哪
     # 里？", "And before that?"): the next or the previous one, or move, in its article.
@@ -716,6 +717,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     carried = without_other_days(carried, question, new_words)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)
+    first = articles.place_of(last.cited[0]) if last.cited else None
     if said and said <= articles.latin and not has_cjk(question):
         # An English follow-up about an English document: its words are the document's own;
         # Chinese ones would lead it into Chinese passages ("Who opened it?" -> 开放).
@@ -741,7 +743,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     return Reading(True, query, span,
                    prior, reason, referent, evidence, bare=not new_words,
                    new_words=tuple(new_words),
-                   said=said, sequel=sequel,
+                   said=said, answer=first[0] if first else "", sequel=sequel,
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
@@ -933,7 +935,11 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         for key in theirs:
             fused[key] += OTHER_SIDE_BONUS / (k + 1)
         bonus += OTHER_SIDE_BONUS
-        said = [found[key].chunk.text for key in reading.said if key in found]
+        # what the last answer said (its first quote; else all it quoted), whether or not this
+        # question's searches found it again
+        said = [retriever.locations[key][0].text
+                for key in ([reading.answer] if reading.answer else reading.said)
+                if key in retriever.locations]
         if theirs and said and _REPLY.search(question):
             # "对此", "How did he respond?": the reply takes up what was said ("维护好在英中国
             # 公民" -> "将尽力照顾好在英中国公民"), more than the rest of their words.

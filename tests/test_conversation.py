@@ -350,6 +350,7 @@ class _Searches:
         from rag.settings import RetrievalSettings
 
         self.hits, self.settings, self._ends = hits, RetrievalSettings(), ends or {}
+        self.locations = {h.chunk.key: [h.chunk] for h in hits}
 
     def search(self, question, top_k, sources=(), prior=None):
         from rag.retrieval import Retrieved
@@ -417,6 +418,17 @@ def test_the_other_sides_reply_takes_up_what_was_said_and_is_answered():
                     coverage_top=0.0, unknown_names=())
     assert follow_up_relief("对方对此是怎么表态的？", weak, found.hits, reading) == 1.0
     assert follow_up_relief("对方说有多少确诊病例？", weak, found.hits, reading) < 1.0
+    # the last answer quoted more than the point replied to: its first quote says what it was
+    other = _topic_hit("other", "中国人民取得了了不起的成就，值得赞赏。")
+    retriever = _Searches([praise, reply, xi, other])
+    quoted = dict(said=frozenset({"xi", "other"}))
+    prior = {"xi": 0.9, "praise": 0.9, "reply": 0.9, "other": 0.9}
+    first = Reading(True, "q", [1], prior, answer="xi", **quoted)
+    assert search_follow_up(retriever, "对方对此是怎么表态的？", retriever.search("q", 3), first,
+                            3).hits[0].chunk.key == "reply"
+    every = Reading(True, "q", [1], prior, **quoted)
+    assert search_follow_up(retriever, "对方对此是怎么表态的？", retriever.search("q", 3), every,
+                            3).hits[0].chunk.key == "praise"
 
 
 def test_a_follow_up_pointing_at_a_place_finds_it_and_is_answered():
