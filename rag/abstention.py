@@ -137,7 +137,7 @@ def _squeeze(text: str) -> str:
 def gather(question: str, hits: list[Hit], vocabulary: set[str],
            glossed: dict[str, list[str]] | None = None,
            unknown_en: tuple[str, ...] = (), name_roles: tuple[str, ...] = (),
-           asked: str | None = None) -> Evidence:
+           asked: str | None = None, subjects: tuple[tuple[str, ...], ...] = ()) -> Evidence:
     """The evidence from the top passages of a retrieval.
 
     `glossed`: for a Chinese question over documents with English ones, its words and the
@@ -151,7 +151,10 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     (Translation.unknown); `name_roles`: the role, in the documents' words, of the person whose
     name it asks (Translation.name_roles). `asked`: the question as asked, when `question` is
     a follow-up's evidence text, without its words for what was discussed ("这次通话是哪天？"
-    -> "是哪天"): the event whose date it asks is that one."""
+    -> "是哪天"): the event whose date it asks is that one. `subjects`: the people an English
+    question makes the subject of its verb, as the documents write them (Translation.subjects):
+    the first passage must name each ("What did Bill Gates write…?" over Xi's reply naming
+    no 比尔·盖茨 in its text does not tell what Gates wrote)."""
     top = hits[:3]
     words = content_words(question)
     glossed = glossed or {}
@@ -188,8 +191,9 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         answers_kind=_answers_kind(question, top[0]) if top else 0.0,
         dated=float(top[0].dated) if top else 0.0,
         counted=counted,
-        unstated=bool(top) and _answer_missing(question, top, counted, name_roles, across,
-                                               asked or question),
+        unstated=bool(top) and (_answer_missing(question, top, counted, name_roles, across,
+                                                asked or question)
+                                or _subject_unnamed(top[0], subjects)),
     )
 
 
@@ -213,6 +217,13 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(top[0].chunk.text)) \
         or _told_date_unstated(question, top, asked or question)
+
+
+def _subject_unnamed(first: Hit, subjects: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the first passage (its text, title and attribution) leaves out someone the
+    question makes the subject of its verb: then it tells of someone else's doing."""
+    text = _squeeze(first.chunk.text + first.chunk.title + (first.chunk.attribution or ""))
+    return any(not any(name in text for name in names) for names in subjects)
 
 
 def _cut_across(question: str, word: str, vocabulary: set[str]) -> bool:

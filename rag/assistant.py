@@ -309,8 +309,9 @@ class Assistant:
         translation = retrieved.translation
         unknown = translation.unknown if translation is not None else ()
         roles = translation.name_roles if translation is not None else ()
+        subjects = translation.subjects if translation is not None else ()
         evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed,
-                          unknown, roles)
+                          unknown, roles, subjects=subjects)
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
@@ -322,7 +323,7 @@ class Assistant:
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
                                  retriever.lexical.vocab, retrieved.glossed, unknown,
-                                 roles, asked=text), reading
+                                 roles, asked=text, subjects=subjects), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

@@ -396,6 +396,27 @@ def english_name_role(question: str) -> str | None:
     return words[-1] if words else None
 
 
+# The person an English question makes the subject of its verb ("What did Bill Gates write in
+# his letter?", "Which trees did Li Keqiang plant?"), their office left out; not Xi, and not a
+# nationality ("did Chinese diplomats…").
+_EN_SUBJECT = re.compile(r"\b(?i:did|does|do|has|had|was|were|is|would|will)\s+"
+                         r"((?:[A-Z][\w'-]+\s+){1,5}?)(?:himself\s+|herself\s+)?[a-z]+")
+_EN_OFFICES = frozenset("president prime minister king queen premier chancellor "
+                        "secretary-general director-general".split())
+_EN_NOT_SUBJECT = re.compile(r"^(?:xi|xi jinping|china|the|he|she|they|it)$|"
+                             r"^[a-z]+(?:an|ese|ish|ian)$")
+
+
+def english_subjects(question: str) -> list[list[str]]:
+    """The names (lower case, word by word) an English question makes the subject of a verb."""
+    out = []
+    for m in _EN_SUBJECT.finditer(question):
+        words = [w.lower() for w in m.group(1).split() if w.lower() not in _EN_OFFICES]
+        if words and not _EN_NOT_SUBJECT.match(" ".join(words)):
+            out.append(words)
+    return out
+
+
 def english_name_role_words(question: str) -> list[str]:
     """The words the question knows that person by, ending with the role ("What was the name
     of the old village party secretary…?" -> old, village, party, secretary); [] when it asks

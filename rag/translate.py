@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
-from .question_type import english_name_role_words
+from .question_type import english_name_role_words, english_subjects
 from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
@@ -102,6 +102,9 @@ class Translation:
     # the role, in the documents' words, of the person whose name it asks ("What was the name
     # of the dock worker…?" -> 工人, 职工…): Dictionary.name_roles
     name_roles: tuple[str, ...] = ()
+    # the people it makes the subject of a verb, each as the documents may write them ("What
+    # did Bill Gates write…?" -> (比尔·盖茨,)): question_type.english_subjects
+    subjects: tuple[tuple[str, ...], ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
         """The groups of the clause that asks, when the question has a frame before it."""
@@ -370,8 +373,10 @@ class Dictionary:
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
         roles = self.name_roles(english_name_role_words(question))
+        subjects = tuple(tuple(found) for words in english_subjects(question)
+                         for found, n in [self.lookup(words)] if found and n == len(words))
         return Translation(groups, literals, start if start and len(groups) > start else 0,
-                           tuple(self.unknown_names(question)), roles)
+                           tuple(self.unknown_names(question)), roles, subjects)
 
     def name_roles(self, words: list[str]) -> tuple[str, ...]:
         """The documents' words for a role, from its longest ending the table has whole ("old

@@ -309,3 +309,30 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert not states_venue_asked(asked, ["总统先生专程来中国表达慰问。", laos])
     assert states_venue_asked("中国—东盟特别外长会是在哪儿开的？", [laos])
     assert not states_venue_asked(asked, [laos])  # held there: the ministers' meeting, not the talks
+
+
+def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_passage():
+    """"What did Bill Gates write in the letter that Xi replied to?" over Xi's reply, which
+    never names 比尔·盖茨 in its text: it tells what Xi wrote, not what Gates did."""
+    from rag.abstention import gather
+    from rag.question_type import english_subjects
+    from rag.types import Chunk, Hit
+
+    assert english_subjects("What did Bill Gates write in his letter?") == [["bill", "gates"]]
+    assert english_subjects("Did Tedros write back again?") == [["tedros"]]
+    assert english_subjects("What did Prime Minister Li Keqiang say?") == [["li", "keqiang"]]
+    assert english_subjects("What did Xi tell Merkel?") == []
+    assert english_subjects("How did Chinese diplomats help?") == []
+
+    def hit(text, attribution=None):
+        return Hit(Chunk(source="a.txt", text=text, title="回信", section=None,
+                         attribution=attribution, line_start=1, line_end=1, char_start=0,
+                         char_end=len(text), key=text), score=1.0)
+
+    reply = hit("你在信中表示，盖茨基金会愿同中方加强合作。")
+    gates = (("比尔·盖茨", "盖茨"),)
+    asked = "What did Bill Gates write in the letter?"
+    assert not gather(asked, [reply], set(), subjects=gates).unstated  # "盖茨" is named
+    assert gather(asked, [hit("我赞赏基金会的善举。")], set(), subjects=gates).unstated
+    assert not gather(asked, [hit("我赞赏基金会的善举。", "（2020年2月20日给比尔·盖茨的回信）")],
+                      set(), subjects=gates).unstated  # named in its attribution
