@@ -34,6 +34,7 @@ from .question_type import (
     counted_measure,
     counted_thing,
     dates_another_event,
+    dates_its_event,
     figure_asked,
     name_asked,
     role_verb,
@@ -217,6 +218,17 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(top[0].chunk.text)) \
         or _told_date_unstated(question, top, asked or question)
+
+
+def attribution_answers(question: str, first: Hit) -> bool:
+    """Whether a Chinese question asking a day is answered by its first passage's attribution
+    ("习近平跟古巴国家主席通电话是哪一天？" -> "（2020年2月28日同古巴国家主席迪亚斯—卡内尔通
+    电话）"): it dates an event of the kind asked, and names all the people and places the
+    question names (not "日本首相" for a call with "西班牙首相")."""
+    names = question_names(question)
+    attribution = first.chunk.attribution or ""
+    return has_cjk(question) and bool(names) and dates_its_event(question, attribution) and \
+        all(name in _squeeze(attribution) for name in names)
 
 
 def _subject_unnamed(first: Hit, subjects: tuple[tuple[str, ...], ...]) -> bool:

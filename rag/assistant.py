@@ -15,7 +15,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .abstention import Evidence, answer_probability, gather, question_names, should_abstain
+from .abstention import (
+    Evidence,
+    answer_probability,
+    attribution_answers,
+    gather,
+    question_names,
+    should_abstain,
+)
 from .catalog import Catalog, load_catalog
 from .compose import (
     abstention_text,
@@ -260,8 +267,11 @@ class Assistant:
             search_query, context_from = reading.search_query, reading.context_from
             strictness -= follow_up_relief(text, evidence, retrieved.hits, reading,
                                           retrieved.placed)
-        elif retrieved.hits and retrieved.hits[0].chunk.key in retrieved.placed:
-            strictness -= 1.0  # the n-th point asked, found first: it answers what was asked
+        elif retrieved.hits and (retrieved.hits[0].chunk.key in retrieved.placed or
+                                 attribution_answers(text, retrieved.hits[0])):
+            # the n-th point asked, or a day its attribution gives for the event asked, found
+            # first: it answers what was asked
+            strictness -= 1.0
         t1 = time.perf_counter()
         citations, picks, cited = [], [], []
         if retrieved.hits and not should_abstain(evidence, strictness):

@@ -632,6 +632,16 @@ def dates_another_event(question: str, attribution: str, text: str) -> bool:
     return bool(kinds) and not any(re.search(_EVENTS[k][1], question, re.I) for k in kinds)
 
 
+def dates_its_event(question: str, attribution: str) -> bool:
+    """Whether a day asked ("习近平跟古巴国家主席通电话是哪一天？") is the one an attribution gives
+    for an event of the kind the question names ("（2020年2月28日同古巴国家主席…通电话）")."""
+    if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution):
+        return False
+    outer = re.sub(r"《[^》]*》", "", attribution)
+    return any(re.search(dated, outer) and re.search(named, question, re.I)
+               for dated, named in _EVENTS.values())
+
+
 def states_own_date(question: str, text: str) -> bool:
     """Whether a passage's own words (not its attribution or sign-off) give the date asked:
     a day when the question asks which day ("哪天"), else any date."""

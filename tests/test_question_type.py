@@ -336,3 +336,27 @@ def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_p
     assert gather(asked, [hit("我赞赏基金会的善举。")], set(), subjects=gates).unstated
     assert not gather(asked, [hit("我赞赏基金会的善举。", "（2020年2月20日给比尔·盖茨的回信）")],
                       set(), subjects=gates).unstated  # named in its attribution
+
+
+def test_a_day_asked_of_the_event_an_attribution_dates_is_answered_by_it():
+    """"习近平跟古巴国家主席通电话是哪一天？" over a passage of that call: its attribution gives
+    the day; not for "日本首相" over a call with "西班牙首相"."""
+    from rag.abstention import attribution_answers
+    from rag.question_type import dates_its_event
+    from rag.types import Chunk, Hit
+
+    call = "（2020年2月28日同古巴国家主席迪亚斯—卡内尔通电话）"
+    assert dates_its_event("习近平跟古巴国家主席通电话是哪一天？", call)
+    assert not dates_its_event("卫生部长会议是哪天召开的？", call)  # another kind of event
+    assert not dates_its_event("通电话时他说了什么？", call)  # no day asked
+
+    def hit(attribution):
+        text = "我们采取了强有力的举措，保障各国在华人员健康和安全。"
+        return Hit(Chunk(source="a.txt", text=text, title="通话", section=None,
+                         attribution=attribution, line_start=1, line_end=1, char_start=0,
+                         char_end=len(text), key="a"), score=1.0)
+
+    assert attribution_answers("习近平跟古巴国家主席通电话是哪一天？", hit(call))
+    assert not attribution_answers("习近平跟日本首相通电话是哪一天？",
+                                   hit("（2020年3月17日同西班牙首相桑切斯通电话）"))
+    assert not attribution_answers("On what date did Xi call Cuba's president?", hit(call))
