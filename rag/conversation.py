@@ -797,15 +797,22 @@ def _person(word: str) -> bool:
     return name_tag(word) in ("nr", "nrfg", "nrt")
 
 
+# An office after a country's name, which jieba may keep as one word ("日本首相")
+_OFFICE = re.compile(r"(?:首相|总统|总理|国王|女王|主席|领导人|政府|外长|大使)$")
+
+
 def _place_or_day(word: str) -> bool:
-    """Whether a topic word names a place or a day (湖州, 3月30日, "Huzhou", "March 30")."""
+    """Whether a topic word names a place or a day (湖州, 3月30日, "Huzhou", "March 30"), or an
+    office of a place ("日本首相": another country's leader is a topic of its own)."""
     if _is_date(word):
         return True
     if not has_cjk(word):
         return word[:1].isupper()
     from .segment import name_tag
 
-    return name_tag(word) == "ns"
+    office = _OFFICE.search(word)
+    return name_tag(word) == "ns" or \
+        bool(office and office.start() >= 2 and name_tag(word[:office.start()]) == "ns")
 
 
 def _is_date(word: str) -> bool:

@@ -992,3 +992,13 @@ def test_a_count_of_what_was_discussed_is_answered_when_its_passage_states_it():
     assert follow_up_relief("那个车站每天停靠几对动车？", weak, [hit("临港东站开通运营。")],
                             reading) < 1.0
     assert follow_up_relief("停车一共要多少钱？", weak, [hit("小型车每次收费10元。")], reading) < 1.0
+
+
+def test_another_country_s_leader_is_a_topic_of_its_own():
+    """"习近平跟日本首相通电话是哪一天？" after a question on the Gates letter names a country's
+    office, which jieba keeps as one word ("日本首相"): a topic of its own, not a follow-up."""
+    from rag.conversation import _place_or_day
+
+    assert _place_or_day("日本首相") and _place_or_day("西班牙首相") and _place_or_day("日本")
+    assert not _place_or_day("首相") and not _place_or_day("国家主席")
+    assert not _place_or_day("中方领导人")  # 中方 is a side, not a place
