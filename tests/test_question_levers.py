@@ -332,6 +332,21 @@ def test_the_glossary_is_part_of_the_cached_tables_fingerprint(tmp_path):
     assert "medical unit" not in missing.table
 
 
+def _ranker(settings: RetrievalSettings, *chunks: Chunk,
+            context_dates: dict | None = None) -> Retriever:
+    """A Retriever with only what `_rank` reads: the passages, their whole sentences and
+    their dates (none unless given), no lead-ins, no Latin-letter passages."""
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    retriever.latin = set()
+    retriever.settings = settings
+    retriever.locations = {c.key: [c] for c in chunks}
+    retriever.sentences = WholeSentences(list(chunks))
+    retriever._context_dates = context_dates or {}
+    retriever._text_dates = {}
+    return retriever
+
+
 def _postings(passages: list[str]):
     return lambda word: frozenset(i for i, p in enumerate(passages) if word in p)
 
@@ -435,13 +450,8 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     other = Chunk("a.txt", "调派330多支医疗队。", "部署会议上的讲话", None, None, 1, 1, 0, 11, "other")
     right = Chunk("a.txt", "调派340多支医疗队。", "在湖北省考察时的讲话", None, None, 5, 5, 20, 31,
                   "right")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
-    retriever.locations = {"other": [other], "right": [right]}
-    retriever.sentences = WholeSentences([other, right])
-    retriever._context_dates = {"other": {(2, 23)}, "right": {(3, 10)}}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), other, right,
+                        context_dates={"other": {(2, 23)}, "right": {(3, 10)}})
     fused = {"other": 1.0, "right": 0.9}
     dated: dict[str, int] = {}
     ranked = retriever._rank("3月10日的讲话中调派了多少支医疗队？", ["other", "right"], fused, 1.0,
@@ -462,13 +472,7 @@ def test_a_passage_stating_the_kind_asked_is_lifted():
                    18, "speech")
     report = Chunk("a.txt", "统筹推进工作部署会议23日在北京召开。", "报道", None, None, 3, 3, 20,
                    38, "report")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(kind_weight=0.05)
-    retriever.locations = {"speech": [speech], "report": [report]}
-    retriever.sentences = WholeSentences([speech, report])
-    retriever._context_dates = {}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(kind_weight=0.05), speech, report)
     fused = {"speech": 1.0, "report": 0.98}  # it states the day (half of what is asked)
     asked = "统筹推进工作部署会议是哪天、在哪里召开的？"
     assert [k for k, _ in retriever._rank(asked, ["speech", "report"], fused, 1.0)] == \
@@ -485,13 +489,7 @@ def test_a_passage_stating_the_figure_asked_is_lifted():
                   0, 24, "plain")
     timed = Chunk("a.txt", "经过2个多月艰苦努力，中国疫情防控形势持续向好。", "通话", None, None, 3, 3,
                   30, 54, "timed")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(kind_weight=0.05)
-    retriever.locations = {"plain": [plain], "timed": [timed]}
-    retriever.sentences = WholeSentences([plain, timed])
-    retriever._context_dates = {}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(kind_weight=0.05), plain, timed)
     fused = {"plain": 1.0, "timed": 0.98}
     asked = "经过多长时间的艰苦努力，中国疫情防控形势持续向好？"
     assert [k for k, _ in retriever._rank(asked, ["plain", "timed"], fused, 1.0)] == \
@@ -511,14 +509,7 @@ def test_leaning_on_the_article_discussed_every_word_of_an_english_follow_up_ask
                      19, "planting")
     workers = Chunk("a.txt", "习近平对参加植树的社区工作人员说，社区这次防疫工作功劳很大。", "植树",
                     None, None, 3, 3, 20, 50, "workers")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.latin = set()
-    retriever.settings = RetrievalSettings(focus_weight_en=0.2)
-    retriever.locations = {"planting": [planting], "workers": [workers]}
-    retriever.sentences = WholeSentences([planting, workers])
-    retriever._context_dates = {}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(focus_weight_en=0.2), planting, workers)
     fused = {"planting": 1.0, "workers": 0.97}
     asked = "What did he tell the community workers?"
     translation = Translation([["社区工作人员", "社区工作者"]], [])
@@ -542,13 +533,7 @@ def test_a_letter_s_date_is_in_the_sign_off_below_its_last_passage():
     last = dataclasses.replace(
         Chunk("a.txt", "让青春在党和人民最需要的地方绽放绚丽之花。", "回信", None, None, 3, 3, 30,
               51, "last"), tail_text="习近平\n\n2020年3月15日")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(kind_weight=0.05)
-    retriever.locations = {"opening": [opening], "last": [last]}
-    retriever.sentences = WholeSentences([opening, last])
-    retriever._context_dates = {}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(kind_weight=0.05), opening, last)
     fused = {"opening": 1.0, "last": 0.98}
     asked = "习近平给北京大学援鄂医疗队“90后”党员的回信，落款日期是哪天？"
     assert [k for k, _ in retriever._rank(asked, ["opening", "last"], fused, 1.0)] == \
@@ -562,13 +547,7 @@ def test_an_english_passage_says_the_day_asked_in_its_own_words():
                   None, None, 1, 1, 0, 60, "march")
     october = Chunk("n.pdf", "On 25 October, Dr. Maria Keller spoke about plastics.", "News",
                     None, None, 3, 3, 62, 120, "october")
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(date_penalty=0.25, count_weight=0.0)
-    retriever.locations = {"march": [march], "october": [october]}
-    retriever.sentences = WholeSentences([march, october])
-    retriever._context_dates = {}
-    retriever._text_dates = {}
+    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), march, october)
     dated: dict[str, int] = {}
     retriever._rank("Who gave the public lecture on 25 October 2023?", ["march", "october"],
                     {"march": 1.0, "october": 0.9}, 1.0, dated)
