@@ -48,6 +48,7 @@ from .question_type import (
     unstated,
 )
 from .speaker import asks_other_reply, gives_other_words
+from .translate import Translation
 from .types import Hit
 
 WEIGHTS_FILE = Path(__file__).with_name("abstention.json")
@@ -137,8 +138,7 @@ def _squeeze(text: str) -> str:
 
 def gather(question: str, hits: list[Hit], vocabulary: set[str],
            glossed: dict[str, list[str]] | None = None,
-           unknown_en: tuple[str, ...] = (), name_roles: tuple[str, ...] = (),
-           asked: str | None = None, subjects: tuple[tuple[str, ...], ...] = ()) -> Evidence:
+           translation: Translation | None = None, asked: str | None = None) -> Evidence:
     """The evidence from the top passages of a retrieval.
 
     `glossed`: for a Chinese question over documents with English ones, its words and the
@@ -148,14 +148,13 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     the level of Chinese ones, and the passage must state the count or date asked, as for an
     English question.
 
-    `unknown_en`: the names an English question gives that the documents never mention
-    (Translation.unknown); `name_roles`: the role, in the documents' words, of the person whose
-    name it asks (Translation.name_roles). `asked`: the question as asked, when `question` is
-    a follow-up's evidence text, without its words for what was discussed ("这次通话是哪天？"
-    -> "是哪天"): the event whose date it asks is that one. `subjects`: the people an English
-    question makes the subject of its verb, as the documents write them (Translation.subjects):
-    the first passage must name each ("What did Bill Gates write…?" over Xi's reply naming
-    no 比尔·盖茨 in its text does not tell what Gates wrote)."""
+    `translation`: an English question's, whose `unknown` names the documents never mention
+    make it a miss, whose `name_roles` (the role of the person whose name it asks) must be
+    followed by a name in the top passages, and whose `subjects` (the people it makes the
+    subject of its verb: "What did Bill Gates write…?") the first passage must name.
+    `asked`: the question as asked, when `question` is a follow-up's evidence text, without
+    its words for what was discussed ("这次通话是哪天？" -> "是哪天"): the event whose date it
+    asks is that one."""
     top = hits[:3]
     words = content_words(question)
     glossed = glossed or {}
@@ -164,6 +163,8 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     def known(word: str) -> bool:
         return all(t in vocabulary for t in tokens(word)) or bool(glossed.get(word))
 
+    unknown_en, name_roles, subjects = (translation.unknown, translation.name_roles,
+                                        translation.subjects) if translation else ((), (), ())
     unknown = unknown_en + tuple(
         w for w, flag in words
         if not known(w) and w not in _REGIONS
@@ -214,9 +215,9 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _figure_unstated(question, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
-        or not states_city_asked(question, top[0].shown()) \
+        or not states_city_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
-        or (asks_other_reply(question) and not gives_other_words(top[0].chunk.text)) \
+        or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _told_date_unstated(question, top, asked or question)
 
 

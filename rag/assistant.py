@@ -315,13 +315,8 @@ class Assistant:
         when it is a follow-up (then with its `Reading`; None when it stands alone)."""
         retriever = index.retriever
         retrieved = retriever.search(text, top_k, wanted)
-        # the names an English question gives that the documents never mention
-        translation = retrieved.translation
-        unknown = translation.unknown if translation is not None else ()
-        roles = translation.name_roles if translation is not None else ()
-        subjects = translation.subjects if translation is not None else ()
         evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed,
-                          unknown, roles, subjects=subjects)
+                          retrieved.translation)
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
@@ -332,8 +327,8 @@ class Assistant:
             return retrieved, evidence, None
         retrieved = search_follow_up(retriever, text, retrieved, reading, top_k, wanted)
         return retrieved, gather(reading.evidence_text, retrieved.hits,
-                                 retriever.lexical.vocab, retrieved.glossed, unknown,
-                                 roles, asked=text, subjects=subjects), reading
+                                 retriever.lexical.vocab, retrieved.glossed,
+                                 retrieved.translation, asked=text), reading
 
     def search_in_context(self, question: str, history: list | None = None, top_k: int = 10
                           ) -> tuple[Retrieved, Evidence, Reading | None]:

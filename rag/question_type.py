@@ -616,6 +616,19 @@ _EVENTS = {
 }
 
 
+def _dated_events(question: str, attribution: str) -> list[str]:
+    """The kinds of event (`_EVENTS`) an attribution dates, read outside the titles it quotes,
+    when the question asks a day and the attribution gives one; [] otherwise."""
+    if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution):
+        return []
+    outer = re.sub(r"《[^》]*》", "", attribution)
+    return [kind for kind, (dated, _) in _EVENTS.items() if re.search(dated, outer)]
+
+
+def _names_event(question: str, kind: str) -> bool:
+    return bool(re.search(_EVENTS[kind][1], question, re.I))
+
+
 def dates_another_event(question: str, attribution: str, text: str) -> bool:
     """Whether a date asked ("On what date was the health experts' video conference held?")
     is not the one a passage's attribution gives ("——3月24日，习近平同波兰总统杜达通电话"): the
@@ -624,22 +637,15 @@ def dates_another_event(question: str, attribution: str, text: str) -> bool:
     of. Only for a day asked ("哪天", "what date"): "什么时候完成？" may ask a deadline the
     passage gives in words. False when the attribution dates nothing or says no kind of
     event."""
-    if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution) \
-            or states_own_date(question, text):
-        return False
-    outer = re.sub(r"《[^》]*》", "", attribution)
-    kinds = [kind for kind, (dated, _) in _EVENTS.items() if re.search(dated, outer)]
-    return bool(kinds) and not any(re.search(_EVENTS[k][1], question, re.I) for k in kinds)
+    kinds = _dated_events(question, attribution)
+    return bool(kinds) and not states_own_date(question, text) and \
+        not any(_names_event(question, kind) for kind in kinds)
 
 
 def dates_its_event(question: str, attribution: str) -> bool:
     """Whether a day asked ("习近平跟古巴国家主席通电话是哪一天？") is the one an attribution gives
     for an event of the kind the question names ("（2020年2月28日同古巴国家主席…通电话）")."""
-    if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution):
-        return False
-    outer = re.sub(r"《[^》]*》", "", attribution)
-    return any(re.search(dated, outer) and re.search(named, question, re.I)
-               for dated, named in _EVENTS.values())
+    return any(_names_event(question, kind) for kind in _dated_events(question, attribution))
 
 
 def states_own_date(question: str, text: str) -> bool:

@@ -232,7 +232,7 @@ def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answer
     assert gather("山庄主人叫什么名字？", [hit("山庄主人热情将总书记迎进院内。")], set()).unstated
     assert not gather("县委书记叫什么？", [hit("河南兰考县委书记蔡松涛作了发言。")], set()).unstated
     assert gather("What was the name of the dock worker?", [hit("习近平同港口职工代表交流。")],
-                  set(), name_roles=("工人",)).unstated
+                  set(), translation=Translation([], [], name_roles=("工人",))).unstated
     # ... or asks how long or what share, and the passages state no duration or share at all
     assert gather("会议一共开了多长时间？", [hit("4月10日召开电视电话会议。")], set()).unstated
     assert not gather("会议一共开了多长时间？", [hit("会议开了两个多小时。")], set()).unstated

@@ -168,7 +168,8 @@ def test_an_english_question_naming_someone_the_documents_never_mention_is_not_a
     text = "习近平同加拿大总理通电话。"
     hit = Hit(Chunk("a.txt", text, "通电话", None, None, 1, 1, 0, len(text), "k"), 1.0,
               dense=0.95, sentence=0.95, lexical=1.0)
-    assert should_abstain(gather(q, [hit], set(), None, ("Justin Trudeau",)))
+    assert should_abstain(gather(q, [hit], set(), None,
+                                 Translation([], [], unknown=("Justin Trudeau",))))
 
 
 def test_longest_phrase_first_and_plurals():

@@ -316,6 +316,7 @@ def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_p
     never names 比尔·盖茨 in its text: it tells what Xi wrote, not what Gates did."""
     from rag.abstention import gather
     from rag.question_type import english_subjects
+    from rag.translate import Translation
     from rag.types import Chunk, Hit
 
     assert english_subjects("What did Bill Gates write in his letter?") == [["bill", "gates"]]
@@ -330,12 +331,12 @@ def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_p
                          char_end=len(text), key=text), score=1.0)
 
     reply = hit("你在信中表示，盖茨基金会愿同中方加强合作。")
-    gates = (("比尔·盖茨", "盖茨"),)
+    gates = Translation([], [], subjects=(("比尔·盖茨", "盖茨"),))
     asked = "What did Bill Gates write in the letter?"
-    assert not gather(asked, [reply], set(), subjects=gates).unstated  # "盖茨" is named
-    assert gather(asked, [hit("我赞赏基金会的善举。")], set(), subjects=gates).unstated
+    assert not gather(asked, [reply], set(), translation=gates).unstated  # "盖茨" is named
+    assert gather(asked, [hit("我赞赏基金会的善举。")], set(), translation=gates).unstated
     assert not gather(asked, [hit("我赞赏基金会的善举。", "（2020年2月20日给比尔·盖茨的回信）")],
-                      set(), subjects=gates).unstated  # named in its attribution
+                      set(), translation=gates).unstated  # named in its attribution
 
 
 def test_a_day_asked_of_the_event_an_attribution_dates_is_answered_by_it():
