@@ -895,7 +895,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         (PRIOR_WEIGHT_EN, CONTEXT_WEIGHT_EN)
     runs = [(own, 1.0 if has_cjk(question) else OWN_WEIGHT_EN)]
     if reading.prior:
-        runs.append((retriever.search(question, top_k, sources, reading.prior), leaning))
+        # "What else did he do there?": within the topic, the passages telling deeds ("察看",
+        # "看望", "交流"), which the question's own words ("do") do not find
+        lean = f"{question} {DEED_WORDS}" if asks_deeds(question) else question
+        runs.append((retriever.search(lean, top_k, sources, reading.prior), leaning))
     runs.append((retriever.search(reading.search_query, top_k, sources), context))
     k = retriever.settings.rrf_k
     fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], k)
@@ -934,6 +937,14 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
                     passage_speaker(found[key].quoted().text) in (None, reading.speaker):
                 fused[key] += TOPIC_BONUS / (k + 1)
         bonus += TOPIC_BONUS
+        if asks_deeds(question):
+            # "他在那里还做了什么？", "What else did he do there?": of the topic's passages, those
+            # that tell what was done ("察看了…，同…交流", "前往…考察，听取…汇报"), not what was said.
+            for key in fused:
+                if in_topic(key, reading) and key not in reading.said and \
+                        reports_deeds(found[key].quoted().text):
+                    fused[key] += TOPIC_BONUS / (k + 1)
+            bonus += TOPIC_BONUS
     if asked_speaker(question) == OTHER and reading.prior:
         # "对方对此是怎么表态的？", "What did the other president thank China for?": in the call
         # or meeting under discussion, the passages that open with the other side's words.
@@ -1210,6 +1221,29 @@ def wants_the_topic(question: str, reading: Reading) -> bool:
     """A follow-up that asks for more of what was discussed and nothing in particular: it
     names nothing new, asks no kind of answer, and asks what else was said or done there."""
     return reading.bare and bool(_ASKS_MORE.search(question)) and not asked_kinds(question)
+
+
+# "他在那里还做了什么？", "What else did he do there?": what was done, not what was said.
+_ASKS_DEEDS = re.compile(r"(?:做|干)了?(?:些)?(?:什么|哪些)|还有(?:什么|哪些)(?:活动|行程|安排)|"
+                         r"\bwhat (?:else |more )?did (?:he|she|they|xi)(?: \w+)? do\b|"
+                         r"\bwhat (?:else|other things) (?:was done|did \w+ do)\b", re.IGNORECASE)
+# What a visit report or a speech tells of a visit: "察看了远程会诊中心", "同工人们亲切交谈",
+# "听取…汇报", "视频连线…", "前往…考察".
+_DEEDS = re.compile(r"考察调研|察看|看望|慰问|考察|调研|来到|去了|到了|走进|前往|赶赴|参观|视察|听取|"
+                    r"座谈|交流|交谈|视频连线|主持")
+DEED_WORDS = "察看 看望 考察 来到 交流"
+DEEDS_MIN = 2  # a passage telling what was done names this many kinds of deed at least
+
+
+def asks_deeds(question: str) -> bool:
+    """"他在那里还做了什么？", "What else did he do?": asks what was done, not what was said."""
+    return bool(_ASKS_DEEDS.search(question))
+
+
+def reports_deeds(text: str) -> bool:
+    """Whether a passage tells what someone did: several kinds of deed ("去了火神山医院，察看
+    了远程会诊中心，同医护人员和患者进行交流"), not one word of it in a speech's argument."""
+    return len(set(_DEEDS.findall("".join(text.split())))) >= DEEDS_MIN
 
 
 def asks_for_more(question: str, hits: list[Hit], reading: Reading) -> bool:

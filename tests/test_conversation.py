@@ -21,12 +21,14 @@ from rag.conversation import (
     Cited,
     Reading,
     Turn,
+    asks_deeds,
     asks_for_more,
     compose_query,
     cues,
     definite,
     follow_up_probability,
     read_history,
+    reports_deeds,
     speech_key,
     topic_words,
     without_other_days,
@@ -309,6 +311,18 @@ def test_the_completed_query_names_an_excerpts_speech_not_its_section_heading():
     assert query == "武汉 ——3月10日，习近平在湖北省考察 他还说了什么？"
     query = compose_query("他还说了什么？", [turn(article)], [1], ["武汉"])
     assert query == "武汉 在湖北省考察新冠肺炎疫情防控工作时的讲话 他还说了什么？"
+
+
+def test_a_question_asking_what_was_done_prefers_passages_telling_deeds():
+    assert asks_deeds("他在那里还做了什么？") and asks_deeds("What else did he do there?")
+    assert asks_deeds("那天他还干了些什么？") and asks_deeds("What did Xi do next?")
+    assert not asks_deeds("他在那里还说了什么？") and not asks_deeds("What else did he say?")
+    assert not asks_deeds("What did he say we should do?")
+    assert reports_deeds("今天到武汉，我去了火神山医院，察看了远程会诊中心，同医护人员和患者进行交流。")
+    assert reports_deeds("习近平前往宁波舟山港穿山港区考察，听取了港区情况汇报。")
+    # one deed in a clause of the argument ("考察调研时提出") does not tell what was done
+    assert not reports_deeds("前几天，我在军事医学研究院和清华大学医学院考察调研时提出，防控有两条战线。")
+    assert not reports_deeds("我讲过，武汉胜则湖北胜，湖北胜则全国胜。")
 
 
 def test_a_request_for_more_of_the_topic_is_answered_from_it():

@@ -90,6 +90,10 @@ def test_the_issues_own_example_asks_for_more_of_the_visit(real_assistant):
     more = real_assistant.ask("他在那里还做了什么？", history=[first])
     assert more.context_from == [1] and not more.abstained
     assert all("湖北省考察" in (c.title or "") + (c.attribution or "") for c in more.citations)
+    # what he did there, not a line of the speech's argument ("我讲过，武汉胜则湖北胜")
+    assert "考察疫情防控形势" in more.citations[0].quote
+    english = real_assistant.ask("What else did he do there?", history=[first, more])
+    assert not english.abstained and "察看" in english.citations[0].quote
 
 
 def test_the_issues_other_examples_second_point_and_what_else(real_assistant):
