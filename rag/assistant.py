@@ -43,6 +43,7 @@ from .conversation import (
     read,
     read_history,
     search_follow_up,
+    with_counterpart,
     with_days,
 )
 from .dates import question_dates
@@ -259,9 +260,9 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        text, turns = self._in_context(text, history, index)
+        text, turns, drawn = self._in_context(text, history, index)
         retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
-        search_query, context_from = text, []
+        search_query, context_from = text, drawn
         strictness = self.settings.answer.abstain_strictness
         if reading is not None:
             search_query, context_from = reading.search_query, reading.context_from
@@ -335,16 +336,22 @@ class Assistant:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
         index = self._index
-        text, turns = self._in_context(clean_question(question), history, index)
+        text, turns, _ = self._in_context(clean_question(question), history, index)
         return self._search(text, turns, index, top_k)
 
     @staticmethod
-    def _in_context(text: str, history: list | None, index: _Index) -> tuple[str, list]:
-        """The question as it is searched and the turns it is read with: asked alone after
-        "换个话题：", a day named relative to the one discussed written out ("第二天…" ->
-        "3月30日…")."""
+    def _in_context(text: str, history: list | None, index: _Index
+                    ) -> tuple[str, list, list[int]]:
+        """The question as it is searched, the turns it is read with and the turns it drew on
+        before reading: asked alone after "换个话题：", a day named relative to the one discussed
+        written out ("第二天…" -> "3月30日…"), the last question asked of something else when
+        this one only names that ("那西班牙首相呢？": then asked alone, having drawn on the last)."""
         text, turns = in_context(text, read_history(history))
-        return with_days(text, turns, index.articles), turns
+        text = with_days(text, turns, index.articles)
+        parallel = with_counterpart(text, turns)  # "第二天呢？" -> "4月1日呢？" -> the last, of 4月1日
+        if parallel is not None:
+            return parallel, [], [len(turns)]
+        return text, turns, []
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

@@ -622,7 +622,16 @@ def topic(turns: list[Turn]) -> list[int]:
     if not turns:
         return []
     last = len(turns)
+    if asked_of_counterpart(turns[-1]):
+        return [last]  # "那西班牙首相呢？": the last question's frame, of a topic of its own
     return sorted({*turns[-1].context_from, last})
+
+
+def asked_of_counterpart(turn: Turn) -> bool:
+    """Whether a turn was the last question asked of something else ("那西班牙首相呢？", read
+    as "习近平是哪天和西班牙首相通电话的？"): its search was that question, not a query completed
+    from the conversation, which ends with the question as asked."""
+    return with_counterpart_form(turn.question) and turn.question not in turn.search_query
 
 
 # A question going back to what was discussed before the last topic ("再说回刚才那个座谈会：…",
@@ -1140,6 +1149,109 @@ def with_days(question: str, turns: list[Turn], articles: Articles) -> str:
     said = to_chinese(*moved) if has_cjk(question) else \
         f"{'' if before.endswith(' ') else ' '}on {english_day(moved)}"
     return before + said + question[m.end():]
+
+
+# A question that is only something new in place of what the last question named ("那西班牙首
+# 相呢？" after "习近平是哪天和意大利总理孔特通电话的？", "What about Spain?", "And the French
+# president?"): the last question, asked of it. Not "第二点呢？", "And the date?" (no name).
+_ZH_ELLIPSIS = re.compile(r"^\s*(?:那么?|那在|那对于?)?\s*(?P<np>[^，,。？?！!\s]{2,16}?)\s*呢\s*[？?]?\s*$")
+_EN_ELLIPSIS = re.compile(r"^\s*(?:and|what about|how about)\s+(?P<np>[\w .'’-]{2,40}?)\s*[?.]?\s*$",
+                          re.IGNORECASE)
+_EN_ASKING = re.compile(r"\b(?:what|which|who|whom|whose|how|when|where|why|did|do|does|is|was|"
+                        r"were|are|he|she|they|it|that|this|those|these|there|else)\b", re.I)
+_EN_ROLE = re.compile(rf"(?:\s+{_ROLE})+", re.IGNORECASE)
+_EN_NAMED = re.compile(rf"(?:\bthe\s+)?(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*(?:{_EN_ROLE.pattern})?|"
+                       rf"\bthe\s+(?:[\w-]+\s+)?{_ROLE}\b")
+_OFFICE_WORD = re.compile(r"(?:首相|总统|总理|国王|女王|主席|领导人|政府|外长|大使)")
+_PLACE_TAGS, _PERSON_TAGS = ("ns", "nz", "nt"), ("nr", "nrt", "nrfg")
+
+
+def _named_runs(question: str) -> list[tuple[int, int, set[str]]]:
+    """The runs of a Chinese question that name someone or somewhere, as (start, end, kinds):
+    "意大利总理孔特" is one run, a place and, by its office, a person."""
+    from .segment import tagged_words
+
+    runs: list[tuple[int, int, set[str]]] = []
+    at, open_run = 0, None
+    for word, tag in tagged_words(question):
+        start, at = at, at + len(word)
+        kind = "place" if tag in _PLACE_TAGS else "person" if tag in _PERSON_TAGS else \
+            "office" if _OFFICE_WORD.fullmatch(word) else None
+        # a name jieba cut apart ("孔", "特") goes on the run it follows
+        stray = open_run is not None and len(word) == 1 and _CJK_CHAR.fullmatch(word) and \
+            word not in _FUNCTION_CHARS
+        if kind or stray:
+            kinds = {kind or "person"} | ({"person", "place"} if kind == "office" else set())
+            if open_run is None:
+                open_run = (start, at, kinds)
+            else:
+                open_run = (open_run[0], at, open_run[2] | kinds)
+        elif open_run is not None:
+            runs.append(open_run)
+            open_run = None
+    if open_run is not None:
+        runs.append(open_run)
+    return runs
+
+
+def _counterpart_zh(base: str, new: str) -> str | None:
+    new_days = _ZH_DATE.findall(new)
+    if new_days and len(new_days) == 1 and new.strip() == new_days[0]:
+        day = _ZH_DATE.search(base)
+        return base[:day.start()] + new + base[day.end():] if day else None
+    kinds = set().union(*(k for _, _, k in _named_runs(new))) if _named_runs(new) else set()
+    if not kinds:
+        return None
+    runs = [r for r in _named_runs(base) if r[2] & kinds]
+    if not runs:
+        return None
+    start, end, _ = runs[-1]
+    return base[:start] + new + base[end:]
+
+
+def _counterpart_en(base: str, new: str) -> str | None:
+    day = _EN_DATE.search(new)
+    if day:
+        old = _EN_DATE.search(base)
+        return base[:old.start()] + day.group(0) + base[old.end():] if old else None
+    if not re.search(r"[A-Z]", new) and not re.search(rf"\b{_ROLE}\b", new, re.IGNORECASE):
+        return None
+    # the last name or role the question gives, past its first word ("What …", "Xi …")
+    named = [m for m in _EN_NAMED.finditer(base) if m.start() > 0 and m.group(0).strip()]
+    if not named:
+        return None
+    m = named[-1]
+    return base[:m.start()] + new.strip() + base[m.end():]
+
+
+def with_counterpart(question: str, turns: list[Turn]) -> str | None:
+    """The last question asked of what this one names instead, when this one is nothing else
+    ("那西班牙首相呢？" after "习近平是哪天和意大利总理孔特通电话的？" -> "习近平是哪天和西班牙首相通
+    电话的？", "And the French president?" after "What did Xi tell Merkel in their phone
+    call?" -> "What did Xi tell the French president in their phone call?"); None for any
+    other question, or when the last question names nothing of the kind to put it in place of."""
+    if not turns:
+        return None
+    last = turns[-1]
+    # a last question that was itself one of these is read as it was understood
+    base = last.search_query if with_counterpart_form(last.question) else last.question
+    zh, en = _ZH_ELLIPSIS.match(question), _EN_ELLIPSIS.match(question)
+    if zh and has_cjk(base):
+        new = zh.group("np")
+        if asked_position(new) is not None or _ZH_STRONG.search(new.replace("那", "")):
+            return None
+        return _counterpart_zh(base, new)
+    if en and not has_cjk(base) and not _EN_ASKING.search(en.group("np")):
+        new = en.group("np")
+        if asked_position(question) is not None:
+            return None
+        return _counterpart_en(base, new)
+    return None
+
+
+def with_counterpart_form(question: str) -> bool:
+    """Whether a question has the form of one `with_counterpart` reads ("那法国呢？")."""
+    return bool(_ZH_ELLIPSIS.match(question) or _EN_ELLIPSIS.match(question))
 
 
 def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:

@@ -741,6 +741,41 @@ def test_a_chinese_follow_up_gets_the_relief_its_few_words_call_for():
     assert chinese > relief and english < chinese
 
 
+def test_a_question_naming_only_something_else_is_the_last_one_asked_of_it():
+    """"那西班牙首相呢？" after a question on the Italian prime minister's call asks the same of
+    the Spanish prime minister, as a question of its own; "第二点呢？", "And the date?" or "那他
+    在杭州呢？" are follow-ups of another kind."""
+    from rag.conversation import asked_of_counterpart, topic, with_counterpart
+
+    def asked(question):
+        return [Turn(question, question, (), False, ())]
+
+    italy = asked("习近平是哪天和意大利总理孔特通电话的？")
+    assert with_counterpart("那西班牙首相呢？", italy) == "习近平是哪天和西班牙首相通电话的？"
+    assert with_counterpart("那法国呢？", italy) == "习近平是哪天和法国通电话的？"
+    assert with_counterpart("那马克龙呢？", asked("习近平同英国首相约翰逊通电话时说了什么？")) == \
+        "习近平同马克龙通电话时说了什么？"  # the office and the name are one run
+    assert with_counterpart("那3月4日呢？", asked("3月18日的会议提出了什么？")) == "3月4日的会议提出了什么？"
+    merkel = asked("What did Xi tell Merkel in their phone call?")
+    assert with_counterpart("And the French president?", merkel) == \
+        "What did Xi tell the French president in their phone call?"
+    assert with_counterpart("What about Macron?", merkel) == "What did Xi tell Macron in their phone call?"
+    assert with_counterpart("And on March 29?", asked("Where did Xi go on March 10?")) == \
+        "Where did Xi go on March 29?"
+    for question in ("第二点倡议呢？", "那他在杭州呢？", "那货币政策方面呢？", "有人受伤的话呢？"):
+        assert with_counterpart(question, italy) is None
+    for question in ("And the date of that call?", "And the second?", "And what did he say?"):
+        assert with_counterpart(question, merkel) is None
+    assert with_counterpart("那西班牙首相呢？", []) is None
+    assert with_counterpart("那西班牙首相呢？", asked("习近平说了什么？")) == "西班牙首相说了什么？"
+    assert with_counterpart("那西班牙首相呢？", asked("复工复产要注意什么？")) is None  # no one named
+    # read that way, it starts a topic of its own: the next follow-up is about Spain alone
+    spain = Turn("那西班牙首相呢？", "习近平是哪天和西班牙首相通电话的？", (1,), False, ())
+    assert asked_of_counterpart(spain) and topic(italy + [spain]) == [2]
+    followed = Turn("那西班牙首相呢？", "意大利 孔特 那西班牙首相呢？", (1,), False, ())
+    assert not asked_of_counterpart(followed) and topic(italy + [followed]) == [1, 2]
+
+
 def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
     a question naming two days takes the day the answer's first quote gives."""

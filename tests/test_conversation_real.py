@@ -178,3 +178,16 @@ def test_a_follow_up_after_an_abstained_answer_reads_the_earlier_question(real_a
     follow = real_assistant.ask("他都种了哪些树？", history=[first])
     assert follow.context_from == [1] and not follow.abstained
     assert "油松、国槐、杏梅、元宝枫" in quotes(follow)
+
+
+def test_a_follow_up_naming_only_someone_else_asks_the_last_question_of_them(real_assistant):
+    """"那西班牙首相呢？" after the day of the call with Italy's prime minister asks the day of
+    the call with Spain's (seen in a chat: it was answered as if it came alone, and abstained)."""
+    italy = real_assistant.ask("习近平是哪天和意大利总理孔特通电话的？")
+    spain = real_assistant.ask("那西班牙首相呢？", history=[italy])
+    assert spain.search_query == "习近平是哪天和西班牙首相通电话的？" and spain.context_from == [1]
+    assert not spain.abstained and spain.answer.startswith("3月17日")
+    merkel = real_assistant.ask("What did Xi tell Merkel in their phone call?")
+    france = real_assistant.ask("And the French president?", history=[merkel])
+    assert france.context_from == [1] and not france.abstained
+    assert all("马克龙" in (c.attribution or "") for c in france.citations)
