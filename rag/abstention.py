@@ -270,8 +270,11 @@ def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:
 def _measure_unstated(question: str, top: list[Hit]) -> bool:
     """A Chinese question counting with a measure word ("多少棵树", "多少只口罩") whose top
     passages state no number of that measure word at all ("N棵", "N只"): they do not count
-    it, whatever they share with the question."""
-    return _stated_nowhere(counted_measure(question), top)
+    it, whatever they share with the question. A number of the thing named after it in
+    another measure word counts it ("几次专题会议": "7个专题会议")."""
+    thing = counted_thing(question)
+    return _stated_nowhere(counted_measure(question), top) and \
+        not (thing is not None and any(thing.search(h.shown()) for h in top))
 
 
 def _figure_unstated(question: str, top: list[Hit]) -> bool:

@@ -270,6 +270,7 @@ def definite(question: str) -> bool:
 
 
 _ZH_IN_ALL = re.compile(r"一共|总共|总计|合计")
+_ZH_DAY_ASKED = re.compile(r"哪一?天|哪日|几月几[日号]|几号")
 
 
 def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> list[str]:
@@ -300,7 +301,8 @@ def topic_words(question: str, occurs: Callable[[str], bool] | None = None) -> l
 
     dates = _ZH_DATE.findall(question)
     # "一共", "总共" say "in all" (jieba cuts "一共通了多少次" as 一 / 共通 / 了)
-    rest = _ZH_IN_ALL.sub(" ", _ZH_DATE.sub(" ", question))
+    # and a day asked is no word of the topic (jieba cuts "哪天开的" as 哪 / 天开 / 的)
+    rest = _ZH_DAY_ASKED.sub(" ", _ZH_IN_ALL.sub(" ", _ZH_DATE.sub(" ", question)))
     words = [w for w, _ in whole_words(tagged_words(rest), occurs)
              if len(w) >= 2 and w not in QUESTION_WORDS and re.search(r"[\u4e00-\u9fff]", w)
              and not _ZH_STRONG.fullmatch(w) and not re.fullmatch(r"[这那此该其].*", w)
@@ -1047,6 +1049,22 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     return all(w in said for w in reading.new_words)
 
 
+_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+
+
+def dated_mention(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """True when a Chinese follow-up asks the day of something it names that the article under
+    discussion tells of ("会前常委会是哪天开的？" about the April 17 meeting's report) and a
+    sentence of the first passage, from that article, names it and gives a day ("4月15日，习近
+    平总书记主持召开中央政治局常委会会议，…"). Not the day of what was discussed itself
+    (`dated_referent`)."""
+    if not reading.new_words or reading.referent or not has_cjk(question) or \
+            DATE not in asked_kinds(question) or not _first_in_topic(hits, reading):
+        return False
+    sentences = _SENTENCE_END.split(squeeze(hits[0].quoted().text))
+    return any(all(w in s for w in reading.new_words) and states(DATE, s) for s in sentences)
+
+
 def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when the question counts a named thing of what was discussed ("那个车站每天停靠几对
     动车？") and the first passage, from the article under discussion, states a number of it
@@ -1095,6 +1113,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
             or counted_referent(question, hits, reading) or says_its_words(question, hits, reading) \
+            or dated_mention(question, hits, reading) \
             or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     weights = load_follow_up_weights()

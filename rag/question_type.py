@@ -194,8 +194,9 @@ def counted_thing(question: str) -> re.Pattern | None:
     """For "提出了几点倡议？", "派出了多少支医疗队？": a pattern for a number of that thing as
     the documents write it ("4点倡议", "340多支医疗队"), the sentence that states the count
     rather than one about the topic. None when no counted thing is named. Words the question
-    quotes are no part of the thing ("多少名“90后”党员" counts 党员)."""
-    question = _QUOTED.sub("", question)
+    quotes are no part of the thing ("多少名“90后”党员" counts 党员). Only the clause that
+    asks is read ("开过的几次座谈会，2017年那次是在哪座城市开的？" counts nothing)."""
+    question = _asking_clause(_QUOTED.sub("", question))
     if _PRICE_ASKED.search(question):
         return MONEY  # "一共罚多少钱？" -> "罚款共计65万元"
     if re.search(_JIDIAN_TIME, question):
@@ -269,8 +270,10 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
         return None
     thing = "(?:" + "|".join(map(re.escape, nouns)) + ")"
     # a measure word given may stand a few words before the thing ("500多名纳米比亚留学生")
-    measure = re.escape(unit) + r"[\u4e00-\u9fff]{0,6}?" if unit \
-        else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
+    # the measure word or one the documents use for the same things ("几次专题会议" -> "7个专题
+    # 会议": with the thing named right after it, "个" counts it too)
+    units = f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))}|个)" if unit else ""
+    measure = units + r"[\u4e00-\u9fff]{0,6}?" if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
     after = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]"
     return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
 

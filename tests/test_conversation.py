@@ -902,6 +902,27 @@ def test_a_follow_up_whose_own_words_the_first_passage_says_is_answered():
     assert "共通" not in topic_words("一共通了多少次？")  # "一共" is "in all"
 
 
+def test_a_day_asked_of_something_the_article_tells_of_is_answered_by_its_sentence():
+    """"会前常委会是哪天开的？" about the April 17 meeting's report: the first passage, from that
+    report, names 常委会 in a sentence that gives the day (seen on the fresh batch d25:
+    abstained on with that passage first). A sentence naming it without a day does not do."""
+    from rag.conversation import dated_mention
+    from rag.types import Chunk, Hit
+
+    def hit(text):
+        return Hit(Chunk("a.txt", text, "会议", None, None, 1, 1, 0, len(text), "k"), 1.0)
+
+    assert topic_words("会前常委会是哪天开的？") == ["常委会"]  # not "天开" (哪 / 天开 / 的)
+    reading = Reading(True, "q", prior={"k": 1.0}, new_words=("常委会",))
+    dated = hit("新华社北京4月17日电。4月15日，习近平总书记主持召开中央政治局常委会会议，听取汇报。")
+    assert dated_mention("会前常委会是哪天开的？", [dated], reading)
+    undated = hit("4月17日，会议召开。此前，中央政治局常委会会议听取了汇报。")
+    assert not dated_mention("会前常委会是哪天开的？", [undated], reading)
+    assert not dated_mention("常委会研究了什么？", [dated], reading)  # no day asked
+    assert not dated_mention("会前常委会是哪天开的？", [dated],
+                             Reading(True, "q", prior={}, new_words=("常委会",)))  # elsewhere
+
+
 def test_after_leaving_a_place_steps_to_the_passage_saying_he_left_it():
     """"Which company did he visit after leaving the port area?": not the next move within the
     port ("随后，习近平来到…泊位"), the passage that says he left it ("离开港区，…")."""

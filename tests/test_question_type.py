@@ -231,6 +231,29 @@ def test_a_measure_word_outside_the_asking_clause_asks_no_count():
     assert counted_measure("习近平回顾2015年以来开过的几次脱贫攻坚专题座谈会，"
                            "2017年那次是在哪座城市开的、主题是什么？") is None
     assert counted_measure("4月3日首都义务植树活动中，领导人一共种了多少棵树？") is not None
+    from rag.question_type import counted_thing
+
+    assert counted_thing("习近平回顾2015年以来开过的几次脱贫攻坚专题座谈会，"
+                         "2017年那次是在哪座城市开的、主题是什么？") is None
+
+
+def test_a_thing_counted_in_another_measure_word_is_counted():
+    """"2015年以来他就打赢脱贫攻坚战一共召开过几次专题会议？" is answered by "召开了7个专题会议"
+    (seen on the fresh batch d25: abstained on with that passage first): with the thing named
+    right after it, "个" counts it; without the thing, "N个" alone is no number of 次."""
+    from rag.abstention import _measure_unstated
+    from rag.question_type import counted_measure, counted_thing
+    from rag.types import Chunk, Hit
+
+    question = "2015年以来他就打赢脱贫攻坚战一共召开过几次专题会议？"
+    text = "2015年以来，我就打赢脱贫攻坚战召开了7个专题会议。"
+    assert counted_thing(question).search(text)
+    assert not counted_measure(question).search(text)
+    hit = Hit(Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), "k"), 1.0)
+    assert not _measure_unstated(question, [hit])
+    other = "会议研究了7个问题。"
+    miss = Hit(Chunk("a.txt", other, "讲话", None, None, 1, 1, 0, len(other), "k"), 1.0)
+    assert _measure_unstated(question, [miss])
 
 
 def test_how_much_something_matters_is_no_amount_asked():
