@@ -38,7 +38,9 @@ from .question_type import (
     MONEY,
     asked_kinds,
     asks_mentioned_date,
+    asks_saying,
     counted_thing,
+    is_saying,
     states,
     states_signed,
 )
@@ -1065,6 +1067,23 @@ def dated_mention(question: str, hits: list[Hit], reading: Reading) -> bool:
     return any(all(w in s for w in reading.new_words) and states(DATE, s) for s in sentences)
 
 
+_QUOTED_SAYING = re.compile(r"“[^”]{4,30}”")
+
+
+def quotes_its_saying(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """True when a follow-up asks which saying or line the article under discussion used
+    ("这篇文章讲到北京的时候，引用了哪句话来说明首都的分量？") and the first passage, from that
+    article and saying one of the question's own words if it has any, quotes one
+    ("“首都安全稳定直接关系党和国家工作大局”。北京作为首都，…")."""
+    if not asks_saying(question) or not _first_in_topic(hits, reading):
+        return False
+    text = squeeze(hits[0].quoted().text)
+    if reading.new_words and not any(w in text for w in reading.new_words):
+        return False
+    return bool(_QUOTED_SAYING.search(text)) or \
+        any(is_saying(s) for s in _SENTENCE_END.split(text))
+
+
 def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when the question counts a named thing of what was discussed ("那个车站每天停靠几对
     动车？") and the first passage, from the article under discussion, states a number of it
@@ -1113,7 +1132,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     if asks_for_more(question, hits, reading) or (hits and hits[0].chunk.key in placed) or \
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
             or counted_referent(question, hits, reading) or says_its_words(question, hits, reading) \
-            or dated_mention(question, hits, reading) \
+            or dated_mention(question, hits, reading) or quotes_its_saying(question, hits, reading) \
             or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     weights = load_follow_up_weights()

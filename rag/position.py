@@ -27,6 +27,7 @@ _SPEECH = r"(?:speech|address|remarks|letter|article|call|talk|statement|message
 
 _ENDS = re.compile(
     r"结尾|末尾|收尾|结束语|结语|(?:讲话|发言|信|文章|评论)(?:的)?最后|"  # not "他最后呼吁…": lastly, in a list
+    r"最后(?:一|几)段|末段|\b(?:last|final|closing) paragraphs?\b|"  # "最后一段开头": its end
     rf"\bat the (?:end|close) of (?:his|her|the|that|this) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\b(?:concluded|closed|ended) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\bclosing (?:words|lines|remarks|sentence|slogan)\b", re.I)

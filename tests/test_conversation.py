@@ -923,6 +923,30 @@ def test_a_day_asked_of_something_the_article_tells_of_is_answered_by_its_senten
                              Reading(True, "q", prior={}, new_words=("常委会",)))  # elsewhere
 
 
+def test_a_saying_the_article_under_discussion_used_is_answered_by_its_quote():
+    """"这篇文章讲到北京的时候，引用了哪句话…？": the first passage, from the article under
+    discussion and naming 北京, opens with a quoted saying (seen on the fresh batch d25:
+    abstained on with it first)."""
+    from rag.conversation import quotes_its_saying
+    from rag.types import Chunk, Hit
+
+    def hit(text):
+        return Hit(Chunk("a.txt", text, "论坛", None, None, 1, 1, 0, len(text), "k"), 1.0)
+
+    question = "这篇文章讲到北京的时候，引用了哪句话来说明首都的分量？"
+    reading = Reading(True, "q", prior={"k": 1.0}, new_words=("北京", "首都", "分量"))
+    quoted = hit("“首都安全稳定直接关系党和国家工作大局”。北京作为首都，责任重大。")
+    assert quotes_its_saying(question, [quoted], reading)
+    assert quotes_its_saying("它最后一段开头用的是哪句诗？", [hit("莫道浮云终蔽日，严冬过尽绽春蕾。在…")],
+                             Reading(True, "q", prior={"k": 1.0}))
+    assert not quotes_its_saying(question, [hit("北京作为首都，责任重大，决不能有丝毫松懈。")], reading)
+    assert not quotes_its_saying(question, [hit("“事不避难，知难不难”，把风险估计得更充分。")],
+                                 reading)  # none of its own words: another part of the article
+    assert not quotes_its_saying("这篇文章讲到北京的时候说了什么？", [quoted], reading)
+    assert not quotes_its_saying(question, [quoted], Reading(True, "q", prior={},
+                                                            new_words=("北京",)))
+
+
 def test_after_leaving_a_place_steps_to_the_passage_saying_he_left_it():
     """"Which company did he visit after leaving the port area?": not the next move within the
     port ("随后，习近平来到…泊位"), the passage that says he left it ("离开港区，…")."""

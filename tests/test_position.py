@@ -200,3 +200,11 @@ def test_a_numbered_item_its_words_do_not_reach_is_a_candidate():
                                ()) == []
     assert opens_item(position, "9. 腹部B超") and not opens_item(position, "增长9.5%")
     assert opens_item(asked_position("排第二的是哪一条？"), "2、设备维护保养不到位。")
+
+
+def test_the_last_paragraph_is_the_end_even_at_its_opening():
+    """"它最后一段开头用的是哪句诗？": the opening of the last paragraph is at the article's end
+    (seen on the fresh batch d25: read as the article's start)."""
+    assert asked_position("它最后一段开头用的是哪句诗？").where == "end"
+    assert asked_position("What did the final paragraph say?").where == "end"
+    assert asked_position("文章开头说了什么？").where == "start"
