@@ -45,6 +45,7 @@ from .conversation import (
     search_follow_up,
     with_counterpart,
     with_days,
+    with_last_point,
 )
 from .dates import question_dates
 from .errors import IndexError_, QuestionError
@@ -347,7 +348,7 @@ class Assistant:
         written out ("第二天…" -> "3月30日…"), the last question asked of something else when
         this one only names that ("那西班牙首相呢？": then asked alone, having drawn on the last)."""
         text, turns = in_context(text, read_history(history))
-        text = with_days(text, turns, index.articles)
+        text = with_last_point(with_days(text, turns, index.articles), turns, index.articles)
         parallel = with_counterpart(text, turns)  # "第二天呢？" -> "4月1日呢？" -> the last, of 4月1日
         if parallel is not None:
             return parallel, [], [len(turns)]

@@ -31,7 +31,7 @@ from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
-from .position import asked_position
+from .position import asked_position, asks_last_point, opened_point
 from .question_type import (
     COUNT,
     DATE,
@@ -587,6 +587,25 @@ class Articles:
             if moves is None or moves.search(self.text_of.get(key, "")):
                 return key
         return None
+
+    def last_point(self, cited: Cited) -> int | None:
+        """The number of the last point of the list a cited passage is a point of ("第三，…"
+        followed by "第四，…" … "第六，…" -> 6), in its article; None when it opens no point."""
+        found = self.place_of(cited)
+        if found is None:
+            return None
+        keys, i = self.order[cited.source], found[1]
+        n = opened_point(self.text_of.get(keys[i], ""))
+        if n is None:
+            return None
+        here = keys[i]
+        for key in keys[i + 1:]:
+            if self.title_of.get(key) != self.title_of.get(here) or \
+                    self.speech_of.get(key) != self.speech_of.get(here) or \
+                    opened_point(self.text_of.get(key, "")) != n + 1:
+                break
+            n += 1
+        return n
 
     def share_in(self, hits: list[Hit], prior: dict[str, float], depth: int = 3) -> float:
         """Share of the first hits that lie in the article or speech under discussion."""
@@ -1290,6 +1309,26 @@ def with_counterpart(question: str, turns: list[Turn]) -> str | None:
 def with_counterpart_form(question: str) -> bool:
     """Whether a question has the form of one `with_counterpart` reads ("那法国呢？")."""
     return bool(_ZH_ELLIPSIS.match(question) or _EN_ELLIPSIS.match(question))
+
+
+_EN_ORDINAL = ("first second third fourth fifth sixth seventh eighth ninth tenth").split()
+
+
+def with_last_point(question: str, turns: list[Turn], articles: Articles) -> str:
+    """The question with "the last point" of the list under discussion numbered: "最后一点是什
+    么？" after "第三点呢？" answered from "第三，…" of a list that runs to "第六，…" -> "第六点是
+    什么？", "And the last one?" -> "And the sixth one?". Unchanged when the last answer's
+    quotes are no point of a list."""
+    m = asks_last_point(question)
+    if m is None or not turns or turns[-1].abstained:
+        return question
+    n = next((k for c in turns[-1].cited if (k := articles.last_point(c)) is not None), None)
+    if n is None:
+        return question
+    asked = m.group(0)
+    said = f"第{'一二三四五六七八九十'[n - 1]}{asked.split('一', 1)[1]}" if has_cjk(asked) \
+        else re.sub(r"(?i)\b(?:last|final)\b", _EN_ORDINAL[n - 1], asked)  # 最后一项 -> 第六项
+    return question[:m.start()] + said + question[m.end():]
 
 
 def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:

@@ -137,6 +137,30 @@ def opens_item(position: Position, text: str) -> bool:
     return any(_point_marker(n).match(text.lstrip()) for n in position.points if n <= 10)
 
 
+# "最后一点是什么？", "And the last one?": the last point of the list under discussion, whose
+# size the question does not give (the conversation's list says it: `opened_point`).
+_LAST_ALONE = re.compile(r"最后(?:的)?一(?:点|项|条|个方面)|"
+                         r"\bthe (?:last|final) (?:one|point|proposal|item|measure|requirement|"
+                         r"suggestion|initiative|task|priority)\b", re.I)
+
+
+def asks_last_point(question: str) -> re.Match | None:
+    """Where the question asks the last point of a list it does not size ("最后一点是什么？")."""
+    if _ZH_LAST.search(question) and _ZH_SIZE.search(_ZH_LAST.sub("", question)) or \
+            _EN_LAST.search(question):
+        return None  # the list's size is given: `asked_position` reads it
+    return _LAST_ALONE.search(question)
+
+
+def opened_point(text: str) -> int | None:
+    """The number of the point a passage opens with ("第三，…" -> 3), or None."""
+    for n in range(1, 11):
+        m = _point_marker(n).search(text)
+        if m and m.start() == 0:
+            return n
+    return None
+
+
 def at_position(position: Position, text: str, first: bool, last: bool) -> bool:
     """Whether a passage stands where the question points: `first`/`last` say whether it is
     the opening or closing passage of its article."""

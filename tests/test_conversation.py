@@ -776,6 +776,36 @@ def test_a_question_naming_only_something_else_is_the_last_one_asked_of_it():
     assert not asked_of_counterpart(followed) and topic(italy + [followed]) == [1, 2]
 
 
+def test_the_last_point_of_the_list_under_discussion_is_numbered():
+    """"最后一点是什么？" after "第三点呢？" answered from "第三，…" of a list that runs to "第六，…"
+    asks the sixth (seen on the fresh batch d24: abstained on, the list's size unsaid)."""
+    from rag.conversation import with_last_point
+    from rag.position import asks_last_point, opened_point
+    from rag.types import Chunk
+
+    texts = ["要加快科研攻关。", "第三，统筹病毒溯源研究。", "第四，加快疫苗研发。", "第五，完善科研攻关体系。",
+             "第六，坚持开展爱国卫生运动。", "这次疫情是一次大考。"]
+    chunks, at = [], 0
+    for i, text in enumerate(texts):
+        title = "科技支撑" if i < 5 else "另一篇"
+        chunks.append(Chunk("a.txt", text, title, None, None, i + 1, i + 1, at, at + len(text),
+                            f"k{i}"))
+        at += len(text) + 1
+    articles = Articles(chunks)
+    third = Turn("第三点呢？", "q", (), False, (Cited("a.txt", chunks[1].char_start, "科技支撑", None),))
+    assert opened_point("第三，统筹病毒溯源研究。") == 3 and opened_point("要加快科研攻关。") is None
+    assert articles.last_point(third.cited[0]) == 6
+    assert with_last_point("最后一点是什么？", [third], articles) == "第六点是什么？"
+    assert with_last_point("最后一项呢？", [third], articles) == "第六项呢？"
+    assert with_last_point("And what was the last point?", [third], articles) == \
+        "And what was the sixth point?"
+    # the size given ("7点要求中，最后一点") is read by asked_position; no list quoted: unchanged
+    assert asks_last_point("7点防控要求中，最后一点是什么？") is None
+    plain = Turn("问", "q", (), False, (Cited("a.txt", 0, "科技支撑", None),))
+    assert with_last_point("最后一点是什么？", [plain], articles) == "最后一点是什么？"
+    assert with_last_point("他最后说了什么？", [third], articles) == "他最后说了什么？"
+
+
 def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
     a question naming two days takes the day the answer's first quote gives."""
