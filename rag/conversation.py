@@ -74,6 +74,24 @@ OTHER_SIDE_BONUS = 1.0
 # A question asking how the other side answered what was said ("对方对此是怎么表态的？").
 _REPLY = re.compile(r"对此|回应|回答|答复|表态|\b(?:respond|responded|response|reply|replied|"
                     r"react|reacted|reaction)\b", re.I)
+# "How did Guterres react in that call to the fall in cases in China?": a reply to something
+# the question names, not to what was last said ("to it", "to that", "to his words" are)
+_EN_REPLY_TO = re.compile(r"\b(?:respond|responded|react|reacted|reply|replied|response|reaction)"
+                          r"\b(?:\s+[\w'’]+){0,4}?\s+to\s+(?!(?:it|that|this|him|her|them|his|"
+                          r"xi's|what|these|those)\b)", re.I)
+
+
+_ZH_REPLY_TO = re.compile(r"对(?![此这那方])[\u4e00-\u9fff]{2,12}?(?:是|又|都)?"
+                          r"(?:怎么|怎样|如何|作何|有何)")
+
+
+def replies_to_its_own(question: str) -> bool:
+    """Whether a question asking the other side's reply says what the reply was to ("对方对疫情
+    好转是怎么回应的？", "How did he react to the fall in cases?"), rather than to what the last
+    answer said ("对方对此是怎么表态的？", "How did he respond?")."""
+    return bool((_ZH_REPLY_TO if has_cjk(question) else _EN_REPLY_TO).search(question))
+
+
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
@@ -990,7 +1008,7 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         said = [retriever.locations[key][0].text
                 for key in ([reading.answer] if reading.answer else reading.said)
                 if key in retriever.locations]
-        if theirs and said and _REPLY.search(question):
+        if theirs and said and _REPLY.search(question) and not replies_to_its_own(question):
             # "对此", "How did he respond?": the reply takes up what was said ("维护好在英中国
             # 公民" -> "将尽力照顾好在英中国公民"), more than the rest of their words.
             asked = tokens(" ".join(said))

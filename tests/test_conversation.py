@@ -806,6 +806,18 @@ def test_the_last_point_of_the_list_under_discussion_is_numbered():
     assert with_last_point("他最后说了什么？", [third], articles) == "他最后说了什么？"
 
 
+def test_a_reply_to_what_the_question_names_is_not_a_reply_to_the_last_answer():
+    """"How did Guterres react in that call to the fall in cases in China?" names what he
+    replied to; "约翰逊对此是怎么回应的？" replies to what the last answer quoted."""
+    from rag.conversation import replies_to_its_own
+
+    assert replies_to_its_own("How did Guterres react in that call to the fall in cases in China?")
+    assert replies_to_its_own("对方对疫情好转是怎么回应的？")
+    for question in ("约翰逊对此是怎么回应的？", "特朗普在电话里对这一点是怎么回应的？", "对方在电话里是怎么回应的？",
+                     "How did he respond to that?", "How did he respond?"):
+        assert not replies_to_its_own(question), question
+
+
 def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
     a question naming two days takes the day the answer's first quote gives."""
