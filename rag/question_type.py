@@ -47,8 +47,9 @@ _ASKS = [
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?方面)|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区)|哪座|哪[省市村国]|"
-                       r"\bwhere\b|\bwhich (?:city|village|country|province|county|place|community)\b",
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?方面)|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+                       r"哪家(?:宾馆|酒店)|\bwhere\b|"
+                       r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),
     (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|(?-i:\b[Ww]ho\b)|\bwhom\b|\bwhose\b", re.I)),
 ]
@@ -493,8 +494,8 @@ def states_city_asked(question: str, text: str) -> bool:
 _MET_OR_HELD = re.compile(r"会见|会谈|举行|召开|开的|开会|\b(?:meet|met|held|hold|take place|"
                           r"took place|convened)\b", re.I)
 _COUNTRY_ASKED = re.compile(r"哪个国家|哪国|\b(?:which|what) country\b", re.I)
-_VENUE = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:厅|馆|会场|宾馆|礼堂|中心|大楼)|"
-                    + _CITY.pattern)
+_HALL = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:厅|馆|会场|宾馆|礼堂|中心|大楼)")
+_VENUE = re.compile(_HALL.pattern + "|" + _CITY.pattern)
 
 
 # The first passage saying where something was held, whatever the place ("在老挝举行中国—东盟
@@ -529,8 +530,10 @@ def states_venue_asked(question: str, texts: list[str]) -> bool:
     if PLACE not in asked_kinds(question) or not _asks_where_held(question) or \
             _COUNTRY_ASKED.search(question):
         return True
+    # "…是在北京哪个会场开的？": the city it names is no answer, a hall is
+    venue = _HALL if _CITY.search(question) and has_cjk(question) else _VENUE
     return bool(texts and _held_there(question, texts[0])) or \
-        any(_VENUE.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
+        any(venue.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
 
 
 # "引用哪句古语…？", "Which classical line…?": a saying is asked, and the answer is the saying

@@ -332,6 +332,10 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert not states_venue_asked(asked, ["总统先生专程来中国表达慰问。", laos])
     assert states_venue_asked("中国—东盟特别外长会是在哪儿开的？", [laos])
     assert not states_venue_asked(asked, [laos])  # held there: the ministers' meeting, not the talks
+    # "在北京哪个会场开的？": the city the question names is no answer, a hall is (fresh batch d25)
+    hall = "3月6日的决战决胜脱贫攻坚座谈会具体是在北京哪个会场开的？"
+    assert not states_venue_asked(hall, ["习近平6日在京出席决战决胜脱贫攻坚座谈会并发表重要讲话。"])
+    assert states_venue_asked(hall, ["座谈会在人民大会堂举行。"])
 
 
 def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_passage():
