@@ -67,8 +67,9 @@ REFERENT_BONUS = 1.0
 DATED_BONUS = 2.0
 # ... and towards the passage of it standing where the question points ("第二点倡议呢？")
 POSITION_BONUS = 1.0
-# ... and towards the whole of it, for a question asking for more of it ("What else…?")
-TOPIC_BONUS = 1.0
+# ... and towards the whole of it, for a question asking for more of it ("What else…?"): two
+# rank-1 votes, so that a passage elsewhere sharing a pointer word ("他们") does not outrank it
+TOPIC_BONUS = 2.0
 # ... and towards the other side's words in it, for a question asking them ("对方怎么表态？")
 OTHER_SIDE_BONUS = 1.0
 # A question asking how the other side answered what was said ("对方对此是怎么表态的？").

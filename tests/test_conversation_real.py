@@ -191,3 +191,13 @@ def test_a_follow_up_naming_only_someone_else_asks_the_last_question_of_them(rea
     france = real_assistant.ask("And the French president?", history=[merkel])
     assert france.context_from == [1] and not france.abstained
     assert all("马克龙" in (c.attribution or "") for c in france.citations)
+
+
+def test_what_else_they_discussed_stays_in_the_call(real_assistant):
+    """"他们还谈了什么？" after the day of the call with Spain's prime minister, whose answer
+    quoted three of its passages: the rest of that call, not a passage of another call that
+    shares the word "他们" (seen in a chat: a passage of the call with the United States)."""
+    spain = real_assistant.ask("习近平和西班牙首相桑切斯是哪天通电话的？")
+    more = real_assistant.ask("他们还谈了什么？", history=[spain])
+    assert more.context_from == [1] and not more.abstained
+    assert "桑切斯" in (more.citations[0].attribution or "") + (more.citations[0].title or "")
