@@ -702,6 +702,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if goes_back(question) and span[0] > 1:
         # "再说回刚才那次常委会：…", "Going back to the part on…": the topic before the detour
         span = topic(turns[: span[0] - 1])
+    elif (back := named_earlier(question, turns, span, articles, chinese_words)) is not None:
+        # "What did Xi say about Italy's medical supplies in that first call?" after a detour
+        # to Spain's: the topic of the earlier turn that named Italy
+        span = topic(turns[:back])
     answered = [turns[t - 1] for t in span if not turns[t - 1].abstained and turns[t - 1].cited]
     last = turns[span[-1] - 1]
     prior: dict[str, float] = {}
@@ -798,6 +802,31 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
+
+
+def named_earlier(question: str, turns: list[Turn], span: list[int], articles: Articles,
+                  chinese_words: Callable[[str], str] | None = None) -> int | None:
+    """The latest turn before the current topic whose question or quotes' attributions name
+    someone or somewhere this question names and the current topic does not ("Italy" after a
+    chat went from the call with Italy to the call with Spain); None when there is none."""
+    if not span or span[0] <= 1:
+        return None
+    names = [w for w in topic_words(question, articles.mentions)
+             if not _is_date(w) and (_person(w) or _place_or_day(w))]
+    if not names:
+        return None
+
+    def said(turn: Turn) -> str:
+        return " ".join([turn.question, *(f"{c.title or ''} {c.attribution or ''}"
+                                          for c in turn.cited)])
+
+    forms = [[w] if has_cjk(w) else _rendered(w, chinese_words) + [w] for w in names]
+    current = " ".join(said(turns[t - 1]) for t in span)
+    new = [f for f in forms if not any(x in current for x in f)]
+    for t in range(span[0] - 1, 0, -1):
+        if any(x in said(turns[t - 1]) for f in new for x in f):
+            return t
+    return None
 
 
 def english_content_words(question: str) -> list[str]:

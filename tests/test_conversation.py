@@ -818,6 +818,30 @@ def test_a_reply_to_what_the_question_names_is_not_a_reply_to_the_last_answer():
         assert not replies_to_its_own(question), question
 
 
+def test_a_name_an_earlier_topic_gave_goes_back_to_it():
+    """"What did Xi say about Italy's medical supplies in that first call?" after a chat went
+    from the call with Italy to the one with Spain: the topic of the turn that named Italy
+    (seen in the browser: answered from the Spanish call)."""
+    from rag.conversation import named_earlier
+    from rag.types import Chunk
+
+    text = "中方愿同意方一道。"
+    articles = Articles([Chunk("a.txt", text, "外事", None, "——3月16日，习近平同意大利总理孔特通电话",
+                               1, 1, 0, len(text), "k")])
+    italy = Turn("习近平是哪天和意大利总理孔特通电话的？", "q", (), False,
+                 (Cited("a.txt", 0, "外事", "——3月16日，习近平同意大利总理孔特通电话"),))
+    spain = Turn("那西班牙首相呢？", "习近平是哪天和西班牙首相通电话的？", (1,), False,
+                 (Cited("a.txt", 0, "外事", "——3月17日，习近平同西班牙首相桑切斯通电话"),))
+    more = Turn("他们还谈了什么？", "q", (2,), False, ())
+    turns = [italy, spain, more]
+    assert named_earlier("意大利方面还说了什么？", turns, [2, 3], articles) == 1
+    assert named_earlier("What about Italy?", turns, [2, 3], articles,
+                         lambda w: "意大利" if w == "Italy" else "") == 1
+    assert named_earlier("西班牙方面还说了什么？", turns, [2, 3], articles) is None  # the topic's own
+    assert named_earlier("他们还谈了什么？", turns, [2, 3], articles) is None  # no name
+    assert named_earlier("意大利方面还说了什么？", turns, [1], articles) is None  # nothing before
+
+
 def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
     a question naming two days takes the day the answer's first quote gives."""

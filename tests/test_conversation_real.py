@@ -201,3 +201,14 @@ def test_what_else_they_discussed_stays_in_the_call(real_assistant):
     more = real_assistant.ask("他们还谈了什么？", history=[spain])
     assert more.context_from == [1] and not more.abstained
     assert "桑切斯" in (more.citations[0].attribution or "") + (more.citations[0].title or "")
+
+
+def test_a_name_of_an_earlier_topic_goes_back_to_it(real_assistant):
+    """Italy's call, then "那西班牙首相呢？", then a question naming Italy again: answered from
+    the call with Italy (seen in the browser: from the Spanish one)."""
+    italy = real_assistant.ask("习近平是哪天和意大利总理孔特通电话的？")
+    spain = real_assistant.ask("那西班牙首相呢？", history=[italy])
+    back = real_assistant.ask("What did Xi say about Italy's medical supplies in that first call?",
+                              history=[italy, spain])
+    assert back.context_from == [1] and not back.abstained
+    assert "孔特" in (back.citations[0].attribution or "")
