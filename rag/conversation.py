@@ -714,6 +714,10 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         for k, w in articles.prior(t.cited, factor).items():
             prior[k] = max(prior.get(k, 0.0), w)
     strong, weak = cues(question)
+    if last.cited and (kind := another_event(question, last.cited)) is not None:
+        # "And when did he write back to the community workers there?" after a visit's speech:
+        # a letter, which the visit is not; asked as it stands ("there" and "he" say little)
+        return Reading(False, question, reason=f"asks of a {kind}, which the topic is not")
     referent = definite(question)
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
     own = topic_words(question, articles.mentions)
@@ -802,6 +806,30 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
+
+
+# Kinds of event a question may ask of, as it names them, and as a title or attribution does:
+# clear nouns only (a speech or a meeting is named by words any question uses: "说", "见").
+_ASKED_EVENTS = {
+    "letter": (r"回信|来信|信中|\bletters?\b|\b(?:write|wrote|written) back\b",
+               r"回信|复信|信(?!息)|函"),
+    # not "电视电话会议" (a teleconference), nor "call X the top priority"
+    "call": (r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
+             r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by) the phone\b",
+             r"通电话|通话|(?<!电视)电话(?!会议)"),
+    "message": (r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b", r"慰问电|贺电|唁电|致电"),
+}
+
+
+def another_event(question: str, cited: Iterable[Cited]) -> str | None:
+    """The kind of event (letter, call, message) a follow-up asks of when the passages the last
+    answer quoted are of none of that kind by their titles and attributions ("When did he
+    write back to the community workers?" after a visit's speech); else None."""
+    labels = " ".join(f"{c.title or ''} {c.attribution or ''}" for c in cited)
+    for kind, (asked, labelled) in _ASKED_EVENTS.items():
+        if re.search(asked, question, re.I) and not re.search(labelled, labels):
+            return kind
+    return None
 
 
 def named_earlier(question: str, turns: list[Turn], span: list[int], articles: Articles,

@@ -842,6 +842,22 @@ def test_a_name_an_earlier_topic_gave_goes_back_to_it():
     assert named_earlier("意大利方面还说了什么？", turns, [1], articles) is None  # nothing before
 
 
+def test_a_follow_up_asking_of_another_kind_of_event_asks_anew():
+    """"And when did he write back to the community workers there?" after a visit's speech asks
+    of a letter, which the topic is not (seen in the browser: answered from the speech)."""
+    from rag.conversation import another_event
+
+    speech = [Cited("a.txt", 0, "在湖北省考察新冠肺炎疫情防控工作时的讲话", None)]
+    call = [Cited("a.txt", 0, "外事", "——3月16日，习近平同意大利总理孔特通电话")]
+    assert another_event("And when did he write back to the community workers there?",
+                         speech) == "letter"
+    assert another_event("他在电话里还说了什么？", speech) == "call"
+    assert another_event("他在电话里还说了什么？", call) is None  # the call itself
+    for question in ("那次电视电话会议由谁主持？", "And whose employment did it call the top priority?",
+                     "他在那里还做了什么？"):
+        assert another_event(question, speech) is None, question
+
+
 def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     """"第二天他去了哪个村？" after a question on 3月29日 asks about 3月30日; "the next day" after
     a question naming two days takes the day the answer's first quote gives."""

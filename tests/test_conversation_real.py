@@ -212,3 +212,15 @@ def test_a_name_of_an_earlier_topic_goes_back_to_it(real_assistant):
                               history=[italy, spain])
     assert back.context_from == [1] and not back.abstained
     assert "孔特" in (back.citations[0].attribution or "")
+
+
+def test_a_letter_asked_after_a_visit_is_found_as_its_own_topic(real_assistant):
+    """After the Wuhan visit, "And when did he write back to the community workers there?" asks
+    of a letter the visit's speech is not; then "那封回信…" is that letter (seen in the browser:
+    the speech was quoted for the first, and the second abstained on)."""
+    first = real_assistant.ask("What else did Xi do in Wuhan on March 10 besides the hospital?")
+    letter = real_assistant.ask("And when did he write back to the community workers there?",
+                                history=[first])
+    assert not letter.abstained and "4月8日" in letter.answer.split("[1]")[0].replace(" ", "")
+    style = real_assistant.ask("那封回信里他希望他们发扬什么作风？", history=[first, letter])
+    assert not style.abstained and "发扬连续作战作风" in style.citations[0].quote

@@ -87,3 +87,13 @@ def test_the_other_side_s_reply_needs_their_words_first():
     asked = "约翰逊对此是怎么回应的？"
     assert _answer_missing(asked, [hit("习近平指出，中方愿同英方加强合作。")], 0.0, (), False)
     assert not _answer_missing(asked, [hit(theirs)], 0.0, (), False)
+
+
+def test_writing_back_to_someone_named_is_no_reply_of_the_other_side():
+    """"When did he write back to the community workers?" asks of Xi's reply to them (seen in
+    the browser: abstained on, its first passage giving no words of another speaker)."""
+    from rag.speaker import asks_other_reply
+
+    assert not asks_other_reply("And when did he write back to the community workers there?")
+    assert asks_other_reply("What did Gates write back to him?")
+    assert asks_other_reply("Did the king write back?")
