@@ -101,7 +101,7 @@ class AnswerSettings:
     abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.9
     other_article_ratio: float = 0.98
-    sure_answer: float = 0.9
+    sure_answer: float = 0.85
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 
