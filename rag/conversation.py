@@ -31,7 +31,7 @@ from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
-from .position import asked_position, asks_last_point, opened_point
+from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point
 from .question_type import (
     COUNT,
     DATE,
@@ -906,7 +906,8 @@ def _person(word: str) -> bool:
 
 
 # An office after a country's name, which jieba may keep as one word ("日本首相")
-_OFFICE = re.compile(r"(?:首相|总统|总理|国王|女王|主席|领导人|政府|外长|大使)$")
+_OFFICES = "首相|总统|总理|国王|女王|主席|领导人|政府|外长|大使"
+_OFFICE = re.compile(f"(?:{_OFFICES})$")
 
 
 def _place_or_day(word: str) -> bool:
@@ -1295,7 +1296,6 @@ _EN_ASKING = re.compile(r"\b(?:what|which|who|whom|whose|how|when|where|why|did|
 _EN_ROLE = re.compile(rf"(?:\s+{_ROLE})+", re.IGNORECASE)
 _EN_NAMED = re.compile(rf"(?:\bthe\s+)?(?:[A-Z][\w'’-]*\s+)*[A-Z][\w'’-]*(?:{_EN_ROLE.pattern})?|"
                        rf"\bthe\s+(?:[\w-]+\s+)?{_ROLE}\b")
-_OFFICE_WORD = re.compile(r"(?:首相|总统|总理|国王|女王|主席|领导人|政府|外长|大使)")
 _PLACE_TAGS, _PERSON_TAGS = ("ns", "nz", "nt"), ("nr", "nrt", "nrfg")
 
 
@@ -1309,7 +1309,7 @@ def _named_runs(question: str) -> list[tuple[int, int, set[str]]]:
     for word, tag in tagged_words(question):
         start, at = at, at + len(word)
         kind = "place" if tag in _PLACE_TAGS else "person" if tag in _PERSON_TAGS else \
-            "office" if _OFFICE_WORD.fullmatch(word) else None
+            "office" if re.fullmatch(f"(?:{_OFFICES})", word) else None
         # a name jieba cut apart ("孔", "特") goes on the run it follows
         stray = open_run is not None and len(word) == 1 and _CJK_CHAR.fullmatch(word) and \
             word not in _FUNCTION_CHARS
@@ -1328,11 +1328,10 @@ def _named_runs(question: str) -> list[tuple[int, int, set[str]]]:
 
 
 def _counterpart_zh(base: str, new: str) -> str | None:
-    new_days = _ZH_DATE.findall(new)
-    if new_days and len(new_days) == 1 and new.strip() == new_days[0]:
+    if _ZH_DATE.fullmatch(new.strip()):  # "那3月4日呢？": the day the last question names
         day = _ZH_DATE.search(base)
         return base[:day.start()] + new + base[day.end():] if day else None
-    kinds = set().union(*(k for _, _, k in _named_runs(new))) if _named_runs(new) else set()
+    kinds = set().union(*(k for _, _, k in _named_runs(new)))
     if not kinds:
         return None
     runs = [r for r in _named_runs(base) if r[2] & kinds]
@@ -1387,9 +1386,6 @@ def with_counterpart_form(question: str) -> bool:
     return bool(_ZH_ELLIPSIS.match(question) or _EN_ELLIPSIS.match(question))
 
 
-_EN_ORDINAL = ("first second third fourth fifth sixth seventh eighth ninth tenth").split()
-
-
 def with_last_point(question: str, turns: list[Turn], articles: Articles) -> str:
     """The question with "the last point" of the list under discussion numbered: "最后一点是什
     么？" after "第三点呢？" answered from "第三，…" of a list that runs to "第六，…" -> "第六点是
@@ -1403,7 +1399,7 @@ def with_last_point(question: str, turns: list[Turn], articles: Articles) -> str
         return question
     asked = m.group(0)
     said = f"第{'一二三四五六七八九十'[n - 1]}{asked.split('一', 1)[1]}" if has_cjk(asked) \
-        else re.sub(r"(?i)\b(?:last|final)\b", _EN_ORDINAL[n - 1], asked)  # 最后一项 -> 第六项
+        else re.sub(r"(?i)\b(?:last|final)\b", EN_ORDINALS[n - 1], asked)  # 最后一项 -> 第六项
     return question[:m.start()] + said + question[m.end():]
 
 

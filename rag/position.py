@@ -21,7 +21,7 @@ from .support_check import zh_value
 START, END = "start", "end"
 
 _ZH_DIGITS = "一二三四五六七八九十"
-_EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                 "ninth", "tenth"]
 _SPEECH = r"(?:speech|address|remarks|letter|article|call|talk|statement|message)"
 
@@ -49,11 +49,11 @@ _ZH_NTH = re.compile(rf"第([{_ZH_DIGITS}])(?:点|条|项|个(?:方面|倡议|�
 # "the third point", "the second of his four proposals", "the third of the port group's 2023
 # achievements", "the third eligibility condition".
 _EN_NTH = re.compile(
-    r"\b(?:the|his|her|its|their) (" + "|".join(_EN_ORDINALS) + r")(?: (two|three|four))?"
+    r"\b(?:the|his|her|its|their) (" + "|".join(EN_ORDINALS) + r")(?: (two|three|four))?"
     rf"(?: of (?:the|his|her|its|their) (?:[\w'’-]+ ){{0,4}}?| (?:[\w'’-]+ ){{0,2}}?| ){_NOUNS}\b",
     re.I)
 # "What was the third?", "And the fifth?": an ordinal closing a short follow-up.
-_EN_NTH_ALONE = re.compile(r"\bthe (" + "|".join(_EN_ORDINALS) + r")(?: one)?\s*[?.]?\s*$", re.I)
+_EN_NTH_ALONE = re.compile(r"\bthe (" + "|".join(EN_ORDINALS) + r")(?: one)?\s*[?.]?\s*$", re.I)
 _COUNTS = {"two": 2, "three": 3, "four": 4}
 _EN_NUMBERS = {w: i + 2 for i, w in enumerate(
     "two three four five six seven eight nine ten".split())}
@@ -93,7 +93,7 @@ def asked_position(question: str) -> Position | None:
     m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
         ordinal, *how_many = m.groups()  # "the first two of the six …": points 1 and 2
-        first = _EN_ORDINALS.index(ordinal.lower()) + 1
+        first = EN_ORDINALS.index(ordinal.lower()) + 1
         count = _COUNTS.get((how_many[0] or "").lower(), 1) if how_many else 1
         return Position(points=tuple(range(first, first + count)))
     if _ZH_LAST.search(question):
