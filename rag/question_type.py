@@ -9,7 +9,6 @@ that only shares its topic.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from .dates import MONTHS, en_dates
 from .lexical import has_cjk, is_latin, tokens
@@ -472,49 +471,6 @@ def figure_asked(question: str) -> re.Pattern | None:
     if _DURATION_ASKED.search(question):
         return _DURATION
     return None
-
-
-# "去了哪家医院？", "Which hospital did Xi visit?": a place or body of a kind asked by which
-# one, answered by one named ("火神山医院", "东湖新城社区", "余村村"), not by the kind alone
-# ("定点医院", "城乡社区"). The kinds, as the documents write them, and their English words.
-_NAMED_KINDS = {
-    "医院": r"hospitals?", "社区": r"communit(?:y|ies)|neighbou?rhoods?", "村": r"villages?",
-    "公司": r"compan(?:y|ies)|firms?", "企业": r"enterprises?",
-    "大学": r"universit(?:y|ies)", "学校": r"schools?", "工厂": r"factor(?:y|ies)|plants?",
-    "港区": r"ports?|port areas?", "园区": r"industrial parks?", "公园": r"parks?",
-    "湿地": r"wetlands?", "镇": r"towns?|townships?", "研究院": r"institutes?|academ(?:y|ies)",
-}  # not 集团 for "group": "which group of countries" asks a grouping, not a company
-_ZH_NAMED_ASKED = re.compile(r"哪一?[家个所座](" + "|".join(_NAMED_KINDS) + ")")
-_EN_NAMED_ASKED = re.compile(r"\b(?:which|what)\s+(" + "|".join(_NAMED_KINDS.values()) + r")\b",
-                             re.I)
-# What stands right before the kind when the text says the kind, not the name of one.
-_GENERIC = re.compile(r"(?:定点|方舱|各级|各类|基层|农村|城乡|全国|有关|相关|中小|民营|外资|重点|贫困|"
-                      r"高校|其他|一些|这家|那家|全省|全市|本|该|各|等|个|所|家|座|和|与|的)$")
-
-
-@dataclass(frozen=True)
-class NamedOne:
-    """One of a kind named in a text ("火神山医院" for 医院): `search(text)` as a pattern's."""
-
-    kind: str
-
-    def search(self, text: str) -> bool:
-        for m in re.finditer(rf"([\u4e00-\u9fff]{{2,6}}?){re.escape(self.kind)}", text):
-            name = m.group(1)
-            if not _GENERIC.search(name) and not name.endswith(self.kind):
-                return True
-        return False
-
-
-def named_asked(question: str) -> NamedOne | None:
-    """For "去了哪家医院？" / "Which hospital did Xi visit?": what finds one of that kind
-    named ("火神山医院"), whatever its name; None when no such kind is asked by which one."""
-    m = _ZH_NAMED_ASKED.search(question)
-    kind = m.group(1) if m else None
-    if kind is None and (m := _EN_NAMED_ASKED.search(question)):
-        said = m.group(1).lower()
-        kind = next((k for k, en in _NAMED_KINDS.items() if re.fullmatch(en, said)), None)
-    return NamedOne(kind) if kind else None
 
 
 # A city asked ("在哪座城市同习近平会谈的？", "In which city did Xi meet…?") is answered by a

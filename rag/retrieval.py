@@ -47,7 +47,6 @@ from .question_type import (
     english_count,
     figure_asked,
     focus_tokens,
-    named_asked,
     role_asked,
     states,
     type_match,
@@ -67,7 +66,6 @@ _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
 ITEM_SHARE = 0.8
-NAMED_EXTRA = 5  # passages naming one of a kind asked by which one, added as candidates
 # How far after a passage its list's n-th item is looked for (passages of its article)
 ITEM_SPAN = 8
 # How deep each side is looked into to tell whether a Chinese question asks of an English
@@ -539,13 +537,6 @@ class Retriever:
         position = asked_position(question) if self.settings.position_weight else None
         if position is not None and position.points and not position.whole_list:
             ranked += self._items_at(position, ranked, fused, sources)
-        named = named_asked(question) if self.settings.named_weight else None
-        if named is not None:
-            # "Which hospital did Xi visit…?": the passages naming one that either side found,
-            # though the fusion put them deeper ("我去了火神山医院" ranked 18th by its words)
-            seen = set(ranked)
-            ranked += [k for k in dict.fromkeys([*dense, *lex_ranking]) if k not in seen
-                       and named.search(self.locations[k][0].text)][:NAMED_EXTRA]
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
@@ -706,13 +697,11 @@ class Retriever:
             else set()
         # The form a figure asked takes (a duration for "how long", a share, a sum of money)
         figure = figure_asked(question) if self.settings.kind_weight else None
-        # One of a kind asked by which one ("哪家医院", "which hospital"): one named
-        named = named_asked(question) if self.settings.named_weight else None
         scored = []
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or named:
+                    or kinds or figure:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if focus:
@@ -736,8 +725,6 @@ class Retriever:
                         type_match(kinds, f"{quoted} {chunk.tail_text or ''}")
                 if figure and figure.search(quoted):
                     score += self.settings.kind_weight
-                if named and named.search(quoted):
-                    score += self.settings.named_weight
                 if position and self.stands_at(position, key, quoted):
                     score += self.settings.position_weight
                     if placed is not None and position.points and not position.whole_list:

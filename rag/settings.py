@@ -77,7 +77,6 @@ class RetrievalSettings:
     position_weight: float = 0.3
     count_weight: float = 0.15
     role_weight: float = 0.15
-    named_weight: float = 0.15
     range_weight: float = 0.15
     kind_weight: float = 0.05
 

@@ -128,10 +128,3 @@ def test_cli_errors_are_one_line(real_settings):
     assert len(out.stderr.strip().splitlines()) == 1
     out = run_cli("--config", "/nonexistent/config.yaml", "ask", "x")
     assert out.returncode == 1 and "config file not found" in out.stderr
-
-
-def test_which_one_of_a_kind_is_answered_by_one_named(real_assistant):
-    """"What hospital did Xi Jinping go to in Wuhan on March 10?": the passage naming one
-    ("我去了火神山医院") first, not one about medical work in Wuhan (seen in the browser)."""
-    answer = real_assistant.ask("What hospital did Xi Jinping go to in Wuhan on March 10?")
-    assert not answer.abstained and "火神山医院" in answer.citations[0].quote
