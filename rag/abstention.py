@@ -42,6 +42,7 @@ from .question_type import (
     states_city_asked,
     states_name,
     states_own_date,
+    states_superlative_asked,
     states_venue_asked,
     tells_relatively,
     type_match,
@@ -216,6 +217,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, first.shown()) \
+        or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _told_date_unstated(question, top, asked or question)

@@ -473,6 +473,25 @@ def figure_asked(question: str) -> re.Pattern | None:
     return None
 
 
+# "哪个省派去的人最多？", "Which province had the most of the counties…?": which one leads,
+# answered only by a text ranking them ("最多的是…", "居首"); one that gives the total
+# ("近2700个领保案件") or lists them unranked does not. Not "what did he call the most
+# powerful weapon?", which asks what was said ("最有力的武器" is in the text).
+_SUPERLATIVE_ASKED = re.compile(
+    r"哪[个位家座省国市县种条项][^，。？?]{0,14}?(?:最多|最长|最大|最高|最少|最早|最晚|最快|最严重)|"
+    r"(?:最多|最长|最大|最高|最少|最早|最快)的是哪|"
+    r"\b(?:which|who)\b[^?]{0,80}\b(?:the most|the largest|the longest|the biggest|the highest|"
+    r"the fewest|the earliest)\b", re.I)
+_SUPERLATIVE = re.compile(r"最|之最|居首|首位|位居|排名第一|\b(?:most|largest|longest|biggest|"
+                          r"highest|fewest|earliest|top)\b", re.I)
+
+
+def states_superlative_asked(question: str, text: str) -> bool:
+    """False when the question asks which one leads ("哪个国家的案件最多？") and the text ranks
+    nothing ("最", "居首", "most"); True otherwise."""
+    return not _SUPERLATIVE_ASKED.search(question) or bool(_SUPERLATIVE.search(text))
+
+
 # A city asked ("在哪座城市同习近平会谈的？", "In which city did Xi meet…?") is answered by a
 # city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
 # their 市), or, in English text, a place after "in"/"at".

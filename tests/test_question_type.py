@@ -388,3 +388,18 @@ def test_a_day_asked_of_the_event_an_attribution_dates_is_answered_by_it():
     assert not attribution_answers("习近平跟日本首相通电话是哪一天？",
                                    hit("（2020年3月17日同西班牙首相桑切斯通电话）"))
     assert not attribution_answers("On what date did Xi call Cuba's president?", hit(call))
+
+
+def test_which_one_leads_needs_a_text_that_ranks():
+    """"哪个省派去的人最多？" over a passage giving only the total is no answer (dev: two
+    unanswerable follow-ups answered); "the most powerful weapon" asks what was said."""
+    from rag.question_type import states_superlative_asked
+
+    asked = "他说的那些援鄂医疗队员里，哪个省派去的人最多？"
+    assert not states_superlative_asked(asked, "全国调集346支国家医疗队、4.26万名医务人员驰援湖北。")
+    assert states_superlative_asked(asked, "其中江苏派出的医疗队员最多。")
+    assert not states_superlative_asked("Which province had the most of the counties still poor?",
+                                        "还有52个贫困县未摘帽。")
+    weapon = "What did Xi call the most powerful weapon in his letter to Bill Gates?"
+    assert states_superlative_asked(weapon, "这是一场没有硝烟的战争。")  # asks what was said
+    assert states_superlative_asked("他去了哪个村？", "习近平来到余村。")
