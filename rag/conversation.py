@@ -37,6 +37,7 @@ from .question_type import (
     DATE,
     MONEY,
     asked_kinds,
+    asks_another_event,
     asks_mentioned_date,
     asks_saying,
     counted_thing,
@@ -73,13 +74,12 @@ TOPIC_BONUS = 2.0
 # ... and towards the other side's words in it, for a question asking them ("对方怎么表态？")
 OTHER_SIDE_BONUS = 1.0
 # A question asking how the other side answered what was said ("对方对此是怎么表态的？").
-_REPLY = re.compile(r"对此|回应|回答|答复|表态|\b(?:respond|responded|response|reply|replied|"
-                    r"react|reacted|reaction)\b", re.I)
+_EN_REPLY_VERBS = r"\b(?:respond|responded|response|reply|replied|react|reacted|reaction)\b"
+_REPLY = re.compile(rf"对此|回应|回答|答复|表态|{_EN_REPLY_VERBS}", re.I)
 # "How did Guterres react in that call to the fall in cases in China?": a reply to something
 # the question names, not to what was last said ("to it", "to that", "to his words" are)
-_EN_REPLY_TO = re.compile(r"\b(?:respond|responded|react|reacted|reply|replied|response|reaction)"
-                          r"\b(?:\s+[\w'’]+){0,4}?\s+to\s+(?!(?:it|that|this|him|her|them|his|"
-                          r"xi's|what|these|those)\b)", re.I)
+_EN_REPLY_TO = re.compile(_EN_REPLY_VERBS + r"(?:\s+[\w'’]+){0,4}?\s+to\s+"
+                          r"(?!(?:it|that|this|him|her|them|his|xi's|what|these|those)\b)", re.I)
 
 
 _ZH_REPLY_TO = re.compile(r"对(?![此这那方])[\u4e00-\u9fff]{2,12}?(?:是|又|都)?"
@@ -699,10 +699,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if not turns:
         return Reading(False, question, reason="no history")
     span = topic(turns)
+    own = topic_words(question, articles.mentions)
     if goes_back(question) and span[0] > 1:
         # "再说回刚才那次常委会：…", "Going back to the part on…": the topic before the detour
         span = topic(turns[: span[0] - 1])
-    elif (back := named_earlier(question, turns, span, articles, chinese_words)) is not None:
+    elif (back := named_earlier(own, turns, span, chinese_words)) is not None:
         # "What did Xi say about Italy's medical supplies in that first call?" after a detour
         # to Spain's: the topic of the earlier turn that named Italy
         span = topic(turns[:back])
@@ -714,13 +715,13 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         for k, w in articles.prior(t.cited, factor).items():
             prior[k] = max(prior.get(k, 0.0), w)
     strong, weak = cues(question)
-    if last.cited and (kind := another_event(question, last.cited)) is not None:
+    labels = " ".join(f"{c.title or ''} {c.attribution or ''}" for c in last.cited)
+    if last.cited and (kind := asks_another_event(question, labels)) is not None:
         # "And when did he write back to the community workers there?" after a visit's speech:
         # a letter, which the visit is not; asked as it stands ("there" and "he" say little)
         return Reading(False, question, reason=f"asks of a {kind}, which the topic is not")
     referent = definite(question)
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
-    own = topic_words(question, articles.mentions)
     carried = _carried_words(turns, span, articles.mentions)
     new_words = [w for w in own if not any(w in c or c in w for c in carried)]
     # A name the passages under discussion say, though no question or answer has named it yet
@@ -808,39 +809,15 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                        None))
 
 
-# Kinds of event a question may ask of, as it names them, and as a title or attribution does:
-# clear nouns only (a speech or a meeting is named by words any question uses: "说", "见").
-_ASKED_EVENTS = {
-    "letter": (r"回信|来信|信中|\bletters?\b|\b(?:write|wrote|written) back\b",
-               r"回信|复信|信(?!息)|函"),
-    # not "电视电话会议" (a teleconference), nor "call X the top priority"
-    "call": (r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
-             r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by) the phone\b",
-             r"通电话|通话|(?<!电视)电话(?!会议)"),
-    "message": (r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b", r"慰问电|贺电|唁电|致电"),
-}
-
-
-def another_event(question: str, cited: Iterable[Cited]) -> str | None:
-    """The kind of event (letter, call, message) a follow-up asks of when the passages the last
-    answer quoted are of none of that kind by their titles and attributions ("When did he
-    write back to the community workers?" after a visit's speech); else None."""
-    labels = " ".join(f"{c.title or ''} {c.attribution or ''}" for c in cited)
-    for kind, (asked, labelled) in _ASKED_EVENTS.items():
-        if re.search(asked, question, re.I) and not re.search(labelled, labels):
-            return kind
-    return None
-
-
-def named_earlier(question: str, turns: list[Turn], span: list[int], articles: Articles,
+def named_earlier(own: list[str], turns: list[Turn], span: list[int],
                   chinese_words: Callable[[str], str] | None = None) -> int | None:
     """The latest turn before the current topic whose question or quotes' attributions name
-    someone or somewhere this question names and the current topic does not ("Italy" after a
-    chat went from the call with Italy to the call with Spain); None when there is none."""
+    someone or somewhere among a question's topic words (`own`, `topic_words`) that the current
+    topic does not ("Italy" after a chat went from the call with Italy to the call with Spain);
+    None when there is none."""
     if not span or span[0] <= 1:
         return None
-    names = [w for w in topic_words(question, articles.mentions)
-             if not _is_date(w) and (_person(w) or _place_or_day(w))]
+    names = [w for w in own if not _is_date(w) and (_person(w) or _place_or_day(w))]
     if not names:
         return None
 

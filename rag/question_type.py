@@ -673,6 +673,26 @@ def dates_its_event(question: str, attribution: str) -> bool:
     return any(_names_event(question, kind) for kind in _dated_events(question, attribution))
 
 
+# How a question asks of a letter, a call or a message, strictly ("电" or "call" alone name none:
+# "电视电话会议" is a teleconference, "call X the top priority" no call); what the titles and
+# attributions of the passages under discussion call them is `_EVENTS`' first side.
+_ASKED_EVENT = {
+    "letter": r"回信|来信|信中|\bletters?\b|\b(?:write|wrote|written) back\b",
+    "call": r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
+            r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by) the phone\b",
+    "message": r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b",
+}
+
+
+def asks_another_event(question: str, labels: str) -> str | None:
+    """The kind of event (letter, call, message) a follow-up asks of when `labels`, the titles
+    and attributions of the passages under discussion, name none of that kind ("When did he
+    write back to the community workers?" after a visit's speech); else None."""
+    return next((kind for kind, asked in _ASKED_EVENT.items()
+                 if re.search(asked, question, re.I) and not re.search(_EVENTS[kind][0], labels)),
+                None)
+
+
 def states_own_date(question: str, text: str) -> bool:
     """Whether a passage's own words (not its attribution or sign-off) give the date asked:
     a day when the question asks which day ("哪天"), else any date."""

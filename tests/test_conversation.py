@@ -834,21 +834,23 @@ def test_a_name_an_earlier_topic_gave_goes_back_to_it():
                  (Cited("a.txt", 0, "外事", "——3月17日，习近平同西班牙首相桑切斯通电话"),))
     more = Turn("他们还谈了什么？", "q", (2,), False, ())
     turns = [italy, spain, more]
-    assert named_earlier("意大利方面还说了什么？", turns, [2, 3], articles) == 1
-    assert named_earlier("What about Italy?", turns, [2, 3], articles,
-                         lambda w: "意大利" if w == "Italy" else "") == 1
-    assert named_earlier("西班牙方面还说了什么？", turns, [2, 3], articles) is None  # the topic's own
-    assert named_earlier("他们还谈了什么？", turns, [2, 3], articles) is None  # no name
-    assert named_earlier("意大利方面还说了什么？", turns, [1], articles) is None  # nothing before
+    def back(question, span, chinese_words=None):
+        return named_earlier(topic_words(question, articles.mentions), turns, span, chinese_words)
+
+    assert back("意大利方面还说了什么？", [2, 3]) == 1
+    assert back("What about Italy?", [2, 3], lambda w: "意大利" if w == "Italy" else "") == 1
+    assert back("西班牙方面还说了什么？", [2, 3]) is None  # the topic's own
+    assert back("他们还谈了什么？", [2, 3]) is None  # no name
+    assert back("意大利方面还说了什么？", [1]) is None  # nothing before
 
 
 def test_a_follow_up_asking_of_another_kind_of_event_asks_anew():
     """"And when did he write back to the community workers there?" after a visit's speech asks
     of a letter, which the topic is not (seen in the browser: answered from the speech)."""
-    from rag.conversation import another_event
+    from rag.question_type import asks_another_event as another_event
 
-    speech = [Cited("a.txt", 0, "在湖北省考察新冠肺炎疫情防控工作时的讲话", None)]
-    call = [Cited("a.txt", 0, "外事", "——3月16日，习近平同意大利总理孔特通电话")]
+    speech = "在湖北省考察新冠肺炎疫情防控工作时的讲话 "
+    call = "外事 ——3月16日，习近平同意大利总理孔特通电话"
     assert another_event("And when did he write back to the community workers there?",
                          speech) == "letter"
     assert another_event("他在电话里还说了什么？", speech) == "call"
