@@ -392,14 +392,6 @@ _EN_NAME_ASKED_OF = re.compile(r"\bwhat(?:'s| is| was) (?:the|that|this|his|her|
                                r"((?:[a-z-]+ ){0,3}?[a-z-]+)['’]s (?:full )?name\b", re.I)
 
 
-def english_name_role(question: str) -> str | None:
-    """The role (its last word) of the person whose name an English question asks ("What was
-    the name of the dock worker…?", "What is the owner's name?" -> "worker", "owner"), None
-    when it asks no person's name."""
-    words = english_name_role_words(question)
-    return words[-1] if words else None
-
-
 # The person an English question makes the subject of its verb ("What did Bill Gates write in
 # his letter?", "Which trees did Li Keqiang plant?"), their office left out; not Xi, and not a
 # nationality ("did Chinese diplomats…").
