@@ -17,7 +17,7 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rag.abstention import WEIGHTS_FILE, fit_logistic, gather  # noqa: E402
+from rag.abstention import WEIGHTS_FILE, fit_logistic  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import DEFAULT_DATASET, load_dataset  # noqa: E402
 
@@ -60,13 +60,12 @@ def calibrate(assistant: Assistant, items: list[dict], keep: dict | None = None)
     """The abstention model fitted on `items` (dev questions), per language. With `keep` (the
     stored model), only the `ON_TOP` features are refitted, over its other weights and
     threshold: a new feature on top leaves every question it says nothing about as it was."""
-    vocab = assistant.retriever.lexical.vocab
     out = {"fitted_on": "dev split of eval/dataset.jsonl", "false_abstain_target":
            FALSE_ABSTAIN_TARGET}
-    gathered = []
-    for item in items:
-        retrieved = assistant.retriever.search(item["question"], 10)
-        gathered.append((gather(item["question"], retrieved.hits, vocab, retrieved.glossed), bool(item["keys"])))
+    # the evidence `ask` decides from (an English question's with its translation: the names
+    # the documents never mention, the role and the subjects it asks of)
+    gathered = [(assistant.search_in_context(item["question"], top_k=10)[1], bool(item["keys"]))
+                for item in items]
     for lang, chinese in (("zh", True), ("en", False)):
         rows = [(ev, a) for ev, a in gathered if ev.chinese == chinese]
         x = np.array([ev.vector() for ev, _ in rows])
