@@ -76,7 +76,7 @@ class RetrievalSettings:
     speaker_bonus: float = 0.2
     position_weight: float = 0.3
     count_weight: float = 0.15
-    role_weight: float = 0.15
+    role_weight: float = 0.3
     range_weight: float = 0.15
     kind_weight: float = 0.05
 

@@ -27,7 +27,8 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
              r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
              r"put)")
-_XI = r"(?:President\s+)?Xi(?:\s+Jinping)?"
+# Xi, or China speaking through him ("How much money did China say it had pledged…?": 中方)
+_XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|government))"
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
                          rf"\b{_XI}\s+{SAY_VERBS}\b")
 # "What did Spanish Prime Minister Pedro Sanchez say …", "What did the king thank Xi for?",
@@ -50,10 +51,12 @@ _EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpar
                             r"the (?:foreign|other) (?:leader|president|prime minister|premier|"
                             r"chancellor|king|head of state))\b", re.I)
 _ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁|"
+                               r"第.点|一点|一段|这篇|那篇|"
                                r"开头|首先|最后|然后|其中|对此|随后|接着|同时|此外|另外")
-# The asking clause opening with someone answering: "…，约翰逊对此作出了什么回应？"
+# The asking clause opening with someone answering or mentioning: "…，约翰逊对此作出了什么回
+# 应？", "3月23日习近平同…约翰逊通电话时，约翰逊提到中国今年要举办哪个…大会？"
 _ZH_ASKING_OTHER = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?"
-                              r"(?:表示|说|回应|回答|答复|问|询问|感谢|称赞|认为)")
+                              r"(?:表示|说|回应|回答|答复|问|询问|感谢|称赞|认为|提到|谈到|提及)")
 # A one-clause question whose subject replies: "约翰逊对此是怎么回应的？" (the reply to what was
 # said is the other side's; Xi's words are not introduced as a reply).
 _ZH_REPLYING = re.compile(r"^([\u4e00-\u9fff·]{2,5}?)[^，。？]{0,8}?(?:回应|回答|答复|表态)")

@@ -43,6 +43,12 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("会议对此作出了什么回应？", None),
     # Xi promising, after the call is named by the other side's name
     ("3月16日和意大利总理孔特通话时，习近平答应给意大利再派什么人去？", XI),
+    # the other side mentioning, in the asking clause after Xi's call is named
+    ("3月23日习近平同英国首相约翰逊通电话时，约翰逊提到中国今年要举办哪个公约的缔约方大会？", OTHER),
+    ("讲话第二点提到了哪些措施？", None),  # a point of the speech, nobody's name
+    # China speaks through Xi: not another side
+    ("How much money did China say it had pledged to the WHO, according to Xi's call?", XI),
+    ("How many tonnes of medical supplies did China ship to Indonesia?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
