@@ -91,9 +91,12 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
     passage belongs to, conversation.Articles.speech) must come closer still
     (`other_article_ratio`): it adds to the answer only when it is nearly as good.
 
-    `names`: the people, places and organisations the question names. A further quote must
-    name those of them the first one names (with its title and attribution): a question about
-    Wuhan answered from the Wuhan speech gets no second quote from a visit to Zhejiang.
+    `names`: the people, places and organisations the question names. A further quote from
+    another speech must name those of them the first one names (with its title and
+    attribution): a question about Wuhan answered from the Wuhan speech gets no second quote
+    from a visit to Zhejiang. One of the same speech or call need not: it is of the same event
+    ("约翰逊表示，…中英两国今年将分别举办…" after his words naming 中国; dev citation precision
+    0.893 -> 0.895, hit@3 +1).
 
     `sure`: the answer's probability is at least `sure_answer`. A quote from another file or
     speech then adds nothing: it is there to hedge a first quote that may be wrong. (The
@@ -113,7 +116,7 @@ def choose_citations(hits: list[Hit], settings: AnswerSettings,
         if chosen and speech(hit.chunk) != speech(chosen[0].chunk) and (
                 sure or hit.score < settings.other_article_ratio * hits[0].score):
             continue  # from elsewhere, it must be nearly as good as the first to add to it
-        if chosen and anchored:
+        if chosen and anchored and speech(hit.chunk) != speech(chosen[0].chunk):
             context = _context(hit)
             if not all(name in context for name in anchored):
                 continue

@@ -436,6 +436,25 @@ def test_a_further_quote_must_name_the_places_the_first_one_shares_with_the_ques
     assert len(choose_citations(hits, settings, len)) == 3  # no names: as before
 
 
+def test_a_further_quote_of_the_same_call_need_not_repeat_the_names():
+    # "英国首相约翰逊…提到中国今年要主办什么会议？": Johnson's answer in the same call says
+    # "中英两国", not "中国"; the call, not the name, ties it to the question
+    def hit(text, score, attribution="——3月23日，习近平同英国首相约翰逊通电话"):
+        chunk = Chunk(source="a.txt", text=text, title="外方积极表态", section=None,
+                      attribution=attribution, line_start=1, line_end=1, char_start=0,
+                      char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=score, dense=0.9, sentence=0.9, lexical=0.5)
+
+    hits = [hit("约翰逊表示，中国政府和中国人民防控疫情取得了不起的成就。", 1.0),
+            hit("约翰逊表示，中英两国今年将分别举办《生物多样性公约》第十五次缔约方大会。", 0.99),
+            hit("约翰逊表示，美方愿同各方合作。", 0.99, "——3月27日，习近平同美国总统特朗普通电话")]
+    settings = AnswerSettings(max_citations=3, token_budget=600, min_citation_ratio=0.9,
+                              other_article_ratio=0.95)
+    chosen = choose_citations(hits, settings, len, names=("约翰逊", "中国"),
+                              speech=lambda c: c.attribution)
+    assert [h.chunk.text[6:10] for h in chosen] == ["中国政府", "中英两国"]  # not the other call
+
+
 def test_a_passage_without_a_title_gets_no_empty_title_marks():
     from rag.compose import title_mark
     from rag.types import Citation
