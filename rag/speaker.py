@@ -37,6 +37,12 @@ _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_
 _EN_SUBJECT_SAYS = re.compile(
     rf"\b(?:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
+# The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
+_EN_WHO_SAYS = re.compile(
+    rf"^(?:which|what)\s+(?:(?:foreign|other|european|african|asian|arab)\s+)?(?:leader|president|"
+    rf"prime minister|premier|head of state|king|chancellor|monarch)s?\s+{SAY_VERBS}|"
+    # (not "Who praised China's leadership…?": a passage may quote them further on)
+    r"^who\s+(?:told|thanked|praised|asked|wrote to|said to)\s+(?:President\s+)?Xi\b", re.I)
 _ROLE = re.compile(r"\b(?:king|queen|president|premier|prime minister|chancellor|leader|"
                    r"secretary-general|director-general|emperor|minister)\b", re.I)
 _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|session|conference|"
@@ -99,6 +105,8 @@ def asked_speaker(question: str) -> str | None:
         return OTHER
     if _EN_XI_SAYS.search(question):
         return XI
+    if _EN_WHO_SAYS.search(question):
+        return OTHER
     according = _EN_ACCORDING.match(question)
     if according and _other_subject(according.group(1)):
         return OTHER

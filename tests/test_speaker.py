@@ -49,6 +49,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     # China speaks through Xi: not another side
     ("How much money did China say it had pledged to the WHO, according to Xi's call?", XI),
     ("How many tonnes of medical supplies did China ship to Indonesia?", None),
+    # the speaker asked for, by role
+    ("Which foreign leader told Xi on the phone that he completely agreed with Xi?", OTHER),
+    ("Who told Xi that the whole world had witnessed China's medical system?", OTHER),
+    ("Who chaired the meeting?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
