@@ -226,6 +226,32 @@ def test_an_english_question_saying_much_of_its_own_with_no_cue_asks_anew():
     assert read("What did it say about grain reserves?", turns, articles, [], 0.0).follow_up
 
 
+def test_an_english_question_whose_words_the_topic_says_continues_it():
+    """"Which local official was the first to speak over the video link?" after the symposium
+    held by video: many words, no cue, but the passages under discussion say them (视频, 发言,
+    地方), so they are not words of its own; with words they do not say, it asks anew."""
+    from rag.conversation import read
+    from rag.types import Chunk
+
+    said = Chunk("a.txt", "座谈会以视频会议形式召开，地方官员先后作了发言，第一位是州委书记。",
+                 "座谈会", None, None, 1, 1, 0, 36, "said")
+    articles = Articles([said])
+    turns = [Turn("Who presided over the symposium on poverty?", "", (), False,
+                  (Cited("a.txt", 0, "座谈会", None),))]
+    words = {"local": "地方", "official": "官员", "first": "第一", "speak": "发言", "video": "视频",
+             "link": "会议", "grain": "粮食", "reserves": "储备", "exports": "出口",
+             "growing": "增长", "fast": "快速"}
+
+    def chinese_words(text: str) -> str:
+        return " ".join(words.get(w, "") for w in text.lower().split())
+
+    asked = "Which local official was the first to speak over the video link?"
+    assert read(asked, turns, articles, [], 0.0, chinese_words).follow_up
+    assert not read(asked, turns, articles, [], 0.0).follow_up  # no rendering: its own words
+    own = "Which grain reserves and exports were growing fast locally?"
+    assert not read(own, turns, articles, [], 0.0, chinese_words).follow_up
+
+
 def test_passages_in_the_speech_under_discussion_raise_a_follow_ups_probability(assistant):
     from rag.abstention import Evidence, answer_probability
 
