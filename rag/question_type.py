@@ -413,6 +413,24 @@ def english_subjects(question: str) -> list[list[str]]:
     return out
 
 
+# The country whose office-holder an English question asks of ("What did Xi ask Japan's prime
+# minister…?", "…the president of South Korea…"): the call or letter it asks about is with them.
+_EN_OFFICE_OF = re.compile(
+    r"\b((?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)['’]s\s+(?i:president|prime minister|king|queen|"
+    r"premier|chancellor|emperor)\b|\b(?i:president|prime minister|king|queen|premier|chancellor|"
+    r"emperor) of ((?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)")
+
+
+def english_office_countries(question: str) -> list[list[str]]:
+    """The countries (lower case, word by word) whose office-holder the question names."""
+    out = []
+    for m in _EN_OFFICE_OF.finditer(question):
+        words = re.sub(r"^the\s+", "", m.group(1) or m.group(2)).lower().split()
+        if words and words != ["china"] and words[0] not in ("xi", "the"):
+            out.append(words)
+    return out
+
+
 def english_name_role_words(question: str) -> list[str]:
     """The words the question knows that person by, ending with the role ("What was the name
     of the old village party secretary…?" -> old, village, party, secretary); [] when it asks

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
-from .question_type import english_name_role_words, english_subjects
+from .question_type import english_name_role_words, english_office_countries, english_subjects
 from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
@@ -373,7 +373,10 @@ class Dictionary:
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
         roles = self.name_roles(english_name_role_words(question))
-        subjects = tuple(tuple(found) for words in english_subjects(question)
+        # and the countries whose office-holder it asks of ("Japan's prime minister": 日本),
+        # which the first passage must name just as well
+        subjects = tuple(tuple(found) for words in english_subjects(question) +
+                         english_office_countries(question)
                          for found, n in [self.lookup(words)] if found and n == len(words))
         return Translation(groups, literals, start if start and len(groups) > start else 0,
                            tuple(self.unknown_names(question)), roles, subjects)

@@ -338,6 +338,19 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert states_venue_asked(hall, ["座谈会在人民大会堂举行。"])
 
 
+def test_the_country_whose_office_holder_an_english_question_names():
+    """"What did Xi ask Japan's prime minister in their call?" was answered from the call with
+    the British prime minister: the country is read, and the first passage must name it (it
+    joins Translation.subjects)."""
+    from rag.question_type import english_office_countries
+
+    assert english_office_countries("What did Xi ask Japan's prime minister?") == [["japan"]]
+    assert english_office_countries("What did Xi tell the President of South Korea?") == \
+        [["south", "korea"]]
+    assert english_office_countries("What did China's president say?") == []
+    assert english_office_countries("What did Xi tell Italian Prime Minister Conte?") == []
+
+
 def test_the_person_an_english_question_makes_its_subject_must_be_in_the_first_passage():
     """"What did Bill Gates write in the letter that Xi replied to?" over Xi's reply, which
     never names 比尔·盖茨 in its text: it tells what Xi wrote, not what Gates did."""
