@@ -1115,6 +1115,10 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
                  and states_date(hits[0]))
 
 
+# Words that ask rather than name ("哪儿", "干什么"): no passage needs to say them.
+_ASKING_WORD = re.compile(r"^(?:哪|什么|干什么|做什么|干嘛|怎么|怎样|如何|为何|为什么|多少|多久|几|谁)")
+
+
 def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when a Chinese follow-up names things of its own and the first passage, from the
     article under discussion, says every one of them ("他在电话里还提到对方议会做了什么？" and
@@ -1125,7 +1129,9 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
             or not _first_in_topic(hits, reading):
         return False
     said = squeeze(hits[0].quoted().quote_span()[0])
-    return all(w in said for w in reading.new_words)
+    # what asks is no word a passage says ("其中2019年那次是在哪儿开的？": 2019年, not 哪儿)
+    own = [w for w in reading.new_words if not _ASKING_WORD.match(w)]
+    return bool(own) and all(w in said for w in own)
 
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；])")
