@@ -35,7 +35,7 @@ _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_
 # "According to King Salman, …": someone other than Xi is the one speaking (a pronoun, "it" or
 # "that meeting" says nothing about who).
 _EN_SUBJECT_SAYS = re.compile(
-    rf"\b(?:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
+    rf"\b(?i:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
 # The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
 _EN_WHO_SAYS = re.compile(

@@ -53,6 +53,7 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("Which foreign leader told Xi on the phone that he completely agreed with Xi?", OTHER),
     ("Who told Xi that the whole world had witnessed China's medical system?", OTHER),
     ("Who chaired the meeting?", None),
+    ("Did Trump say anything about China's experience in that call?", OTHER),  # "Did" opening
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
