@@ -12,6 +12,7 @@ import re
 
 from .dates import MONTHS, en_dates
 from .lexical import has_cjk, is_latin, tokens
+from .speaker import EN_HEADS
 
 # Month names in full: "may" and "mar" are words too.
 _MONTH_NAMES = "|".join(sorted((m for m in MONTHS if len(m) > 4 or m == "june" or m == "july"),
@@ -416,9 +417,8 @@ def english_subjects(question: str) -> list[list[str]]:
 # The country whose office-holder an English question asks of ("What did Xi ask Japan's prime
 # minister…?", "…the president of South Korea…"): the call or letter it asks about is with them.
 _EN_OFFICE_OF = re.compile(
-    r"\b((?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)['’]s\s+(?i:president|prime minister|king|queen|"
-    r"premier|chancellor|emperor)\b|\b(?i:president|prime minister|king|queen|premier|chancellor|"
-    r"emperor) of ((?:the\s+)?(?:[A-Z][a-z]+\s+){0,2}[A-Z][a-z]+)")
+    rf"\b((?:[A-Z][a-z]+\s+){{0,2}}[A-Z][a-z]+)['’]s\s+(?i:{EN_HEADS})\b|"
+    rf"\b(?i:{EN_HEADS}) of ((?:the\s+)?(?:[A-Z][a-z]+\s+){{0,2}}[A-Z][a-z]+)")
 
 
 def english_office_countries(question: str) -> list[list[str]]:
@@ -426,7 +426,7 @@ def english_office_countries(question: str) -> list[list[str]]:
     out = []
     for m in _EN_OFFICE_OF.finditer(question):
         words = re.sub(r"^the\s+", "", m.group(1) or m.group(2)).lower().split()
-        if words and words != ["china"] and words[0] not in ("xi", "the"):
+        if words and words not in (["china"], ["xi"]):
             out.append(words)
     return out
 

@@ -27,6 +27,9 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
              r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
              r"put)")
+# The offices of the heads of state and government the documents' calls and letters are with
+# (also what rag/question_type.py reads an office-holder's country by).
+EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
 # Xi, or China speaking through him ("How much money did China say it had pledged…?": 中方)
 _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|government))"
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
@@ -39,12 +42,12 @@ _EN_SUBJECT_SAYS = re.compile(
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
 # The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
 _EN_WHO_SAYS = re.compile(
-    rf"^(?:which|what)\s+(?:(?:foreign|other|european|african|asian|arab)\s+)?(?:leader|president|"
-    rf"prime minister|premier|head of state|king|chancellor|monarch)s?\s+{SAY_VERBS}|"
+    rf"^(?:which|what)\s+(?:(?:foreign|other|european|african|asian|arab)\s+)?"
+    rf"(?:{EN_HEADS}|leader|head of state|monarch)s?\s+{SAY_VERBS}|"
     # (not "Who praised China's leadership…?": a passage may quote them further on)
     r"^who\s+(?:told|thanked|praised|asked|wrote to|said to)\s+(?:President\s+)?Xi\b", re.I)
-_ROLE = re.compile(r"\b(?:king|queen|president|premier|prime minister|chancellor|leader|"
-                   r"secretary-general|director-general|emperor|minister)\b", re.I)
+_ROLE = re.compile(rf"\b(?:{EN_HEADS}|leader|secretary-general|director-general|minister)\b",
+                   re.I)
 _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|session|conference|"
                             r"commission|committee|article|report|compilation|speech|letter|"
                             r"statement|commentary|document)s?\b", re.I)
@@ -54,8 +57,8 @@ _ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|
                             r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?)?"
                             r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问)")
 _EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpart|"
-                            r"the (?:foreign|other) (?:leader|president|prime minister|premier|"
-                            r"chancellor|king|head of state))\b", re.I)
+                            rf"the (?:foreign|other) (?:{EN_HEADS}|leader|head of state))\b",
+                            re.I)
 _ZH_NOT_A_SPEAKER = re.compile(r"会议|会上|文章|讲话|报告|通话|信中|他|她|我|其|那次|这次|哪位|谁|"
                                r"第.点|一点|一段|这篇|那篇|"
                                r"开头|首先|最后|然后|其中|对此|随后|接着|同时|此外|另外")

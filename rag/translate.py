@@ -103,7 +103,9 @@ class Translation:
     # of the dock worker…?" -> 工人, 职工…): Dictionary.name_roles
     name_roles: tuple[str, ...] = ()
     # the people it makes the subject of a verb, each as the documents may write them ("What
-    # did Bill Gates write…?" -> (比尔·盖茨,)): question_type.english_subjects
+    # did Bill Gates write…?" -> (比尔·盖茨,)): question_type.english_subjects; and the countries
+    # whose office-holder it names ("Japan's prime minister" -> (日本,)), which the first
+    # passage must name as well: question_type.english_office_countries
     subjects: tuple[tuple[str, ...], ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
@@ -373,8 +375,6 @@ class Dictionary:
         # An acronym the documents use as it is ("多学科联合门诊（MDT）", "5G网络").
         literals += [t for t in dict.fromkeys(_ACRONYM.findall(question)) if t in self.latin]
         roles = self.name_roles(english_name_role_words(question))
-        # and the countries whose office-holder it asks of ("Japan's prime minister": 日本),
-        # which the first passage must name just as well
         subjects = tuple(tuple(found) for words in english_subjects(question) +
                          english_office_countries(question)
                          for found, n in [self.lookup(words)] if found and n == len(words))
