@@ -89,6 +89,14 @@ def test_every_document_and_question_text_is_escaped():
     assert "&lt;img" in view and "&lt;script&gt;" in view
 
 
+def test_quotes_in_a_question_are_shown_as_typed():
+    from ui.render import escape_markdown
+
+    shown = escape_markdown("What did Xi's letter say about \"the test\"? <b>")
+    assert "Xi's" in shown and '"the test"' in shown and "&#x27;" not in shown
+    assert "<b>" not in shown and "&lt;b&gt;" in shown
+
+
 def test_source_viewer_highlights_the_quote_and_refuses_other_paths():
     start = DOC.index(XSS)
     html = source_view("doc.txt", DOC, start, start + len(XSS))

@@ -75,7 +75,7 @@ def answer_text(answer: dict[str, Any]) -> str:
 
 def escape_markdown(text: str) -> str:
     """Escape text for Gradio's markdown: HTML escaped, markdown specials neutralised."""
-    text = escape(text or "", quote=True)
+    text = escape(text or "", quote=False)  # quotes are text here; "&#x27;" showed as it is
     for ch in "\\`*_{}[]#|~":
         text = text.replace(ch, "\\" + ch)
     return text.replace("\n", " ")
