@@ -765,12 +765,16 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # An English question's topic words are its names and days, so one about anything else
         # named next to nothing: by its words ("Which kinds of poverty alleviation were growing
         # fast…?" after a question on another speech), with no cue, it asks anew.
-        # Of an English question's words, those the passages under discussion say too ("Which
-        # local official was the first to speak over the video link?" after the symposium held
-        # by video) are not its own.
-        own_says = len(new_words) > 2 or (not has_cjk(question) and len(
-            [w for w in english_content_words(question)
-             if not articles.said_in(_rendered(w, chinese_words), topic_keys)]) >= EN_OWN_WORDS) \
+        # Of an English question naming no name or day of its own, the words the passages under
+        # discussion say too ("Which local official was the first to speak over the video
+        # link?" after the symposium held by video) are not its own; one naming some ("Which
+        # trees did Xi Jinping plant in the 2020 Beijing tree-planting event?" after a long
+        # speech, which says most everyday words) keeps them all.
+        english = [] if has_cjk(question) else english_content_words(question)
+        if not new_words:
+            english = [w for w in english
+                       if not articles.said_in(_rendered(w, chinese_words), topic_keys)]
+        own_says = len(new_words) > 2 or len(english) >= EN_OWN_WORDS \
             or any(has_cjk(w) and not _is_date(w) and (_place_or_day(w) or _person(w))
                    for w in new_words)  # a place or person of its own ("访问日本…")
         follow = bool(weak) or in_topic > 0 or not own_says

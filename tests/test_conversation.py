@@ -247,6 +247,10 @@ def test_an_english_question_whose_words_the_topic_says_continues_it():
 
     asked = "Which local official was the first to speak over the video link?"
     assert read(asked, turns, articles, [], 0.0, chinese_words).follow_up
+    # naming a day of its own, it keeps its words ("Which trees did Xi Jinping plant in the
+    # 2020 Beijing tree-planting event?" after a long speech, which says most everyday words)
+    dated = "Which local official was the first to speak over the video link on April 3?"
+    assert not read(dated, turns, articles, [], 0.0, chinese_words).follow_up
     assert not read(asked, turns, articles, [], 0.0).follow_up  # no rendering: its own words
     own = "Which grain reserves and exports were growing fast locally?"
     assert not read(own, turns, articles, [], 0.0, chinese_words).follow_up
