@@ -303,11 +303,16 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
 
 def _role_unstated(question: str, top: list[Hit]) -> bool:
     """A question asking who chaired or accompanied ("会议是由谁主持的？") whose top passages
-    never say it (主持, 陪同): they report the event, not its chair. Any chairing counts here,
-    "韩文博…主持召开…会议" too, which ranking does not lift (a meeting Xi called is no answer to
-    who chaired another)."""
+    never say it (主持, 陪同): they report the event, not its chair. Any chairing in the first
+    passage's article counts here, "韩文博…主持召开…会议" too, which ranking does not lift (a
+    meeting Xi called is no answer to who chaired another); another article's does not ("Who
+    chaired the national work-safety teleconference…?" over the teleconference's report, which
+    names no chair, and the April 17 meeting's "习近平主持会议")."""
     verb = role_verb(question)
-    return verb is not None and not any(verb in h.shown() for h in top)
+    first = top[0].chunk
+    return verb is not None and not any(
+        verb in h.shown() for h in top
+        if (h.chunk.source, h.chunk.title) == (first.source, first.title))
 
 
 def _time_unstated(question: str, top: list[Hit]) -> bool:

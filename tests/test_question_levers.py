@@ -696,6 +696,12 @@ def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
     # a meeting someone called is one they chaired (ranking lifts only "X主持会议")
     called = hit("副市长韩文博在3号楼第一会议室主持召开领导小组第二次会议。")
     assert not gather("会议由谁主持？", [called], set()).unstated
+    # another article's chair is no answer ("Who chaired the national work-safety
+    # teleconference…?" with the April 17 meeting's "习近平主持会议" third; seen in the browser)
+    other = Hit(Chunk(source="a.txt", text="中共中央总书记习近平主持会议。", title="政治局会议",
+                      section=None, attribution=None, line_start=9, line_end=9, char_start=90,
+                      char_end=105, key="other"), score=0.9, dense=0.9, sentence=0.9)
+    assert gather(asked, [*reported, other], set()).unstated
 
 
 def test_a_time_of_day_asked_needs_one_in_the_first_passage():
