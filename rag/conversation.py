@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
+from .chunking import sentence_texts
 from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
@@ -1119,10 +1120,6 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
                  and states_date(hits[0]))
 
 
-# Words that ask rather than name ("哪儿", "干什么"): no passage needs to say them.
-_ASKING_WORD = re.compile(r"^(?:哪|什么|干什么|做什么|干嘛|怎么|怎样|如何|为何|为什么|多少|多久|几|谁)")
-
-
 def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     """True when a Chinese follow-up names things of its own and the first passage, from the
     article under discussion, says every one of them ("他在电话里还提到对方议会做了什么？" and
@@ -1133,12 +1130,7 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
             or not _first_in_topic(hits, reading):
         return False
     said = squeeze(hits[0].quoted().quote_span()[0])
-    # what asks is no word a passage says ("其中2019年那次是在哪儿开的？": 2019年, not 哪儿)
-    own = [w for w in reading.new_words if not _ASKING_WORD.match(w)]
-    return bool(own) and all(w in said for w in own)
-
-
-_SENTENCE_END = re.compile(r"(?<=[。！？；])")
+    return all(w in said for w in reading.new_words)
 
 
 def dated_mention(question: str, hits: list[Hit], reading: Reading) -> bool:
@@ -1150,7 +1142,7 @@ def dated_mention(question: str, hits: list[Hit], reading: Reading) -> bool:
     if not reading.new_words or reading.referent or not has_cjk(question) or \
             DATE not in asked_kinds(question) or not _first_in_topic(hits, reading):
         return False
-    sentences = _SENTENCE_END.split(squeeze(hits[0].quoted().text))
+    sentences = sentence_texts(squeeze(hits[0].quoted().text))
     return any(all(w in s for w in reading.new_words) and states(DATE, s) for s in sentences)
 
 
@@ -1168,7 +1160,7 @@ def quotes_its_saying(question: str, hits: list[Hit], reading: Reading) -> bool:
     if reading.new_words and not any(w in text for w in reading.new_words):
         return False
     return bool(_QUOTED_SAYING.search(text)) or \
-        any(is_saying(s) for s in _SENTENCE_END.split(text))
+        any(is_saying(s) for s in sentence_texts(text))
 
 
 def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:

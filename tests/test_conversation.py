@@ -1017,7 +1017,8 @@ def test_a_follow_up_whose_own_words_the_first_passage_says_is_answered():
     # the words that ask need not be said: "其中2019年那次是在哪儿开的？" (dev d18c03.3)
     held = "2019年在重庆召开解决“两不愁三保障”突出问题座谈会。"
     there = Hit(Chunk("a.txt", held, "座谈会上的讲话", None, None, 1, 1, 0, len(held), "k"), 1.0)
-    asked = Reading(True, "q", prior={"k": 1.0}, new_words=("2019年", "哪儿"))
+    asked = Reading(True, "q", prior={"k": 1.0},
+                    new_words=tuple(topic_words("其中2019年那次是在哪儿开的？")))
     assert says_its_words("其中2019年那次是在哪儿开的？", [there], asked)
     assert not says_its_words("其中2018年那次是在哪儿开的？", [there],
                               Reading(True, "q", prior={"k": 1.0}, new_words=("2018年", "哪儿")))
