@@ -527,6 +527,15 @@ _HALL = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:
 _VENUE = re.compile(_HALL.pattern + "|" + _CITY.pattern)
 
 
+def _placed_in(venue: re.Pattern, also: str = "") -> re.Pattern:
+    """A venue the text puts something in ("在人民大会堂", "23日在北京召开", "于武汉"), not one it
+    only mentions ("专家已赴武汉进行实地考察": where someone went, not where this was held)."""
+    return re.compile(rf"(?:在|于)(?:{venue.pattern}){also}")
+
+
+_HALL_PLACED, _VENUE_PLACED = _placed_in(_HALL), _placed_in(_VENUE, "|在京")
+
+
 # The first passage saying where something was held, whatever the place ("在老挝举行中国—东盟
 # 关于新冠肺炎问题特别外长会"), and what was held there
 _HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举行|召开|会见|会谈)([^。；]{0,30})")
@@ -560,7 +569,7 @@ def states_venue_asked(question: str, texts: list[str]) -> bool:
             _COUNTRY_ASKED.search(question):
         return True
     # "…是在北京哪个会场开的？": the city it names is no answer, a hall is
-    venue = _HALL if _CITY.search(question) and has_cjk(question) else _VENUE
+    venue = _HALL_PLACED if _CITY.search(question) and has_cjk(question) else _VENUE_PLACED
     return bool(texts and _held_there(question, texts[0])) or \
         any(venue.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
 
