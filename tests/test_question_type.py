@@ -326,6 +326,11 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert states_venue_asked("When Xi met Hun Sen, what did he say about where the Chinese "
                               "nation has come from?", ["中华民族是从艰难困苦中走过来的。"])
     assert not states_venue_asked("Where did Xi meet Tedros on 28 January?", ["中方欢迎世卫组织。"])
+    # a city only mentioned is not where they met: where the experts went (fresh batch d30)
+    tedros = "1月28日习近平是在哪里会见世卫组织总干事谭德塞的？"
+    assert not states_venue_asked(tedros, ["世界卫生组织专家已赴武汉进行实地考察。"])
+    assert states_venue_asked(tedros, ["习近平28日在北京会见世界卫生组织总干事谭德塞。"])
+    assert states_venue_asked(tedros, ["会见在京举行。"])
     # the first passage saying where it was held, a country too ("Where did China hold…?")
     laos = "我们还接待柬埔寨首相洪森专程访华，在老挝举行中国—东盟关于新冠肺炎问题特别外长会。"
     assert states_venue_asked("Where did China hold the special foreign ministers' meeting?", [laos])
