@@ -176,7 +176,8 @@ _COUNTED = re.compile(r"(?<!哪)(?:几|多少)([" + _MEASURE_WORDS + "]?)"
 # "电话是多少", "门票要花多少" ask a number or a price, not a count of the word before)
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深)(?![\u4e00-\u9fff])")
 _MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回])(?=[？?。，,！!]|$)")
-_NUMERAL = r"[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
+# an ordinal ("摆在第一位", "第3批") counts nothing
+_NUMERAL = r"(?<![第\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民群数才])")

@@ -204,6 +204,10 @@ def test_quoted_words_are_no_part_of_the_thing_counted():
 
     q = "北京大学援鄂医疗队中共有多少名“90后”党员？"
     assert counted_thing(q).search("共有58名党员") and counted_measure(q) is not None
+    # an ordinal counts nothing: "摆在第一位" for "…党员，具体是多少位？" (fresh batch d30)
+    alone = counted_thing("北大援鄂医疗队里联名给总书记写信的“90后”党员，具体是多少位？")
+    assert not alone.search("把医疗救治工作摆在第一位") and alone.search("共有104位党员")
+    assert not counted_measure(q).search("第12名")
 
 
 def test_a_saying_asked_is_answered_by_the_saying():
