@@ -794,13 +794,17 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     # A question stepping on or back ("他接着去了哪里？", "And before that?"): from stop to stop
     # of a visit, or to the very next passage when it asks nothing of its own ("然后呢？"; not
     # "随后那次会议要求把什么作为整治的关键？", whose answer lies further on).
-    step = asked_step(question) if last.cited and not last.abstained else 0
-    moves = bool(step) and steps_by_moves(question, last.cited[0], articles)
+    # After an abstention ("那家民宿的主人叫什么名字？" -> no answer), from the last quote given.
+    stepped = answered[-1] if answered else last
+    step = asked_step(question) if stepped.cited and not stepped.abstained else 0
+    moves = bool(step) and steps_by_moves(question, stepped.cited[0], articles)
     # "那天之前他在湖州看了哪个村？" names its own place: it is found by its words, not by
-    # stepping back from the last quote (seen in the browser: the stop before, in Hangzhou)
-    if any(_place_or_day(w) for w in new_words):
+    # stepping back from the last quote (seen in the browser: the stop before, in Hangzhou).
+    # The place it leaves ("离开余村以后他又去了哪里？") is where it steps from.
+    leaving = _LEAVING.search(question)
+    if any(_place_or_day(w) for w in new_words if not (leaving and w in leaving.group())):
         step = 0
-    sequel = articles.step(last.cited[0], step, moves, bool(_LEAVING.search(question))) \
+    sequel = articles.step(stepped.cited[0], step, moves, bool(leaving)) \
         if step and (moves or not new_words) \
         else None
     query = compose_query(question, turns, span, carried, chinese_words)
@@ -993,7 +997,8 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         # "What else did he do there?": within the topic, the passages telling deeds ("察看",
         # "看望", "交流"), which the question's own words ("do") do not find
         lean = f"{question} {DEED_WORDS}" if asks_deeds(question) else question
-        runs.append((retriever.search(lean, top_k, sources, reading.prior), leaning))
+        sequel = (reading.sequel,) if reading.sequel else ()
+        runs.append((retriever.search(lean, top_k, sources, reading.prior, sequel), leaning))
     runs.append((retriever.search(reading.search_query, top_k, sources), context))
     k = retriever.settings.rrf_k
     fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], k)
@@ -1416,7 +1421,7 @@ _ASKS_MORE = re.compile(r"还[^，。？?]{0,8}(?:什么|哪些)|另外[^，。�
 # back from it ("在那之前呢？", "Where did he go before that?").
 _AFTER = re.compile(r"接着|随后|然后|之后呢|后来|下一站|再往后|\bnext\b|\bafterwards?\b|"
                     # "那天他还去了哪里？", "Where else did he go?": the next stop
-                    r"还(?:去|到|来到|前往)了?(?:哪|什么地方)|\bwhere else\b|"
+                    r"[还又](?:去|到|来到|前往)了?(?:哪|什么地方)|\bwhere else\b|"
                     r"\bafter (?:that|this|it|leaving|there)\b|^\s*(?:and )?then\b", re.IGNORECASE)
 _BEFORE = re.compile(r"(?:那|这|此|他|她)之前|之前(?:呢|他|她|去|到|在|还)|此前|先前|"
                      r"\bbefore (?:that|this|it|then|there)\b|\bprior to (?:that|this)\b|"
@@ -1437,6 +1442,9 @@ _MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,60}?(
 def asked_step(question: str) -> int:
     """+1 for a question asking what came next, -1 for one asking what came before, else 0."""
     after, before = bool(_AFTER.search(question)), bool(_BEFORE.search(question))
+    # "离开余村以后他去了哪里？": on from the place it leaves, to where he went (not "离开港区以后，
+    # 他在园区管理服务中心同哪些人交流了？", which names where and asks something else)
+    after = after or bool(_LEAVING.search(question) and _WHERE.search(question))
     return 0 if after == before else (1 if after else -1)
 
 

@@ -459,12 +459,15 @@ class Retriever:
 
     # -- search ------------------------------------------------------------------------------
     def search(self, question: str, top_k: int, sources: tuple[str, ...] = (),
-               prior: dict[str, float] | None = None) -> Retrieved:
+               prior: dict[str, float] | None = None, include: tuple[str, ...] = ()
+               ) -> Retrieved:
         """The best passages for a question, best first, at least `top_k` when the index has them.
 
         `prior` (passage key -> weight, from a conversation) ranks those passages by meaning
         among themselves as a further fused ranking, each scaled by its weight: a follow-up
-        leans towards the article already under discussion without ignoring the rest."""
+        leans towards the article already under discussion without ignoring the rest.
+        `include`: passages to rank whether or not the question's words find them (the next
+        stop of a visit, for "离开余村以后他又去了哪里？")."""
         t0 = time.perf_counter()
         n = max(self.settings.candidates, top_k)
         q_tokens = tokens(question, query=True)
@@ -537,6 +540,7 @@ class Retriever:
         position = asked_position(question) if self.settings.position_weight else None
         if position is not None and position.points and not position.whole_list:
             ranked += self._items_at(position, ranked, fused, sources)
+        ranked += [key for key in include if key in self.locations and key not in ranked]
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}

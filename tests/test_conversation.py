@@ -396,7 +396,7 @@ class _Searches:
         self.hits, self.settings, self._ends = hits, RetrievalSettings(), ends or {}
         self.locations = {h.chunk.key: [h.chunk] for h in hits}
 
-    def search(self, question, top_k, sources=(), prior=None):
+    def search(self, question, top_k, sources=(), prior=None, include=()):
         from rag.retrieval import Retrieved
 
         return Retrieved(list(self.hits), [], {"embed": 0.0, "search": 0.0})
@@ -992,10 +992,27 @@ def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
     assert articles.step(at("c"), 1, moves=True) == "e"
     assert articles.step(at("c"), 1, moves=False) == "d"
     assert articles.step(at("e"), 1, moves=True) is None  # another article follows
+    # "离开余村以后…": on from the place it leaves, when it asks where he went (fresh batch d30)
+    assert asked_step("离开余村以后他又去了哪里？") == 1 and asked_step("离开余村后他去了哪里？") == 1
+    assert asked_step("离开港区以后，他在园区管理服务中心同哪些人交流了？") == 0
     assert steps_by_moves("他接着去了哪里？", at("d"), articles)
     assert steps_by_moves("And after that?", at("c"), articles)  # a move was last quoted
     assert not steps_by_moves("他接着说了什么？", at("c"), articles)
     assert not steps_by_moves("然后呢？", at("d"), articles)
+
+
+def test_a_step_after_an_abstained_turn_steps_from_the_last_quote_given():
+    """"离开余村以后他又去了哪里？" after a question abstained on ("那家民宿的主人叫什么名字？"):
+    from the last passage quoted, in the village, to the next stop; the village it leaves is
+    no place of its own (fresh batch d30: an unrelated stop in Ningbo came first)."""
+    from rag.conversation import read
+
+    articles = _visit()
+    village = Cited("a.txt", 100, "习近平在浙江考察时强调", None)
+    turns = [Turn("习近平3月30日在余村做了什么？", "", (), False, (village,)),
+             Turn("那家民宿的主人叫什么名字？", "", (1,), True, (village,))]
+    reading = read("离开余村以后他又去了哪里？", turns, articles, [], 0.0)
+    assert reading.follow_up and reading.sequel == "c"
 
 
 def test_a_follow_up_whose_own_words_the_first_passage_says_is_answered():
