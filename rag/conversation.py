@@ -43,6 +43,7 @@ from .question_type import (
     asks_saying,
     counted_thing,
     is_saying,
+    role_verb,
     states,
     states_signed,
 )
@@ -109,6 +110,8 @@ PRIOR_SECTION = 0.2  # ... only this much when the quote names its own speech or
                      # article is then a compilation section of many speeches
 PRIOR_SPEECH = 0.3  # ... more when it belongs to the same speech, letter or call
 PRIOR_NEAR = 0.3  # ... more when it is a neighbour of a cited passage (decays with distance)
+EVENT_WEIGHT = 0.25  # ... for a passage of another article on the same event (report,
+# speech): under in_topic's bar, so its places and its speakers are not the topic's
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
 REPRINT_CHARS = 30  # a passage shared by two printings of a title makes them one article
 STEP_SPAN = 4  # "where did he go next?": the next move within this many passages
@@ -427,6 +430,17 @@ def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
     return found
 
 
+# The event an article's title or an excerpt's attribution names: "在(决战决胜脱贫攻坚座谈会)上的
+# 讲话", "习近平在(…部署会议)上强调", "在(浙江考察)时强调"
+_EVENT = re.compile(r"在(.{4,40}?)(?:上|时)(?:的讲话|的致辞|强调|指出|发表)")
+
+
+def event_of(label: str) -> str | None:
+    """The event a title or attribution names, None when it names none."""
+    m = _EVENT.search(label)
+    return m.group(1) if m else None
+
+
 class Articles:
     """Which passages belong to which article and speech, and their neighbours in each file."""
 
@@ -479,6 +493,13 @@ class Articles:
                     self.titled[chunk.attribution] = quoted_titles(chunk.attribution, titles)
                 for title in self.titled[chunk.attribution]:
                     self.quoting.setdefault(title, set()).add(chunk.key)
+        # The same event told in another article: a meeting's news report and the speech given
+        # at it ("习近平在决战决胜脱贫攻坚座谈会上强调…", "在决战决胜脱贫攻坚座谈会上的讲话"): who
+        # chaired it is in the report, what was said in the speech.
+        self.by_event: dict[str, set[str]] = {}
+        for title, keys in self.by_title.items():
+            if (event := event_of(title)) is not None:
+                self.by_event.setdefault(event, set()).update(keys)
         self._text = "\n".join(texts.values())  # every passage once, with its labels
 
     def speech(self, chunk: Chunk) -> str:
@@ -505,8 +526,10 @@ class Articles:
         """Whether the documents have `text` verbatim (in a passage, title or attribution)."""
         return bool(text) and text in self._text
 
-    def prior(self, cited: Iterable[Cited], factor: float = 1.0) -> dict[str, float]:
-        """Passage weights towards the articles, speeches and neighbourhoods of `cited`."""
+    def prior(self, cited: Iterable[Cited], factor: float = 1.0,
+              event: float = EVENT_WEIGHT) -> dict[str, float]:
+        """Passage weights towards the articles, speeches and neighbourhoods of `cited`;
+        `event`, towards the other articles on the same event."""
         cited = list(cited)
         weights: dict[str, float] = {}
         for c in cited:
@@ -520,6 +543,9 @@ class Articles:
                 weights[k] = max(weights.get(k, 0.0), PRIOR_ARTICLE + PRIOR_SPEECH)
             for k in self.quoting.get(c.title or "", ()):  # excerpted elsewhere
                 weights[k] = max(weights.get(k, 0.0), article)
+            named = event_of(c.title or "") or event_of(c.attribution or "")
+            for k in self.by_event.get(named, ()) if named else ():  # its event's other articles
+                weights[k] = max(weights.get(k, 0.0), event)
         near: dict[str, float] = {}
         for c in cited:
             found = self.place_of(c)
@@ -711,9 +737,12 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     answered = [turns[t - 1] for t in span if not turns[t - 1].abstained and turns[t - 1].cited]
     last = turns[span[-1] - 1]
     prior: dict[str, float] = {}
+    # "Who chaired that symposium?" after a question on the speech given at it: the meeting's
+    # report, another article, names the chair; it is as much the topic as the speech.
+    event = PRIOR_ARTICLE if role_verb(question) else EVENT_WEIGHT
     for t in answered:
         factor = 1.0 if t is last else EARLIER_FACTOR
-        for k, w in articles.prior(t.cited, factor).items():
+        for k, w in articles.prior(t.cited, factor, event).items():
             prior[k] = max(prior.get(k, 0.0), w)
     strong, weak = cues(question)
     labels = " ".join(f"{c.title or ''} {c.attribution or ''}" for c in last.cited)

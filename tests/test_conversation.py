@@ -1237,3 +1237,28 @@ def test_another_country_s_leader_is_a_topic_of_its_own():
     assert _place_or_day("日本首相") and _place_or_day("西班牙首相") and _place_or_day("日本")
     assert not _place_or_day("首相") and not _place_or_day("国家主席")
     assert not _place_or_day("中方领导人")  # 中方 is a side, not a place
+
+
+def test_the_report_of_the_meeting_a_speech_was_given_at_is_of_its_topic():
+    """"Who chaired that symposium?" after a question on the speech given at it (fresh chat
+    d30c07.2, abstained on): the meeting's news report, another article, names the chair. Its
+    passages join the topic a little for any follow-up, as much as the speech for one asking
+    who chaired."""
+    from rag.conversation import EVENT_WEIGHT, PRIOR_ARTICLE, event_of, read
+    from rag.types import Chunk
+
+    assert event_of("在决战决胜脱贫攻坚座谈会上的讲话") == "决战决胜脱贫攻坚座谈会"
+    assert event_of("习近平在决战决胜脱贫攻坚座谈会上强调：坚决夺取脱贫攻坚战全面胜利") == \
+        "决战决胜脱贫攻坚座谈会"
+    assert event_of("致塞尔维亚总统的慰问电") is None
+    speech = Chunk("a.txt", "贫困人口减到2019年年底的551万人。", "在决战决胜脱贫攻坚座谈会上的讲话",
+                   None, None, 1, 1, 0, 18, "s")
+    report = Chunk("b.txt", "全国政协主席汪洋主持座谈会。", "习近平在决战决胜脱贫攻坚座谈会上强调",
+                   None, None, 1, 1, 0, 14, "r")
+    other = Chunk("b.txt", "李克强主持会议。", "习近平在部署会议上强调", None, None, 5, 5, 100, 108, "o")
+    articles = Articles([speech, report, other])
+    cited = Cited("a.txt", 0, speech.title, None)
+    assert articles.prior([cited])["r"] == EVENT_WEIGHT and "o" not in articles.prior([cited])
+    turns = [Turn("习近平在决战决胜脱贫攻坚座谈会上说贫困人口减到了多少？", "", (), False, (cited,))]
+    assert read("Who chaired that symposium?", turns, articles, [], 0.0).prior["r"] == PRIOR_ARTICLE
+    assert read("他还说了什么？", turns, articles, [], 0.0).prior["r"] == EVENT_WEIGHT
