@@ -279,6 +279,9 @@ def test_a_count_of_the_thing_asked_counts_for_an_answer():
 def test_content_words_drop_question_words_and_keep_years():
     words = [w for w, _ in content_words("2022年上海封控期间单日新增感染者最多达到多少？")]
     assert "2022" in words and "多少" not in words
+    # "怎么评价" asks what was said, like "说": the passage says "班迪表示，…" (fresh chat d30)
+    words = [w for w, _ in content_words("第74届联合国大会主席是怎么评价中国的？")]
+    assert "评价" not in words and "联合国大会" in words
     assert [w for w, _ in content_words("What happened in 2021 in Tokyo?")] == ["2021"]
     # a decade is no year the documents must name ("the 1980s": "上世纪80年代")
     assert content_words("When poverty relief began in the 1980s, how many were poor?") == []
