@@ -331,7 +331,7 @@ def role_asked(question: str) -> re.Pattern | None:
 # "山庄主人叫什么名字？", "那位老村支书叫什么？": a person's name asked, by the role the question
 # knows them by. The documents name someone right after the role ("河南兰考县委书记蔡松涛",
 # "省长袁家军"); a role followed by anything else ("山庄主人热情将总书记迎进院内") names nobody.
-_NAME_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:叫什么名字|名字叫什么|叫啥名字|叫什么|叫啥|"
+_NAME_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:都|分别|各自|具体)?(?:叫什么名字|名字叫什么|叫啥名字|叫什么|叫啥|"
                          r"姓什么|的名字是什么|名字是什么|的姓名)")
 _PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|"
                           r"经理|先生|女士|司机|农民|学生|孩子)$")

@@ -65,6 +65,9 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert name_asked("作视频发言的河南兰考县委书记叫什么？") == "书记"
     assert name_asked("办起来的第一家民宿叫什么？") is None  # a thing's name
     assert name_asked("城市森林公园叫什么名字？") is None
+    # "都叫什么名字", "分别叫什么" (fresh chat d30: the community workers' names were answered)
+    assert name_asked("在东湖新城社区跟他座谈的社区工作者都叫什么名字？") == "作者"
+    assert name_asked("这两位医生分别叫什么？") == "医生"
     assert states_name("书记", "云南怒江州委书记纳云德、河南兰考县委书记蔡松涛作了视频发言。")
     assert states_name("省长", "在浙江省委书记车俊和省长袁家军陪同下")
     assert not states_name("主人", "山庄主人热情将总书记迎进院内。")
