@@ -44,6 +44,7 @@ from .question_type import (
     states_own_date,
     states_superlative_asked,
     states_venue_asked,
+    states_year_asked,
     tells_relatively,
     type_match,
     unstated,
@@ -206,7 +207,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
-    where a meeting was held, in any of them; a time of day, a city, the other side's reply
+    where a meeting was held, in any of them; a time of day, a city, a year, the other side's reply
     ("对方是怎么回应的？": a sentence of theirs), or a letter's or a mentioned thing's date in
     its own words, in the first."""
     first = top[0]
@@ -217,6 +218,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, first.shown()) \
+        or not states_year_asked(question, first.shown()) \
         or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \

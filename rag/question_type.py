@@ -512,6 +512,20 @@ _CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门区])市(?![场
                    r"乌鲁木齐|呼和浩特|哈尔滨|长春|沈阳|石家庄|济南|合肥|福州|南昌|海口")
 
 
+# "从哪一年开始？", "In what year did he first suggest…?": a year, not a day, is asked; "2016年",
+# "1978" (in an English text) state one; "去年以来" tells of something else.
+_YEAR_ASKED = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)
+_YEAR = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年")
+_EN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def states_year_asked(question: str, text: str) -> bool:
+    """False when the question asks which year and the text states none ("全国安全生产电视电话
+    会议10日在北京召开…" for "专项整治三年行动从哪一年开始？"); True otherwise."""
+    return not _YEAR_ASKED.search(_QUOTED.sub("", question)) or bool(_YEAR.search(text)) or \
+        (is_latin(text) and bool(_EN_YEAR.search(text)))
+
+
 def states_city_asked(question: str, text: str) -> bool:
     """False when the question asks which city and the text names none; True otherwise."""
     if not _CITY_ASKED.search(question):

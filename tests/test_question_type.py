@@ -428,3 +428,17 @@ def test_which_one_leads_needs_a_text_that_ranks():
     weapon = "What did Xi call the most powerful weapon in his letter to Bill Gates?"
     assert states_superlative_asked(weapon, "这是一场没有硝烟的战争。")  # asks what was said
     assert states_superlative_asked("他去了哪个村？", "习近平来到余村。")
+
+
+def test_a_year_asked_needs_a_year_stated():
+    """"专项整治三年行动从哪一年开始？" over a report that says only "10日" and "去年以来" (a near
+    miss of fresh batch d30, answered): a year asked is stated as one ("2016年")."""
+    from rag.question_type import states_year_asked
+
+    asked = "安全生产专项整治三年行动从哪一年开始、到哪一年结束？"
+    assert not states_year_asked(asked, "全国安全生产电视电话会议10日在北京召开。会议通报了去年以来的情况。")
+    assert states_year_asked("他说自己早在哪一年就提出了揭榜挂帅？", "我在2016年就提出，关键核心技术攻关可以搞揭榜挂帅。")
+    assert not states_year_asked("In what year did he first propose it?", "我就提出，可以搞揭榜挂帅。")
+    assert states_year_asked("In what year was the station opened?", "The station opened in 1998.")
+    assert states_year_asked("会议是哪天开的？", "会议10日召开。")  # a day asked, not a year
+    assert states_year_asked("“哪一年”这个词出自哪里？", "出自某处。")  # quoted words ask nothing
