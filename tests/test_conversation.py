@@ -172,6 +172,11 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     assert "那儿" not in without_references("他在那儿都种了哪些树？")
     bare = without_references("第二天他跟现场的社区工作人员说了什么？")
     assert "第二天" not in bare and "现场" not in bare and "社区工作人员" in bare
+    # "文章里", "讲话中", "信里": the one under discussion (dev d28c10.3, abstained on at rank 1)
+    q = "文章里还引用了哪位联合国大会主席的评价？"
+    assert definite(q) and "文章" not in without_references(q)
+    assert "信" not in without_references("信里他希望他们怎么做？")
+    assert not definite("哪篇文章里提到了联合国大会？")
     # One call under both of the corpus's attribution lines.
     assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
