@@ -177,6 +177,9 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     assert definite(q) and "文章" not in without_references(q)
     assert "信" not in without_references("信里他希望他们怎么做？")
     assert not definite("哪篇文章里提到了联合国大会？")
+    # "那一条", "这一点", "那次会谈" (dev d8c11.2, abstained on at rank 1)
+    assert "一条" not in without_references("外贸那一条里，他在通关和收费上有什么要求？")
+    assert "谈" not in without_references("那次会谈他还表示中方接下来将怎么做？")
     # One call under both of the corpus's attribution lines.
     assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
