@@ -54,6 +54,9 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("Who told Xi that the whole world had witnessed China's medical system?", OTHER),
     ("Who chaired the meeting?", None),
     ("Did Trump say anything about China's experience in that call?", OTHER),  # "Did" opening
+    # offering, pledging, suggesting say something too (dev d10c08.2: Putin's words came first)
+    ("What did Xi offer to share with Russia and other countries on that call?", XI),
+    ("What did Xi suggest big cities could do?", XI),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
