@@ -898,3 +898,14 @@ def test_the_row_whose_range_holds_the_asked_number_ranks_first(tmp_path):
     retriever.settings.range_weight = 0.0
     hits = retriever.search("我62岁，去青螺山买门票要花多少？", 3).hits
     assert "60周岁至64周岁" not in hits[0].chunk.text
+
+
+def test_the_bundled_glossary_reads_held_as_a_meeting_held():
+    """CC-CEDICT renders "held" as 保持 / 把握 (hold: keep): "In what format was it held?" about a
+    meeting found nothing of it (dev d19c07.2). The bundled glossary says 召开 / 举行."""
+    from pathlib import Path
+
+    from rag.translate import read_glossary
+
+    glossary = read_glossary(Path(__file__).parents[1] / "data" / "glossary" / "covid-2020.tsv")
+    assert glossary["held"] == ["召开", "举行"] and glossary["format"] == ["形式"]
