@@ -542,13 +542,13 @@ _HALL = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:
 _VENUE = re.compile(_HALL.pattern + "|" + _CITY.pattern)
 
 
-def _placed_in(venue: re.Pattern, also: str = "") -> re.Pattern:
-    """A venue the text puts something in ("在人民大会堂", "23日在北京召开", "于武汉"), not one it
-    only mentions ("专家已赴武汉进行实地考察": where someone went, not where this was held)."""
-    return re.compile(rf"(?:在|于)(?:{venue.pattern}){also}")
+def _not_gone_to(venue: re.Pattern) -> re.Pattern:
+    """A venue the text names other than as where someone went or came from ("专家已赴武汉进行实地
+    考察": not where the meeting asked about was held)."""
+    return re.compile(rf"(?<![赴到往去抵从])(?:{venue.pattern})")
 
 
-_HALL_PLACED, _VENUE_PLACED = _placed_in(_HALL), _placed_in(_VENUE, "|在京")
+_HALL_NAMED, _VENUE_NAMED = _not_gone_to(_HALL), _not_gone_to(_VENUE)
 
 
 # The first passage saying where something was held, whatever the place ("在老挝举行中国—东盟
@@ -584,7 +584,7 @@ def states_venue_asked(question: str, texts: list[str]) -> bool:
             _COUNTRY_ASKED.search(question):
         return True
     # "…是在北京哪个会场开的？": the city it names is no answer, a hall is
-    venue = _HALL_PLACED if _CITY.search(question) and has_cjk(question) else _VENUE_PLACED
+    venue = _HALL_NAMED if _CITY.search(question) and has_cjk(question) else _VENUE_NAMED
     return bool(texts and _held_there(question, texts[0])) or \
         any(venue.search(t) or (is_latin(t) and _EN_STATES[PLACE].search(t)) for t in texts)
 
