@@ -48,7 +48,7 @@ _ASKS = [
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?方面)|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),
@@ -127,12 +127,26 @@ def unstated(question: str, text: str, signed: str = "") -> bool:
                for kind in asked_kinds(question))
 
 
-def type_match(kinds: set[str], text: str, signed: str = "") -> float:
+def type_match(kinds: set[str], text: str, signed: str = "", reached: bool = False) -> float:
     """Share of the asked kinds the text states (0 when nothing in particular is asked);
-    `signed` as for `unstated`."""
+    `signed` as for `unstated`. With `reached`, a place counts only where the text puts
+    someone or something in it (`reaches_place`)."""
     if not kinds:
         return 0.0
-    return sum(states_signed(k, text, signed) for k in kinds) / len(kinds)
+    return sum(reaches_place(text) if reached and k == PLACE else states_signed(k, text, signed)
+               for k in kinds) / len(kinds)
+
+
+# A place someone went to or something stands in: "来到北京市大兴区旧宫镇植树点", "在人民大会堂",
+# not one named otherwise ("同北京市、国家林业和草原局负责同志一起"; "走向植树地点" names none)
+_REACHED = re.compile(r"(?:来到|前往|赶赴|抵达|走进|到|在|于|赴|至|为)")
+
+
+def reaches_place(text: str) -> bool:
+    """Whether the text puts someone or something in a place it names."""
+    return any(_REACHED.search(text[max(0, m.start() - 3): m.end() - 1])
+               for m in _PLACE.finditer(text)) or \
+        (is_latin(text) and bool(_EN_STATES[PLACE].search(text)))
 
 
 def states_signed(kind: str, text: str, signed: str = "") -> bool:

@@ -726,7 +726,7 @@ class Retriever:
                     score += self.settings.range_weight
                 if kinds:  # a letter's date is in its sign-off, below its last passage
                     score += self.settings.kind_weight * \
-                        type_match(kinds, f"{quoted} {chunk.tail_text or ''}")
+                        type_match(kinds, f"{quoted} {chunk.tail_text or ''}", reached=True)
                 if figure and figure.search(quoted):
                     score += self.settings.kind_weight
                 if position and self.stands_at(position, key, quoted):

@@ -442,3 +442,18 @@ def test_a_year_asked_needs_a_year_stated():
     assert states_year_asked("In what year was the station opened?", "The station opened in 1998.")
     assert states_year_asked("会议是哪天开的？", "会议10日召开。")  # a day asked, not a year
     assert states_year_asked("“哪一年”这个词出自哪里？", "出自某处。")  # quoted words ask nothing
+
+
+def test_a_place_asked_is_lifted_where_the_passage_puts_someone_there():
+    """"Where in Beijing did Xi … go to plant trees on April 3?": "来到北京市大兴区旧宫镇植树点"
+    answers, "走向植树地点…同北京市、国家林业和草原局负责同志一起" names Beijing's officials, not a
+    place (asked in three fresh batches; dev d11-024 rank 2 -> 1). "在哪些领域" asks no place."""
+    from rag.question_type import PLACE, asked_kinds, reaches_place, type_match
+
+    went = "上午10时30分许，党和国家领导人来到北京市大兴区旧宫镇植树点。"
+    named = "习近平一下车，就拿起铁锹走向植树地点。随后同北京市、国家林业和草原局负责同志一起。"
+    assert reaches_place(went) and not reaches_place(named)
+    assert reaches_place("会议在北京召开。") and reaches_place("参赛物品到滨江公园游客中心领取。")
+    assert type_match({PLACE}, named) == 1.0 and type_match({PLACE}, named, reached=True) == 0.0
+    assert PLACE not in asked_kinds("中方愿同德方在哪些领域加强合作？")
+    assert PLACE in asked_kinds("会议在哪里召开？")
