@@ -282,6 +282,8 @@ def test_content_words_drop_question_words_and_keep_years():
     # "怎么评价" asks what was said, like "说": the passage says "班迪表示，…" (fresh chat d30)
     words = [w for w, _ in content_words("第74届联合国大会主席是怎么评价中国的？")]
     assert "评价" not in words and "联合国大会" in words
+    # "以前 / 原来是干什么的": the answer says "原为…" (fresh chat d32, dev d24c08.2)
+    assert content_words("那块地以前是干什么的？") == [] == content_words("地原来是做什么用的？")
     assert [w for w, _ in content_words("What happened in 2021 in Tokyo?")] == ["2021"]
     # a decade is no year the documents must name ("the 1980s": "上世纪80年代")
     assert content_words("When poverty relief began in the 1980s, how many were poor?") == []

@@ -180,6 +180,7 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     # "那一条", "这一点", "那次会谈" (dev d8c11.2, abstained on at rank 1)
     assert "一条" not in without_references("外贸那一条里，他在通关和收费上有什么要求？")
     assert "谈" not in without_references("那次会谈他还表示中方接下来将怎么做？")
+    assert "那块" not in without_references("那块地原来是做什么用的？")  # dev d24c08.2
     # One call under both of the corpus's attribution lines.
     assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
