@@ -184,7 +184,7 @@ MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\
 # "500多名纳米比亚留学生") is no part of the thing counted.
 _WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
 _MEASURE_WORDS = "个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份"
-_COUNTED = re.compile(r"(?<!哪)(?:几|多少)([" + _MEASURE_WORDS + "]?)"
+_COUNTED = re.compile(r"(?<!哪)(?:几|多少)(?![号日])([" + _MEASURE_WORDS + "]?)"  # "2月几号": a day
                       + _WHOSE + r"([\u4e00-\u9fff]{2})")
 # "面积有多大", "全长有多长": the thing measured, named before the asking word (not "多少":
 # "电话是多少", "门票要花多少" ask a number or a price, not a count of the word before)
