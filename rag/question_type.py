@@ -124,7 +124,18 @@ def unstated(question: str, text: str, signed: str = "") -> bool:
     the text does not state: then it does not answer it, whatever else it shares. `signed`:
     the sign-off of the letter the text is part of, which states its date (not a count)."""
     return any(kind in (COUNT, DATE) and not states_signed(kind, text, signed)
-               for kind in asked_kinds(question))
+               for kind in asked_kinds(question)) or \
+        (bool(_EN_PEOPLE_ASKED.search(question)) and not _PEOPLE_COUNTED.search(text)
+         and not is_latin(text))
+
+
+# "How many people died…?", "How many doctors and nurses…?": a number of people, which the
+# documents write with 人, 名 or 位 ("2000名医务人员", "1000万人", "22位外方领导人", "贫困人口
+# 减到3000万"), not any number ("三个继续下降" for how many died in accidents). Not "workers":
+# the documents count a labour force ("贫困劳动力2729万").
+_EN_PEOPLE_ASKED = re.compile(
+    r"\bhow many (?:[\w-]+ ){0,2}?(?:people|persons|residents|patients|students|"
+    r"children|doctors|nurses|participants|attendees|officials|volunteers|villagers)\b", re.I)
 
 
 def type_match(kinds: set[str], text: str, signed: str = "", reached: bool = False) -> float:
@@ -183,7 +194,7 @@ MONEY = re.compile(r"[\d０-９一二两三四五六七八九十百千]+(?:[.,]\
 # A word pointing at whose the things are ("多少名本国留学生": the text names the country,
 # "500多名纳米比亚留学生") is no part of the thing counted.
 _WHOSE = r"(?:本国|该国|贵国|对方|本地|当地|本市|本省|本县|本村|这些|那些|他们|她们)?"
-_MEASURE_WORDS = "个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份"
+_MEASURE_WORDS = "个位名点次支条项例所家批件套台张户对双辆只头棵座间栋本篇场轮趟列架艘吨箱份起"
 _COUNTED = re.compile(r"(?<!哪)(?:几|多少)(?![号日])([" + _MEASURE_WORDS + "]?)"  # "2月几号": a day
                       + _WHOSE + r"([\u4e00-\u9fff]{2})")
 # "面积有多大", "全长有多长": the thing measured, named before the asking word (not "多少":
@@ -202,6 +213,8 @@ _CLAUSE_PEOPLE_ASKED = re.compile(r"(?<!哪)(?:多少|几)(?:个|名|位)?[\u4e0
                                   r"[\u4e00-\u9fff]{0,6}?(?:人|同胞|兄弟姐妹|公民|侨胞|学生|"
                                   r"患者|病人|人员)(?![\u4e00-\u9fff])")
 _PERSONS = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
+_PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
+                             r"人[口数]?[^，,。；;\d]{0,4}?\d")  # "贫困人口减到3000万"
 
 
 _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
@@ -275,6 +288,8 @@ def counted_measure(question: str) -> re.Pattern | None:
     if not unit or unit not in _MEASURE_WORDS or unit in "个点" or "第几" in question:
         # "第几位访华的元首" asks a rank ("首位"), not a count; "每天几点能下楼？" a time
         return None
+    if unit == "起":  # "多少起事故": in figures, since "一起" is "together"
+        return re.compile(r"(?<![第\d])\d[\d,.]*\s*(?:多|余)?\s*(?:万)?\s*起")
     return re.compile(_NUMERAL + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 

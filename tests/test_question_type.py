@@ -459,3 +459,20 @@ def test_a_place_asked_is_lifted_where_the_passage_puts_someone_there():
     assert type_match({PLACE}, named) == 1.0 and type_match({PLACE}, named, reached=True) == 0.0
     assert PLACE not in asked_kinds("中方愿同德方在哪些领域加强合作？")
     assert PLACE in asked_kinds("会议在哪里召开？")
+
+
+def test_a_count_of_incidents_or_of_people_needs_that_count_stated():
+    """"2019年全国一共发生了多少起安全生产事故？" and "How many people died in work-safety
+    accidents in China in 2019…?" over "…实现“三个继续下降”" (near misses asked in four
+    batches): 起 counts incidents, in figures ("一起" is "together"); people are counted with
+    人, 名 or 位, before or after the figure."""
+    from rag.question_type import counted_measure, unstated
+
+    accidents = "习近平指出，从2019年的情况看，全国安全生产事故总量、较大事故和重特大事故实现“三个继续下降”。"
+    zh = counted_measure("2019年全国一共发生了多少起安全生产事故？")
+    assert not zh.search(accidents) and not zh.search("同北京市一起") and zh.search("发生较大事故120起")
+    en = "How many people died in work-safety accidents in China in 2019?"
+    assert unstated(en, accidents)
+    assert not unstated(en, "全年事故死亡2.9万人。") and not unstated(en, "贫困人口减到3000万左右。")
+    assert not unstated("How many registered poor workers were working away from home?",
+                        "外出务工的建档立卡贫困劳动力2729万。")  # a labour force, not people
