@@ -45,6 +45,7 @@ from .question_type import (
     is_saying,
     role_verb,
     states,
+    states_own_date,
     states_signed,
 )
 from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
@@ -1149,9 +1150,12 @@ def _first_in_topic(hits: list[Hit], reading: Reading) -> bool:
 
 def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
     """1 when the question asks the date of what was discussed and the first passage, from
-    the article or speech under discussion, gives one: the conversation answers it."""
+    the article or speech under discussion, gives one (a day, when the question asks which
+    day: "那2019年在重庆开的那次，具体是几月几号？" is not answered by "2019年在重庆召开…"): the
+    conversation answers it."""
     return float(asks_date_of_referent(question, reading) and _first_in_topic(hits, reading)
-                 and states_date(hits[0]))
+                 and states_date(hits[0])
+                 and states_own_date(question, f"{hits[0].shown()} {hits[0].signed}"))
 
 
 def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:

@@ -298,6 +298,10 @@ def test_the_date_of_what_was_discussed_is_read_from_its_passages():
     reading = Reading(True, "q", [1], {"a": 1.0, "b": 1.0}, referent=True)
     assert dated_referent("这次通话是哪天？", [dated], reading) == 1.0
     assert dated_referent("这次通话是哪天？", [undated], reading) == 0.0
+    # a day asked needs a day, not a year (fresh chat d32: "那2019年在重庆开的那次，具体是几月几号？")
+    years = hit("2016年在银川召开东西部扶贫协作座谈会，2019年在重庆召开座谈会。", None, "a")
+    assert dated_referent("那2019年在重庆开的那次，具体是几月几号？", [years], reading) == 0.0
+    assert dated_referent("那次座谈会是哪一年开的？", [years], reading) == 1.0
     assert dated_referent("这次通话谈了什么？", [dated], reading) == 0.0  # no date asked
     assert dated_referent("这次通话是哪天？", [dated], Reading(True, "q", [1], {})) == 0.0
     plain = Reading(True, "q", [1], {"a": 1.0}, referent=False)  # "他是哪天说的？"
