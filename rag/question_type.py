@@ -467,7 +467,19 @@ def english_name_role_words(question: str) -> list[str]:
     no person's name."""
     m = _EN_NAME_ASKED.search(question) or _EN_NAME_ASKED_OF.search(question)
     words = m.group(1).lower().split() if m else []
+    if words and words[-1] in _EN_SOMEONE:
+        # "…chatted with its former Party secretary. What is that man's name?": the role the
+        # question gave before
+        before = [w.lower() for w in re.findall(r"[A-Za-z-]+", question[:m.start()])]
+        at = max((i for i, w in enumerate(before) if w in _EN_PERSON_ROLES - _EN_SOMEONE),
+                 default=None)
+        if at is not None:
+            words = [w for w in before[max(0, at - 3): at + 1] if w not in _EN_DETERMINERS]
     return words if words and words[-1] in _EN_PERSON_ROLES else []
+
+
+_EN_SOMEONE = {"man", "woman", "person", "girl", "boy"}
+_EN_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "that", "this", "with", "and"}
 
 
 # How long something lasted ("开了多长时间？", "How long did the call last?") is answered by a

