@@ -108,6 +108,8 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     share = figure_asked("这家企业的复工率达到了多少？")
     assert share.search("占46%") and share.search("三分之二以上") and not share.search("复工复产")
     assert figure_asked("How long did that call last?") is not None
+    # what was said about how long something lasts is what was said (fresh batch d32)
+    assert figure_asked("What did Xi say about how long the epidemic would last?") is None
     assert figure_asked("What share of them were elderly?") is not None
     assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
     assert figure_asked("要提高哪两个率？") is None
