@@ -1154,7 +1154,6 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
     day: "那2019年在重庆开的那次，具体是几月几号？" is not answered by "2019年在重庆召开…"): the
     conversation answers it."""
     return float(asks_date_of_referent(question, reading) and _first_in_topic(hits, reading)
-                 and states_date(hits[0])
                  and states_own_date(question, f"{hits[0].shown()} {hits[0].signed}"))
 
 

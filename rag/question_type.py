@@ -121,8 +121,9 @@ def states(kind: str, text: str) -> bool:
 
 def unstated(question: str, text: str, signed: str = "") -> bool:
     """Whether the question asks for a count or a date ("How many…", "On what date…") that
-    the text does not state: then it does not answer it, whatever else it shares. `signed`:
-    the sign-off of the letter the text is part of, which states its date (not a count)."""
+    the text does not state (for "How many people…", a number of people in a Chinese text):
+    then it does not answer it, whatever else it shares. `signed`: the sign-off of the letter
+    the text is part of, which states its date (not a count)."""
     return any(kind in (COUNT, DATE) and not states_signed(kind, text, signed)
                for kind in asked_kinds(question)) or \
         (bool(_EN_PEOPLE_ASKED.search(question)) and not _PEOPLE_COUNTED.search(text)
@@ -769,8 +770,9 @@ def asks_another_event(question: str, labels: str) -> str | None:
 
 
 def states_own_date(question: str, text: str) -> bool:
-    """Whether a passage's own words (not its attribution or sign-off) give the date asked:
-    a day when the question asks which day ("哪天"), else any date."""
+    """Whether a text gives the date asked: a day when the question asks which day ("哪天"),
+    else any date. For a letter's or a mentioned thing's date, callers pass a passage's own
+    words (its attribution and sign-off date something else)."""
     if _DAY_ASKED.search(question):
         return bool(_DAY.search(text) or en_dates(text))  # "10日", "March 30", "30 March"
     return states(DATE, text)
