@@ -149,18 +149,20 @@ _EN_STRONG = re.compile(
     rf"{_EN_PARTIES}",
     re.IGNORECASE)
 _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
+# "会上", "文章里", "信中" opening a clause: in the one under discussion
+_ZH_IN_IT = r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|(?:讲话|信|文章|通话|电话)[中里]|文中)"
 # Definite references: a demonstrative or "the" with the thing already under discussion ("那次
 # 通话", "该会议", "会上", "第二点", "that call", "the king", "the same speech"). Unlike a
 # pronoun, which may point at anyone, they name what was discussed: the answer is there.
 _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|通电话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
-    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|(?:讲话|信|文章|通话|电话)[中里]|文中)|在(?:那里|那儿|当地)|"
+    rf"{_ZH_IN_IT}|在(?:那里|那儿|当地)|"
     r"[这那]些(?=[\u4e00-\u9fff])")  # "这些地方", "那些措施": what the last answer named
 _ZH_REFERENCE = re.compile(
     r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会谈|会见|会|讲话|回信|"
     r"信|文章|文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该]一?[次封篇场位项份条点段块片座]|上述|"
-    r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|(?:讲话|信|文章|通话|电话)[中里]|文中)|"
+    rf"{_ZH_IN_IT}|"
     # the place and the day of what was discussed ("他在那儿都种了哪些树？", "第二天他去了哪个
     # 村？", "他跟现场的社区工作人员说了什么？"): the conversation says which
     r"那儿|那里|这儿|这里|当地|现场|当天|那天|次日|第二天|前一天|同一天")

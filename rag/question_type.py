@@ -62,9 +62,10 @@ _COUNT = re.compile(_NUM + r"\s*" + _UNIT)
 _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
 _DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"
+_YEAR_OF = rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年"  # "2020年", "二〇二〇年"
 _DATE = re.compile(
     rf"[\d{_ZH_NUM}]{{1,3}}\s*月(?:\s*[\d{_ZH_NUM}]{{1,3}}\s*[日号])?|"  # 3月10日, 九月, 三月十日
-    rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年|{_DAY_OF_MONTH}|"  # 2020年, 10日
+    rf"{_YEAR_OF}|{_DAY_OF_MONTH}|"  # 2020年, 10日
     r"(?:周|星期|礼拜)[一二三四五六日天]|[上中下]旬|[月年](?:初|底|末)|"  # 周一, 上旬, 年底
     r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园|仓库|"
@@ -101,9 +102,10 @@ def asked_kinds(question: str) -> set[str]:
 # October", "in Baisha Bay", "Dr. Maria Keller").
 _EN_NUMBER = ("one two three four five six seven eight nine ten eleven twelve twenty thirty forty "
               "fifty hundred thousand million billion dozen")
+_EN_YEAR = r"\b(?:19|20)\d\d\b"  # "1978"
 _EN_STATES = {
     COUNT: re.compile(rf"\d|\b(?:{'|'.join(_EN_NUMBER.split())})\b", re.I),
-    DATE: re.compile(rf"\b(?:{_MONTH_NAMES})\b|\b(?:19|20)\d\d\b|"
+    DATE: re.compile(rf"\b(?:{_MONTH_NAMES})\b|{_EN_YEAR}|"
                      r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I),
     PLACE: re.compile(r"\b(?:in|at|to|from|near)\s+(?:the\s+)?[A-Z]"),
     PERSON: re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Professor)\b\.?\s+[A-Z]|\b[A-Z][a-z]+\s+[A-Z][a-z]+\b"),
@@ -204,6 +206,9 @@ _MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:
 _MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回])(?=[？?。，,！!]|$)")
 # an ordinal ("摆在第一位", "第3批") counts nothing
 _NUMERAL = r"(?<![第\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
+# Measure words counted in figures only: "多少起事故" -> "120起" ("一起" is "together")
+_FIGURES_ONLY = "起"
+_FIGURE = r"(?<![第\d])\d[\d,.]*\s*(?:多|余)?\s*(?:万)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民群数才])")
@@ -214,8 +219,10 @@ _CLAUSE_PEOPLE_ASKED = re.compile(r"(?<!哪)(?:多少|几)(?:个|名|位)?[\u4e0
                                   r"[\u4e00-\u9fff]{0,6}?(?:人|同胞|兄弟姐妹|公民|侨胞|学生|"
                                   r"患者|病人|人员)(?![\u4e00-\u9fff])")
 _PERSONS = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
+# Looser than _PERSONS: a few words may stand between the figure and the people ("960多万贫困
+# 人口", dev d2-037), or the figure after them ("贫困人口减到3000万")
 _PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
-                             r"人[口数]?[^，,。；;\d]{0,4}?\d")  # "贫困人口减到3000万"
+                             r"人[口数]?[^，,。；;\d]{0,4}?\d")
 
 
 _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
@@ -289,9 +296,8 @@ def counted_measure(question: str) -> re.Pattern | None:
     if not unit or unit not in _MEASURE_WORDS or unit in "个点" or "第几" in question:
         # "第几位访华的元首" asks a rank ("首位"), not a count; "每天几点能下楼？" a time
         return None
-    if unit == "起":  # "多少起事故": in figures, since "一起" is "together"
-        return re.compile(r"(?<![第\d])\d[\d,.]*\s*(?:多|余)?\s*(?:万)?\s*起")
-    return re.compile(_NUMERAL + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
+    numeral = _FIGURE if unit in _FIGURES_ONLY else _NUMERAL
+    return re.compile(numeral + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 
 def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
@@ -462,6 +468,11 @@ def english_office_countries(question: str) -> list[list[str]]:
     return out
 
 
+# "What is that man's name?": someone, whose role the question gave before
+_EN_SOMEONE = {"man", "woman", "person", "girl", "boy"}
+_EN_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "that", "this", "with", "and"}
+
+
 def english_name_role_words(question: str) -> list[str]:
     """The words the question knows that person by, ending with the role ("What was the name
     of the old village party secretary…?" -> old, village, party, secretary); [] when it asks
@@ -478,9 +489,6 @@ def english_name_role_words(question: str) -> list[str]:
             words = [w for w in before[max(0, at - 3): at + 1] if w not in _EN_DETERMINERS]
     return words if words and words[-1] in _EN_PERSON_ROLES else []
 
-
-_EN_SOMEONE = {"man", "woman", "person", "girl", "boy"}
-_EN_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "that", "this", "with", "and"}
 
 
 # How long something lasted ("开了多长时间？", "How long did the call last?") is answered by a
@@ -557,15 +565,14 @@ _CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门区])市(?![场
 # "从哪一年开始？", "In what year did he first suggest…?": a year, not a day, is asked; "2016年",
 # "1978" (in an English text) state one; "去年以来" tells of something else.
 _YEAR_ASKED = re.compile(r"哪一?年|\b(?:which|what) year\b", re.I)
-_YEAR = re.compile(r"(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年")
-_EN_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(_YEAR_OF)
 
 
 def states_year_asked(question: str, text: str) -> bool:
     """False when the question asks which year and the text states none ("全国安全生产电视电话
     会议10日在北京召开…" for "专项整治三年行动从哪一年开始？"); True otherwise."""
     return not _YEAR_ASKED.search(_QUOTED.sub("", question)) or bool(_YEAR.search(text)) or \
-        (is_latin(text) and bool(_EN_YEAR.search(text)))
+        (is_latin(text) and bool(re.search(_EN_YEAR, text)))
 
 
 def states_city_asked(question: str, text: str) -> bool:
