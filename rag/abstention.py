@@ -40,6 +40,7 @@ from .question_type import (
     role_verb,
     states,
     states_city_asked,
+    states_kind_asked,
     states_name,
     states_own_date,
     states_superlative_asked,
@@ -49,7 +50,7 @@ from .question_type import (
     type_match,
     unstated,
 )
-from .speaker import asks_other_reply, gives_other_words
+from .speaker import asks_other_reply, asks_speech_content, gives_other_words
 from .translate import Translation
 from .types import Hit
 
@@ -219,9 +220,13 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _time_unstated(question, top) \
         or not states_city_asked(question, first.shown()) \
         or not states_year_asked(question, first.shown()) \
+        or not states_kind_asked(asked or question, [h.shown() for h in top]) \
         or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
+        or (asks_speech_content(asked or question) and
+            not any(gives_other_words(h.chunk.text) or "发言" in (h.chunk.title or "")
+                    for h in top)) \
         or _told_date_unstated(question, top, asked or question)
 
 

@@ -575,6 +575,27 @@ def states_year_asked(question: str, text: str) -> bool:
         (is_latin(text) and bool(re.search(_EN_YEAR, text)))
 
 
+# "Which airline flew those charter flights?", "In which building did Xi receive Hun Sen?",
+# "哪家医院": a thing of a kind is asked, which the answer names with the kind's word
+# ("东方航空", "人民大会堂", "火神山医院"); "包机" or "在北京会见" names none.
+_KIND_ASKED = (
+    (re.compile(r"\b(?:airlines?|air carriers?)\b|哪家航空", re.I), re.compile(r"航空|航班|airlines?", re.I)),
+    (re.compile(r"\b(?:which|what) (?:companies|company|firm|enterprise)\b|哪家(?:公司|企业)", re.I),
+     re.compile(r"公司|企业|集团|厂|compan(?:y|ies)|firm", re.I)),
+    (re.compile(r"\b(?:which|what) (?:building|hall|hotel|venue)\b|哪(?:座|栋)(?:楼|建筑)", re.I),
+     re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
+    (re.compile(r"\b(?:which|what) hospitals?\b|哪(?:家|所|个)医院", re.I),
+     re.compile(r"医院|方舱|hospital", re.I)),
+)
+
+
+def states_kind_asked(question: str, texts: list[str]) -> bool:
+    """False when the question asks which airline, company, building or hospital and none of
+    the texts names a thing of that kind; True otherwise."""
+    return all(any(named.search(t) for t in texts) for asked, named in _KIND_ASKED
+               if asked.search(question))
+
+
 def states_city_asked(question: str, text: str) -> bool:
     """False when the question asks which city and the text names none; True otherwise."""
     if not _CITY_ASKED.search(question):

@@ -158,3 +158,21 @@ def gives_other_words(text: str) -> bool:
     """Whether a sentence of the passage opens by naming a speaker other than Xi ("约翰逊表示，")."""
     return any((o := speaker_opening(s)) is not None and o[0] == OTHER
                for s in re.split(r"(?<=[。；！？!?])", text) if s.strip())
+
+
+# What someone else said in a speech at a meeting ("那位兰考县委书记在发言里具体讲了些什么？",
+# "What did that first speaker actually say in his remarks?"): the documents' reports name who
+# spoke ("蔡松涛…作视频发言") and give Xi's speech (讲话), seldom the others' words. Their 发言 is
+# the others' word; Xi's own "发言" (at the G20 summit) is a passage of that title.
+_ZH_SPEECH_CONTENT = re.compile(r"发言[^，。？?]{0,10}?(?:的)?(?:主要|具体)?"
+                                r"(?:内容|(?:讲|说|谈)了?(?:些|了)?(?:什么|哪些))")
+_EN_SPEECH_CONTENT = re.compile(
+    r"\bwhat did (?:that|the|this) (?:[\w-]+ ){0,3}?(?:speaker|secretary|official|delegate|"
+    r"representative|mayor|governor)s? (?:actually |really )?(?:say|talk about)\b"
+    r"[^?]*\b(?:remarks|speech|presentation)\b", re.I)
+
+
+def asks_speech_content(question: str) -> bool:
+    """Whether the question asks what someone other than Xi said in their speech at a meeting."""
+    return bool(_ZH_SPEECH_CONTENT.search(question) and not any(x in question for x in _XI_NAMES)
+                or _EN_SPEECH_CONTENT.search(question))

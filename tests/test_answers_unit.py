@@ -570,3 +570,29 @@ def test_best_sentence_does_not_pick_a_sentence_for_naming_its_speaker():
                  "我相信，凭借坚定的决心和强大的韧性，中国不仅将很快战胜疫情，而且还将很快恢复经济秩序。"]
     assert best_sentence(sentences, tokens("古特雷斯 很快", query=True)) == sentences[1]
     assert best_sentence(sentences, tokens("古特雷斯 祝贺", query=True)) == sentences[0]
+
+
+def test_a_speech_of_someone_else_or_a_kind_of_thing_unstated_is_a_near_miss():
+    """What another speaker said at a meeting needs their words ("蔡松涛表示，…"), not the report
+    that they spoke; the airline asked needs an airline named. A follow-up's own words (`asked`)
+    decide, not the topic words read into its evidence text."""
+    from rag.abstention import gather
+
+    def hit(text, title="座谈会"):
+        chunk = Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+
+    reported = hit("河南兰考县委书记蔡松涛等5位同志通过视频会议系统作了发言。")
+    said = hit("蔡松涛表示，兰考将巩固脱贫成果。")
+    question = "那位兰考县委书记在发言里具体讲了些什么？"
+    assert gather(question, [reported], set()).unstated
+    assert not gather(question, [reported, said], set()).unstated
+    # Xi's own 发言 (the G20 summit's) is a passage of that title
+    g20 = hit("我们要坚决打好新冠肺炎疫情防控全球阻击战。", title="在二十国集团领导人特别峰会上的发言")
+    assert not gather("他在发言里具体讲了些什么？", [g20], set()).unstated
+    charter = hit("外交部门派出十余架次包机，接回湖北同胞。", title="文章")
+    assert gather("包机 湖北 Which airline operated those charter flights?", [charter], set(),
+                  asked="Which airline operated those charter flights?").unstated
+    assert not gather("How many charter flights were sent?", [hit("派出10架次包机。")],
+                      set()).unstated

@@ -483,3 +483,23 @@ def test_a_count_of_incidents_or_of_people_needs_that_count_stated():
     assert not unstated(en, "全年事故死亡2.9万人。") and not unstated(en, "贫困人口减到551万，连续7年。")
     assert not unstated("How many registered poor workers were working away from home?",
                         "外出务工的建档立卡贫困劳动力2729万，占60%。")  # a labour force
+
+
+def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
+    """"Which airline operated those charter flights?" over "派出十余架次包机" (asked in three
+    fresh batches, answered): the airline, building, company or hospital asked is named with its
+    kind's word ("东方航空", "人民大会堂", "…有限公司", "火神山医院") in one of the passages."""
+    from rag.question_type import states_kind_asked
+
+    charter = "外交部门派出十余架次包机，接回湖北同胞。"
+    assert not states_kind_asked("Which airline operated those charter flights?", [charter])
+    assert not states_kind_asked("那些包机是哪家航空公司执飞的？", [charter])
+    assert states_kind_asked("Which airline flew them?", [charter, "东方航空执飞包机。"])
+    assert not states_kind_asked("In which building in Beijing did Xi receive Hun Sen?",
+                                 ["习近平在北京会见柬埔寨首相洪森。"])
+    assert states_kind_asked("In which building did Xi receive Hun Sen?",
+                             ["习近平在人民大会堂会见洪森。"])
+    assert states_kind_asked("Which company did he visit after leaving the port?",
+                             ["随后来到宁波臻至机械模具有限公司。"])
+    assert states_kind_asked("3月10日习近平先去了哪家医院？", ["我去了火神山医院。"])
+    assert states_kind_asked("What did he say about the port?", [charter])  # no kind asked

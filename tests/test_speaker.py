@@ -111,3 +111,17 @@ def test_writing_back_to_someone_named_is_no_reply_of_the_other_side():
     assert not asks_other_reply("And when did he write back to the community workers there?")
     assert asks_other_reply("What did Gates write back to him?")
     assert asks_other_reply("Did the king write back?")
+
+
+def test_the_speech_of_someone_else_at_a_meeting_is_asked():
+    """"那位兰考县委书记在发言里具体讲了些什么？" (asked in six chats): the reports name who spoke
+    ("河南兰考县委书记蔡松涛…作视频发言") and give Xi's 讲话, not the others' words."""
+    from rag.speaker import asks_speech_content
+
+    assert asks_speech_content("那位兰考县委书记在发言里具体讲了些什么？")
+    assert asks_speech_content("全国安全生产电视电话会议上，天津负责同志交流发言的主要内容是什么？")
+    assert asks_speech_content("What did that first speaker actually say in his remarks?")
+    assert asks_speech_content("What did that county secretary say in his speech?")
+    assert not asks_speech_content("会上通过视频发言的河南兰考县委书记叫什么名字？")  # who, not what
+    assert not asks_speech_content("习近平在二十国集团领导人特别峰会上的发言讲了什么？")  # Xi's own
+    assert not asks_speech_content("What did Xi say in his speech?")
