@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTHS, en_dates
+from .dates import MONTHS, en_dates, question_dates
 from .lexical import has_cjk, is_latin, tokens
 from .speaker import EN_HEADS
 
@@ -707,7 +707,11 @@ def asks_letter_date(question: str) -> bool:
 
 # Something a speech or article tells of ("他提到的2019年重庆那次座谈会", "他说已经就野生动物问题
 # 作过批示，那份批示…", "特朗普说他在社交媒体上表过态，那条…"): its date is not the speech's.
-_MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前|此前)|说[^，。？?]{0,15}过")
+# In English: "the plenary meeting that preceded the April 10 teleconference", "the written
+# instruction he mentioned there".
+_MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前|此前)|说[^，。？?]{0,15}过|"
+                        r"\b(?:mentioned|referred to|preceding|(?:that|which) (?:preceded|came "
+                        r"before|was held before))\b", re.I)
 # A day asked, not a year ("具体是哪天开的？")
 _DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
                         re.I)
@@ -800,8 +804,12 @@ def asks_another_event(question: str, labels: str) -> str | None:
 def states_own_date(question: str, text: str) -> bool:
     """Whether a text gives the date asked: a day when the question asks which day ("哪天"),
     else any date. For a letter's or a mentioned thing's date, callers pass a passage's own
-    words (its attribution and sign-off date something else)."""
+    words (its attribution and sign-off date something else). A day the question names is
+    not the one it asks ("…the plenary meeting that preceded the April 10 teleconference?" over
+    "全国安全生产电视电话会议10日在北京召开…此前，国务院安委会召开全体会议")."""
     if _DAY_ASKED.search(question):
-        return bool(_DAY.search(text) or en_dates(text))  # "10日", "March 30", "30 March"
+        for month, day in question_dates(question):
+            text = re.sub(rf"(?:{month}\s*月\s*)?(?<!\d){day}\s*日", "", text)
+        return bool(_DAY.search(text) or en_dates(text) - question_dates(question))
     return states(DATE, text)
 

@@ -503,3 +503,21 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
                              ["随后来到宁波臻至机械模具有限公司。"])
     assert states_kind_asked("3月10日习近平先去了哪家医院？", ["我去了火神山医院。"])
     assert states_kind_asked("What did he say about the port?", [charter])  # no kind asked
+
+
+def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():
+    """"On what date did … hold the plenary meeting that preceded the April 10 teleconference?"
+    (asked in three fresh batches, answered from the teleconference's "10 日"): a thing the
+    question says came before or was mentioned is dated in the passage's own words, and a day
+    the question names is the other event's."""
+    from rag.question_type import asks_mentioned_date, states_own_date
+
+    asked = ("On what date did the State Council Work Safety Committee hold the plenary meeting "
+             "that preceded the April 10 teleconference?")
+    report = "全国安全生产电视电话会议 10 日在北京召开。此前，国务院安委会召开全体会议。"
+    assert asks_mentioned_date(asked)
+    assert asks_mentioned_date("On what date did he issue the instruction he mentioned there?")
+    assert not asks_mentioned_date("On what date did Xi call Trump?")
+    assert not states_own_date(asked, report)
+    assert states_own_date(asked, "国务院安委会3月20日召开全体会议。")
+    assert states_own_date("那次会是哪天开的？", "会议10日召开。")
