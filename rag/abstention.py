@@ -40,6 +40,7 @@ from .question_type import (
     role_verb,
     states,
     states_city_asked,
+    states_day_asked,
     states_kind_asked,
     states_name,
     states_own_date,
@@ -220,6 +221,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _time_unstated(question, top) \
         or not states_city_asked(question, first.shown()) \
         or not states_year_asked(question, first.shown()) \
+        or not states_day_asked(asked or question, f"{first.shown()} {first.signed}") \
         or not states_kind_asked(asked or question, [h.shown() for h in top]) \
         or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \

@@ -801,6 +801,13 @@ def asks_another_event(question: str, labels: str) -> str | None:
                 None)
 
 
+def states_day_asked(question: str, text: str) -> bool:
+    """False when the question asks which day ("具体是几月几号开的？") and the text (a passage as
+    shown, with its title and attribution) gives no day but the ones the question names, only
+    years ("2017年在太原召开…"); True otherwise."""
+    return not _DAY_ASKED.search(question) or states_own_date(question, text)
+
+
 def states_own_date(question: str, text: str) -> bool:
     """Whether a text gives the date asked: a day when the question asks which day ("哪天"),
     else any date. For a letter's or a mentioned thing's date, callers pass a passage's own

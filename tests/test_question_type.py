@@ -521,3 +521,16 @@ def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():
     assert not states_own_date(asked, report)
     assert states_own_date(asked, "国务院安委会3月20日召开全体会议。")
     assert states_own_date("那次会是哪天开的？", "会议10日召开。")
+
+
+def test_a_day_asked_needs_a_day_stated():
+    """"太原那次会具体是几月几号开的？" over "2017年在太原召开深度贫困地区脱贫攻坚座谈会" (fresh
+    chat d34c01.3, answered): a day asked is stated as one, not as a year."""
+    from rag.question_type import states_day_asked
+
+    speech = "2017年在太原召开深度贫困地区脱贫攻坚座谈会。"
+    assert not states_day_asked("太原那次会具体是几月几号开的？", speech)
+    assert states_day_asked("太原那次会具体是几月几号开的？", "6月23日在太原召开座谈会。")
+    assert states_day_asked("太原那次会是哪一年开的？", speech)  # a year asked: another check
+    assert not states_day_asked("On what date was the meeting held after April 10?",
+                                "会议 10 日召开。")  # the day it names is not the one asked
