@@ -1275,3 +1275,19 @@ def test_the_report_of_the_meeting_a_speech_was_given_at_is_of_its_topic():
     turns = [Turn("习近平在决战决胜脱贫攻坚座谈会上说贫困人口减到了多少？", "", (), False, (cited,))]
     assert read("Who chaired that symposium?", turns, articles, [], 0.0).prior["r"] == PRIOR_ARTICLE
     assert read("他还说了什么？", turns, articles, [], 0.0).prior["r"] == EVENT_WEIGHT
+
+
+def test_a_follow_up_s_own_year_said_by_the_first_passage_is_answered():
+    """"他在这篇讲话里还提到自己2016年就提出过什么主张？" over "我在2016年就提出，关键核心技术攻关可
+    以搞揭榜挂帅" (fresh chat d34c05.3, abstained on with its answer first): the year is said,
+    the other words ("自己", "主张") need not be."""
+    from rag.conversation import says_its_words
+    from rag.types import Chunk, Hit
+
+    text = "我在2016年就提出，关键核心技术攻关可以搞揭榜挂帅。"
+    hit = Hit(Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), "k"), 1.0)
+    question = "他在这篇讲话里还提到自己2016年就提出过什么主张？"
+    reading = Reading(True, "q", prior={"k": 1.0}, new_words=("2016年", "自己", "主张"))
+    assert says_its_words(question, [hit], reading)
+    assert not says_its_words(question, [hit], Reading(True, "q", prior={"k": 1.0},
+                                                       new_words=("2017年", "主张")))
