@@ -503,6 +503,8 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
                              ["随后来到宁波臻至机械模具有限公司。"])
     assert states_kind_asked("3月10日习近平先去了哪家医院？", ["我去了火神山医院。"])
     assert states_kind_asked("What did he say about the port?", [charter])  # no kind asked
+    assert not states_kind_asked("Which provinces were those?", ["中国一些省市和企业纷纷提供援助。"])
+    assert states_kind_asked("哪些省的负责同志作了交流发言？", ["天津、安徽、广东负责同志作交流发言。"])
 
 
 def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():
