@@ -576,17 +576,19 @@ def states_year_asked(question: str, text: str) -> bool:
 
 
 # "Which airline flew those charter flights?", "In which building did Xi receive Hun Sen?",
-# "哪家医院", "Which provinces were those?": a thing of a kind is asked, which the answer names with the kind's word
-# ("东方航空", "人民大会堂", "火神山医院"); "包机" or "在北京会见" names none.
+# "哪家医院", "Which provinces were those?": a thing of a kind is asked, which the answer names
+# with its kind's word ("东方航空", "人民大会堂", "火神山医院", "天津、安徽"); "包机", "在北京会见"
+# or "一些省市" names none.
 _KIND_ASKED = (
-    (re.compile(r"\b(?:airlines?|air carriers?)\b|哪家航空", re.I), re.compile(r"航空|航班|airlines?", re.I)),
+    (re.compile(r"\b(?:which|what) (?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
+                re.I),
+     re.compile(r"航空|航班|airlines?", re.I)),
     (re.compile(r"\b(?:which|what) (?:companies|company|firm|enterprise)\b|哪家(?:公司|企业)", re.I),
      re.compile(r"公司|企业|集团|厂|compan(?:y|ies)|firm", re.I)),
     (re.compile(r"\b(?:which|what) (?:building|hall|hotel|venue)\b|哪(?:座|栋)(?:楼|建筑)", re.I),
      re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
     (re.compile(r"\b(?:which|what) hospitals?\b|哪(?:家|所|个)医院", re.I),
      re.compile(r"医院|方舱|hospital", re.I)),
-    # a province by its name ("一些省市" names none)
     (re.compile(r"\b(?:which|what) provinces?\b|哪(?:个|些|几个)省", re.I),
      re.compile(r"北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|"
                 r"湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|"
