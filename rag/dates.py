@@ -16,7 +16,9 @@ MonthDay = tuple[int, int]
 
 # Words of an attribution that dates a publication ("——4月1日，习近平在《求是》杂志发表文章…"):
 # the day of the print, not of the speech or the event the passage tells of.
-PUBLISHED = re.compile(r"发表|刊发|刊登|出版|杂志")
+# "发表重要讲话" delivers a speech that day ("——3月26日，习近平出席…峰会并发表重要讲话"): the day of
+# what it tells of, not of a print.
+PUBLISHED = re.compile(r"发表(?![^，。]{0,6}?(?:讲话|演讲|致辞|贺词))|刊发|刊登|出版|杂志")
 
 
 def dates_a_publication(text: str) -> bool:

@@ -909,3 +909,16 @@ def test_the_bundled_glossary_reads_held_as_a_meeting_held():
 
     glossary = read_glossary(Path(__file__).parents[1] / "data" / "glossary" / "covid-2020.tsv")
     assert glossary["held"] == ["召开", "举行"] and glossary["format"] == ["形式"]
+
+
+def test_delivering_a_speech_dates_the_event_not_a_print():
+    """"——3月26日，习近平出席…峰会并发表重要讲话" dates the summit: a passage under it is of March 26
+    (found in the browser: "In his February 3 speech, what did Xi say he had proposed back in
+    2016?" was answered from that passage, its date never read). An article published in a
+    magazine ("在《求是》杂志发表文章") dates the print, not what it tells of."""
+    from rag.dates import dates_a_publication
+
+    assert not dates_a_publication("——3月26日，习近平出席二十国集团领导人应对新冠肺炎特别峰会并发表重要讲话")
+    assert not dates_a_publication("——3月6日，习近平在决战决胜脱贫攻坚座谈会上发表讲话")
+    assert dates_a_publication("——4月1日，习近平在《求是》杂志发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》")
+    assert dates_a_publication("——3月16日，习近平发表重要文章")
