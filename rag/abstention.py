@@ -209,9 +209,10 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
-    where a meeting was held, in any of them; a time of day, a city, a year, the other side's reply
-    ("对方是怎么回应的？": a sentence of theirs), or a letter's or a mentioned thing's date in
-    its own words, in the first."""
+    where a meeting was held, a thing of the kind asked (an airline, a hospital, a province…),
+    another speaker's words for their speech, in any of them; a time of day, a city, a year, a
+    day, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or a letter's or a
+    mentioned thing's date in its own words, in the first."""
     first = top[0]
     return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
         or (counted < 0 and _measure_unstated(question, top)) \
@@ -226,9 +227,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
-        or (asks_speech_content(asked or question) and
-            not any(gives_other_words(h.chunk.text) or "发言" in (h.chunk.title or "")
-                    for h in top)) \
+        or _speech_unstated(asked or question, top) \
         or _told_date_unstated(question, top, asked or question)
 
 
@@ -308,6 +307,14 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     return ((asks_letter_date(question) or asks_mentioned_date(question)
              or tells_relatively(question, text)) and not states_own_date(question, text)) \
         or dates_another_event(asked or question, top[0].chunk.attribution or "", text)
+
+
+def _speech_unstated(question: str, top: list[Hit]) -> bool:
+    """A question asking what someone else said in their speech at a meeting ("那位兰考县委书记
+    在发言里具体讲了些什么？") whose top passages give no other speaker's words ("蔡松涛表示，…")
+    and are no speech titled 发言 (Xi's own at the G20 summit): they report that someone spoke."""
+    return asks_speech_content(question) and not any(
+        gives_other_words(h.chunk.text) or "发言" in (h.chunk.title or "") for h in top)
 
 
 def _role_unstated(question: str, top: list[Hit]) -> bool:

@@ -578,7 +578,7 @@ def states_year_asked(question: str, text: str) -> bool:
 # "Which airline flew those charter flights?", "In which building did Xi receive Hun Sen?",
 # "哪家医院", "Which provinces were those?": a thing of a kind is asked, which the answer names
 # with its kind's word ("东方航空", "人民大会堂", "火神山医院", "天津、安徽"); "包机", "在北京会见"
-# or "一些省市" names none.
+# (for a building) or "一些省市" names none.
 _KIND_ASKED = (
     (re.compile(r"\b(?:which|what) (?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
                 re.I),
@@ -598,7 +598,9 @@ _KIND_ASKED = (
 
 def states_kind_asked(question: str, texts: list[str]) -> bool:
     """False when the question asks which airline, company, building, hospital or province and
-    none of the texts names a thing of that kind; True otherwise."""
+    none of the texts names a thing of that kind; True otherwise. (A city asked is read in the
+    first passage only, `states_city_asked`: one named further down is mostly of another event,
+    dev d16-040; a hospital asked may be answered second, d11c12.1.)"""
     return all(any(named.search(t) for t in texts) for asked, named in _KIND_ASKED
                if asked.search(question))
 
@@ -826,4 +828,3 @@ def states_own_date(question: str, text: str) -> bool:
             text = re.sub(rf"(?:{month}\s*月\s*)?(?<!\d){day}\s*日", "", text)
         return bool(_DAY.search(text) or en_dates(text) - question_dates(question))
     return states(DATE, text)
-
