@@ -20,6 +20,24 @@ def test_a_text_written_in_english_states_counts_and_dates_in_english():
     assert not states(COUNT, "中国加油，武汉加油")  # Chinese text: its own patterns only
 
 
+def test_a_year_or_the_two_countries_is_not_a_count():
+    """"How many batches of aid did Saudi Arabia send?" over "提供了多批物资援助…维护好两国人民
+    …（2020年3月27日同沙特国王萨勒曼通电话）": the call's year and "the two countries" count
+    nothing, so the passage states no number and the question is not answered by it."""
+    from rag.question_type import COUNT, states, unstated
+
+    saudi = "沙特政府和各界纷纷伸出援手，向中方提供了多批物资援助，维护好两国人民生命安全。" \
+            "（2020年3月27日同沙特国王萨勒曼通电话）"
+    assert not states(COUNT, saudi)
+    assert unstated("How many batches of aid supplies did Saudi Arabia send to China?", saudi)
+    assert not states(COUNT, "2017年在太原召开")
+    # what does count: years of time, ten thousands, shares, two of a thing
+    assert states(COUNT, "脱贫攻坚已经5年") and states(COUNT, "2729万建档立卡贫困劳动力")
+    assert states(COUNT, "三分之二左右的收入来自外出务工")
+    assert not states(COUNT, "向两国提供援助")
+    assert states(COUNT, "两支医疗队") and states(COUNT, "12,000吨")
+
+
 def test_those_days_and_these_years_name_a_time_not_a_count():
     """"去浙江那几天，…是什么景象？" asks no number: read as a count, its answer (a description)
     stated none and the question was abstained on."""
