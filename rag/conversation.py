@@ -42,7 +42,9 @@ from .question_type import (
     asks_mentioned_date,
     asks_saying,
     counted_thing,
+    events_asked,
     is_saying,
+    labels_event,
     role_verb,
     states,
     states_own_date,
@@ -436,12 +438,19 @@ def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
 # The event an article's title or an excerpt's attribution names: "在(决战决胜脱贫攻坚座谈会)上的
 # 讲话", "习近平在(…部署会议)上强调", "在(浙江考察)时强调"
 _EVENT = re.compile(r"在(.{4,40}?)(?:上|时)(?:的讲话|的致辞|强调|指出|发表)")
+# A call or a letter, by whom it was with or to: "——3月16日，习近平同意大利总理孔特通电话" (an
+# excerpt) and "习近平同意大利总理孔特通电话" (the report); "习近平给武汉东湖新城社区全体社区工作
+# 者的回信" and "——4月8日，习近平给武汉市东湖新城社区全体社区工作者回信"
+_CALL_OR_LETTER = re.compile(r"(同.{2,30}?)通电话|(给.{2,40}?)的?回信")
 
 
 def event_of(label: str) -> str | None:
     """The event a title or attribution names, None when it names none."""
-    m = _EVENT.search(label)
-    return m.group(1) if m else None
+    if m := _EVENT.search(label):
+        return m.group(1)
+    m = _CALL_OR_LETTER.search(label)
+    return re.sub(r"[市省]", "", m.group(1) or m.group(2)) + ("通电话" if m.group(1) else "回信") \
+        if m else None
 
 
 class Articles:
@@ -503,6 +512,9 @@ class Articles:
         for title, keys in self.by_title.items():
             if (event := event_of(title)) is not None:
                 self.by_event.setdefault(event, set()).update(keys)
+        for chunk in chunks:  # and the excerpts whose attribution names it
+            if chunk.attribution and (event := event_of(chunk.attribution)) is not None:
+                self.by_event.setdefault(event, set()).add(chunk.key)
         self._text = "\n".join(texts.values())  # every passage once, with its labels
 
     def speech(self, chunk: Chunk) -> str:
@@ -1034,11 +1046,6 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     runs.append((retriever.search(reading.search_query, top_k, sources), context))
     k = retriever.settings.rrf_k
     fused = rrf([([h.chunk.key for h in r.hits], w) for r, w in runs], k)
-    bonus = REFERENT_BONUS if reading.referent else 0.0
-    if bonus:
-        for key in fused:
-            if reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR:
-                fused[key] += bonus / (k + 1)
     found: dict[str, Hit] = {}
     # A hit keeps the evidence (cosines, words) of the question's own search; with nothing
     # cited to lean on (the last answer was abstained on), that of the completed query, which
@@ -1046,6 +1053,18 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     for r, _ in (runs if reading.prior else runs[::-1]):
         for h in r.hits:
             found.setdefault(h.chunk.key, h)
+    bonus = REFERENT_BONUS if reading.referent else 0.0
+    if bonus:
+        # "这封信里他希望他们怎么做？": the letter discussed, and not another letter (the one to
+        # the Peking University medical team says "希望你们…" too) that nothing ties to it
+        kinds = events_asked(question)
+        for key in fused:
+            if reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR:
+                fused[key] += bonus / (k + 1)
+            elif kinds and reading.prior and key not in reading.prior and any(labels_event(kind, found[key].chunk.title +
+                                            (found[key].chunk.attribution or ""))
+                               for kind in kinds):
+                fused[key] -= bonus / (k + 1)
     if asks_date_of_referent(question, reading):
         # "这封信是哪天写的？", "When was that call?": the passages under discussion that carry
         # a date (in the text, a letter's sign-off or an attribution line) hold the answer.

@@ -796,20 +796,29 @@ def dates_its_event(question: str, attribution: str) -> bool:
 # "电视电话会议" is a teleconference, "call X the top priority" no call); what the titles and
 # attributions of the passages under discussion call them is `_EVENTS`' first side.
 _ASKED_EVENT = {
-    "letter": r"回信|来信|信中|\bletters?\b|\b(?:write|wrote|written) back\b",
+    "letter": r"回信|来信|信[中里]|[这那该此]封信|\bletters?\b|\b(?:write|wrote|written) back\b",
     "call": r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
             r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by) the phone\b",
     "message": r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b",
 }
 
 
+def events_asked(question: str) -> list[str]:
+    """The kinds of event (letter, call, message) a question asks of, strictly."""
+    return [kind for kind, asked in _ASKED_EVENT.items() if re.search(asked, question, re.I)]
+
+
+def labels_event(kind: str, labels: str) -> bool:
+    """Whether titles and attributions ("习近平给北京大学援鄂医疗队全体“90后”党员回信") name an
+    event of that kind."""
+    return re.search(_EVENTS[kind][0], labels) is not None
+
+
 def asks_another_event(question: str, labels: str) -> str | None:
     """The kind of event (letter, call, message) a follow-up asks of when `labels`, the titles
     and attributions of the passages under discussion, name none of that kind ("When did he
     write back to the community workers?" after a visit's speech); else None."""
-    return next((kind for kind, asked in _ASKED_EVENT.items()
-                 if re.search(asked, question, re.I) and not re.search(_EVENTS[kind][0], labels)),
-                None)
+    return next((kind for kind in events_asked(question) if not labels_event(kind, labels)), None)
 
 
 def states_day_asked(question: str, text: str) -> bool:

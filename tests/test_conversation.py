@@ -394,10 +394,10 @@ def test_a_request_for_more_of_the_topic_is_answered_from_it():
                              inside, topic)
 
 
-def _topic_hit(key: str, text: str, source: str = "a.txt"):
+def _topic_hit(key: str, text: str, source: str = "a.txt", title: str = "讲话"):
     from rag.types import Chunk, Hit
 
-    return Hit(Chunk(source, text, "讲话", None, None, 1, 1, 0, len(text), key), score=1.0)
+    return Hit(Chunk(source, text, title, None, None, 1, 1, 0, len(text), key), score=1.0)
 
 
 class _Searches:
@@ -1275,6 +1275,40 @@ def test_the_report_of_the_meeting_a_speech_was_given_at_is_of_its_topic():
     turns = [Turn("习近平在决战决胜脱贫攻坚座谈会上说贫困人口减到了多少？", "", (), False, (cited,))]
     assert read("Who chaired that symposium?", turns, articles, [], 0.0).prior["r"] == PRIOR_ARTICLE
     assert read("他还说了什么？", turns, articles, [], 0.0).prior["r"] == EVENT_WEIGHT
+
+
+def test_this_letter_is_the_one_discussed_not_another_letter():
+    """"这封信里他希望他们怎么做？" after the letter to the Donghu community workers (found in the
+    browser): the letter to the Peking University medical team also says "希望你们…" and led
+    both searches. Another letter (call, message) that nothing ties to the topic gives way; a
+    passage on the same call or letter in another form (the report, the excerpt under its
+    attribution) is of the topic."""
+    from rag.conversation import event_of, search_follow_up
+    from rag.question_type import events_asked
+
+    assert events_asked("这封信里他希望他们怎么做？") == ["letter"]
+    assert events_asked("What did he say in that call?") == ["call"]
+    assert events_asked("他还说了什么？") == []
+    assert event_of("——3月16日，习近平同意大利总理孔特通电话") == event_of("习近平同意大利总理孔特通电话")
+    assert event_of("习近平给武汉东湖新城社区全体社区工作者的回信") == \
+        event_of("——4月8日，习近平给武汉市东湖新城社区全体社区工作者回信")
+
+    other = _topic_hit("pku", "希望你们努力在为人民服务中茁壮成长。", title="习近平回信勉励北京大学援鄂医疗队")
+    opening = _topic_hit("open", "你们好，来信收悉。", title="习近平给东湖新城社区全体社区工作者的回信")
+    hope = _topic_hit("hope", "希望你们发扬连续作战作风。", title="习近平给东湖新城社区全体社区工作者的回信")
+    retriever = _Searches([other, opening, hope])
+    reading = Reading(True, "q", [1], {"open": 0.9, "hope": 0.9}, referent=True)
+
+    def pku_score(question: str) -> float:
+        found = search_follow_up(retriever, question, retriever.search("q", 3), reading, 3)
+        return next(h.score for h in found.hits if h.chunk.key == "pku")
+
+    # named as a letter, another letter falls further behind than for "那次"
+    assert pku_score("这封信里他希望他们怎么做？") < pku_score("那次他希望他们怎么做？")
+    # nothing under discussion (the last answer abstained on): nothing falls behind
+    empty = Reading(True, "q", [1], {}, referent=True)
+    assert search_follow_up(retriever, "这封信里他希望他们怎么做？", retriever.search("q", 3),
+                            empty, 3).hits[0].chunk.key == "pku"
 
 
 def test_a_follow_up_s_own_year_said_by_the_first_passage_is_answered():
