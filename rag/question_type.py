@@ -48,7 +48,7 @@ _ASKS = [
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),
@@ -619,7 +619,8 @@ def states_city_asked(question: str, text: str) -> bool:
 _MET_OR_HELD = re.compile(r"会见|会谈|举行|召开|开的|开会|\b(?:meet|met|held|hold|take place|"
                           r"took place|convened)\b", re.I)
 _COUNTRY_ASKED = re.compile(r"哪个国家|哪国|\b(?:which|what) country\b", re.I)
-_HALL = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:厅|馆|会场|宾馆|礼堂|中心|大楼)")
+# (a hall by its name: "设分会场" and "主会场" name none)
+_HALL = re.compile(r"人民大会堂|钓鱼台|中南海|[\u4e00-\u9fff]{1,8}(?:厅|馆|(?<![主分])会场|宾馆|礼堂|中心|大楼)")
 _VENUE = re.compile(_HALL.pattern + "|" + _CITY.pattern)
 
 
@@ -634,7 +635,11 @@ _HALL_NAMED, _VENUE_NAMED = _not_gone_to(_HALL), _not_gone_to(_VENUE)
 
 # The first passage saying where something was held, whatever the place ("在老挝举行中国—东盟
 # 关于新冠肺炎问题特别外长会"), and what was held there
-_HELD_AT = re.compile(r"在[\u4e00-\u9fff]{2,6}(?:举行|召开|会见|会谈)([^。；]{0,30})")
+_HELD_AT = re.compile(r"在([\u4e00-\u9fff]{2,6})(?:举行|召开|会见|会谈)([^。；]{0,30})")
+
+
+# "主会场具体设在哪个场所？": where a meeting's hall was
+_VENUE_ASKED = re.compile(r"会场[^，,;；。？?]{0,6}(?:设在|在)(?:哪|什么地方)")
 
 
 def _asks_where_held(question: str) -> bool:
@@ -643,14 +648,17 @@ def _asks_where_held(question: str) -> bool:
     not "When Xi met Hun Sen, what did he say about where the nation has come from?"."""
     place = dict(_ASKS)[PLACE]
     return any(_MET_OR_HELD.search(re.split(r"[，,;；。.!?？！]", question[m.start():])[0])
-               for m in place.finditer(question))
+               for m in place.finditer(question)) or bool(_VENUE_ASKED.search(question))
 
 
 def _held_there(question: str, text: str) -> bool:
     """Whether the passage says where something was held, and (for a Chinese question) it is
-    what the question asks about: the words after share two characters running with it."""
+    what the question asks about: the words after share two characters running with it. Not
+    the place the question names ("…在北京的主会场设在哪个场所？" over "…10日在北京召开")."""
     for m in _HELD_AT.finditer(text):
-        held = m.group(1)
+        if m.group(1) in question:
+            continue
+        held = m.group(2)
         if not has_cjk(question) or any(question[i:i + 2] in held for i in range(len(question) - 1)
                                         if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i:i + 2])):
             return True

@@ -375,6 +375,11 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     hall = "3月6日的决战决胜脱贫攻坚座谈会具体是在北京哪个会场开的？"
     assert not states_venue_asked(hall, ["习近平6日在京出席决战决胜脱贫攻坚座谈会并发表重要讲话。"])
     assert states_venue_asked(hall, ["座谈会在人民大会堂举行。"])
+    # "主会场设在哪个场所？" asks the hall: not the city the question names, not "设分会场" (d36)
+    main = "4月10日全国安全生产电视电话会议在北京的主会场具体设在哪个场所？"
+    assert not states_venue_asked(main, ["全国安全生产电视电话会议10日在北京召开，会议传达…",
+                                         "座谈会在各省区市设分会场。"])
+    assert states_venue_asked(main, ["会议在人民大会堂举行。"])
 
 
 def test_the_country_whose_office_holder_an_english_question_names():
