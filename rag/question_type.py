@@ -651,16 +651,28 @@ def _asks_where_held(question: str) -> bool:
                for m in place.finditer(question)) or bool(_VENUE_ASKED.search(question))
 
 
+# What an English question says was held, in the documents' words
+_EN_HELD = {r"\btalks\b": r"会谈|会见", r"\bsymposium\b": r"座谈会", r"\bsummit\b": r"峰会",
+            r"\b(?:meeting|conference)\b": r"会"}
+
+
 def _held_there(question: str, text: str) -> bool:
-    """Whether the passage says where something was held, and (for a Chinese question) it is
-    what the question asks about: the words after share two characters running with it. Not
-    the place the question names ("…在北京的主会场设在哪个场所？" over "…10日在北京召开")."""
+    """Whether the passage says where something was held, and it is what the question asks
+    about: for a Chinese question the words after share two characters running with it, for
+    an English one it is the kind of event named (talks, a summit…), if any. Not the place the
+    question names ("…在北京的主会场设在哪个场所？" over "…10日在北京召开")."""
+    events = [zh for en, zh in _EN_HELD.items() if re.search(en, question, re.I)] \
+        if not has_cjk(question) else []
     for m in _HELD_AT.finditer(text):
         if m.group(1) in question:
             continue
         held = m.group(2)
-        if not has_cjk(question) or any(question[i:i + 2] in held for i in range(len(question) - 1)
-                                        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i:i + 2])):
+        if events:  # "Where were Xi's talks with Battulga held?": talks, not a ministers' meeting
+            if any(re.search(zh, m.group(0)) for zh in events):
+                return True
+        elif not has_cjk(question) or \
+                any(question[i:i + 2] in held for i in range(len(question) - 1)
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i:i + 2])):
             return True
     return False
 

@@ -371,6 +371,10 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert not states_venue_asked(asked, ["总统先生专程来中国表达慰问。", laos])
     assert states_venue_asked("中国—东盟特别外长会是在哪儿开的？", [laos])
     assert not states_venue_asked(asked, [laos])  # held there: the ministers' meeting, not the talks
+    # the same in English: the kind of event named is what was held (d36)
+    battulga = "Where exactly were Xi's February 27 talks with Mongolian President Battulga held?"
+    assert not states_venue_asked(battulga, [laos])
+    assert states_venue_asked(battulga, ["双方在人民大会堂举行会谈。"])
     # "在北京哪个会场开的？": the city the question names is no answer, a hall is (fresh batch d25)
     hall = "3月6日的决战决胜脱贫攻坚座谈会具体是在北京哪个会场开的？"
     assert not states_venue_asked(hall, ["习近平6日在京出席决战决胜脱贫攻坚座谈会并发表重要讲话。"])
