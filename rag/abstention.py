@@ -327,7 +327,7 @@ def _role_unstated(question: str, top: list[Hit]) -> bool:
     verb = role_verb(question)
     first = top[0].chunk
     return verb is not None and not any(
-        verb in h.shown() for h in top
+        re.search(verb, h.shown()) for h in top
         if (h.chunk.source, h.chunk.title) == (first.source, first.title))
 
 

@@ -344,14 +344,18 @@ def english_count(question: str) -> re.Pattern | None:
     return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{re.escape(noun)}", re.I)
 
 
-_ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
-                         r"\bwho (chaired|presided|accompanied|hosted)\b", re.I)
-_ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同"}
+_LED = "率领|率队|带队|领队|组长|队长|团长|牵头"  # leading a team, as the documents would say it
+_ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读|率领|率队|带队|领队|牵头)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
+                         r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b", re.I)
+_ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同",
+            "led": _LED, "headed": _LED, "率领": _LED, "率队": _LED, "带队": _LED, "领队": _LED,
+            "牵头": _LED}
 
 
 def role_verb(question: str) -> str | None:
     """The documents' verb for the role whose holder is asked ("由谁主持？", "Who chaired…?":
-    主持; "Who accompanied…?": 陪同), or None."""
+    主持; "Who accompanied…?": 陪同; "Who led the expert team…?": 率领, 带队, 组长…, as a
+    pattern), or None."""
     m = _ROLE_ASKED.search(question)
     if not m:
         return None
@@ -363,7 +367,7 @@ def role_asked(question: str) -> re.Pattern | None:
     """For "座谈会由谁主持？", "Who chaired the meeting?": a pattern for someone named doing it
     ("汪洋主持座谈会", "在国王陛下主持下"), not a meeting he called ("习近平主持召开…")."""
     verb = role_verb(question)
-    return re.compile(r"[\u4e00-\u9fff]{2}" + verb + r"(?!召开)") if verb else None
+    return re.compile(r"[\u4e00-\u9fff]{2}(?:" + verb + r")(?!召开)") if verb else None
 
 
 # "山庄主人叫什么名字？", "那位老村支书叫什么？": a person's name asked, by the role the question

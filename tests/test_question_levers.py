@@ -676,6 +676,10 @@ def test_who_chaired_looks_for_someone_chairing():
     assert role_asked("Who chaired the February 23 meeting?").search("李克强主持会议")
     assert role_asked("Who accompanied Xi in Zhejiang?").search("省长袁家军陪同")
     assert role_asked("谁出席了会议？") is None and role_asked("What did Li chair?") is None
+    # who led a team: the documents would say 率领, 带队, 组长… (they never do: d36-014, d22-038)
+    led = role_asked("What was the name of the person who led the medical expert team?")
+    assert led.search("由王辰院士带队") and led.search("专家组组长钟南山") and not led.search("向意方增派医疗专家组")
+    assert role_asked("Who headed the Central Guidance Group?") and role_asked("医疗队是谁带队的？")
 
 
 def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
@@ -696,6 +700,11 @@ def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
     # a meeting someone called is one they chaired (ranking lifts only "X主持会议")
     called = hit("副市长韩文博在3号楼第一会议室主持召开领导小组第二次会议。")
     assert not gather("会议由谁主持？", [called], set()).unstated
+    # nor a team's leader by passages naming none ("What was the name of the person who led
+    # the medical expert team China sent to Italy?", d36-014)
+    team = "Who led the medical expert team China sent to Italy?"
+    assert gather(team, [hit("我们将急意方之所急，向意方增派医疗专家组。")], set()).unstated
+    assert not gather(team, [hit("专家组由王辰院士带队。")], set()).unstated
     # another article's chair is no answer ("Who chaired the national work-safety
     # teleconference…?" with the April 17 meeting's "习近平主持会议" third; seen in the browser)
     other = Hit(Chunk(source="a.txt", text="中共中央总书记习近平主持会议。", title="政治局会议",
