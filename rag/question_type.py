@@ -723,10 +723,12 @@ def is_saying(sentence: str) -> bool:
 _TO_HIM = r"(?:习近平|总书记|习主席|国家主席|他)"
 _LETTER_TO_ZH = re.compile(rf"来信|(?:给|致){_TO_HIM}[^，,。？?]{{0,8}}(?:写|寄|发)|写给{_TO_HIM}|"
                            r"(?<!回)信是[^，,。？?]{0,6}寄")
+_LETTER_ANSWERED = r"\bletter (?:that |which )?(?:xi|he|the president) (?:answered|replied|responded)"
 _LETTER_TO_EN = re.compile(
     r"\b(?:letter|wrote|written|write|writing|sent|send)\b[^?.,]{0,25}\bto (?:xi|him|president "
     r"xi|the (?:chinese )?president)\b|\bsen[dt](?:ing)?\s+(?:their|the|his|her|its)\s+letter|"
     r"\bletter (?:xi|he) (?:was|is) (?:answering|replying)|"
+    rf"{_LETTER_ANSWERED}|"
     r"\b(?:had|did) [a-z' ]{1,30} sen[dt] (?:the|their|his|her|its)? ?letter", re.I)
 _REPLY = re.compile(r"回信|复信|\bwr(?:ite|ote) back\b|\brepl(?:y|ied)\b", re.I)
 
@@ -735,7 +737,8 @@ def asks_letter_date(question: str) -> bool:
     """Whether the question asks the date of a letter written to the speaker (not of his
     reply: "习近平是哪天回信的？", "When did Xi write back to Bill Gates?")."""
     if DATE not in asked_kinds(question) or \
-            (_REPLY.search(question) and not re.search(r"来信|answering", question)):
+            (_REPLY.search(question) and
+             not re.search(rf"来信|answering|{_LETTER_ANSWERED}", question, re.I)):
         return False
     return bool(_LETTER_TO_ZH.search(question) or _LETTER_TO_EN.search(question))
 

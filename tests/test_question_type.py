@@ -152,9 +152,12 @@ def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
     for asked in ("武汉东湖新城社区全体社区工作者给习近平的来信是哪天写的？",
                   "这些党员的来信是哪天寄出的？", "When did they write their letter to him?",
                   "And on what date had Gates sent the letter Xi was answering?",
-                  "On what date did the community workers send their letter to Xi?"):
+                  "On what date did the community workers send their letter to Xi?",
+                  "On what date did the community workers write the letter that Xi answered?",
+                  "When was the letter Xi replied to written?"):  # d36-036
         assert asks_letter_date(asked), asked
     for other in ("习近平是哪天给比尔·盖茨回信的？", "When did Xi write back to Bill Gates?",
+                  "When did Xi reply to the letter?",
                   "这封信是哪天写的？", "When did Xi write to the community workers?",
                   "社区工作者在信里说了什么？"):
         assert not asks_letter_date(other), other
