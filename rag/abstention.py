@@ -44,6 +44,7 @@ from .question_type import (
     states_kind_asked,
     states_name,
     states_own_date,
+    states_role,
     states_superlative_asked,
     states_venue_asked,
     states_year_asked,
@@ -327,7 +328,7 @@ def _role_unstated(question: str, top: list[Hit]) -> bool:
     verb = role_verb(question)
     first = top[0].chunk
     return verb is not None and not any(
-        re.search(verb, h.shown()) for h in top
+        states_role(verb, h.shown()) for h in top
         if (h.chunk.source, h.chunk.title) == (first.source, first.title))
 
 

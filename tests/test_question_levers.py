@@ -705,6 +705,13 @@ def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
     team = "Who led the medical expert team China sent to Italy?"
     assert gather(team, [hit("我们将急意方之所急，向意方增派医疗专家组。")], set()).unstated
     assert not gather(team, [hit("专家组由王辰院士带队。")], set()).unstated
+    # a document in English says it in English
+    campaign = "Who led the institute's field campaign in April 2023?"
+    assert not gather(campaign, [hit("The campaign was led by Dr. Zhao Peiyu.")], set()).unstated
+    assert gather(campaign, [hit("The spring campaign took place from 10 to 21 April.")],
+                  set()).unstated
+    assert not gather("Who chaired the meeting?", [hit("The meeting was chaired by the mayor.")],
+                      set()).unstated
     # another article's chair is no answer ("Who chaired the national work-safety
     # teleconference…?" with the April 17 meeting's "习近平主持会议" third; seen in the browser)
     other = Hit(Chunk(source="a.txt", text="中共中央总书记习近平主持会议。", title="政治局会议",
