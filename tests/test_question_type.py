@@ -36,6 +36,9 @@ def test_a_year_or_the_two_countries_is_not_a_count():
     assert states(COUNT, "三分之二左右的收入来自外出务工")
     assert not states(COUNT, "向两国提供援助")
     assert states(COUNT, "两支医疗队") and states(COUNT, "12,000吨")
+    # measure words of trains, ships, buildings… ("412对" answered "how many pairs of trains"
+    # only while the year beside it counted: foreign dev f-105)
+    assert states(COUNT, "共安排开行旅客列车412对") and states(COUNT, "两艘游轮")
 
 
 def test_those_days_and_these_years_name_a_time_not_a_count():
