@@ -445,12 +445,15 @@ _CALL_OR_LETTER = re.compile(r"(同.{2,30}?)通电话|(给.{2,40}?)的?回信")
 
 
 def event_of(label: str) -> str | None:
-    """The event a title or attribution names, None when it names none."""
+    """The event a title or attribution names (a meeting, a visit, a call, a letter), None when
+    it names none."""
     if m := _EVENT.search(label):
         return m.group(1)
-    m = _CALL_OR_LETTER.search(label)
-    return re.sub(r"[市省]", "", m.group(1) or m.group(2)) + ("通电话" if m.group(1) else "回信") \
-        if m else None
+    if m := _CALL_OR_LETTER.search(label):
+        call, letter = m.groups()
+        # "武汉市东湖新城社区" and "武汉东湖新城社区" are one addressee
+        return re.sub(r"[市省]", "", call or letter) + ("通电话" if call else "回信")
+    return None
 
 
 class Articles:
@@ -1059,11 +1062,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
         # the Peking University medical team says "希望你们…" too) that nothing ties to it
         kinds = events_asked(question)
         for key in fused:
-            if reading.prior.get(key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR:
+            if in_topic(key, reading):
                 fused[key] += bonus / (k + 1)
-            elif kinds and reading.prior and key not in reading.prior and any(labels_event(kind, found[key].chunk.title +
-                                            (found[key].chunk.attribution or ""))
-                               for kind in kinds):
+            elif kinds and reading.prior and key not in reading.prior and \
+                    _labels_any(kinds, found[key].chunk):
                 fused[key] -= bonus / (k + 1)
     if asks_date_of_referent(question, reading):
         # "这封信是哪天写的？", "When was that call?": the passages under discussion that carry
@@ -1139,6 +1141,12 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     timings = {n: sum(r.timings_ms.get(n, 0.0) for r, _ in runs) for n in own.timings_ms}
     return dataclasses.replace(own, hits=hits, timings_ms=timings,  # the question's own rest
                                placed=frozenset(placed))
+
+
+def _labels_any(kinds: list[str], chunk: Chunk) -> bool:
+    """Whether a passage's title or attribution names an event of one of `kinds` (a letter)."""
+    labels = f"{chunk.title or ''} {chunk.attribution or ''}"
+    return any(labels_event(kind, labels) for kind in kinds)
 
 
 def in_topic(key: str, reading: Reading) -> bool:

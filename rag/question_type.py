@@ -355,15 +355,16 @@ _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "acco
 
 # The same roles as a text written in English says them ("The campaign was led by Dr. Zhao")
 _ROLE_EN = {"主持": r"\bchair(?:ed|s|ing|man|woman|person)?\b|\bpresid(?:ed|es|ing)\b|\bhost(?:ed|s)?\b",
-            "陪同": r"\baccompan(?:ied|ies|y|ying)\b", "宣读": r"\bread (?:out|aloud)\b|\bread\b",
+            "陪同": r"\baccompan(?:ied|ies|y|ying)\b", "宣读": r"\bread\b",
             _LED: r"\bled by\b|\blead(?:s|ing|er)?\b|\bhead(?:ed|s)?\b"}
 
 
 def states_role(verb: str, text: str) -> bool:
     """Whether a text (Chinese, or English when written in English) says someone holds the role
     `role_verb` gave."""
+    english = _ROLE_EN.get(verb)
     return re.search(verb, text) is not None or \
-        (is_latin(text) and re.search(_ROLE_EN.get(verb, "(?!)"), text, re.I) is not None)
+        (english is not None and is_latin(text) and re.search(english, text, re.I) is not None)
 
 
 def role_verb(question: str) -> str | None:
