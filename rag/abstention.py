@@ -44,6 +44,7 @@ from .question_type import (
     states_kind_asked,
     states_name,
     states_own_date,
+    states_partakers_asked,
     states_role,
     states_superlative_asked,
     states_venue_asked,
@@ -210,8 +211,9 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
-    where a meeting was held, a thing of the kind asked (an airline, a hospital, a province…),
-    another speaker's words for their speech, in any of them; a time of day, a city, a year, a
+    where a meeting was held, a count of those who took part, a thing of the kind asked (an
+    airline, a hospital, a province…), another speaker's words for their speech, in any of
+    them; a time of day, a city, a year, a
     day, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or a letter's or a
     mentioned thing's date in its own words, in the first."""
     first = top[0]
@@ -227,6 +229,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_kind_asked(asked or question, [h.shown() for h in top]) \
         or not states_superlative_asked(question, first.shown()) \
         or not states_venue_asked(question, [h.shown() for h in top]) \
+        or not states_partakers_asked(asked or question, [h.shown() for h in top]) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _speech_unstated(asked or question, top) \
         or _told_date_unstated(question, top, asked or question)

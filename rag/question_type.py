@@ -574,6 +574,30 @@ def states_superlative_asked(question: str, text: str) -> bool:
     return not _SUPERLATIVE_ASKED.search(question) or bool(_SUPERLATIVE.search(text))
 
 
+# "How many people took part in the March 6 symposium?", "这次座谈会一共有多少人参加？": a count of
+# those who took part, which a passage gives beside the word for taking part ("等21个成员单位主要
+# 负责同志参加会议", "attended by about 300 guests"). The reports name who spoke or came ("5位同志作了发言") and
+# count nobody present.
+_PARTAKE = r"参加|出席|参与|与会|列席"
+_PARTAKERS_ASKED = re.compile(
+    r"\bhow many\b[^?]{0,60}\b(?:took part|take part|attended|attend|participated|joined|"
+    r"were present|turned out)\b|"
+    rf"(?:多少|(?<!哪)几)(?:人|位|名|个国家)[^，,。？?]{{0,8}}(?:{_PARTAKE})|"  # not "哪几位": who
+    rf"(?:{_PARTAKE})[^，,。？?]{{0,8}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
+_PARTAKERS_COUNTED = re.compile(
+    rf"{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)[^。；;]{{0,12}}(?:{_PARTAKE})|"
+    rf"(?:{_PARTAKE})[^。；;]{{0,12}}?{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)|"
+    r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|took part|guests|delegates|present)|"
+    r"\b(?:attended|joined) by (?:about |some |around |more than |over |nearly )?\d", re.I)
+
+
+def states_partakers_asked(question: str, texts: list[str]) -> bool:
+    """False when the question asks how many took part in something and none of `texts` (the
+    top passages) counts those who did; True otherwise."""
+    return not _PARTAKERS_ASKED.search(question) or \
+        any(_PARTAKERS_COUNTED.search(t) for t in texts)
+
+
 # A city asked ("在哪座城市同习近平会谈的？", "In which city did Xi meet…?") is answered by a
 # city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
 # their 市), or, in English text, a place after "in"/"at".

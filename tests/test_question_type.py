@@ -392,6 +392,26 @@ def test_where_a_meeting_was_held_needs_a_venue_or_a_city():
     assert states_venue_asked(main, ["会议在人民大会堂举行。"])
 
 
+def test_how_many_took_part_needs_a_count_of_those_taking_part():
+    """"How many people took part in the March 6 symposium?" over "…等5位同志作了发言" (asked in
+    seven dev batches, never stated): a number of people, but of those who spoke. The count
+    must stand beside the word for taking part, in Chinese or in an English document."""
+    from rag.question_type import states_partakers_asked
+
+    asked = "How many people took part in the March 6 poverty alleviation symposium?"
+    assert not states_partakers_asked(asked, ["云南怒江州委书记纳云德…等5位同志作了发言。"])
+    assert states_partakers_asked(asked, ["共有300多人参加座谈会。"])
+    zh = "这次座谈会一共有多少人参加？"
+    assert not states_partakers_asked(zh, ["在京中共中央政治局委员参加植树活动。"])
+    assert states_partakers_asked(zh, ["各地1万多名干部参加会议。"])
+    units = "How many member units attended the leading group's second meeting?"  # foreign f-030
+    assert states_partakers_asked(units, ["市税务局等21个成员单位主要负责同志参加会议。"])
+    guests = "How many guests attended the opening ceremony?"
+    assert states_partakers_asked(guests, ["The ceremony was attended by about 300 guests."])
+    assert not states_partakers_asked(guests, ["The plant opened on 10 September."])
+    assert states_partakers_asked("有哪几位常委出席？", ["…"])  # who, not how many
+
+
 def test_the_country_whose_office_holder_an_english_question_names():
     """"What did Xi ask Japan's prime minister in their call?" was answered from the call with
     the British prime minister: the country is read, and the first passage must name it (it
