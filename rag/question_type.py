@@ -587,7 +587,8 @@ _PARTAKERS_ASKED = re.compile(
 _PARTAKERS_COUNTED = re.compile(
     rf"{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)[^。；;]{{0,12}}(?:{_PARTAKE})|"
     rf"(?:{_PARTAKE})[^。；;]{{0,12}}?{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)|"
-    r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|took part|guests|delegates|present)|"
+    r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|t(?:ake|akes|ook|aking) part|guests|delegates|"
+    r"present)|"
     r"\b(?:attended|joined) by (?:about |some |around |more than |over |nearly )?\d", re.I)
 
 

@@ -409,6 +409,8 @@ def test_how_many_took_part_needs_a_count_of_those_taking_part():
     guests = "How many guests attended the opening ceremony?"
     assert states_partakers_asked(guests, ["The ceremony was attended by about 300 guests."])
     assert not states_partakers_asked(guests, ["The plant opened on 10 September."])
+    study = "How many people will take part in the knee gel study?"  # foreign chat fc19.1
+    assert states_partakers_asked(study, ["About 240 people will take part in this study."])
     assert states_partakers_asked("有哪几位常委出席？", ["…"])  # who, not how many
 
 
