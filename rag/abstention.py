@@ -213,9 +213,9 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
     where a meeting was held, a count of those who took part, a thing of the kind asked (an
     airline, a hospital, a province…), another speaker's words for their speech, in any of
-    them; a time of day, a city, a year, a
-    day, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or a letter's or a
-    mentioned thing's date in its own words, in the first."""
+    them; a time of day, a city, a year, a day, the other side's reply ("对方是怎么回应的？": a
+    sentence of theirs), or a letter's or a mentioned thing's date in its own words, in the
+    first."""
     first = top[0]
     return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
         or (counted < 0 and _measure_unstated(question, top)) \

@@ -576,8 +576,8 @@ def states_superlative_asked(question: str, text: str) -> bool:
 
 # "How many people took part in the March 6 symposium?", "这次座谈会一共有多少人参加？": a count of
 # those who took part, which a passage gives beside the word for taking part ("等21个成员单位主要
-# 负责同志参加会议", "attended by about 300 guests"). The reports name who spoke or came ("5位同志作了发言") and
-# count nobody present.
+# 负责同志参加会议", "attended by about 300 guests"). The reports name who spoke or came
+# ("5位同志作了发言") and count nobody present.
 _PARTAKE = r"参加|出席|参与|与会|列席"
 _PARTAKERS_ASKED = re.compile(
     r"\bhow many\b[^?]{0,60}\b(?:took part|take part|attended|attend|participated|joined|"
