@@ -583,7 +583,7 @@ _PARTAKERS_ASKED = re.compile(
     r"\bhow many\b[^?]{0,60}\b(?:took part|take part|attended|attend|participated|joined|"
     r"were present|turned out)\b|"
     rf"(?:多少|(?<!哪)几)(?:人|位|名|个国家)[^，,。？?]{{0,8}}(?:{_PARTAKE})|"  # not "哪几位": who
-    rf"(?:{_PARTAKE})[^，,。？?]{{0,8}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
+    rf"(?:{_PARTAKE})[^，,。？?]{{0,16}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
 _PARTAKERS_COUNTED = re.compile(
     rf"{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)[^。；;]{{0,12}}(?:{_PARTAKE})|"
     rf"(?:{_PARTAKE})[^。；;]{{0,12}}?{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)|"
