@@ -217,22 +217,24 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     sentence of theirs), or a letter's or a mentioned thing's date in its own words, in the
     first."""
     first = top[0]
-    return ((not has_cjk(question) or across) and unstated(question, first.shown(), first.signed)) \
+    asking = asked or question  # a follow-up's own words, without its topic's
+    shown = [h.shown() for h in top]  # what the reader sees of each: title, quote, attribution
+    return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
         or (counted < 0 and _measure_unstated(question, top)) \
         or _name_unstated(question, top, name_roles) \
         or _figure_unstated(question, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
-        or not states_city_asked(question, first.shown()) \
-        or not states_year_asked(question, first.shown()) \
-        or not states_day_asked(asked or question, f"{first.shown()} {first.signed}") \
-        or not states_kind_asked(asked or question, [h.shown() for h in top]) \
-        or not states_superlative_asked(question, first.shown()) \
-        or not states_venue_asked(question, [h.shown() for h in top]) \
-        or not states_partakers_asked(asked or question, [h.shown() for h in top]) \
+        or not states_city_asked(question, shown[0]) \
+        or not states_year_asked(question, shown[0]) \
+        or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
+        or not states_kind_asked(asking, shown) \
+        or not states_superlative_asked(question, shown[0]) \
+        or not states_venue_asked(question, shown) \
+        or not states_partakers_asked(asking, shown) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
-        or _speech_unstated(asked or question, top) \
-        or _told_date_unstated(question, top, asked or question)
+        or _speech_unstated(asking, top) \
+        or _told_date_unstated(question, top, asking)
 
 
 def attribution_answers(question: str, first: Hit) -> bool:

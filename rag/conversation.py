@@ -515,7 +515,7 @@ class Articles:
         for title, keys in self.by_title.items():
             if (event := event_of(title)) is not None:
                 self.by_event.setdefault(event, set()).update(keys)
-        for chunk in chunks:  # and the excerpts whose attribution names it
+        for chunk in chunks:  # and the excerpts whose attribution names it (as `prior` reads it)
             if chunk.attribution and (event := event_of(chunk.attribution)) is not None:
                 self.by_event.setdefault(event, set()).add(chunk.key)
         self._text = "\n".join(texts.values())  # every passage once, with its labels

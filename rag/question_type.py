@@ -345,12 +345,14 @@ def english_count(question: str) -> re.Pattern | None:
     return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{re.escape(noun)}", re.I)
 
 
-_LED = "率领|率队|带队|领队|组长|队长|团长|牵头"  # leading a team, as the documents would say it
-_ROLE_ASKED = re.compile(r"谁(主持|陪同|宣读|率领|率队|带队|领队|牵头)|(主持|陪同|宣读)[^？?]{0,6}是谁|"
+# Leading a team: how a question asks it ("谁带队") and how the documents would say it, also by
+# the leader's title ("组长", "团长").
+_LED_VERBS = ("率领", "率队", "带队", "领队", "牵头")
+_LED = "|".join(_LED_VERBS + ("组长", "队长", "团长"))
+_ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(主持|陪同|宣读)[^？?]{{0,6}}是谁|"
                          r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b", re.I)
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同",
-            "led": _LED, "headed": _LED, "率领": _LED, "率队": _LED, "带队": _LED, "领队": _LED,
-            "牵头": _LED}
+            "led": _LED, "headed": _LED, **dict.fromkeys(_LED_VERBS, _LED)}
 
 
 # The same roles as a text written in English says them ("The campaign was led by Dr. Zhao")
@@ -584,9 +586,9 @@ _PARTAKERS_ASKED = re.compile(
     r"were present|turned out)\b|"
     rf"(?:多少|(?<!哪)几)(?:人|位|名|个国家)[^，,。？?]{{0,8}}(?:{_PARTAKE})|"  # not "哪几位": who
     rf"(?:{_PARTAKE})[^，,。？?]{{0,16}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
+_PARTAKERS = _NUMERAL + r"(?:万|亿)?\s*(?:人|名|位|个|国|家)"  # "21个", "1万多名", "300多人"
 _PARTAKERS_COUNTED = re.compile(
-    rf"{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)[^。；;]{{0,12}}(?:{_PARTAKE})|"
-    rf"(?:{_PARTAKE})[^。；;]{{0,12}}?{_NUM}\s*(?:多|余)?\s*(?:万|亿)?\s*(?:人|名|位|个|国|家)|"
+    rf"{_PARTAKERS}[^。；;]{{0,12}}(?:{_PARTAKE})|(?:{_PARTAKE})[^。；;]{{0,12}}?{_PARTAKERS}|"
     r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|t(?:ake|akes|ook|aking) part|guests|delegates|"
     r"present)|"
     r"\b(?:attended|joined) by (?:about |some |around |more than |over |nearly )?\d", re.I)

@@ -174,5 +174,5 @@ _EN_SPEECH_CONTENT = re.compile(
 
 def asks_speech_content(question: str) -> bool:
     """Whether the question asks what someone other than Xi said in their speech at a meeting."""
-    return bool(_ZH_SPEECH_CONTENT.search(question) and not any(x in question for x in _XI_NAMES)
-                or _EN_SPEECH_CONTENT.search(question))
+    return bool((_ZH_SPEECH_CONTENT.search(question) and
+                 not any(x in question for x in _XI_NAMES)) or _EN_SPEECH_CONTENT.search(question))
