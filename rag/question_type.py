@@ -579,7 +579,8 @@ def states_superlative_asked(question: str, text: str) -> bool:
 # "How many people took part in the March 6 symposium?", "这次座谈会一共有多少人参加？": a count of
 # those who took part, which a passage gives beside the word for taking part ("等21个成员单位主要
 # 负责同志参加会议", "attended by about 300 guests"). The reports name who spoke or came
-# ("5位同志作了发言") and count nobody present.
+# ("5位同志作了发言") and count nobody present. Within one clause: "这次座谈会是所有省区市主要负责
+# 同志都参加，中西部22个…省份一直开到县级" counts provinces, not those present.
 _PARTAKE = r"参加|出席|参与|与会|列席"
 _PARTAKERS_ASKED = re.compile(
     r"\bhow many\b[^?]{0,60}\b(?:took part|take part|attended|attend|participated|joined|"
@@ -588,7 +589,7 @@ _PARTAKERS_ASKED = re.compile(
     rf"(?:{_PARTAKE})[^，,。？?]{{0,16}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
 _PARTAKERS = _NUMERAL + r"(?:万|亿)?\s*(?:人|名|位|个|国|家)"  # "21个", "1万多名", "300多人"
 _PARTAKERS_COUNTED = re.compile(
-    rf"{_PARTAKERS}[^。；;]{{0,12}}(?:{_PARTAKE})|(?:{_PARTAKE})[^。；;]{{0,12}}?{_PARTAKERS}|"
+    rf"{_PARTAKERS}[^。；;，,]{{0,12}}(?:{_PARTAKE})|(?:{_PARTAKE})[^。；;，,]{{0,12}}?{_PARTAKERS}|"
     r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|t(?:ake|akes|ook|aking) part|guests|delegates|"
     r"present)|"
     r"\b(?:attended|joined) by (?:about |some |around |more than |over |nearly )?\d", re.I)

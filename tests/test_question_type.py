@@ -400,6 +400,9 @@ def test_how_many_took_part_needs_a_count_of_those_taking_part():
 
     asked = "How many people took part in the March 6 poverty alleviation symposium?"
     assert not states_partakers_asked(asked, ["云南怒江州委书记纳云德…等5位同志作了发言。"])
+    # a figure in the next clause counts something else (found in the browser)
+    assert not states_partakers_asked(asked, ["这次座谈会是所有省区市主要负责同志都参加，中西部22个"
+                                              "向中央签了脱贫攻坚责任书的省份一直开到县级。"])
     assert states_partakers_asked(asked, ["共有300多人参加座谈会。"])
     far = "4月3日在大兴参加义务植树的首都干部群众一共有多少人？"  # d19-030: 参加 well before
     assert not states_partakers_asked(far, ["习近平一下车，就拿起铁锹走向植树地点。"])
