@@ -349,10 +349,17 @@ def english_count(question: str) -> re.Pattern | None:
 # the leader's title ("组长", "团长").
 _LED_VERBS = ("率领", "率队", "带队", "领队", "牵头")
 _LED = "|".join(_LED_VERBS + ("组长", "队长", "团长"))
+_TEAM_HEADS = ("组长", "队长", "团长", "领队")
+# "谁带队？", "主持人是谁？", and the leader by title: "专家组组长是谁？", "谁担任团长？"
 _ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(主持|陪同|宣读)[^？?]{{0,6}}是谁|"
-                         r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b", re.I)
+                         rf"({'|'.join(_TEAM_HEADS)})(?:是谁|由谁担任)|谁(?:是|担任)(?:[^？?，,]{{0,8}}的)?"
+                         rf"({'|'.join(_TEAM_HEADS)})|"
+                         r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b|"
+                         r"\bwho (?:was|is|were) (?:the )?(leader|head)s? of (?:the |that |this |their |its )?"
+                         r"(?:[\w-]+ ){0,3}(?:team|group|delegation|mission)s?\b", re.I)
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同",
-            "led": _LED, "headed": _LED, **dict.fromkeys(_LED_VERBS, _LED)}
+            "led": _LED, "headed": _LED, "leader": _LED, "head": _LED,
+            **dict.fromkeys(_LED_VERBS + _TEAM_HEADS, _LED)}
 
 
 # The same roles as a text written in English says them ("The campaign was led by Dr. Zhao")

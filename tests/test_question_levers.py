@@ -680,6 +680,11 @@ def test_who_chaired_looks_for_someone_chairing():
     led = role_asked("What was the name of the person who led the medical expert team?")
     assert led.search("由王辰院士带队") and led.search("专家组组长钟南山") and not led.search("向意方增派医疗专家组")
     assert role_asked("Who headed the Central Guidance Group?") and role_asked("医疗队是谁带队的？")
+    # and by the leader's title (d38-038: a passage saying only that WHO experts went to Wuhan)
+    head = role_asked("赴武汉实地考察的世界卫生组织专家组，其组长是谁？")
+    assert head.search("专家组组长钟南山") and not head.search("世界卫生组织专家已赴武汉进行实地考察")
+    assert role_asked("谁担任医疗队的队长？") and role_asked("Who was the head of the WHO expert team?")
+    assert role_asked("Who is the head of the WHO?") is None  # the office, not a team's leader
 
 
 def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
