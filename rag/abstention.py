@@ -45,6 +45,7 @@ from .question_type import (
     states_name,
     states_own_date,
     states_partakers_asked,
+    states_people_asked,
     states_role,
     states_superlative_asked,
     states_venue_asked,
@@ -232,6 +233,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_superlative_asked(question, shown[0]) \
         or not states_venue_asked(question, shown) \
         or not states_partakers_asked(asking, shown) \
+        or not states_people_asked(asking, shown) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _speech_unstated(asking, top) \
         or _told_date_unstated(question, top, asking)

@@ -223,9 +223,19 @@ _CLAUSE_PEOPLE_ASKED = re.compile(r"(?<!哪)(?:多少|几)(?:个|名|位)?[\u4e0
                                   r"患者|病人|人员)(?![\u4e00-\u9fff])")
 _PERSONS = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
 # Looser than _PERSONS: a few words may stand between the figure and the people ("960多万贫困
-# 人口", dev d2-037), or the figure after them ("贫困人口减到3000万")
-_PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
+# 人口", dev d2-037), or the figure after them ("贫困人口减到3000万"); "一些人员" is no figure
+_PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?!些|部分)(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
                              r"人[口数]?[^，,。；;\d]{0,4}?\d")
+
+
+def states_people_asked(question: str, texts: list[str]) -> bool:
+    """For a Chinese question asking how many people ("到底有多少人自行流出了？"): whether any of
+    the texts states a number of people (`_PEOPLE_COUNTED`: "1300余名…同胞", "贫困人口减到551万");
+    True when no number of people is asked."""
+    asking = _asking_clause(_QUOTED.sub("", question))
+    if not has_cjk(asking) or not _PEOPLE_ASKED.search(asking):
+        return True
+    return any(_PEOPLE_COUNTED.search(t) for t in texts)
 
 
 _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")

@@ -596,3 +596,15 @@ def test_a_day_asked_needs_a_day_stated():
     assert states_day_asked("太原那次会是哪一年开的？", speech)  # a year asked: another check
     assert not states_day_asked("On what date was the meeting held after April 10?",
                                 "会议 10 日召开。")  # the day it names is not the one asked
+
+
+def test_how_many_people_needs_a_number_of_people():
+    """"那当时到底有多少人自行流出了？" (d38c03.3) over the speech that only warns of "一些人员
+    自行流出": no number of people is stated, so nothing answers it; "一些人员" is no figure."""
+    from rag.question_type import states_people_asked
+
+    asked = "他说有人自行流出湖北带来风险，那当时到底有多少人自行流出了？"
+    assert not states_people_asked(asked, ["但一些人员自行流出带来的风险也不能忽视。"])
+    assert states_people_asked(asked, ["已有500多万人离开武汉。"])
+    assert states_people_asked("贫困人口还剩多少人？", ["贫困人口减到551万"])
+    assert states_people_asked("会议提出了哪些要求？", ["要继续全面加强防控。"])  # no count asked
