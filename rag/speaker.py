@@ -26,14 +26,17 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"call|called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|"
              r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
              r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
-             r"put|offer|offered|pledge|pledged|suggest|suggested|vow|vowed)")
+             r"put|offer|offered|pledge|pledged|suggest|suggested|vow|vowed|predict|predicted)")
 # The offices of the heads of state and government the documents' calls and letters are with
 # (also what rag/question_type.py reads an office-holder's country by).
 EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
 # Xi, or China speaking through him ("How much money did China say it had pledged…?": 中方)
 _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|government))"
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
-                         rf"\b{_XI}\s+{SAY_VERBS}\b")
+                         rf"\b{_XI}\s+{SAY_VERBS}\b|"
+                         # "When Xi spoke with Conte, what did he say China would send?"
+                         rf"^(?:when|as|after|in|during|on)\b[^,?]*?\bXi\b[^,?]*,\s*what did he\s+{SAY_VERBS}\b",
+                         re.I)
 # "What did Spanish Prime Minister Pedro Sanchez say …", "What did the king thank Xi for?",
 # "According to King Salman, …": someone other than Xi is the one speaking (a pronoun, "it" or
 # "that meeting" says nothing about who).

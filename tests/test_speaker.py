@@ -57,6 +57,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     # offering, pledging, suggesting say something too (dev d10c08.2: Putin's words came first)
     ("What did Xi offer to share with Russia and other countries on that call?", XI),
     ("What did Xi suggest big cities could do?", XI),
+    # "he" after a clause naming Xi's call is Xi (dev d11-008: Conte's words ranked first)
+    ("When Xi spoke with Italian Prime Minister Conte, what did he say China would send to Italy?", XI),
+    ("On the March 23 call with Boris Johnson, what did Xi predict would happen?", XI),
+    ("When Conte called, what did he say?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
