@@ -560,10 +560,20 @@ _MONEY = re.compile(MONEY.pattern + r"|\$\s?\d|\d[\d,.]*\s*(?:million|billion)?\
                     r"(?:dollars|yuan|euros)\b|\bfree of charge\b", re.I)
 
 
+# What a place or a thing was before ("那块地原来是干什么用的？", "What was that land used for
+# before?"), answered by a text saying what it was ("原为小型服装企业聚集的工业大院").
+_FORMER_ASKED = re.compile(r"(?:原来|以前|过去|之前|原先|从前)(?:是|都是)?(?:干什么|做什么|干啥|什么)|"
+                           r"\bwhat (?:was|were) (?:it|that|this|the)\b[^?]{0,40}\b(?:used for|before)\b|"
+                           r"\bused to be\b", re.I)
+_FORMER = re.compile(r"原为|原是|原来是|曾是|曾经是|过去是|以前是|前身|改造前|\bused to\b|\bformerly\b|"
+                     r"\bonce was\b|\bwas once\b", re.I)
+
+
 def figure_asked(question: str) -> re.Pattern | None:
     """What a figure the question asks must look like to answer it, when its form tells:
     a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
-    for "多少钱 / how much money / how much did … cost". None when the form says nothing (a
+    for "多少钱 / how much money / how much did … cost", what it was for "原来是干什么用的 / what
+    was it used for before". None when the form says nothing (a
     count's measure word is `counted_measure`'s)."""
     if _MONEY_ASKED.search(question):
         return _MONEY
@@ -571,6 +581,8 @@ def figure_asked(question: str) -> re.Pattern | None:
         return _RATE
     if _DURATION_ASKED.search(question):
         return _DURATION
+    if _FORMER_ASKED.search(question):
+        return _FORMER
     return None
 
 

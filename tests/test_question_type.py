@@ -608,3 +608,15 @@ def test_how_many_people_needs_a_number_of_people():
     assert states_people_asked(asked, ["已有500多万人离开武汉。"])
     assert states_people_asked("贫困人口还剩多少人？", ["贫困人口减到551万"])
     assert states_people_asked("会议提出了哪些要求？", ["要继续全面加强防控。"])  # no count asked
+
+
+def test_what_it_was_before_is_answered_by_what_it_was():
+    """"那块地原来是干什么用的？" (dev d15c08.3, d24c08.2): the tree-planting site "原为小型服装企业
+    聚集的工业大院"; a passage saying what is planted there now does not say it."""
+    from rag.question_type import figure_asked
+
+    for asked in ("那块地原来是干什么用的？", "那块地以前是干什么的？", "What was that land used for before?"):
+        former = figure_asked(asked)
+        assert former.search("植树点原为小型服装企业聚集的工业大院")
+        assert not former.search("将建成以植物造景为主的城市森林公园")
+    assert figure_asked("会议提出了什么？") is None
