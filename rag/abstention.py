@@ -214,26 +214,31 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
     where a meeting was held, a count of those who took part, a thing of the kind asked (an
     airline, a hospital, a province…), another speaker's words for their speech, in any of
-    them; a time of day, a city, a year, a day, the other side's reply ("对方是怎么回应的？": a
+    them (not dated another day than the question names); a time of day, a city, a year, a day, the other side's reply ("对方是怎么回应的？": a
     sentence of theirs), or a letter's or a mentioned thing's date in its own words, in the
     first."""
     first = top[0]
     asking = asked or question  # a follow-up's own words, without its topic's
     shown = [h.shown() for h in top]  # what the reader sees of each: title, quote, attribution
+    # A passage dated another day than the question names tells of another event (the
+    # hospital of the Wuhan visit is not where he went in Beijing on 2月10日): only those of
+    # that day, or undated, answer for "any of them".
+    same_day = [text for text, h in zip(shown, top) if h.dated >= 0]
+    day_top = [h for h in top if h.dated >= 0]
     return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
-        or (counted < 0 and _measure_unstated(question, top)) \
-        or _name_unstated(question, top, name_roles) \
-        or _figure_unstated(question, top) \
+        or (counted < 0 and _measure_unstated(question, day_top)) \
+        or _name_unstated(question, day_top, name_roles) \
+        or _figure_unstated(question, day_top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
         or not states_year_asked(question, shown[0]) \
         or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
-        or not states_kind_asked(asking, shown) \
+        or not states_kind_asked(asking, same_day) \
         or not states_superlative_asked(question, shown[0]) \
-        or not states_venue_asked(question, shown) \
-        or not states_partakers_asked(asking, shown) \
-        or not states_people_asked(asking, shown) \
+        or not states_venue_asked(question, same_day) \
+        or not states_partakers_asked(asking, same_day) \
+        or not states_people_asked(asking, same_day) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _speech_unstated(asking, top) \
         or _told_date_unstated(question, top, asking)

@@ -943,3 +943,22 @@ def test_delivering_a_speech_dates_the_event_not_a_print():
     assert not dates_a_publication("——3月6日，习近平在决战决胜脱贫攻坚座谈会上发表讲话")
     assert dates_a_publication("——4月1日，习近平在《求是》杂志发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》")
     assert dates_a_publication("——3月16日，习近平发表重要文章")
+
+
+def test_a_passage_of_another_day_does_not_name_what_was_asked_of_that_day():
+    """"2月10日习近平在北京调研疫情防控，具体去了哪家医院或哪个社区？" (dev d18-033): the speech
+    says only "2月10日，我到北京市调研指导疫情防控工作"; the hospital another passage names is the
+    one of his Wuhan visit on 3月10日 (dated -1 against the question's day). Abstained."""
+    from rag.abstention import gather
+    from rag.types import Chunk, Hit
+
+    def hit(text, dated=0):
+        return Hit(Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
+                         line_start=1, line_end=1, char_start=0, char_end=len(text), key=text),
+                   score=1.0, dense=0.9, sentence=0.9, dated=dated)
+
+    asked = "2月10日习近平在北京调研疫情防控，具体去了哪家医院？"
+    beijing = hit("2月10日，我到北京市调研指导疫情防控工作，视频连线湖北和武汉抗疫前线。", dated=1)
+    wuhan = hit("今天到武汉，我去了火神山医院，察看了远程会诊中心。", dated=-1)
+    assert gather(asked, [beijing, wuhan], set()).unstated
+    assert not gather(asked, [beijing, hit("今天我去了地坛医院。")], set()).unstated  # undated
