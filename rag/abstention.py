@@ -214,17 +214,17 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     role asked, a duration, a share or a sum of money, someone chairing, a venue or city
     where a meeting was held, a count of those who took part, a thing of the kind asked (an
     airline, a hospital, a province…), another speaker's words for their speech, in any of
-    them (not dated another day than the question names); a time of day, a city, a year, a day, the other side's reply ("对方是怎么回应的？": a
-    sentence of theirs), or a letter's or a mentioned thing's date in its own words, in the
-    first."""
+    them (not dated another day than the question names); a time of day, a city, a year, a
+    day, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or a letter's or a
+    mentioned thing's date in its own words, in the first."""
     first = top[0]
     asking = asked or question  # a follow-up's own words, without its topic's
     shown = [h.shown() for h in top]  # what the reader sees of each: title, quote, attribution
     # A passage dated another day than the question names tells of another event (the
     # hospital of the Wuhan visit is not where he went in Beijing on 2月10日): only those of
     # that day, or undated, answer for "any of them".
-    same_day = [text for text, h in zip(shown, top) if h.dated >= 0]
     day_top = [h for h in top if h.dated >= 0]
+    same_day = [h.shown() for h in day_top]
     return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
         or (counted < 0 and _measure_unstated(question, day_top)) \
         or _name_unstated(question, day_top, name_roles) \

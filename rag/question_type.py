@@ -573,8 +573,8 @@ def figure_asked(question: str) -> re.Pattern | None:
     """What a figure the question asks must look like to answer it, when its form tells:
     a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
     for "多少钱 / how much money / how much did … cost", what it was for "原来是干什么用的 / what
-    was it used for before". None when the form says nothing (a
-    count's measure word is `counted_measure`'s)."""
+    was it used for before". None when the form says nothing (a count's measure word is
+    `counted_measure`'s)."""
     if _MONEY_ASKED.search(question):
         return _MONEY
     if _RATE_ASKED.search(question):
