@@ -367,6 +367,13 @@ _ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(�
                          r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b|"
                          r"\bwho (?:was|is|were) (?:the )?(leader|head)s? of (?:the |that |this |their |its )?"
                          r"(?:[\w-]+ ){0,3}(?:team|group|delegation|mission)s?\b", re.I)
+# Who gave a report ("汇报是由谁作的？", "Who presented the draft law?"): the documents would name
+# someone making it ("由…作汇报", "…作了说明"); "听取…工作汇报" names no one.
+_PRESENTED = r"(?<!工)(?:作|做)了?[^，。；]{0,20}?(?:汇报|报告|说明)|汇报人|报告人"
+_PRESENTER_ASKED = re.compile(r"(?:汇报|报告)[^？?]{0,8}?(?:由|是)?谁(?:来)?(?:作|做|汇报)|"
+                              r"谁[^？?，,]{0,6}?(?:作|做)了?[^？?]{0,10}?(?:汇报|报告)|谁(?:来)?汇报|"
+                              r"\bwho (?:presented|delivered|gave|made|reported)\b(?:[^?]{0,40}\b"
+                              r"(?:report|briefing|presentation|draft|summary)s?\b)?", re.I)
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同",
             "led": _LED, "headed": _LED, "leader": _LED, "head": _LED,
             **dict.fromkeys(_LED_VERBS + _TEAM_HEADS, _LED)}
@@ -375,7 +382,8 @@ _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "acco
 # The same roles as a text written in English says them ("The campaign was led by Dr. Zhao")
 _ROLE_EN = {"主持": r"\bchair(?:ed|s|ing|man|woman|person)?\b|\bpresid(?:ed|es|ing)\b|\bhost(?:ed|s)?\b",
             "陪同": r"\baccompan(?:ied|ies|y|ying)\b", "宣读": r"\bread\b",
-            _LED: r"\bled by\b|\blead(?:s|ing|er)?\b|\bhead(?:ed|s)?\b"}
+            _LED: r"\bled by\b|\blead(?:s|ing|er)?\b|\bhead(?:ed|s)?\b",
+            _PRESENTED: r"\bpresented by\b|\b(?:presented|delivered|gave|reported)\b"}
 
 
 def states_role(verb: str, text: str) -> bool:
@@ -390,6 +398,8 @@ def role_verb(question: str) -> str | None:
     """The documents' verb for the role whose holder is asked ("由谁主持？", "Who chaired…?":
     主持; "Who accompanied…?": 陪同; "Who led the expert team…?": 率领, 带队, 组长…, as a
     pattern), or None."""
+    if _PRESENTER_ASKED.search(question):
+        return _PRESENTED
     m = _ROLE_ASKED.search(question)
     if not m:
         return None

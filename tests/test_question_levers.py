@@ -685,6 +685,15 @@ def test_who_chaired_looks_for_someone_chairing():
     assert head.search("专家组组长钟南山") and not head.search("世界卫生组织专家已赴武汉进行实地考察")
     assert role_asked("谁担任医疗队的队长？") and role_asked("Who was the head of the WHO expert team?")
     assert role_asked("Who is the head of the WHO?") is None  # the office, not a team's leader
+    # who gave a report: someone named making it, not "听取…工作汇报" (d3-066, d40c09.2)
+    from rag.question_type import role_verb, states_role
+
+    for asked in ("那次会议上的经济形势是谁汇报的？", "全国复工复产情况调研汇报是由谁作的？",
+                  "Who presented the 2019 work summary report that the meeting reviewed?"):
+        verb = role_verb(asked)
+        assert not states_role(verb, "会议听取了浙江省委和省政府工作汇报。")
+        assert states_role(verb, "由李克强作政府工作报告。")
+    assert role_verb("谁作出了批示？") is None
 
 
 def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
