@@ -76,8 +76,10 @@ POSITION_BONUS = 1.0
 # ... and towards the whole of it, for a question asking for more of it ("What else…?"): two
 # rank-1 votes, so that a passage elsewhere sharing a pointer word ("他们") does not outrank it
 TOPIC_BONUS = 2.0
-# ... and towards the other side's words in it, for a question asking them ("对方怎么表态？")
-OTHER_SIDE_BONUS = 1.0
+# ... and towards the other side's words in it, for a question asking them ("对方怎么表态？"):
+# two rank-1 votes too ("那对方是怎么回应的？" after the Conte call: one lost to "及时回应社会关切"
+# in another speech, which the question's own words find; d40c08.2)
+OTHER_SIDE_BONUS = 2.0
 # A question asking how the other side answered what was said ("对方对此是怎么表态的？").
 _EN_REPLY_VERBS = r"\b(?:respond|responded|response|reply|replied|react|reacted|reaction)\b"
 _REPLY = re.compile(rf"对此|回应|回答|答复|表态|{_EN_REPLY_VERBS}", re.I)
