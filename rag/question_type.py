@@ -372,8 +372,9 @@ _ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(�
 _PRESENTED = r"(?<!工)(?:作|做)了?[^，。；]{0,20}?(?:汇报|报告|说明)|汇报人|报告人"
 _PRESENTER_ASKED = re.compile(r"(?:汇报|报告)[^？?]{0,8}?(?:由|是)?谁(?:来)?(?:作|做|汇报)|"
                               r"谁[^？?，,]{0,6}?(?:作|做)了?[^？?]{0,10}?(?:汇报|报告)|谁(?:来)?汇报|"
-                              r"\bwho (?:presented|delivered|gave|made|reported)\b(?:[^?]{0,40}\b"
-                              r"(?:report|briefing|presentation|draft|summary)s?\b)?", re.I)
+                              r"\bwho (?:presented|delivered|gave|made)\b[^?]{0,40}\b"
+                              r"(?:report|briefing|presentation|draft|summary)s?\b|"
+                              r"\bwho reported (?:to|on)\b", re.I)  # not "Who gave the lecture?"
 _ROLE_ZH = {"chaired": "主持", "presided": "主持", "hosted": "主持", "accompanied": "陪同",
             "led": _LED, "headed": _LED, "leader": _LED, "head": _LED,
             **dict.fromkeys(_LED_VERBS + _TEAM_HEADS, _LED)}

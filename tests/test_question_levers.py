@@ -694,6 +694,7 @@ def test_who_chaired_looks_for_someone_chairing():
         assert not states_role(verb, "会议听取了浙江省委和省政府工作汇报。")
         assert states_role(verb, "由李克强作政府工作报告。")
     assert role_verb("谁作出了批示？") is None
+    assert role_verb("Who gave the Institute's public lecture on 25 October?") is None  # f-133
 
 
 def test_who_chaired_is_not_answered_by_passages_naming_no_chair():
