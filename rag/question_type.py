@@ -573,7 +573,8 @@ _MONEY = re.compile(MONEY.pattern + r"|\$\s?\d|\d[\d,.]*\s*(?:million|billion)?\
 
 # What a place or a thing was before ("那块地原来是干什么用的？", "What was that land used for
 # before?"), answered by a text saying what it was ("原为小型服装企业聚集的工业大院").
-_FORMER_ASKED = re.compile(r"(?:原来|以前|过去|之前|原先|从前)(?:是|都是)?(?:干什么|做什么|干啥|什么)|"
+_FORMER_ASKED = re.compile(r"(?:原来|以前|过去|原先|从前)(?:是|都是)?(?:干什么|做什么|干啥|什么)"
+                           r"(?!时候|时间|地方)|"  # not "过去什么时候…" (a time asked)
                            r"\bwhat (?:was|were) (?:it|that|this|the)\b[^?]{0,40}\b(?:used for|before)\b|"
                            r"\bused to be\b", re.I)
 _FORMER = re.compile(r"原为|原是|原来是|曾是|曾经是|过去是|以前是|前身|改造前|\bused to\b|\bformerly\b|"

@@ -620,3 +620,4 @@ def test_what_it_was_before_is_answered_by_what_it_was():
         assert former.search("植树点原为小型服装企业聚集的工业大院")
         assert not former.search("将建成以植物造景为主的城市森林公园")
     assert figure_asked("会议提出了什么？") is None
+    assert figure_asked("开会之前做什么准备？") is None and figure_asked("过去什么时候开过？") is None
