@@ -224,7 +224,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     # hospital of the Wuhan visit is not where he went in Beijing on 2月10日): only those of
     # that day, or undated, answer for "any of them".
     day_top = [h for h in top if h.dated >= 0]
-    same_day = [h.shown() for h in day_top]
+    same_day = [text for text, h in zip(shown, top, strict=True) if h.dated >= 0]
     return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
         or (counted < 0 and _measure_unstated(question, day_top)) \
         or _name_unstated(question, day_top, name_roles) \

@@ -231,7 +231,8 @@ _PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?!些|部分)(?:万|亿)?[^，,。；
 def states_people_asked(question: str, texts: list[str]) -> bool:
     """For a Chinese question asking how many people ("到底有多少人自行流出了？"): whether any of
     the texts states a number of people (`_PEOPLE_COUNTED`: "1300余名…同胞", "贫困人口减到551万");
-    True when no number of people is asked."""
+    True when no number of people is asked (a count of people is `counted_thing`'s `_PEOPLE`,
+    not a measure word: `counted_measure`)."""
     asking = _asking_clause(_QUOTED.sub("", question))
     if not has_cjk(asking) or not _PEOPLE_ASKED.search(asking):
         return True
@@ -358,8 +359,8 @@ def english_count(question: str) -> re.Pattern | None:
 # Leading a team: how a question asks it ("谁带队") and how the documents would say it, also by
 # the leader's title ("组长", "团长").
 _LED_VERBS = ("率领", "率队", "带队", "领队", "牵头")
-_LED = "|".join(_LED_VERBS + ("组长", "队长", "团长"))
 _TEAM_HEADS = ("组长", "队长", "团长", "领队")
+_LED = "|".join(dict.fromkeys(_LED_VERBS + _TEAM_HEADS))
 # "谁带队？", "主持人是谁？", and the leader by title: "专家组组长是谁？", "谁担任团长？"
 _ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(主持|陪同|宣读)[^？?]{{0,6}}是谁|"
                          rf"({'|'.join(_TEAM_HEADS)})(?:是谁|由谁担任)|谁(?:是|担任)(?:[^？?，,]{{0,8}}的)?"
@@ -582,7 +583,7 @@ _FORMER = re.compile(r"原为|原是|原来是|曾是|曾经是|过去是|以前
 
 
 def figure_asked(question: str) -> re.Pattern | None:
-    """What a figure the question asks must look like to answer it, when its form tells:
+    """What the answer must look like, when the question's form tells (mostly a figure):
     a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
     for "多少钱 / how much money / how much did … cost", what it was for "原来是干什么用的 / what
     was it used for before". None when the form says nothing (a count's measure word is
