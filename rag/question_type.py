@@ -555,10 +555,27 @@ _DURATION = re.compile(r"(?:\d+|[一二两三四五六七八九十百千数几]+
                        r"(?:hours?|days?|weeks?|months?|years?)\b", re.I)
 _RATE_ASKED = re.compile(r"率[^，。？?]{0,6}(?:多少|几|多大|多高)|(?:多大|多高|多少)(?:的)?比例|占比(?:多少|几)|"
                          r"几成|百分之几|\bwhat (?:share|percentage|proportion|fraction)\b|"
-                         r"\b(?:rate|ratio)\b[^?]{0,30}\bhow (?:high|much)\b", re.I)
+                         r"\b(?:rate|ratio)\b[^?]{0,30}\bhow (?:high|much)\b|"
+                         r"\bwhat (?:was |is |were )?(?:the )?(?:[\w-]+ ){0,3}(?:rate|ratio)\b", re.I)
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五六七八九十\d]成(?![立为功果员本绩效])|"
                    r"\d+(?:\.\d+)?\s*(?:percent|per cent)\b|\b(?:half|a third|two thirds|a quarter)\b",
                    re.I)
+
+
+# By how much something changed ("城乡低保标准要提高多少？", "GDP同比下降了多少？", "By how much
+# did exports fall?"), answered by a text giving the change as a share, a multiple or a sum
+# ("增长9.7%", "高2.2个百分点", "增加200亿元"); "适当提高城乡低保…标准" gives none. A date's
+# digits ("4月8日") are no change.
+_CHANGE_ASKED = re.compile(r"(?:(?:提高|增加|增长|减少|下降|降低|上涨|上升|扩大|提升|减轻|减免|缩小)了?"
+                           r"|(?<!提)高出?)(?:多少(?![人名位个家所项条次种批户只台张支架件])|"
+                           r"几(?:个百分点|成|倍))|"
+                           r"\bby how much\b|\bhow much (?:did|does|do|would|will|had|has|was|were|is)\b"
+                           r"[^?]{0,50}\b(?:rise|rose|fall|fell|drop|increase|decrease|grow|grew|"
+                           r"decline|shrink|go up|go down|raised|cut|reduced|lowered)\b", re.I)
+_CHANGE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%％]|个百分点|倍|成|万|亿|元|美元|percent|per cent|"
+                     r"percentage points?|times|yuan|dollars|million|billion)|百分之|分之|"
+                     r"[一二两三四五六七八九十几数]+(?:个百分点|倍|成(?![立为功果员本绩效]))|翻一番|翻番|"
+                     r"\b(?:doubled|tripled|halved)\b", re.I)
 
 
 # A sum of money asked ("这些物资一共值多少钱？", "How much money had the foundation committed?",
@@ -586,7 +603,8 @@ def figure_asked(question: str) -> re.Pattern | None:
     """What the answer must look like, when the question's form tells (mostly a figure):
     a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
     for "多少钱 / how much money / how much did … cost", what it was for "原来是干什么用的 / what
-    was it used for before". None when the form says nothing (a count's measure word is
+    was it used for before", a change by a share, a multiple or a sum for "提高多少 / by how
+    much". None when the form says nothing (a count's measure word is
     `counted_measure`'s)."""
     if _MONEY_ASKED.search(question):
         return _MONEY
@@ -596,6 +614,8 @@ def figure_asked(question: str) -> re.Pattern | None:
         return _DURATION
     if _FORMER_ASKED.search(question):
         return _FORMER
+    if _CHANGE_ASKED.search(question):
+        return _CHANGE
     return None
 
 

@@ -166,7 +166,7 @@ def gives_other_words(text: str) -> bool:
 # "What did that first speaker actually say in his remarks?"): the documents' reports name who
 # spoke ("蔡松涛…作视频发言") and give Xi's speech (讲话), seldom the others' words. Their 发言 is
 # the others' word; Xi's own "发言" (at the G20 summit) is a passage of that title.
-_ZH_SPEECH_CONTENT = re.compile(r"发言[^，。？?]{0,10}?(?:的)?(?:主要|具体)?"
+_ZH_SPEECH_CONTENT = re.compile(r"发言[^。？?]{0,10}?(?:的)?(?:主要|具体)?"
                                 r"(?:内容|(?:讲|说|谈)了?(?:些|了)?(?:什么|哪些))")
 _EN_SPEECH_CONTENT = re.compile(
     r"\bwhat did (?:that|the|this) (?:[\w-]+ ){0,3}?(?:speaker|secretary|official|delegate|"

@@ -942,6 +942,21 @@ def test_the_bundled_glossary_reads_held_as_a_meeting_held():
     assert glossary["held"] == ["召开", "举行"] and glossary["format"] == ["形式"]
 
 
+def test_the_bundled_glossary_gives_a_nationality_its_country():
+    """CC-CEDICT renders "Italian", "Lao", "Malaysian" as no word the documents use: "What did
+    the Lao leader thank China for sending?" (fresh chat d41c08.2) and "Which Malaysian leader
+    did Xi speak with…?" (d39-005) lost the country. The glossary gives it, and the short form
+    a call's report uses ("老方", "意方")."""
+    from pathlib import Path
+
+    from rag.translate import read_glossary
+
+    glossary = read_glossary(Path(__file__).parents[1] / "data" / "glossary" / "covid-2020.tsv")
+    assert glossary["lao"] == ["老挝", "老方"] and glossary["italian"] == ["意大利", "意方"]
+    assert glossary["malaysian"] == ["马来西亚"] and "纳米比亚" in glossary["namibian"]
+    assert "逃兵" in glossary["desert"] and "污染防治" in glossary["environment"]
+
+
 def test_delivering_a_speech_dates_the_event_not_a_print():
     """"——3月26日，习近平出席…峰会并发表重要讲话" dates the summit: a passage under it is of March 26
     (found in the browser: "In his February 3 speech, what did Xi say he had proposed back in

@@ -144,6 +144,25 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("How much medical supplies did China send?") is None  # a quantity
 
 
+def test_by_how_much_something_changed_needs_a_change_stated():
+    """"那次会议说城乡低保标准具体要提高多少？" (fresh chat d42c10.2): the report says "适当提高
+    城乡低保…标准", a change without a figure; a date's digits ("4月8日") state none either.
+    "What deficit-to-GDP ratio did the meeting set?" (d42-037) asks a share ("提高赤字率")."""
+    from rag.question_type import figure_asked
+
+    change = figure_asked("那次会议说城乡低保标准具体要提高多少？")
+    assert change.search("年均增长9.7%") and change.search("高2.2个百分点") and \
+        change.search("增加200亿元") and change.search("翻一番")
+    assert not change.search("适当提高城乡低保、抚恤补助等保障标准") and not change.search("4月8日")
+    assert figure_asked("2020年一季度我国国内生产总值同比下降了多少？") is change
+    assert figure_asked("By how much did cargo throughput at the port fall?") is change
+    assert figure_asked("How much did the cure rate rise?") is change
+    assert figure_asked("要提高多少人的待遇？") is None  # a number of people, counted_thing's
+    assert figure_asked("What did the meeting say about raising the deficit ratio?") is None
+    rate = figure_asked("What deficit-to-GDP ratio did the 17 April Politburo meeting set for 2020?")
+    assert rate.search("赤字率3.6%") and not rate.search("适当提高赤字率")
+
+
 def test_the_date_of_a_letter_to_him_is_not_the_date_of_his_reply():
     """"社区工作者给习近平的来信是哪天写的？" asks the letter's day: the reply's sign-off
     ("习近平2020年4月8日") and attribution date the reply. A passage reporting the letter in its

@@ -126,6 +126,8 @@ def test_the_speech_of_someone_else_at_a_meeting_is_asked():
     assert asks_speech_content("全国安全生产电视电话会议上，天津负责同志交流发言的主要内容是什么？")
     assert asks_speech_content("What did that first speaker actually say in his remarks?")
     assert asks_speech_content("What did that county secretary say in his speech?")
+    # a comma between who spoke and what is asked (fresh chat d42c07.2)
+    assert asks_speech_content("那次座谈会上怒江州的同志发言，具体讲了些什么内容？")
     assert not asks_speech_content("会上通过视频发言的河南兰考县委书记叫什么名字？")  # who, not what
     assert not asks_speech_content("习近平在二十国集团领导人特别峰会上的发言讲了什么？")  # Xi's own
     assert not asks_speech_content("What did Xi say in his speech?")
