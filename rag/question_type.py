@@ -687,20 +687,26 @@ def states_year_asked(question: str, text: str) -> bool:
 
 
 # "Which airline flew those charter flights?", "In which building did Xi receive Hun Sen?",
-# "哪家医院", "Which provinces were those?": a thing of a kind is asked, which the answer names
-# with its kind's word ("东方航空", "人民大会堂", "火神山医院", "天津、安徽"); "包机", "在北京会见"
-# (for a building) or "一些省市" names none.
+# "哪家医院", "Which provinces were those?", "Which Chinese company developed…?": a thing of a
+# kind is asked, which the answer names with its kind's word ("东方航空", "人民大会堂", "火神山医院",
+# "天津、安徽", "…有限公司"); "包机", "在北京会见" (for a building), "一些省市" or "企业" (firms
+# at large: "复工复产企业") names none.
+# Up to two words before the kind ("which Chinese company", "which Wuhan hospital"), not a verb's
+# ("What did the provinces…?" asks what they did).
+_EN_KIND_MODIFIERS = (r"(?:(?!(?:did|do|does|was|were|is|are|had|has|have|will|would|can|could|"
+                      r"should|must|may)\b)[\w-]+ ){0,2}?")
 _KIND_ASKED = (
-    (re.compile(r"\b(?:which|what) (?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
                 re.I),
      re.compile(r"航空|航班|airlines?", re.I)),
-    (re.compile(r"\b(?:which|what) (?:companies|company|firm|enterprise)\b|哪家(?:公司|企业)", re.I),
-     re.compile(r"公司|企业|集团|厂|compan(?:y|ies)|firm", re.I)),
-    (re.compile(r"\b(?:which|what) (?:building|hall|hotel|venue)\b|哪(?:座|栋)(?:楼|建筑)", re.I),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:companies|company|firms?|enterprises?)\b|"
+                r"哪(?:家|个|些)(?:公司|企业)", re.I),
+     re.compile(r"公司|集团|厂(?!房)|compan(?:y|ies)|firm", re.I)),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:building|hall|hotel|venue)\b|哪(?:座|栋)(?:楼|建筑)", re.I),
      re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
-    (re.compile(r"\b(?:which|what) hospitals?\b|哪(?:家|所|个)医院", re.I),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}hospitals?\b|哪(?:家|所|个)医院", re.I),
      re.compile(r"医院|方舱|hospital", re.I)),
-    (re.compile(r"\b(?:which|what) provinces?\b|哪(?:个|些|几个)省", re.I),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}provinces?\b|哪(?:个|些|几个)省", re.I),
      re.compile(r"北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|"
                 r"湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|"
                 r"香港|澳门|[A-Z][a-z]+ [Pp]rovince")),
