@@ -162,7 +162,10 @@ _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|通电话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
     rf"{_ZH_IN_IT}|在(?:那里|那儿|当地)|"
-    r"[这那]些(?=[\u4e00-\u9fff])")  # "这些地方", "那些措施": what the last answer named
+    r"[这那]些(?=[\u4e00-\u9fff])|"  # "这些地方", "那些措施": what the last answer named
+    # the whole question an ellipsis ("那货币政策方面呢？", "防灾减灾呢？"): the same asked of
+    # another part of what was discussed
+    r"^\s*(?![^呢]*(?:什么|哪|谁|几|多少|怎|如何|为何))(?:那|那么)?[^，,。？?\s]{1,12}呢[？?]?\s*$")
 _ZH_REFERENCE = re.compile(
     r"[他她它]们?|对方|[这那此该][次封篇场位项份个]?(?:通电话|通话|电话|会议|会谈|会见|会|讲话|回信|"
     r"信|文章|文|活动|座谈会|峰会|考察|发言|批示|指示)|[这那此该]一?[次封篇场位项份条点段块片座]|上述|"
@@ -182,7 +185,10 @@ _EN_DEFINITE = re.compile(
     r"\bthe (?:\w+ )?one\b(?!-)|\bof the two\b|\bthe (?:former|latter)\b|"
     r"\b(?:those|these)\s+(?:[\w-]+\s+)?(?:places|regions|areas|countries|counties|villages|"
     r"cities|provinces|people|measures|steps|tasks|requirements|problems)\b|"
-    r"\bthere\s*[?.!]*$|" + _EN_PARTIES,
+    r"\bthere\s*[?.!]*$|" + _EN_PARTIES + "|"
+    # the whole question an ellipsis ("And on the environment?", "What about monetary policy?")
+    r"^\s*(?:and|what about|how about)\s+(?:(?:on|about|for|in|as for|regarding)\s+)?"
+    r"(?:the\s+)?[\w'-]+(?:\s+[\w'-]+){0,3}\s*\?\s*$",
     re.IGNORECASE)
 _EN_STOP = set(
     "the a an of to in on and or is are was were be been being what which who whom whose when "

@@ -121,6 +121,19 @@ def test_english_references_to_both_parties_point_back():
 
 
 
+def test_a_question_that_is_all_ellipsis_names_what_was_discussed():
+    """"And on the environment?" after what the April 17 meeting said must be done (fresh chat
+    d42c08.2), "那货币政策方面呢？" after its fiscal policy (dev d22c01.2): the same asked of
+    another part of the topic, whose passages lead. Not a question of its own ("And what did
+    he say about Italy?") nor one asking anything ("他说了什么呢？")."""
+    for q in ("And on the environment?", "What about monetary policy?", "那货币政策方面呢？",
+              "防灾减灾呢？", "第二点呢？"):
+        assert definite(q), q
+    assert not definite("And what did he say about Italy?")
+    assert not definite("And how many beds did it have?")
+    assert not definite("他说了什么呢？")
+
+
 def test_one_of_the_things_just_named_points_back():
     """"the one in March" (of two lectures), "the longer of the two" (of two races): seen on
     the foreign dev set, read as standalone and abstained on; "the one-China policy" names."""
