@@ -686,15 +686,16 @@ def states_year_asked(question: str, text: str) -> bool:
         (is_latin(text) and bool(re.search(_EN_YEAR, text)))
 
 
+# Up to two words before the kind ("which Chinese company", "which Wuhan hospital"), not a verb's
+# ("What did the provinces…?" asks what they did).
+_EN_KIND_MODIFIERS = (r"(?:(?!(?:did|do|does|was|were|is|are|had|has|have|will|would|can|could|"
+                      r"should|must|may)\b)[\w-]+ ){0,2}?")
+
 # "Which airline flew those charter flights?", "In which building did Xi receive Hun Sen?",
 # "哪家医院", "Which provinces were those?", "Which Chinese company developed…?": a thing of a
 # kind is asked, which the answer names with its kind's word ("东方航空", "人民大会堂", "火神山医院",
 # "天津、安徽", "…有限公司"); "包机", "在北京会见" (for a building), "一些省市" or "企业" (firms
 # at large: "复工复产企业") names none.
-# Up to two words before the kind ("which Chinese company", "which Wuhan hospital"), not a verb's
-# ("What did the provinces…?" asks what they did).
-_EN_KIND_MODIFIERS = (r"(?:(?!(?:did|do|does|was|were|is|are|had|has|have|will|would|can|could|"
-                      r"should|must|may)\b)[\w-]+ ){0,2}?")
 _KIND_ASKED = (
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
                 re.I),

@@ -584,6 +584,14 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
     assert states_kind_asked("What did he say about the port?", [charter])  # no kind asked
     assert not states_kind_asked("Which provinces were those?", ["中国一些省市和企业纷纷提供援助。"])
     assert states_kind_asked("哪些省的负责同志作了交流发言？", ["天津、安徽、广东负责同志作交流发言。"])
+    # a word between ("Which Chinese company developed the rapid test kits…?", fresh d39-038,
+    # and d10-045's "Which Chinese province…"); firms at large ("企业") name no company
+    assert not states_kind_asked("Which Chinese company developed the rapid test kits?",
+                                 ["要支持企业复工复产，加快检测试剂研发。"])
+    assert not states_kind_asked("Which Chinese province did the team sent to Serbia come from?",
+                                 ["中方派出医疗专家组赴塞尔维亚。"])
+    assert states_kind_asked("Which Wuhan hospital did he visit first?", ["我去了火神山医院。"])
+    assert states_kind_asked("What did the provinces around Hubei do?", [charter])  # what they did
 
 
 def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():
