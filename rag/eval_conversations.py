@@ -385,9 +385,12 @@ def main(argv: list[str] | None = None) -> int:
     if not chats:
         raise RagError(f"no conversations in split '{args.split}' of {args.conversations}")
     if args.calibrate:
-        from .conversation import FOLLOW_UP_WEIGHTS
+        from .conversation import FOLLOW_UP_WEIGHTS, load_follow_up_weights
 
         fitted = calibrate(Assistant.from_config(args.config), chats)
+        # the relief for Chinese follow-ups is set by hand (its note says on what): kept
+        fitted.update({k: v for k, v in load_follow_up_weights().items()
+                       if k.startswith("chinese_relief")})
         FOLLOW_UP_WEIGHTS.write_text(json.dumps(fitted, indent=2) + "\n", encoding="utf-8")
         print(f"in_topic weight {fitted['in_topic']}, dated_referent {fitted['dated_referent']} "
               f"from {fitted['follow_ups']} follow-ups "
