@@ -564,18 +564,15 @@ _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五
 
 # By how much something changed ("城乡低保标准要提高多少？", "GDP同比下降了多少？", "By how much
 # did exports fall?"), answered by a text giving the change as a share, a multiple or a sum
-# ("增长9.7%", "高2.2个百分点", "增加200亿元"); "适当提高城乡低保…标准" gives none. A date's
-# digits ("4月8日") are no change.
+# ("增长9.7%", "高2.2个百分点", "增加200亿元": a share as `_RATE`, a sum as `_MONEY`, or points,
+# a multiple, a quantity); "适当提高城乡低保…标准" gives none. A date's digits ("4月8日") are
+# no change. `_CHANGE` follows `_MONEY`.
 _CHANGE_ASKED = re.compile(r"(?:(?:提高|增加|增长|减少|下降|降低|上涨|上升|扩大|提升|减轻|减免|缩小)了?"
                            r"|(?<!提)高出?)(?:多少(?![人名位个家所项条次种批户只台张支架件])|"
                            r"几(?:个百分点|成|倍))|"
                            r"\bby how much\b|\bhow much (?:did|does|do|would|will|had|has|was|were|is)\b"
                            r"[^?]{0,50}\b(?:rise|rose|fall|fell|drop|increase|decrease|grow|grew|"
                            r"decline|shrink|go up|go down|raised|cut|reduced|lowered)\b", re.I)
-_CHANGE = re.compile(r"\d+(?:\.\d+)?\s*(?:[%％]|个百分点|倍|成|万|亿|元|美元|percent|per cent|"
-                     r"percentage points?|times|yuan|dollars|million|billion)|百分之|分之|"
-                     r"[一二两三四五六七八九十几数]+(?:个百分点|倍|成(?![立为功果员本绩效]))|翻一番|翻番|"
-                     r"\b(?:doubled|tripled|halved)\b", re.I)
 
 
 # A sum of money asked ("这些物资一共值多少钱？", "How much money had the foundation committed?",
@@ -587,6 +584,12 @@ _MONEY_ASKED = re.compile(
     r"\bwhat (?:was |is )?(?:the )?(?:total )?(?:value|cost|price|sum|amount of money)\b", re.I)
 _MONEY = re.compile(MONEY.pattern + r"|\$\s?\d|\d[\d,.]*\s*(?:million|billion)?\s*(?:US )?"
                     r"(?:dollars|yuan|euros)\b|\bfree of charge\b", re.I)
+
+
+_CHANGE = re.compile(rf"{_RATE.pattern}|{_MONEY.pattern}|"
+                     r"\d+(?:\.\d+)?\s*(?:个百分点|倍|万|亿|percentage points?|times|million|billion)|"
+                     r"[一二两三四五六七八九十几数]+(?:个百分点|倍)|翻一番|翻番|\b(?:doubled|tripled|halved)\b",
+                     re.I)
 
 
 # What a place or a thing was before ("那块地原来是干什么用的？", "What was that land used for
@@ -697,13 +700,14 @@ _EN_KIND_MODIFIERS = (r"(?:(?!(?:did|do|does|was|were|is|are|had|has|have|will|w
 # "天津、安徽", "…有限公司"); "包机", "在北京会见" (for a building), "一些省市" or "企业" (firms
 # at large: "复工复产企业") names none.
 _KIND_ASKED = (
-    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:airlines?|air carriers?)\b|\bname of the airline\b|哪家航空",
-                re.I),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:airlines?|air carriers?)\b|"
+                r"\bname of the airline\b|哪家航空", re.I),
      re.compile(r"航空|航班|airlines?", re.I)),
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:companies|company|firms?|enterprises?)\b|"
                 r"哪(?:家|个|些)(?:公司|企业)", re.I),
      re.compile(r"公司|集团|厂(?!房)|compan(?:y|ies)|firm", re.I)),
-    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:building|hall|hotel|venue)\b|哪(?:座|栋)(?:楼|建筑)", re.I),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:building|hall|hotel|venue)\b|"
+                r"哪(?:座|栋)(?:楼|建筑)", re.I),
      re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}hospitals?\b|哪(?:家|所|个)医院", re.I),
      re.compile(r"医院|方舱|hospital", re.I)),
