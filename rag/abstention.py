@@ -306,19 +306,24 @@ def _figure_unstated(question: str, top: list[Hit]) -> bool:
     return _stated_nowhere(figure_asked(question), top)
 
 
+_DISPATCH = re.compile(r"新华社[\u4e00-\u9fff]{0,8}\d+\s*月\s*\d+\s*日\s*电")
+
+
 def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     """A question asking when a letter to the speaker was written or sent ("社区工作者给习近平的
     来信是哪天写的？"), or when something a speech tells of happened ("他提到的那次座谈会是哪天
     开的？"), whose first passage gives no such date in its own words: a reply's sign-off and
     attribution date the reply ("2020年4月8日"), a speech's its delivery, while a passage
-    reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"). The first
+    reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"), but not by
+the dispatch's dateline ("新华社北京4月10日电…近日…作出重要指示"). The first
     passage must: another one's date is of another event (the visit the reply recalls). So
     must a first passage telling of something by a relative day ("前几天，我在…考察调研时"),
     and one whose attribution dates an event of a kind the question does not name (a call,
     for "On what date was the video conference held?")."""
     text = top[0].chunk.text
+    own = _DISPATCH.sub("", text)  # "新华社北京4月10日电": the report's day, not its news's
     return ((asks_letter_date(question) or asks_mentioned_date(question)
-             or tells_relatively(question, text)) and not states_own_date(question, text)) \
+             or tells_relatively(question, text)) and not states_own_date(question, own)) \
         or dates_another_event(asked or question, top[0].chunk.attribution or "", text)
 
 

@@ -32,7 +32,7 @@ from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
-from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point
+from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point, sibling_marker
 from .question_type import (
     COUNT,
     DATE,
@@ -120,6 +120,8 @@ EVENT_WEIGHT = 0.25  # ... for a passage of another article on the same event (r
 NEAR_SPAN = 3  # neighbours within this many passages of a cited one
 REPRINT_CHARS = 30  # a passage shared by two printings of a title makes them one article
 STEP_SPAN = 4  # "where did he go next?": the next move within this many passages
+POINT_SPAN = 12  # "那第二条呢？": the same list's point within this many passages
+POINT_WORDS = 3  # "And the fifth of the tasks he listed?": at most this many English words
 # A question stepping on or back from the passage last quoted gains this for the passage there.
 SEQUEL_BONUS = 2.0
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
@@ -660,6 +662,31 @@ class Articles:
                 return key
         return None
 
+    def sibling_point(self, cited: Cited, n: int) -> str | None:
+        """The passage holding point `n` of the list a cited passage is a point of ("四是…"
+        quoted, "那第二条呢？" -> the passage with "二是…"), in its article and speech, within
+        POINT_SPAN passages in the list's direction; None when it opens no numbered point."""
+        found = self.place_of(cited)
+        if found is None:
+            return None
+        keys, i = self.order[cited.source], found[1]
+        here = keys[i]
+        text = self.text_of.get(here, "")
+        marker, at = sibling_marker(text, n), opened_point(text)
+        if marker is None or at is None:
+            return None
+        step = 1 if n >= at else -1
+        for j in range(i, i + step * (POINT_SPAN + 1), step):
+            if not 0 <= j < len(keys):
+                return None
+            key = keys[j]
+            if self.title_of.get(key) != self.title_of.get(here) or \
+                    self.speech_of.get(key) != self.speech_of.get(here):
+                return None  # another article, or the next excerpt of a compilation
+            if marker.search(self.text_of.get(key, "")):
+                return key
+        return None
+
     def last_point(self, cited: Cited) -> int | None:
         """The number of the last point of the list a cited passage is a point of ("第三，…"
         followed by "第四，…" … "第六，…" -> 6), in its article; None when it opens no point."""
@@ -812,9 +839,15 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         follow = not (elsewhere and (specific or
                                      any(_person(w) or _is_date(w) for w in own_topic)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
-    elif confident:
+    elif confident and not (has_cjk(question) and alone_hits and
+                            prior.get(alone_hits[0].chunk.key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR):
         follow = False
         reason = "retrieves confidently alone"
+    elif confident:
+        # "一路上游客们有什么反应？" after a question on that visit: what it finds first alone
+        # lies in the article under discussion.
+        follow = True
+        reason = "retrieves confidently, in the article under discussion"
     else:
         # Weak alone: a follow-up when a word points back, when what it finds lies in the
         # article under discussion, or when it names next to nothing of its own.
@@ -862,6 +895,14 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     sequel = articles.step(stepped.cited[0], step, moves, bool(leaving)) \
         if step and (moves or not new_words) \
         else None
+    position = asked_position(question)
+    if sequel is None and position and len(position.points) == 1 and not position.whole_list \
+            and not new_words and len(english_content_words(question)) <= POINT_WORDS \
+            and stepped.cited and not stepped.abstained:
+        # "那第二条呢？", "And the third one?" after a quote of "四是…": the same list's point,
+        # not another list's; a question naming its list ("At the end of that speech he gave
+        # three requirements. What was the second?") is found by its words.
+        sequel = articles.sibling_point(stepped.cited[0], position.points[0])
     query = compose_query(question, turns, span, carried, chinese_words)
     # What the passages must say: the question without its pointers, the conversation saying
     # the rest through the passages it cited (`prior`). With none cited (the last answer was

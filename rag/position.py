@@ -152,6 +152,24 @@ def asks_last_point(question: str) -> re.Match | None:
     return _LAST_ALONE.search(question)
 
 
+def sibling_marker(text: str, n: int) -> re.Pattern | None:
+    """The marker of point `n` written as the point `text` opens with is ("四是形成…" -> "二是",
+    "第一，全力…" -> "第三，"): the same list, not another one of the speech ("第二，打好…" where
+    "四是…" was quoted). None when `text` opens no numbered point."""
+    for k in range(1, 11):
+        m = _point_marker(k).match(text.lstrip())
+        if not m or not 1 <= n <= 10:
+            continue
+        marker = m.group().lstrip("。；;：:！!？?，, \t\n")
+        for old, new in ((_ZH_DIGITS[k - 1], _ZH_DIGITS[n - 1]), (str(k), str(n))):
+            at = marker.find(old)
+            if at >= 0:
+                written = marker[:at] + new + marker[at + len(old):at + len(old) + 1]
+                return re.compile(rf"(?:^|[。；;：:！!？?\s，,]){re.escape(written)}")
+        return None
+    return None
+
+
 def opened_point(text: str) -> int | None:
     """The number of the point a passage opens with ("第三，…" -> 3), or None."""
     for n in range(1, 11):

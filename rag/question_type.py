@@ -27,7 +27,7 @@ _TIME_AFTER = r"(?:钟|半|几分|[？?，,。！!\s]|$|[到开走发出起止�
 _JIDIAN_TIME = f"(?<!哪)几点(?={_TIME_AFTER})"  # not "要做到哪几点？"
 
 _ASKS = [
-    (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|几号|"
+    (DATE, re.compile(r"哪天|哪一天|哪日|何时|什么时候|哪一年|哪年|几月几日|月几日|几号|"
                       # "When did they speak?", not "When Xi met Hun Sen, what…" or "…hold
                       # when the time is right?"
                       # nor "When do I need a fapiao?": a condition, what must hold
@@ -434,23 +434,33 @@ _SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁
 _NAME_TAGS = {"nr", "nrt", "nrfg", "nz"}
 
 
+# "当时的湖北省省长是谁？", "和他一起植树的北京市负责同志是谁？", "哪位同志": who someone in a role
+# was, which only a name answers (not "致慰问电的对象是谁？", "哪位外国领导人…？").
+_WHO_ASKED = re.compile(r"(?:哪位|哪一位)([\u4e00-\u9fff]{2})|"
+                        r"([\u4e00-\u9fff]{2})(?:到底|具体|究竟)?(?:是谁|是哪位|是哪一位)")
+
+
 def name_asked(question: str) -> str | None:
     """The role of the person whose name the question asks ("余村春林山庄的主人叫什么名字？" ->
-    "主人"), None when it asks no person's name (or a thing's: "那家民宿叫什么？")."""
-    m = _NAME_ASKED.search(_QUOTED.sub("", question))
-    if not m:
+    "主人", "当时的湖北省省长是谁？" -> "省长"), None when it asks no person's name (or a
+    thing's: "那家民宿叫什么？")."""
+    text = _QUOTED.sub("", question)
+    m = _NAME_ASKED.search(text) or (None if role_verb(text) else _WHO_ASKED.search(text))
+    if not m:  # who chaired or accompanied ("主持人是谁？") is read by `role_verb`
         return None
-    role = m.group(1)
+    role = next(g for g in m.groups() if g)
+    if role == "同志":  # a name comes before it ("应勇同志"), but after an office ("负责同志")
+        return "负责同志" if "负责同志" in text else None
     return role if _PERSON_ROLE.search(role) else None
 
 
 def states_name(role: str, text: str) -> bool:
-    """Whether the text names someone right after `role` ("县委书记蔡松涛"), or says what they
-    are called ("名叫…")."""
+    """Whether the text names someone right after `role` ("县委书记蔡松涛", "作者：王 毅"), or
+    says what they are called ("名叫…")."""
     from .segment import tagged_words
 
     for m in re.finditer(re.escape(role), text):
-        after = text[m.end(): m.end() + 8]
+        after = re.sub(r"\s+", "", text[m.end(): m.end() + 10]).lstrip("：:")
         if re.match(r"[，,]?(?:名叫|叫做|名为|姓)", after):
             return True
         words = tagged_words(after)
@@ -539,6 +549,8 @@ def english_name_role_words(question: str) -> list[str]:
                  default=None)
         if at is not None:
             words = [w for w in before[max(0, at - 3): at + 1] if w not in _EN_DETERMINERS]
+    if words and words[-1].endswith("s") and words[-1][:-1] in _EN_PERSON_ROLES:
+        words[-1] = words[-1][:-1]  # "the names of the German experts": each expert's
     return words if words and words[-1] in _EN_PERSON_ROLES else []
 
 
@@ -556,7 +568,7 @@ _DURATION = re.compile(r"(?:\d+|[一二两三四五六七八九十百千数几]+
 _RATE_ASKED = re.compile(r"率[^，。？?]{0,6}(?:多少|几|多大|多高)|(?:多大|多高|多少)(?:的)?比例|占比(?:多少|几)|"
                          r"几成|百分之几|\bwhat (?:share|percentage|proportion|fraction)\b|"
                          r"\b(?:rate|ratio)\b[^?]{0,30}\bhow (?:high|much)\b|"
-                         r"\bwhat (?:was |is |were )?(?:the )?(?:[\w-]+ ){0,3}(?:rate|ratio)\b", re.I)
+                         r"\bwhat (?:was |is |were )?(?:the )?(?:[\w-]+ ){0,4}(?:rate|ratio)\b", re.I)
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五六七八九十\d]成(?![立为功果员本绩效])|"
                    r"\d+(?:\.\d+)?\s*(?:percent|per cent)\b|\b(?:half|a third|two thirds|a quarter)\b",
                    re.I)
@@ -867,7 +879,7 @@ _MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前
                         r"\b(?:mentioned|referred to|preceding|(?:that|which) (?:preceded|came "
                         r"before|was held before))\b", re.I)
 # A day asked, not a year ("具体是哪天开的？")
-_DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
+_DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
                         re.I)
 _DAY = re.compile(_DAY_OF_MONTH)
 

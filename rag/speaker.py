@@ -26,7 +26,10 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"call|called|urge|urged|ask|asked|want|wanted|promise|promised|express|expressed|"
              r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
              r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
-             r"put|offer|offered|pledge|pledged|suggest|suggested|vow|vowed|predict|predicted)")
+             r"put|offer|offered|pledge|pledged|suggest|suggested|vow|vowed|predict|predicted|"
+             # judging: "How did the Indonesian president rate China's results?"
+             r"rate|rated|assess|assessed|evaluate|evaluated|commend|commended|"
+             r"respond|responded|reply|replied|react|reacted|comment|commented)")
 # The offices of the heads of state and government the documents' calls and letters are with
 # (also what rag/question_type.py reads an office-holder's country by).
 EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
