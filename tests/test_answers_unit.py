@@ -596,3 +596,21 @@ def test_a_speech_of_someone_else_or_a_kind_of_thing_unstated_is_a_near_miss():
                   asked="Which airline operated those charter flights?").unstated
     assert not gather("How many charter flights were sent?", [hit("派出10架次包机。")],
                       set()).unstated
+
+
+def test_a_dispatch_dateline_does_not_date_what_it_reports_by_a_relative_day():
+    """"那次重要指示具体是在4月几日作出的？" over "新华社北京4月10日电 …习近平近日…作出重要指示":
+    the dateline dates the report, and the instruction's day is not given (fresh batch d46)."""
+    from rag.abstention import gather
+
+    def hit(text):
+        chunk = Chunk(source="a.txt", text=text, title="指示", section=None, attribution=None,
+                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+
+    question = "习近平关于安全生产的那次重要指示，具体是在4月几日作出的？"
+    known = set(tokens(question))
+    reported = hit("新华社北京4月10日电 习近平近日就安全生产作出重要指示强调，要加强安全生产监管。")
+    assert gather(question, [reported], known).unstated
+    dated = hit("新华社北京4月10日电 习近平4月8日就安全生产作出重要指示强调，要加强安全生产监管。")
+    assert not gather(question, [dated], known).unstated

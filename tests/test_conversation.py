@@ -832,6 +832,32 @@ def test_a_question_naming_only_something_else_is_the_last_one_asked_of_it():
     assert not asked_of_counterpart(followed) and topic(italy + [followed]) == [1, 2]
 
 
+def test_an_ordinal_follow_up_takes_the_point_of_the_list_quoted():
+    """"那第二条呢？" after a quote of "四是…" asks "二是…" of that list, not "第二，…" of another
+    list in the same speech; "那第三条呢？" after "第一，…" looks forward, "第二条" after "四是"
+    back (fresh chats d44c02, d45c10: the other list's point was quoted)."""
+    from rag.position import sibling_marker
+    from rag.types import Chunk
+
+    assert sibling_marker("四是形成数据应用闭环。", 2).search("。二是坚持救治关口前移")
+    assert sibling_marker("第一，全力维护正常经济社会秩序。", 3).search("第三，扎实做好社会面安全稳定工作")
+    assert not sibling_marker("第一，全力维护。", 3).search("三是全力推进")
+    assert sibling_marker("经过艰苦努力，形势向好。", 2) is None
+    texts = ["第二，打好群防群控的人民战争。", "一是扭住两个关键。二是坚持救治关口前移。", "三是全力推进三个全覆盖。",
+             "四是形成数据应用闭环。五是强化五个保障。", "第三，做好舆论引导。"]
+    chunks, at = [], 0
+    for i, text in enumerate(texts):
+        chunks.append(Chunk("a.txt", text, "讲话", None, None, i + 1, i + 1, at, at + len(text),
+                            f"k{i}"))
+        at += len(text) + 1
+    articles = Articles(chunks)
+    fourth = Cited("a.txt", chunks[3].char_start, "讲话", None)
+    assert articles.sibling_point(fourth, 2) == "k1"
+    assert articles.sibling_point(fourth, 5) == "k3"  # in the passage quoted
+    assert articles.sibling_point(Cited("a.txt", chunks[0].char_start, "讲话", None), 3) == "k4"
+    assert articles.sibling_point(Cited("a.txt", chunks[2].char_start, "讲话", None), 9) is None
+
+
 def test_the_last_point_of_the_list_under_discussion_is_numbered():
     """"最后一点是什么？" after "第三点呢？" answered from "第三，…" of a list that runs to "第六，…"
     asks the sixth (seen on the fresh batch d24: abstained on, the list's size unsaid)."""
@@ -1338,3 +1364,30 @@ def test_a_follow_up_s_own_year_said_by_the_first_passage_is_answered():
     assert says_its_words(question, [hit], reading)
     assert not says_its_words(question, [hit], Reading(True, "q", prior={"k": 1.0},
                                                        new_words=("2017年", "主张")))
+
+
+def test_a_confident_chinese_question_finding_the_passage_discussed_continues_it():
+    """"一路上游客们有什么反应？" after a question on the wetland visit retrieves confidently, and
+    what it finds first is the visit's passage the last answer quoted: a follow-up, answered
+    as one (fresh chat d43c05: read alone and abstained on). Finding another article first, it
+    stands alone."""
+    from rag.conversation import read
+    from rag.types import Chunk, Hit
+
+    def chunk(key, text, title, start=0):
+        return Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
+                     line_start=1, line_end=1, char_start=start, char_end=start + len(text),
+                     key=key)
+
+    chunks = [chunk("w1", "习近平来到西溪湿地。一路上，游客们纷纷向总书记问好。", "考察浙江"),
+              chunk("w2", "习近平强调，湿地贵在原生态。", "考察浙江", 100),
+              chunk("t1", "游客们在植树点问好。", "植树", 200)]
+    articles = Articles(chunks)
+    turns = [Turn("Which stalls did Xi look at in the Xixi wetland?", "q", (), False,
+                  (Cited("a.txt", 0, "考察浙江", None),))]
+    found = [Hit(chunk=c, score=1.0) for c in chunks]
+    reading = read("一路上游客们有什么反应？", turns, articles, found, 0.9)
+    assert reading.follow_up, reading.reason
+    elsewhere = [Hit(chunk=c, score=1.0) for c in chunks[2:]]
+    reading = read("一路上游客们有什么反应？", turns, articles, elsewhere, 0.9)
+    assert not reading.follow_up, reading.reason

@@ -93,6 +93,17 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert states_name("省长", "在浙江省委书记车俊和省长袁家军陪同下")
     assert not states_name("主人", "山庄主人热情将总书记迎进院内。")
     assert not states_name("支书", "习近平同老村支书和返乡创业村民围坐在一起拉家常。")
+    # who someone in a role was ("省长是谁？", fresh batch d43), not who chaired ("主持人是谁？",
+    # read by role_verb), not another kind of person ("致慰问电的对象是谁？", "哪位外国领导人")
+    assert name_asked("3月10日讲话提到的湖北省委和省政府，当时的湖北省省长是谁？") == "省长"
+    assert name_asked("和习近平一起植树的北京市负责同志是谁？") == "负责同志"
+    assert name_asked("湖北省委和省政府是以哪位同志为班长？") is None  # "应勇同志": name first
+    assert name_asked("3月6日那场座谈会，主持人是谁？") is None
+    assert name_asked("慰问电的对象是谁？") is None
+    assert name_asked("哪位外国领导人在通电话时说了这句话？") is None
+    assert states_name("作者", "来源：《求是》2020/05 作者：王 毅")
+    assert states_name("记者", "（记者吴晶、杨依军）")
+    assert not states_name("负责同志", "随后同北京市、国家林业和草原局负责同志以及首都干部群众一起")
     role = lambda question: english_name_role_words(question)[-1:]  # noqa: E731  (its last word)
     assert role("What was the name of the dock worker Xi chatted with?") == ["worker"]
     assert role("What is the name of the old village party secretary?") == ["secretary"]
@@ -105,6 +116,8 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
              "What is that man's name?")
     assert english_name_role_words(asked) == ["former", "party", "secretary"]
     assert english_name_role_words("What is that man's name?") == ["man"]
+    # each of several ("the names of the German experts", fresh batch d46)
+    assert role("What were the names of the German experts who came to China?") == ["expert"]
 
     from rag.translate import Dictionary
 
@@ -117,6 +130,15 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert dictionary.name_roles(english_name_role_words(asked)) == ("村支书",)
     assert dictionary.name_roles(["port", "worker"]) == ("工人",)
     assert dictionary.name_roles([]) == ()
+
+
+def test_a_day_of_a_named_month_is_a_date_asked():
+    """"具体是在4月几日作出的？" asks a day (fresh batch d46: the instruction is dated 近日 only)."""
+    from rag.question_type import DATE, asked_kinds, states_own_date
+
+    assert DATE in asked_kinds("习近平关于安全生产的那次重要指示，具体是在4月几日作出的？")
+    assert not states_own_date("具体是在4月几日作出的？", "近日就安全生产作出重要指示")
+    assert states_own_date("具体是在4月几日作出的？", "4月8日就安全生产作出重要指示")
 
 
 def test_how_long_and_what_share_need_a_duration_and_a_share():
@@ -132,6 +154,8 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     # what was said about how long something lasts is what was said (fresh batch d32)
     assert figure_asked("What did Xi say about how long the epidemic would last?") is None
     assert figure_asked("What share of them were elderly?") is not None
+    # four words before "rate" (fresh batch d46)
+    assert figure_asked("What first-quarter urban surveyed unemployment rate was cited?") is not None
     assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
     assert figure_asked("要提高哪两个率？") is None
     money = figure_asked("How much did those charter flights cost?")

@@ -61,6 +61,9 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("When Xi spoke with Italian Prime Minister Conte, what did he say China would send to Italy?", XI),
     ("On the March 23 call with Boris Johnson, what did Xi predict would happen?", XI),
     ("When Conte called, what did he say?", None),
+    # judging is saying too (fresh chat d46c09: Xi's words came first)
+    ("And how did the Indonesian president rate China's own results against the epidemic?", OTHER),
+    ("What rate did the meeting set?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
