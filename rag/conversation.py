@@ -163,6 +163,8 @@ _ZH_IN_IT = r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|(?:讲话|信|文章|
 _ZH_DEFINITE = re.compile(
     r"[这那此该](?:次|封|篇|场|位|项|份|条|段|句|天|回|则|信|文|讲话|会议|会|通话|通电话|活动|国)|"
     r"第[一二三四五六七八九十\d]+(?:点|条|项|个|句|方面|部分)|上述|同一|当天|"
+    # "后来开的那个电视电话会": the event the article under discussion tells of
+    r"[这那]个[\u4e00-\u9fff]{0,6}?(?:会议|会|通话|电话|讲话|信|文章|活动|峰会|考察|指示|批示)|"
     rf"{_ZH_IN_IT}|在(?:那里|那儿|当地)|"
     r"[这那]些(?=[\u4e00-\u9fff])|"  # "这些地方", "那些措施": what the last answer named
     # the whole question an ellipsis ("那货币政策方面呢？", "防灾减灾呢？"): the same asked of

@@ -134,6 +134,14 @@ def test_a_question_that_is_all_ellipsis_names_what_was_discussed():
     assert not definite("他说了什么呢？")
 
 
+def test_that_meeting_named_by_its_kind_is_what_was_discussed():
+    """"后来开的那个电视电话会…" after a question on the work-safety instruction: the meeting
+    its article tells of (fresh chat d45c01: another article's teleconference came first)."""
+    assert definite("后来开的那个电视电话会，都有哪些领导出席了？")
+    assert definite("这个会上还说了什么？")
+    assert not definite("那个人是谁？")
+
+
 def test_one_of_the_things_just_named_points_back():
     """"the one in March" (of two lectures), "the longer of the two" (of two races): seen on
     the foreign dev set, read as standalone and abstained on; "the one-China policy" names."""
