@@ -314,10 +314,10 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     来信是哪天写的？"), or when something a speech tells of happened ("他提到的那次座谈会是哪天
     开的？"), whose first passage gives no such date in its own words: a reply's sign-off and
     attribution date the reply ("2020年4月8日"), a speech's its delivery, while a passage
-    reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"), but not by
-the dispatch's dateline ("新华社北京4月10日电…近日…作出重要指示"). The first
-    passage must: another one's date is of another event (the visit the reply recalls). So
-    must a first passage telling of something by a relative day ("前几天，我在…考察调研时"),
+    reporting the letter or the event may ("3月17日，谭德塞致函国家主席习近平"), though not by
+    its dispatch's dateline ("新华社北京4月10日电…近日…作出重要指示"). The first passage
+    must: another one's date is of another event (the visit the reply recalls). So must a
+    first passage telling of something by a relative day ("前几天，我在…考察调研时"),
     and one whose attribution dates an event of a kind the question does not name (a call,
     for "On what date was the video conference held?")."""
     text = top[0].chunk.text

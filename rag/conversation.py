@@ -841,8 +841,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         follow = not (elsewhere and (specific or
                                      any(_person(w) or _is_date(w) for w in own_topic)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
-    elif confident and not (has_cjk(question) and alone_hits and
-                            prior.get(alone_hits[0].chunk.key, 0.0) >= PRIOR_ARTICLE * EARLIER_FACTOR):
+    elif confident and not (has_cjk(question) and articles.share_in(alone_hits, prior, 1)):
         follow = False
         reason = "retrieves confidently alone"
     elif confident:

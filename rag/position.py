@@ -156,9 +156,11 @@ def sibling_marker(text: str, n: int) -> re.Pattern | None:
     """The marker of point `n` written as the point `text` opens with is ("四是形成…" -> "二是",
     "第一，全力…" -> "第三，"): the same list, not another one of the speech ("第二，打好…" where
     "四是…" was quoted). None when `text` opens no numbered point."""
+    if not 1 <= n <= 10:
+        return None
     for k in range(1, 11):
         m = _point_marker(k).match(text.lstrip())
-        if not m or not 1 <= n <= 10:
+        if not m:
             continue
         marker = m.group().lstrip("。；;：:！!？?，, \t\n")
         for old, new in ((_ZH_DIGITS[k - 1], _ZH_DIGITS[n - 1]), (str(k), str(n))):
