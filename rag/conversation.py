@@ -32,7 +32,14 @@ from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
-from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point, sibling_marker
+from .position import (
+    EN_ORDINALS,
+    asked_position,
+    asks_last_point,
+    first_point,
+    opened_point,
+    sibling_marker,
+)
 from .question_type import (
     COUNT,
     DATE,
@@ -665,19 +672,19 @@ class Articles:
         return None
 
     def sibling_point(self, cited: Cited, n: int) -> str | None:
-        """The passage holding point `n` of the list a cited passage is a point of ("四是…"
-        quoted, "那第二条呢？" -> the passage with "二是…"), in its article and speech, within
-        POINT_SPAN passages in the list's direction; None when it opens no numbered point."""
+        """The passage holding point `n` of the list a cited passage is a point of, or holds
+        ("四是…" quoted, "那第二条呢？" -> the passage with "二是…"), in its article and speech,
+        within POINT_SPAN passages in the list's direction; None when it has no numbered point."""
         found = self.place_of(cited)
         if found is None:
             return None
         keys, i = self.order[cited.source], found[1]
         here = keys[i]
         text = self.text_of.get(here, "")
-        marker, at = sibling_marker(text, n), opened_point(text)
-        if marker is None or at is None:
+        marker, point = sibling_marker(text, n), first_point(text)
+        if marker is None or point is None:
             return None
-        step = 1 if n >= at else -1
+        step = 1 if n >= point[0] else -1
         for j in range(i, i + step * (POINT_SPAN + 1), step):
             if not 0 <= j < len(keys):
                 return None

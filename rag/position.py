@@ -152,23 +152,33 @@ def asks_last_point(question: str) -> re.Match | None:
     return _LAST_ALONE.search(question)
 
 
+def first_point(text: str) -> tuple[int, re.Match] | None:
+    """The numbered point a passage opens with ("第三，…"), else the first one in it ("经过艰苦
+    努力…。一是…"): its number and where its marker stands; None when it has none."""
+    text = text.lstrip()
+    opening = next(((k, m) for k in range(1, 11) if (m := _point_marker(k).match(text))), None)
+    if opening:
+        return opening
+    found = [(m.start(), k, m) for k in range(1, 11) if (m := _point_marker(k).search(text))]
+    return min(found, key=lambda f: f[0])[1:] if found else None
+
+
 def sibling_marker(text: str, n: int) -> re.Pattern | None:
-    """The marker of point `n` written as the point `text` opens with is ("四是形成…" -> "二是",
-    "第一，全力…" -> "第三，"): the same list, not another one of the speech ("第二，打好…" where
-    "四是…" was quoted). None when `text` opens no numbered point."""
+    """The marker of point `n` written as the point `text` opens with (or, else, its first
+    point) is ("四是形成…" -> "二是", "第一，全力…" -> "第三，"): the same list, not another one
+    of the speech ("第二，打好…" where "四是…" was quoted). None when `text` has no numbered
+    point."""
     if not 1 <= n <= 10:
         return None
-    for k in range(1, 11):
-        m = _point_marker(k).match(text.lstrip())
-        if not m:
-            continue
+    point = first_point(text)
+    if point:
+        k, m = point
         marker = m.group().lstrip("。；;：:！!？?，, \t\n")
         for old, new in ((_ZH_DIGITS[k - 1], _ZH_DIGITS[n - 1]), (str(k), str(n))):
             at = marker.find(old)
             if at >= 0:
                 written = marker[:at] + new + marker[at + len(old):at + len(old) + 1]
                 return re.compile(rf"(?:^|[。；;：:！!？?\s，,]){re.escape(written)}")
-        return None
     return None
 
 

@@ -487,6 +487,13 @@ _EN_PERSON_ROLES = set("secretary worker owner official doctor nurse chief head 
                        "stallholder innkeeper".split())
 
 
+# "Who was the governor of Hubei at the time?", "Who is the village's party secretary?": a
+# name asked by a role the question gives (not "Who chaired…?", a role verb; nor "Who was the
+# first foreign leader to visit?", someone picked out by what they did).
+_EN_WHO_ROLE = re.compile(r"^\s*who (?:is|was|were|are) (?:the|its|that|their|his|her) "
+                          r"((?:[a-z-]+ ){0,3}?[a-z-]+?)s?(?= of\b| in\b| at\b| for\b|\s*\?|\s*$)",
+                          re.I)
+_EN_WHO_TOO_WIDE = {"head", "chief", "leader", "man", "woman", "person", "girl", "boy"}
 # "What is the owner's name?", "What was that official's name?"
 _EN_NAME_ASKED_OF = re.compile(r"\bwhat(?:'s| is| was) (?:the|that|this|his|her|their|its) "
                                r"((?:[a-z-]+ ){0,3}?[a-z-]+)['’]s (?:full )?name\b", re.I)
@@ -540,7 +547,11 @@ def english_name_role_words(question: str) -> list[str]:
     of the old village party secretary…?" -> old, village, party, secretary); [] when it asks
     no person's name."""
     m = _EN_NAME_ASKED.search(question) or _EN_NAME_ASKED_OF.search(question)
+    who = None if m else _EN_WHO_ROLE.search(question)
+    m = m or who
     words = m.group(1).lower().split() if m else []
+    if who and words and words[-1] in _EN_WHO_TOO_WIDE:
+        return []  # "Who was the head of the WHO?": 总干事, which no table renders "head" by
     if words and words[-1] in _EN_SOMEONE:
         # "…chatted with its former Party secretary. What is that man's name?": the role the
         # question gave before

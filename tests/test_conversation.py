@@ -864,6 +864,13 @@ def test_an_ordinal_follow_up_takes_the_point_of_the_list_quoted():
     assert articles.sibling_point(fourth, 5) == "k3"  # in the passage quoted
     assert articles.sibling_point(Cited("a.txt", chunks[0].char_start, "讲话", None), 3) == "k4"
     assert articles.sibling_point(Cited("a.txt", chunks[2].char_start, "讲话", None), 9) is None
+    # a passage holding its list after a lead-in ("经过艰苦努力…。一是…四是…"; seen in the browser:
+    # "那第二条呢？" quoted another list's "第二，…")
+    inner = [Chunk("b.txt", "经过艰苦努力，形势向好。一是进入小平台期。二是占比实现逆转。四是重症占比下降。", "讲话",
+                   None, None, 1, 1, 0, 40, "i0"),
+             Chunk("b.txt", "第二，打好人民战争。", "讲话", None, None, 2, 2, 41, 51, "i1")]
+    lead_in = Cited("b.txt", 0, "讲话", None)
+    assert Articles(inner).sibling_point(lead_in, 2) == "i0"
 
 
 def test_the_last_point_of_the_list_under_discussion_is_numbered():

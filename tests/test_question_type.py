@@ -116,6 +116,11 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
              "What is that man's name?")
     assert english_name_role_words(asked) == ["former", "party", "secretary"]
     assert english_name_role_words("What is that man's name?") == ["man"]
+    # who held a role ("Who was the governor of Hubei…?", seen in the browser), not a head of
+    # anything ("the head of the WHO": 总干事) nor someone picked out by a deed
+    assert role("Who was the governor of Hubei province at the time of Xi's visit?") == ["governor"]
+    assert role("Who was the head of the expert team?") == []
+    assert role("Who was the first foreign leader to visit China?") == []
     # each of several ("the names of the German experts", fresh batch d46)
     assert role("What were the names of the German experts who came to China?") == ["expert"]
 
