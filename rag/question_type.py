@@ -455,12 +455,13 @@ def name_asked(question: str) -> str | None:
 
 
 def states_name(role: str, text: str) -> bool:
-    """Whether the text names someone right after `role` ("县委书记蔡松涛", "作者：王 毅"), or
-    says what they are called ("名叫…")."""
+    """Whether the text names someone right after `role` ("县委书记蔡松涛", "作者：王 毅",
+    "法定代表人（负责人）：钱国栋"), or says what they are called ("名叫…")."""
     from .segment import tagged_words
 
     for m in re.finditer(re.escape(role), text):
-        after = re.sub(r"\s+", "", text[m.end(): m.end() + 10]).lstrip("：:")
+        after = re.sub(r"\s+", "", text[m.end(): m.end() + 20])
+        after = re.sub(r"^[（(][^）)]{0,8}[）)]", "", after).lstrip("：:")  # "（负责人）：钱国栋"
         if re.match(r"[，,]?(?:名叫|叫做|名为|姓)", after):
             return True
         words = tagged_words(after)
@@ -550,8 +551,11 @@ def english_name_role_words(question: str) -> list[str]:
     who = None if m else _EN_WHO_ROLE.search(question)
     m = m or who
     words = m.group(1).lower().split() if m else []
-    if who and words and words[-1] in _EN_WHO_TOO_WIDE:
-        return []  # "Who was the head of the WHO?": 总干事, which no table renders "head" by
+    if who and (len(words) != 1 or words[-1] in _EN_WHO_TOO_WIDE):
+        # one word of office ("governor", "mayor"), not a head of anything ("Who was the head
+        # of the WHO?": 总干事) nor a phrase the table may render by its last word only ("Who is
+        # the legal representative of …?": 代表, foreign dev f-052)
+        return []
     if words and words[-1] in _EN_SOMEONE:
         # "…chatted with its former Party secretary. What is that man's name?": the role the
         # question gave before

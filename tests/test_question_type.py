@@ -103,6 +103,8 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert name_asked("哪位外国领导人在通电话时说了这句话？") is None
     assert states_name("作者", "来源：《求是》2020/05 作者：王 毅")
     assert states_name("记者", "（记者吴晶、杨依军）")
+    # a form's field ("Who is the legal representative of …?", foreign dev f-052)
+    assert states_name("法定代表人", "住所（住址）：江宁市和平路318号\n法定代表人（负责人）：钱国栋\n当事人")
     assert not states_name("负责同志", "随后同北京市、国家林业和草原局负责同志以及首都干部群众一起")
     role = lambda question: english_name_role_words(question)[-1:]  # noqa: E731  (its last word)
     assert role("What was the name of the dock worker Xi chatted with?") == ["worker"]
@@ -120,6 +122,7 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     # anything ("the head of the WHO": 总干事) nor someone picked out by a deed
     assert role("Who was the governor of Hubei province at the time of Xi's visit?") == ["governor"]
     assert role("Who was the head of the expert team?") == []
+    assert role("Who is the legal representative of the company?") == []
     assert role("Who was the first foreign leader to visit China?") == []
     # each of several ("the names of the German experts", fresh batch d46)
     assert role("What were the names of the German experts who came to China?") == ["expert"]
