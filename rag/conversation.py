@@ -807,6 +807,8 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         for k, w in articles.prior(t.cited, factor, event).items():
             prior[k] = max(prior.get(k, 0.0), w)
     strong, weak = cues(question)
+    said = frozenset(found[0] for c in last.cited if c.char_start is not None
+                     for found in [articles.at.get((c.source, c.char_start))] if found)
     labels = " ".join(f"{c.title or ''} {c.attribution or ''}" for c in last.cited)
     if last.cited and (kind := asks_another_event(question, labels)) is not None:
         # "And when did he write back to the community workers there?" after a visit's speech:
@@ -848,14 +850,15 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         follow = not (elsewhere and (specific or
                                      any(_person(w) or _is_date(w) for w in own_topic)))
         reason = "cue" if follow else "cue, but its own topic retrieves confidently"
-    elif confident and not (has_cjk(question) and articles.share_in(alone_hits, prior, 1)):
+    elif confident and not (has_cjk(question) and alone_hits and alone_hits[0].chunk.key in said):
         follow = False
         reason = "retrieves confidently alone"
     elif confident:
         # "一路上游客们有什么反应？" after a question on that visit: what it finds first alone
-        # lies in the article under discussion.
+        # is the passage the last answer quoted (any passage of its article was too wide: a
+        # new chat's first question on the same speech was read as continuing the last).
         follow = True
-        reason = "retrieves confidently, in the article under discussion"
+        reason = "retrieves confidently the passage just quoted"
     else:
         # Weak alone: a follow-up when a word points back, when what it finds lies in the
         # article under discussion, or when it names next to nothing of its own.
@@ -880,8 +883,6 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if not follow:
         return Reading(False, question, reason=reason)
     carried = without_other_days(carried, question, new_words)
-    said = frozenset(found[0] for c in last.cited if c.char_start is not None
-                     for found in [articles.at.get((c.source, c.char_start))] if found)
     first = articles.place_of(last.cited[0]) if last.cited else None
     if said and said <= articles.latin and not has_cjk(question):
         # An English follow-up about an English document: its words are the document's own;

@@ -1384,8 +1384,9 @@ def test_a_follow_up_s_own_year_said_by_the_first_passage_is_answered():
 def test_a_confident_chinese_question_finding_the_passage_discussed_continues_it():
     """"一路上游客们有什么反应？" after a question on the wetland visit retrieves confidently, and
     what it finds first is the visit's passage the last answer quoted: a follow-up, answered
-    as one (fresh chat d43c05: read alone and abstained on). Finding another article first, it
-    stands alone."""
+    as one (fresh chat d43c05: read alone and abstained on). Finding another article first, or
+    another passage of that one (a new chat's first question on the same speech), it stands
+    alone."""
     from rag.conversation import read
     from rag.types import Chunk, Hit
 
@@ -1405,4 +1406,8 @@ def test_a_confident_chinese_question_finding_the_passage_discussed_continues_it
     assert reading.follow_up, reading.reason
     elsewhere = [Hit(chunk=c, score=1.0) for c in chunks[2:]]
     reading = read("一路上游客们有什么反应？", turns, articles, elsewhere, 0.9)
+    assert not reading.follow_up, reading.reason
+    # another passage of the same article first: a new question on it, asked as it stands
+    beside = [Hit(chunk=c, score=1.0) for c in (chunks[1], chunks[0])]
+    reading = read("湿地贵在什么？", turns, articles, beside, 0.9)
     assert not reading.follow_up, reading.reason
