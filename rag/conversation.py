@@ -21,7 +21,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -654,47 +654,40 @@ class Articles:
         return self._step(cited, step, _MOVES if moves else None)
 
     def _step(self, cited: Cited, step: int, moves: re.Pattern | None) -> str | None:
+        span = STEP_SPAN if moves is not None else 1
+        return next((key for key in self._walk(cited, step, span)
+                     if moves is None or moves.search(self.text_of.get(key, ""))), None)
+
+    def _walk(self, cited: Cited, step: int, span: int, first: int = 1) -> Iterator[str]:
+        """The passages `first` to `span` places after (`step` 1) or before (-1) a cited one,
+        while they stay in its article and speech (not the next excerpt of a compilation)."""
         found = self.place_of(cited)
         if found is None:
-            return None
+            return
         keys, i = self.order[cited.source], found[1]
         here = keys[i]
-        for n in range(1, STEP_SPAN + 1 if moves is not None else 2):
+        for n in range(first, span + 1):
             j = i + n * step
             if not 0 <= j < len(keys):
-                return None
+                return
             key = keys[j]
             if self.title_of.get(key) != self.title_of.get(here) or \
                     self.speech_of.get(key) != self.speech_of.get(here):
-                return None  # another article, or the next excerpt of a compilation
-            if moves is None or moves.search(self.text_of.get(key, "")):
-                return key
-        return None
+                return
+            yield key
 
     def sibling_point(self, cited: Cited, n: int) -> str | None:
         """The passage holding point `n` of the list a cited passage is a point of, or holds
         ("四是…" quoted, "那第二条呢？" -> the passage with "二是…"), in its article and speech,
         within POINT_SPAN passages in the list's direction; None when it has no numbered point."""
         found = self.place_of(cited)
-        if found is None:
-            return None
-        keys, i = self.order[cited.source], found[1]
-        here = keys[i]
-        text = self.text_of.get(here, "")
+        text = self.text_of.get(self.order[cited.source][found[1]], "") if found else ""
         marker, point = sibling_marker(text, n), first_point(text)
         if marker is None or point is None:
             return None
         step = 1 if n >= point[0] else -1
-        for j in range(i, i + step * (POINT_SPAN + 1), step):
-            if not 0 <= j < len(keys):
-                return None
-            key = keys[j]
-            if self.title_of.get(key) != self.title_of.get(here) or \
-                    self.speech_of.get(key) != self.speech_of.get(here):
-                return None  # another article, or the next excerpt of a compilation
-            if marker.search(self.text_of.get(key, "")):
-                return key
-        return None
+        return next((key for key in self._walk(cited, step, POINT_SPAN, first=0)
+                     if marker.search(self.text_of.get(key, ""))), None)
 
     def last_point(self, cited: Cited) -> int | None:
         """The number of the last point of the list a cited passage is a point of ("第三，…"
