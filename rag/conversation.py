@@ -32,14 +32,7 @@ from .compose import repeats
 from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
-from .position import (
-    EN_ORDINALS,
-    asked_position,
-    asks_last_point,
-    first_point,
-    opened_point,
-    sibling_marker,
-)
+from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point, sibling_marker
 from .question_type import (
     COUNT,
     DATE,
@@ -681,12 +674,11 @@ class Articles:
         ("四是…" quoted, "那第二条呢？" -> the passage with "二是…"), in its article and speech,
         within POINT_SPAN passages in the list's direction; None when it has no numbered point."""
         found = self.place_of(cited)
-        text = self.text_of.get(self.order[cited.source][found[1]], "") if found else ""
-        marker, point = sibling_marker(text, n), first_point(text)
-        if marker is None or point is None:
+        sibling = sibling_marker(self.text_of.get(found[0], ""), n) if found else None
+        if sibling is None:
             return None
-        step = 1 if n >= point[0] else -1
-        return next((key for key in self._walk(cited, step, POINT_SPAN, first=0)
+        at, marker = sibling
+        return next((key for key in self._walk(cited, 1 if n >= at else -1, POINT_SPAN, first=0)
                      if marker.search(self.text_of.get(key, ""))), None)
 
     def last_point(self, cited: Cited) -> int | None:
@@ -736,7 +728,8 @@ class Reading:
     answer: str = ""  # the one its first quote is of: what it answered with
     speaker: str | None = None  # whose words the conversation asks for (rag/speaker.py)
     # The passage a question stepping on or back from the last quote asks for ("他接着去了哪
-    # 里？", "And before that?"): the next or the previous one, or move, in its article.
+    # 里？", "And before that?"): the next or the previous one, or move, in its article; or the
+    # point of the quoted list that a short ordinal follow-up asks ("那第二条呢？").
     sequel: str | None = None
 
 

@@ -163,32 +163,28 @@ def first_point(text: str) -> tuple[int, re.Match] | None:
     return min(found, key=lambda f: f[0])[1:] if found else None
 
 
-def sibling_marker(text: str, n: int) -> re.Pattern | None:
-    """The marker of point `n` written as the point `text` opens with (or, else, its first
-    point) is ("四是形成…" -> "二是", "第一，全力…" -> "第三，"): the same list, not another one
-    of the speech ("第二，打好…" where "四是…" was quoted). None when `text` has no numbered
-    point."""
-    if not 1 <= n <= 10:
+def sibling_marker(text: str, n: int) -> tuple[int, re.Pattern] | None:
+    """The number of the point a passage opens with (or, else, of its first point) and the
+    marker of point `n` written the same way ("四是形成…" -> 4, "二是"; "第一，全力…" -> 1,
+    "第三，"): the same list, not another one of the speech ("第二，打好…" where "四是…" was
+    quoted). None when `text` has no numbered point."""
+    point = first_point(text) if 1 <= n <= 10 else None
+    if point is None:
         return None
-    point = first_point(text)
-    if point:
-        k, m = point
-        marker = m.group().lstrip("。；;：:！!？?，, \t\n")
-        for old, new in ((_ZH_DIGITS[k - 1], _ZH_DIGITS[n - 1]), (str(k), str(n))):
-            at = marker.find(old)
-            if at >= 0:
-                written = marker[:at] + new + marker[at + len(old):at + len(old) + 1]
-                return re.compile(rf"(?:^|[。；;：:！!？?\s，,]){re.escape(written)}")
+    k, m = point
+    marker = m.group().lstrip("。；;：:！!？?，, \t\n")
+    for old, new in ((_ZH_DIGITS[k - 1], _ZH_DIGITS[n - 1]), (str(k), str(n))):
+        at = marker.find(old)
+        if at >= 0:
+            written = marker[:at] + new + marker[at + len(old):at + len(old) + 1]
+            return k, re.compile(rf"(?:^|[。；;：:！!？?\s，,]){re.escape(written)}")
     return None
 
 
 def opened_point(text: str) -> int | None:
     """The number of the point a passage opens with ("第三，…" -> 3), or None."""
-    for n in range(1, 11):
-        m = _point_marker(n).search(text)
-        if m and m.start() == 0:
-            return n
-    return None
+    point = first_point(text)
+    return point[0] if point and point[1].start() == 0 else None
 
 
 def at_position(position: Position, text: str, first: bool, last: bool) -> bool:

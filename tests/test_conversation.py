@@ -847,9 +847,11 @@ def test_an_ordinal_follow_up_takes_the_point_of_the_list_quoted():
     from rag.position import sibling_marker
     from rag.types import Chunk
 
-    assert sibling_marker("四是形成数据应用闭环。", 2).search("。二是坚持救治关口前移")
-    assert sibling_marker("第一，全力维护正常经济社会秩序。", 3).search("第三，扎实做好社会面安全稳定工作")
-    assert not sibling_marker("第一，全力维护。", 3).search("三是全力推进")
+    assert sibling_marker("四是形成数据应用闭环。", 2)[0] == 4
+    assert sibling_marker("四是形成数据应用闭环。", 2)[1].search("。二是坚持救治关口前移")
+    assert sibling_marker("第一，全力维护正常经济社会秩序。", 3)[1].search("第三，扎实做好社会面安全稳定工作")
+    assert not sibling_marker("第一，全力维护。", 3)[1].search("三是全力推进")
+    assert sibling_marker("经过艰苦努力。一是进入平台期。二是逆转。", 4)[0] == 1  # the list after a lead-in
     assert sibling_marker("经过艰苦努力，形势向好。", 2) is None
     texts = ["第二，打好群防群控的人民战争。", "一是扭住两个关键。二是坚持救治关口前移。", "三是全力推进三个全覆盖。",
              "四是形成数据应用闭环。五是强化五个保障。", "第三，做好舆论引导。"]
