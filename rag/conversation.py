@@ -155,8 +155,9 @@ _EN_STRONG = re.compile(
     rf"{_EN_PARTIES}",
     re.IGNORECASE)
 _EN_WEAK = re.compile(r"\b(?:also|other|another|again|more|then)\b", re.IGNORECASE)
-# "会上", "文章里", "信中" opening a clause: in the one under discussion
-_ZH_IN_IT = r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|(?:讲话|信|文章|通话|电话)[中里]|文中)"
+# "会上", "文章里", "信中", "讲话后面" opening a clause: in the one under discussion
+_ZH_IN_IT = (r"(?:^|(?<=[在，,、\s]))(?:会上|会议上|文中|(?:讲话|信|文章|通话|电话|报道)"
+             r"(?:[中里]|的?(?:后面|前面|开头|开篇|结尾|末尾|最后|后半)(?:部分|段)?))")
 # Definite references: a demonstrative or "the" with the thing already under discussion ("那次
 # 通话", "该会议", "会上", "第二点", "that call", "the king", "the same speech"). Unlike a
 # pronoun, which may point at anyone, they name what was discussed: the answer is there.

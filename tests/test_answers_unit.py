@@ -287,6 +287,9 @@ def test_content_words_drop_question_words_and_keep_years():
     assert [w for w, _ in content_words("What happened in 2021 in Tokyo?")] == ["2021"]
     # a decade is no year the documents must name ("the 1980s": "上世纪80年代")
     assert content_words("When poverty relief began in the 1980s, how many were poor?") == []
+    # "提到", "一个": what the question says of the text, not what it asks about (d47c09.2,
+    # abstained on at rank 1: coverage 1 of 3 words)
+    assert [w for w, _ in content_words(" 提到在老挝开过一个会，是什么会？")] == ["老挝"]
 
 
 def test_pack_context_labels_passages_and_stops_at_budget():

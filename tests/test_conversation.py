@@ -198,6 +198,10 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     assert definite(q) and "文章" not in without_references(q)
     assert "信" not in without_references("信里他希望他们怎么做？")
     assert not definite("哪篇文章里提到了联合国大会？")
+    # "文章后面", "讲话后面部分", "讲话结尾": a part of the one under discussion (dev d41c05.2)
+    q = "文章后面谈到北京时，说要完善什么机制？"
+    assert definite(q) and "文章" not in without_references(q) and "后面" not in without_references(q)
+    assert without_references("讲话后面部分还提到了什么？").strip() == "还提到了什么？"
     # "那一条", "这一点", "那次会谈" (dev d8c11.2, abstained on at rank 1)
     assert "一条" not in without_references("外贸那一条里，他在通关和收费上有什么要求？")
     assert "谈" not in without_references("那次会谈他还表示中方接下来将怎么做？")

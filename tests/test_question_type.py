@@ -39,6 +39,9 @@ def test_a_year_or_the_two_countries_is_not_a_count():
     # measure words of trains, ships, buildings… ("412对" answered "how many pairs of trains"
     # only while the year beside it counted: foreign dev f-105)
     assert states(COUNT, "共安排开行旅客列车412对") and states(COUNT, "两艘游轮")
+    # the G20 is a name, not twenty countries (d48c06.2: "How many members did that team
+    # have?" answered by a quote attributed to "二十国集团领导人特别峰会")
+    assert not states(COUNT, "在二十国集团领导人特别峰会上的发言") and states(COUNT, "二十国领导人")
 
 
 def test_those_days_and_these_years_name_a_time_not_a_count():
