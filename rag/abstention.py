@@ -35,6 +35,7 @@ from .question_type import (
     counted_thing,
     dates_another_event,
     dates_its_event,
+    english_measure,
     figure_asked,
     name_asked,
     role_verb,
@@ -229,6 +230,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     same_day = [text for text, h in zip(shown, top, strict=True) if h.dated >= 0]
     return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
         or (counted < 0 and _measure_unstated(question, day_top)) \
+        or _english_measure_unstated(question, day_top) \
         or _name_unstated(question, day_top, name_roles) \
         or _figure_unstated(question, day_top) \
         or _role_unstated(question, top) \
@@ -300,6 +302,14 @@ def _measure_unstated(question: str, top: list[Hit]) -> bool:
     thing = counted_thing(question)
     return _stated_nowhere(counted_measure(question), top) and \
         not (thing is not None and any(thing.search(h.shown()) for h in top))
+
+
+def _english_measure_unstated(question: str, top: list[Hit]) -> bool:
+    """An English question counting a thing the documents count with a measure word ("How many
+    beds…": "N张") whose top passages, all Chinese, state no number of it."""
+    if has_cjk(question) or any(is_latin(h.chunk.text) for h in top):
+        return False
+    return _stated_nowhere(english_measure(question), top)
 
 
 def _figure_unstated(question: str, top: list[Hit]) -> bool:

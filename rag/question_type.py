@@ -314,6 +314,34 @@ def counted_measure(question: str) -> re.Pattern | None:
     return re.compile(numeral + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 
+# "How many beds…?", "How many members were in the team…?": English nouns whose numbers the
+# documents write with one measure word or a few ("1000张床位", "21名队员", "17151例", "近2700个
+# 领保案件"), so a Chinese text with no number of them states no count of the thing asked (dev
+# d12-029, d34-038: answered from a passage about the hospital or the team that counts nothing).
+_EN_MEASURES = (
+    (r"beds", "张|床"), (r"cases", "例|个|起|件"), (r"infections", "例"), (r"tons|tonnes", "吨"),
+    (r"batch(?:es)?", "批|次"), (r"members|medical workers|medics|doctors|nurses|experts",
+                                r"名|位|人"),
+    (r"(?:charter )?flights", "架次|架|趟|班"), (r"masks", "只|个|片"),
+    (r"trees|saplings", "棵|株"), (r"teams", "支|批|个"),
+    (r"proposals|suggestions|requirements|points|initiatives|principles", "点|条|项|个方面"),
+)
+_EN_MEASURED = re.compile(r"\bhow many\s+(?:[\w'’-]+\s+){0,3}?(" +
+                          "|".join(noun for noun, _ in _EN_MEASURES) + r")\b", re.I)
+
+
+def english_measure(question: str) -> re.Pattern | None:
+    """For "How many beds did Huoshenshan Hospital have?": a pattern for a number of that
+    thing's measure words in a Chinese text ("1000张"), as `counted_measure` for a Chinese
+    question. None when the question counts nothing in `_EN_MEASURES`."""
+    m = _EN_MEASURED.search(question)
+    if m is None:
+        return None
+    noun = m.group(1).lower()
+    measure = next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
+    return re.compile(_NUMERAL + f"(?:{measure})")
+
+
 def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
     """A number of any of `nouns` as the documents write it, before the thing (with `unit`, or
     any one-character measure word: "52个未摘帽贫困县", "四道防线") or after it ("口袋公园四十个",
@@ -754,8 +782,23 @@ def states_kind_asked(question: str, texts: list[str]) -> bool:
                if asked.search(question))
 
 
+# A county or a village by its name ("安吉县", "余村"), not "市县卫健局", "贫困县" or "农村"; read,
+# like a city, in the first passage only (d48-039: "In which county did the problem of duplicate
+# reporting forms … occur?" found "兰考县委书记" in the third, a symposium's).
+_PLACE_KIND_ASKED = (
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}count(?:y|ies)\b|"
+                r"哪(?:个|些|几个)县(?![级委城域里])", re.I),
+     re.compile(r"[\u4e00-\u9fff](?<![市各区乡州本全每该省困个])县|\bcounty\b", re.I)),
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}villages?\b|哪(?:个|些|几个)村", re.I),
+     re.compile(r"[\u4e00-\u9fff](?<![各乡农山本全每该])村|\bvillage\b", re.I)),
+)
+
+
 def states_city_asked(question: str, text: str) -> bool:
-    """False when the question asks which city and the text names none; True otherwise."""
+    """False when the question asks which city, county or village and the text names none;
+    True otherwise."""
+    if any(asked.search(question) and not named.search(text) for asked, named in _PLACE_KIND_ASKED):
+        return False
     if not _CITY_ASKED.search(question):
         return True
     return bool(_CITY.search(text)) or (is_latin(text) and bool(_EN_STATES[PLACE].search(text)))

@@ -683,3 +683,37 @@ def test_what_it_was_before_is_answered_by_what_it_was():
         assert not former.search("将建成以植物造景为主的城市森林公园")
     assert figure_asked("会议提出了什么？") is None
     assert figure_asked("开会之前做什么准备？") is None and figure_asked("过去什么时候开过？") is None
+
+
+def test_a_county_or_village_asked_is_named_in_the_first_passage():
+    """"In which county did the problem of duplicate reporting forms … occur?" over "有的地方市
+    县卫健局、…县委办…" (d48-039, answered): a county or a village asked is named by its name
+    in the first passage, like a city."""
+    from rag.question_type import states_city_asked
+
+    forms = "有的地方市县卫健局、应急局、政府办、县委办、妇联等都各自制作一份或几份表格。"
+    assert not states_city_asked("In which county did the duplicate forms occur?", forms)
+    assert states_city_asked("In which county is Yu village?", "湖州市安吉县天荒坪镇余村村")
+    assert not states_city_asked("这些贫困县里，收入增长最快的是哪个县？", "52个贫困县全部摘帽")
+    assert states_city_asked("列举了哪些县级部门？", forms)  # a county's offices, not a county
+    assert states_city_asked("他去了哪个村？", "来到余村")
+    assert not states_city_asked("Which village did he visit?", "他关心农村的春耕。")
+
+
+def test_an_english_count_of_a_measured_thing_needs_a_number_of_its_measure_word():
+    """"How many beds did Huoshenshan Hospital have?" over "迅速开设火神山、雷神山等集中收治
+    医院…增加床位供给" (dev d12-029, answered): beds are counted in 张, members in 名, cases in
+    例; a Chinese text with no such number does not count them."""
+    from rag.question_type import english_measure
+
+    beds = english_measure("How many beds did Huoshenshan Hospital in Wuhan have?")
+    assert beds is not None and not beds.search("千方百计增加床位供给")
+    assert beds.search("火神山医院床位1000张") and beds.search("1000张床位")
+    team = english_measure("How many members were in the volunteer health expert team?")
+    assert team.search("专家组共21名队员") and not team.search("派出了志愿卫生专家团队")
+    assert english_measure("How many confirmed COVID-19 cases did Hubei still have?").search(
+        "全省现有确诊病例还有17151例")
+    assert english_measure("How many proposals did Xi make?").search("我愿提出以下4点倡议")
+    # nothing measured, or a noun of no one measure word: not read
+    assert english_measure("How many did it send?") is None
+    assert english_measure("How many provinces took part?") is None
