@@ -261,8 +261,8 @@ class Assistant:
         unknown = [s for s in wanted if s not in index.catalog.files]
         if unknown:
             raise QuestionError(f"no indexed document named '{unknown[0]}'")
-        text, turns, drawn = self._in_context(text, history, index)
-        retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted)
+        text, turns, drawn, relative = self._in_context(text, history, index)
+        retrieved, evidence, reading = self._search(text, turns, index, top_k, wanted, relative)
         search_query, context_from = text, drawn
         strictness = self.settings.answer.abstain_strictness
         if reading is not None:
@@ -312,9 +312,11 @@ class Assistant:
         return result
 
     def _search(self, text: str, turns: list, index: _Index, top_k: int,
-                wanted: tuple[str, ...] = ()) -> tuple[Retrieved, Evidence, Reading | None]:
+                wanted: tuple[str, ...] = (), relative: bool = False
+                ) -> tuple[Retrieved, Evidence, Reading | None]:
         """The passages and the evidence for a question, read in the conversation's context
-        when it is a follow-up (then with its `Reading`; None when it stands alone)."""
+        when it is a follow-up (then with its `Reading`; None when it stands alone).
+        `relative`: its day was written out from one named relative to the day discussed."""
         retriever = index.retriever
         retrieved = retriever.search(text, top_k, wanted)
         evidence = gather(text, retrieved.hits, retriever.lexical.vocab, retrieved.glossed,
@@ -322,7 +324,7 @@ class Assistant:
         if not turns:
             return retrieved, evidence, None
         reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
-                       retriever.chinese_words)
+                       retriever.chinese_words, relative)
         log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
                  reading.reason, reading.search_query)
         if not reading.follow_up:
@@ -337,22 +339,24 @@ class Assistant:
         """What `ask` decides from, before it decides: the passages, the evidence and, for a
         follow-up, how it was read (for fitting the abstention, rag/eval_conversations.py)."""
         index = self._index
-        text, turns, _ = self._in_context(clean_question(question), history, index)
-        return self._search(text, turns, index, top_k)
+        text, turns, _, relative = self._in_context(clean_question(question), history, index)
+        return self._search(text, turns, index, top_k, relative=relative)
 
     @staticmethod
     def _in_context(text: str, history: list | None, index: _Index
-                    ) -> tuple[str, list, list[int]]:
-        """The question as it is searched, the turns it is read with and the turns it drew on
-        before reading: asked alone after "换个话题：", a day named relative to the one discussed
-        written out ("第二天…" -> "3月30日…"), the last question asked of something else when
-        this one only names that ("那西班牙首相呢？": then asked alone, having drawn on the last)."""
+                    ) -> tuple[str, list, list[int], bool]:
+        """The question as it is searched, the turns it is read with, the turns it drew on
+        before reading and whether its day is the conversation's: asked alone after "换个话题：",
+        a day named relative to the one discussed written out ("第二天…" -> "3月30日…"), the last
+        question asked of something else when this one only names that ("那西班牙首相呢？": then
+        asked alone, having drawn on the last)."""
         text, turns = in_context(text, read_history(history))
-        text = with_last_point(with_days(text, turns, index.articles), turns, index.articles)
+        dated = with_days(text, turns, index.articles)
+        text, relative = with_last_point(dated, turns, index.articles), dated != text
         parallel = with_counterpart(text, turns)  # "第二天呢？" -> "4月1日呢？" -> the last, of 4月1日
         if parallel is not None:
-            return parallel, [], [len(turns)]
-        return text, turns, []
+            return parallel, [], [len(turns)], relative
+        return text, turns, [], relative
 
     def write(self, answer: Answer) -> Iterator[str]:
         """The generated answer as it streams in: yields the checked text so far, each time a

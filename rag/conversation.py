@@ -765,13 +765,16 @@ def goes_back(question: str) -> bool:
 
 
 def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[Hit],
-         alone_confidence: float, chinese_words: Callable[[str], str] | None = None) -> Reading:
+         alone_confidence: float, chinese_words: Callable[[str], str] | None = None,
+         relative: bool = False) -> Reading:
     """Decide whether `question` continues the conversation and, if so, what to search.
 
     `alone_hits` and `alone_confidence` (the calibrated probability that the corpus answers)
     come from searching the question by itself: the evidence for a new, self-contained topic.
     `chinese_words` renders English words in the documents' words (Retriever.chinese_words),
-    for a completed query that mixes the languages (`compose_query`)."""
+    for a completed query that mixes the languages (`compose_query`). `relative`: the day
+    the question names is the conversation's, written out from "第二天", "the day before"
+    (`with_days`): it points back like "那次", and is no topic of its own."""
     if not turns:
         return Reading(False, question, reason="no history")
     span = topic(turns)
@@ -801,7 +804,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # "And when did he write back to the community workers there?" after a visit's speech:
         # a letter, which the visit is not; asked as it stands ("there" and "he" say little)
         return Reading(False, question, reason=f"asks of a {kind}, which the topic is not")
-    referent = definite(question)
+    referent = definite(question) or relative
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
     carried = _carried_words(turns, span, articles.mentions)
     new_words = [w for w in own if not any(w in c or c in w for c in carried)]
@@ -823,7 +826,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     if referent:
         # "那次通话", "that meeting": what was discussed, unless the question dates its own
         # topic and finds it elsewhere ("2月14日那次会议…" after a question on another day).
-        own_date = any(_is_date(w) for w in new_words)
+        own_date = any(_is_date(w) for w in new_words) and not relative
         follow = not (elsewhere and own_date)
         reason = "names what was discussed" if follow else \
             "names a dated topic of its own that retrieves confidently"
@@ -1504,6 +1507,11 @@ def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:
     named = question_dates(turn.question)
     if len(named) == 1:
         return next(iter(named))
+    # an excerpt's attribution dates it ("——3月27日，习近平同沙特国王萨勒曼通电话"), not a date
+    # some earlier excerpt of the compilation gives (d51c02.3: "the day before" read as 3月16日)
+    dated = first_date(turn.cited[0].attribution or "") if turn.cited else None
+    if dated is not None:
+        return dated
     found = articles.place_of(turn.cited[0]) if turn.cited else None
     return articles.day_at(turn.cited[0].source, found[1]) if found else None
 

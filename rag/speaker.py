@@ -38,7 +38,10 @@ _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|governme
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
                          rf"\b{_XI}\s+{SAY_VERBS}\b|"
                          # "When Xi spoke with Conte, what did he say China would send?"
-                         rf"^(?i:when|as|after|in|during|on)\b[^,?]*?\bXi\b[^,?]*,\s*what did he\s+{SAY_VERBS}\b")
+                         rf"^(?i:when|as|after|in|during|on)\b[^,?]*?\bXi\b[^,?]*,\s*what did he\s+{SAY_VERBS}\b|"
+                         # "Back to Xi - what did he say…?", "And Xi, what did he tell them?"
+                         rf"^(?i:(?:and |now |going )?back to|and|now|what about)\s+{_XI}\s*[-–—,:;]\s*"
+                         rf"(?i:what|which|how)\b[^?]*?\bhe\s+{SAY_VERBS}\b")
 # "What did Spanish Prime Minister Pedro Sanchez say …", "What did the king thank Xi for?",
 # "According to King Salman, …": someone other than Xi is the one speaking (a pronoun, "it" or
 # "that meeting" says nothing about who).

@@ -1002,6 +1002,12 @@ def test_a_day_named_relative_to_the_one_discussed_is_written_out():
         "And where did he go on March 30?"
     elsewhere = Turn("他后来去了哪里？", "q", (), False, (Cited("a.txt", 200, "另一篇", None),))
     assert with_days("第二天呢？", [elsewhere], articles) == "第二天呢？"  # another article
+    # an excerpt's attribution dates it, not an earlier excerpt's date (d51c02.3: "the day
+    # before" after a quote of the king's words in the call of 3月27日 was read as 3月16日)
+    king = Turn("What did the king say his people would never forget?", "q", (), False,
+                (Cited("a.txt", len(text) + 1, "浙江考察", "——3月27日，习近平同沙特国王萨勒曼通电话"),))
+    assert with_days("What did he say of the summit the day before?", [king], articles) == \
+        "What did he say of the summit on March 26?"
 
 
 def test_the_date_of_what_was_discussed_is_answered_when_its_passage_gives_it():
@@ -1417,3 +1423,21 @@ def test_a_confident_chinese_question_finding_the_passage_discussed_continues_it
     beside = [Hit(chunk=c, score=1.0) for c in (chunks[1], chunks[0])]
     reading = read("湿地贵在什么？", turns, articles, beside, 0.9)
     assert not reading.follow_up, reading.reason
+
+
+def test_a_day_written_out_from_the_day_before_points_back():
+    """"Back to Xi - what did he say came out of the summit the day before?" (d51c02.3): its day,
+    written out from the day discussed ("on March 26"), is the conversation's, not a topic of its
+    own that the question finds elsewhere; asked with that day by itself, it stands alone."""
+    from rag.conversation import read
+    from rag.types import Chunk
+
+    call = Chunk("a.txt", "萨勒曼表示，感谢中方提供援助。", "通话", None,
+                 "——3月27日，习近平同沙特国王萨勒曼通电话", 1, 1, 0, 15, "call")
+    articles = Articles([call])
+    turns = [Turn("What did the king say his people would never forget?", "", (), False,
+                  (Cited("a.txt", 0, "通话", "——3月27日，习近平同沙特国王萨勒曼通电话"),))]
+    asked = "What did he say came out of the summit on March 26?"
+    assert not read(asked, turns, articles, [], 1.0).follow_up
+    reading = read(asked, turns, articles, [], 1.0, relative=True)
+    assert reading.follow_up and "萨勒曼" in reading.search_query

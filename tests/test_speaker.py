@@ -64,6 +64,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     # judging is saying too (fresh chat d46c09: Xi's words came first)
     ("And how did the Indonesian president rate China's own results against the epidemic?", OTHER),
     ("What rate did the meeting set?", None),
+    # "Back to Xi - what did he say…" after the other side's words (d51c02.3: the king's first)
+    ("Back to Xi - what did he say came out of the summit the day before?", XI),
+    ("And Xi, what did he tell them?", XI),
+    ("And Xi, where did he go?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
