@@ -55,7 +55,7 @@ from .question_type import (
     type_match,
     unstated,
 )
-from .speaker import asks_other_reply, asks_speech_content, gives_other_words
+from .speaker import OTHER, asked_speaker, asks_other_reply, asks_speech_content, gives_other_words
 from .translate import Translation
 from .types import Hit
 
@@ -204,13 +204,14 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
         dated=float(top[0].dated) if top else 0.0,
         counted=counted,
         unstated=bool(top) and (_answer_missing(question, top, counted, name_roles, across,
-                                                asked or question)
+                                                asked or question, subjects)
                                 or _subject_unnamed(top[0], subjects)),
     )
 
 
 def _answer_missing(question: str, top: list[Hit], counted: float,
-                    name_roles: tuple[str, ...], across: bool, asked: str = "") -> bool:
+                    name_roles: tuple[str, ...], across: bool, asked: str = "",
+                    subjects: tuple[tuple[str, ...], ...] = ()) -> bool:
     """Whether the top passages lack what the answer must look like (`Evidence.unstated`):
     a count or a date an English question asks, in the first passage (or a Chinese question's
     over an English first passage); a number of the measure word counted, a name after the
@@ -244,6 +245,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_partakers_asked(asking, same_day) \
         or not states_people_asked(asking, same_day) \
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
+        or _their_words_unstated(asking, day_top, subjects) \
         or _speech_unstated(asking, top) \
         or _told_date_unstated(question, top, asking)
 
@@ -337,6 +339,27 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     return ((asks_letter_date(question) or asks_mentioned_date(question)
              or tells_relatively(question, text)) and not states_own_date(question, own)) \
         or dates_another_event(asked or question, top[0].chunk.attribution or "", text)
+
+
+_LETTER = re.compile(r"信|\b(?:write|wrote|written|letter)\b", re.I)
+
+
+def _their_words_unstated(question: str, top: list[Hit],
+                          subjects: tuple[tuple[str, ...], ...] = ()) -> bool:
+    """A question asking what someone other than Xi, named, said ("2月13日通电话时，马哈蒂尔对
+    中方抗疫是怎么表态的？", "What did Macron say to Xi during their call on 22 January?") whose
+    top passages of that day give no words of theirs ("马克龙表示，…" of another call, "根哥布
+    表示，…" of another speaker, Xi's own words to them): the documents record only one side.
+    `subjects`: an English question's named speakers in the documents' words. Not of a letter
+    ("What did Bill Gates write…?"), which Xi's reply tells of in its own words ("你在信中…")."""
+    if asked_speaker(question) != OTHER or _LETTER.search(question):
+        return False
+    names = [n for group in subjects for n in group] if not has_cjk(question) else \
+        [w for w, flag in content_words(question) if flag.startswith("nr")]
+    if not names:
+        return False
+    return not any(gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names)
+                   for h in top)
 
 
 def _speech_unstated(question: str, top: list[Hit]) -> bool:

@@ -539,11 +539,17 @@ _EN_NOT_SUBJECT = re.compile(r"^(?:xi|xi jinping|china|the|he|she|they|it)$|"
                              r"^[a-z]+(?:an|ese|ish|ian)$")
 
 
+# A nationality before a name ("French President Macron", "Saudi King Salman"): the documents
+# write the name alone ("马克龙表示").
+_EN_DEMONYM = re.compile(r"^[a-z]{3,}(?:an|ese|ish|ian|ch|i)$")
+
+
 def english_subjects(question: str) -> list[list[str]]:
     """The names (lower case, word by word) an English question makes the subject of a verb."""
     out = []
     for m in _EN_SUBJECT.finditer(question):
         words = [w.lower() for w in m.group(1).split() if w.lower() not in _EN_OFFICES]
+        words = [w for w in words[:-1] if not _EN_DEMONYM.match(w)] + words[-1:]
         if words and not _EN_NOT_SUBJECT.match(" ".join(words)):
             out.append(words)
     return out

@@ -60,10 +60,10 @@ _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|sessi
                             r"commission|committee|article|report|compilation|speech|letter|"
                             r"statement|commentary|document)s?\b", re.I)
 # A speaker opening a clause or named after a title: "桑切斯在那次通话中说", "…，普京表示",
-# "意大利总理孔特感谢".
+# "意大利总理孔特感谢", "马来西亚总理马哈蒂尔对中方抗疫是怎么表态的".
 _ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|总干事|主席|领导人)"
-                            r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?)?"
-                            r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问)")
+                            r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?|对[^，。？]{1,10}?)?"
+                            r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问|表态)")
 _EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpart|"
                             rf"the (?:foreign|other) (?:{EN_HEADS}|leader|head of state))\b",
                             re.I)

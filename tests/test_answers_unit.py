@@ -617,3 +617,27 @@ def test_a_dispatch_dateline_does_not_date_what_it_reports_by_a_relative_day():
     assert gather(question, [reported], known).unstated
     dated = hit("新华社北京4月10日电 习近平4月8日就安全生产作出重要指示强调，要加强安全生产监管。")
     assert not gather(question, [dated], known).unstated
+
+
+def test_the_words_of_someone_named_need_their_words_that_day():
+    """"2月13日通电话时，马哈蒂尔对中方抗疫是怎么表态的？" over Xi's words in that call and
+    another leader's in another (d50-018, answered; the documents record only Xi's side): a
+    question asking what someone other than Xi said needs a passage of that day giving their
+    words ("马哈蒂尔表示，…")."""
+    from rag.abstention import gather
+
+    def hit(text, dated, attribution=None):
+        chunk = Chunk(source="a.txt", text=text, title="通话", section=None,
+                      attribution=attribution, line_start=1, line_end=1, char_start=0,
+                      char_end=len(text), key=text)
+        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5, dated=dated)
+
+    question = "2月13日通电话时，马来西亚总理马哈蒂尔对中方抗疫是怎么表态的？"
+    xi = hit("中方赞赏马来西亚等周边友好国家积极行动。", 1, "（2020年2月13日同马来西亚总理马哈蒂尔通电话）")
+    trump = hit("特朗普表示，中方的经验对我很有启发。", 0)
+    theirs = hit("马哈蒂尔表示，马方钦佩中方的抗疫努力。", 1)
+    assert gather(question, [xi, trump], set()).unstated
+    assert not gather(question, [xi, theirs], set()).unstated
+    other_day = hit("马哈蒂尔表示，马方钦佩中方的抗疫努力。", -1)
+    assert gather(question, [xi, other_day], set()).unstated  # another call's words
+    assert not gather("2月13日通电话时，习近平对马来西亚怎么说？", [xi], set()).unstated

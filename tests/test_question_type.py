@@ -717,3 +717,12 @@ def test_an_english_count_of_a_measured_thing_needs_a_number_of_its_measure_word
     # nothing measured, or a noun of no one measure word: not read
     assert english_measure("How many did it send?") is None
     assert english_measure("How many provinces took part?") is None
+
+
+def test_the_subject_of_an_english_question_is_named_without_nationality():
+    """"What did French President Macron say to Xi…?": the documents write "马克龙表示"; the
+    nationality before the name is no part of it (d50-017)."""
+    from rag.question_type import english_subjects
+
+    assert english_subjects("What did French President Macron say to Xi?") == [["macron"]]
+    assert english_subjects("What did Bill Gates write?") == [["bill", "gates"]]

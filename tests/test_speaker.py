@@ -68,6 +68,8 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("Back to Xi - what did he say came out of the summit the day before?", XI),
     ("And Xi, what did he tell them?", XI),
     ("And Xi, where did he go?", None),
+    # someone's stand on a thing ("X对Y是怎么表态的": d50-018, Xi's words answered it)
+    ("2月13日通电话时，马来西亚总理马哈蒂尔对中方抗疫是怎么表态的？", OTHER),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
