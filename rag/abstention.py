@@ -55,7 +55,14 @@ from .question_type import (
     type_match,
     unstated,
 )
-from .speaker import OTHER, asked_speaker, asks_other_reply, asks_speech_content, gives_other_words
+from .speaker import (
+    OTHER,
+    asked_speaker,
+    asks_other_reply,
+    asks_speech_content,
+    gives_other_words,
+    other_speaker_named,
+)
 from .translate import Translation
 from .types import Hit
 
@@ -355,11 +362,19 @@ def _their_words_unstated(question: str, top: list[Hit],
     if asked_speaker(question) != OTHER or _LETTER.search(question):
         return False
     names = [n for group in subjects for n in group] if not has_cjk(question) else \
-        [w for w, flag in content_words(question) if flag.startswith("nr")]
+        [n for n in [other_speaker_named(question)] if n]
     if not names:
         return False
-    return not any(gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names)
-                   for h in top)
+    return not any((gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
+                   or any(_authored_by(h, n) for n in names) for h in top)
+
+
+def _authored_by(hit: Hit, name: str) -> bool:
+    """Whether the passage is of a piece `name` wrote or gave ("作者：王 毅", "王毅：坚决打赢…"):
+    all of it is their words."""
+    credit = _squeeze(f"{hit.chunk.attribution or ''} {hit.chunk.lead or ''}")
+    return f"作者：{name}" in credit or f"作者:{name}" in credit or \
+        _squeeze(hit.chunk.title or "").startswith(name)
 
 
 def _speech_unstated(question: str, top: list[Hit]) -> bool:

@@ -731,7 +731,9 @@ def states_partakers_asked(question: str, texts: list[str]) -> bool:
 # A city asked ("在哪座城市同习近平会谈的？", "In which city did Xi meet…?") is answered by a
 # city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
 # their 市), or, in English text, a place after "in"/"at".
-_CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|\b(?:which|what) city\b", re.I)
+# (a word between: "In which Chinese city were the Namibian students studying?", d50-036)
+_CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|\b(?:which|what) (?:[A-Z][\w-]+ )?city\b",
+                         re.I)
 _CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门区])市(?![场民值面])|在京|北京|上海(?!合作)|天津|重庆|武汉|杭州|宁波|湖州|延安|"
                    r"贵阳|银川|太原|成都|西安|南京|广州|深圳|长沙|郑州|昆明|南宁|兰州|西宁|拉萨|"
                    r"乌鲁木齐|呼和浩特|哈尔滨|长春|沈阳|石家庄|济南|合肥|福州|南昌|海口")

@@ -92,26 +92,41 @@ def _other_subject(subject: str) -> bool:
     return bool(_ROLE.search(subject) or re.search(r"\b[A-Z]", subject))
 
 
+def _zh_speaker(question: str) -> tuple[str | None, str]:
+    """`asked_speaker` of a Chinese question, with the other speaker's name as it writes it
+    ("" for "对方" or Xi)."""
+    # The asking clause first: "习近平希望英方…，约翰逊对此作出了什么回应？" asks Johnson's.
+    clauses = re.split(r"[，,]", question)
+    asking = clauses[-1] if len(clauses) > 1 else ""
+    m = _ZH_ASKING_OTHER.match(asking) or _ZH_REPLYING.match(question)
+    if m and not any(x in m.group(0) for x in _XI_NAMES) and \
+            not _ZH_NOT_A_SPEAKER.search(m.group(1)):
+        return OTHER, m.group(1)
+    if _ZH_XI_SAYS.search(question):
+        return XI, ""
+    if _ZH_OTHER_SIDE.search(question):  # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员")
+        return OTHER, ""
+    for m in _ZH_OTHER_SAYS.finditer(question):
+        name = m.group(1)
+        if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):
+            return OTHER, name
+    return None, ""
+
+
+def other_speaker_named(question: str) -> str:
+    """The name of the speaker other than Xi whose words a Chinese question asks ("马哈蒂尔对
+    中方抗疫是怎么表态的？" -> 马哈蒂尔), as it writes it; "" when it names none."""
+    if not re.search(r"[\u4e00-\u9fff]", question):
+        return ""
+    kind, name = _zh_speaker(question)
+    return name if kind == OTHER else ""
+
+
 def asked_speaker(question: str) -> str | None:
     """XI when the question asks what Xi said, OTHER when it asks another speaker's words,
     None when it does not say (most questions)."""
     if re.search(r"[\u4e00-\u9fff]", question):
-        # The asking clause first: "习近平希望英方…，约翰逊对此作出了什么回应？" asks Johnson's.
-        clauses = re.split(r"[，,]", question)
-        asking = clauses[-1] if len(clauses) > 1 else ""
-        m = _ZH_ASKING_OTHER.match(asking) or _ZH_REPLYING.match(question)
-        if m and not any(x in m.group(0) for x in _XI_NAMES) and \
-                not _ZH_NOT_A_SPEAKER.search(m.group(1)):
-            return OTHER
-        if _ZH_XI_SAYS.search(question):
-            return XI
-        if _ZH_OTHER_SIDE.search(question):  # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员")
-            return OTHER
-        for m in _ZH_OTHER_SAYS.finditer(question):
-            name = m.group(1)
-            if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):
-                return OTHER
-        return None
+        return _zh_speaker(question)[0]
     if _EN_OTHER_SIDE.search(question):
         return OTHER
     if _EN_XI_SAYS.search(question):

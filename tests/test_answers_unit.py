@@ -641,3 +641,6 @@ def test_the_words_of_someone_named_need_their_words_that_day():
     other_day = hit("马哈蒂尔表示，马方钦佩中方的抗疫努力。", -1)
     assert gather(question, [xi, other_day], set()).unstated  # another call's words
     assert not gather("2月13日通电话时，习近平对马来西亚怎么说？", [xi], set()).unstated
+    # a piece they wrote is all their words (dev d38-015: "王毅…表示…" over his Qiushi article)
+    article = hit("我们将秉持人类命运共同体理念，携手应对非传统安全挑战。", 0, "来源：《求是》2020/05 作者：王 毅")
+    assert not gather("王毅表示中国将践行一种什么样的安全观？", [article], set()).unstated

@@ -698,6 +698,9 @@ def test_a_county_or_village_asked_is_named_in_the_first_passage():
     assert states_city_asked("列举了哪些县级部门？", forms)  # a county's offices, not a county
     assert states_city_asked("他去了哪个村？", "来到余村")
     assert not states_city_asked("Which village did he visit?", "他关心农村的春耕。")
+    # a word between: "In which Chinese city…?" (d50-036, answered with no city named)
+    assert not states_city_asked("In which Chinese city were the Namibian students studying?",
+                                 "在华纳米比亚留学生得到了妥善照顾。")
 
 
 def test_an_english_count_of_a_measured_thing_needs_a_number_of_its_measure_word():
