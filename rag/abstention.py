@@ -361,8 +361,11 @@ def _their_words_unstated(question: str, top: list[Hit],
     ("What did Bill Gates write…?"), which Xi's reply tells of in its own words ("你在信中…")."""
     if asked_speaker(question) != OTHER or _LETTER.search(question):
         return False
+    # a Chinese question's: the person jieba finds in its saying clause ("…表示", "…对…表态"),
+    # neither alone (its clause catches "文章…用哪句话说明", its tags "安全观")
+    speaker = other_speaker_named(question)
     names = [n for group in subjects for n in group] if not has_cjk(question) else \
-        [n for n in [other_speaker_named(question)] if n]
+        [w for w, flag in content_words(question) if flag.startswith("nr") and speaker and w in speaker]
     if not names:
         return False
     return not any((gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
