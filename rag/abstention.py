@@ -365,11 +365,13 @@ def _their_words_unstated(question: str, top: list[Hit],
     # neither alone (its clause catches "文章…用哪句话说明", its tags "安全观")
     speaker = other_speaker_named(question)
     names = [n for group in subjects for n in group] if not has_cjk(question) else \
-        [w for w, flag in content_words(question) if flag.startswith("nr") and speaker and w in speaker]
+        [w for w, flag in content_words(question)
+         if flag.startswith("nr") and speaker and w in speaker]
     if not names:
         return False
-    return not any((gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
-                   or any(_authored_by(h, n) for n in names) for h in top)
+    return not any(
+        (gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
+        or any(_authored_by(h, n) for n in names) for h in top)
 
 
 def _authored_by(hit: Hit, name: str) -> bool:

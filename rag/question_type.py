@@ -60,7 +60,8 @@ _UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|
          r"位|国(?!集团)|批|吨|件|套|只|台|张|周年|架|通|份|户|县|村|省|点|方面|小时|分钟|公里|平方米|"
          r"对|双|辆|艘|座|栋|间|箱|列|趟|班|棵|株|盒|瓶|剂|枚|人次|床)")
 # A year is not a count ("2020年3月27日"), nor are "the two countries" ("两国人民") or the G20
-# ("二十国集团", a name); ten thousand is ("2729万建档立卡贫困劳动力"), and so is a share ("三分之二左右的收入").
+# ("二十国集团", a name); ten thousand is ("2729万建档立卡贫困劳动力"), and so is a share
+# ("三分之二左右的收入").
 _COUNT = re.compile(_NUM + r"\s*(?:" + _UNIT + r"|万|亿)|[一二三四五六七八九十百]+分之[一二三四五六七八九十百]+")
 _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
@@ -732,8 +733,8 @@ def states_partakers_asked(question: str, texts: list[str]) -> bool:
 # city named: "…市", "在京", a provincial capital or municipality (the documents seldom write
 # their 市), or, in English text, a place after "in"/"at".
 # (a word between: "In which Chinese city were the Namibian students studying?", d50-036)
-_CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|\b(?:which|what) (?:[A-Z][\w-]+ )?city\b",
-                         re.I)
+_CITY_ASKED = re.compile(r"哪(?:一)?(?:座|个)城市|哪个市|在哪座城|"
+                         r"\b(?:which|what) (?:[A-Z][\w-]+ )?city\b", re.I)
 _CITY = re.compile(r"[\u4e00-\u9fff](?<![城都超股上夜集门区])市(?![场民值面])|在京|北京|上海(?!合作)|天津|重庆|武汉|杭州|宁波|湖州|延安|"
                    r"贵阳|银川|太原|成都|西安|南京|广州|深圳|长沙|郑州|昆明|南宁|兰州|西宁|拉萨|"
                    r"乌鲁木齐|呼和浩特|哈尔滨|长春|沈阳|石家庄|济南|合肥|福州|南昌|海口")
