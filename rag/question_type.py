@@ -786,9 +786,16 @@ def states_kind_asked(question: str, texts: list[str]) -> bool:
     """False when the question asks which airline, company, building, hospital or province and
     none of the texts names a thing of that kind; True otherwise. (A city asked is read in the
     first passage only, `states_city_asked`: one named further down is mostly of another event,
-    dev d16-040; a hospital asked may be answered second, d11c12.1.)"""
-    return all(any(named.search(t) for t in texts) for asked, named in _KIND_ASKED
-               if asked.search(question))
+    dev d16-040; a hospital asked may be answered second, d11c12.1.) A thing the question
+    names itself is not the one it asks ("19个省区市对口帮扶湖北…，负责对口支援孝感的是哪个省份？":
+    湖北 answers nothing, d50-023)."""
+    # one the question names itself is no answer ("对口支援孝感的是哪个省份？" over "湖北"), its
+    # kind's word is ("哪家医院": "火神山医院")
+    def answers(found: str, asking: str) -> bool:
+        return found.lower() in asking.lower() or found not in question
+
+    return all(any(answers(m.group(0), a.group(0)) for t in texts for m in named.finditer(t))
+               for asked, named in _KIND_ASKED if (a := asked.search(question)))
 
 
 # A county or a village by its name ("安吉县", "余村"), not "市县卫健局", "贫困县" or "农村"; read,

@@ -627,6 +627,10 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
                                  ["中方派出医疗专家组赴塞尔维亚。"])
     assert states_kind_asked("Which Wuhan hospital did he visit first?", ["我去了火神山医院。"])
     assert states_kind_asked("What did the provinces around Hubei do?", [charter])  # what they did
+    # one the question names is not the one it asks (d50-023)
+    assert not states_kind_asked("19个省区市对口帮扶湖北除武汉以外的市州，负责对口支援孝感的是哪个省份？",
+                                 ["积极协调对口支援省份，统筹做好湖北各市州防疫工作。"])
+    assert states_kind_asked("负责对口支援孝感的是哪个省份？", ["湖北孝感由山西对口支援。"])
 
 
 def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():
