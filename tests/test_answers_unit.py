@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 
 import pytest
@@ -21,6 +22,14 @@ from rag.types import Chunk, Hit
 
 def chunk(text, key="k", source="a.txt"):
     return Chunk(source, text, "T", None, None, 1, 1, 0, len(text), key)
+
+
+def evidence_hit(text, dated=0, attribution=None, *, title="讲话", cosine=0.9):
+    """A retrieved passage of a.txt for `gather`: its text, the day it is of (+1 the question's,
+    -1 another, 0 unsaid), its attribution line and title, its cosines."""
+    chunk = Chunk(source="a.txt", text=text, title=title, section=None, attribution=attribution,
+                  line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
+    return Hit(chunk=chunk, score=1.0, dense=cosine, sentence=cosine, lexical=0.5, dated=dated)
 
 
 def test_rrf_rewards_agreement_and_respects_weights():
@@ -178,10 +187,7 @@ def test_low_scores_mean_abstain_and_strictness_moves_the_line():
 def test_a_first_passage_that_states_no_date_counts_against_a_when_question():
     from rag.abstention import gather
 
-    def hit(text):
-        chunk = Chunk(source="a.txt", text=text, title="会议", section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    hit = functools.partial(evidence_hit, title="会议")
 
     question = "习近平和特朗普哪天通了电话？"
     known = set(tokens(question))  # every name of the question occurs in the corpus
@@ -207,10 +213,7 @@ def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answer
     fitted score has only the cosines), a strictness relief notwithstanding."""
     from rag.abstention import gather
 
-    def hit(text):
-        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.95, sentence=0.95, lexical=0.5)
+    hit = functools.partial(evidence_hit, cosine=0.95)
 
     question = "How many protective suits did he say were in the national reserve?"
     none = gather(question, [hit("要加强防护服等医用物资的储备。")], set())
@@ -240,10 +243,7 @@ def test_an_english_count_or_date_the_first_passage_does_not_state_is_not_answer
 def test_a_first_passage_of_the_day_asked_counts_for_an_answer():
     from rag.abstention import gather
 
-    def hit(text, dated):
-        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5, dated=dated)
+    hit = evidence_hit
 
     question = "习近平3月10日在武汉去了哪家医院？"
     known = set(tokens(question))
@@ -259,10 +259,7 @@ def test_a_count_of_the_thing_asked_counts_for_an_answer():
     beds does not answer it (Evidence.counted)."""
     from rag.abstention import gather
 
-    def hit(text):
-        chunk = Chunk(source="a.txt", text=text, title="讲话", section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    hit = evidence_hit
 
     question = "雷神山医院一共设置了多少张床位？"
     known = set(tokens(question))
@@ -581,10 +578,7 @@ def test_a_speech_of_someone_else_or_a_kind_of_thing_unstated_is_a_near_miss():
     decide, not the topic words read into its evidence text."""
     from rag.abstention import gather
 
-    def hit(text, title="座谈会"):
-        chunk = Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    hit = functools.partial(evidence_hit, title="座谈会")
 
     reported = hit("河南兰考县委书记蔡松涛等5位同志通过视频会议系统作了发言。")
     said = hit("蔡松涛表示，兰考将巩固脱贫成果。")
@@ -606,10 +600,7 @@ def test_a_dispatch_dateline_does_not_date_what_it_reports_by_a_relative_day():
     the dateline dates the report, and the instruction's day is not given (fresh batch d46)."""
     from rag.abstention import gather
 
-    def hit(text):
-        chunk = Chunk(source="a.txt", text=text, title="指示", section=None, attribution=None,
-                      line_start=1, line_end=1, char_start=0, char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5)
+    hit = functools.partial(evidence_hit, title="指示")
 
     question = "习近平关于安全生产的那次重要指示，具体是在4月几日作出的？"
     known = set(tokens(question))
@@ -626,11 +617,7 @@ def test_the_words_of_someone_named_need_their_words_that_day():
     words ("马哈蒂尔表示，…")."""
     from rag.abstention import gather
 
-    def hit(text, dated, attribution=None):
-        chunk = Chunk(source="a.txt", text=text, title="通话", section=None,
-                      attribution=attribution, line_start=1, line_end=1, char_start=0,
-                      char_end=len(text), key=text)
-        return Hit(chunk=chunk, score=1.0, dense=0.9, sentence=0.9, lexical=0.5, dated=dated)
+    hit = functools.partial(evidence_hit, title="通话")
 
     question = "2月13日通电话时，马来西亚总理马哈蒂尔对中方抗疫是怎么表态的？"
     xi = hit("中方赞赏马来西亚等周边友好国家积极行动。", 1, "（2020年2月13日同马来西亚总理马哈蒂尔通电话）")

@@ -41,6 +41,14 @@ MEETING = "4月17日中共中央政治局会议提出要坚定实施什么战略
 LETTER = "习近平给武汉东湖新城社区全体社区工作者的回信里，称赞社区工作者做了什么？"
 
 
+
+def article_chunk(key, text, title, start=0, attribution=None):
+    """A passage of a.txt at `start`, under `title` (and an attribution line)."""
+    from rag.types import Chunk
+
+    return Chunk(source="a.txt", text=text, title=title, section=None, attribution=attribution,
+                 line_start=1, line_end=1, char_start=start, char_end=start + len(text), key=key)
+
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
     from conftest import copy_corpus, fake_indexed_assistant, write_config
@@ -730,15 +738,12 @@ def test_a_pronoun_question_in_words_said_of_every_topic_stays_a_follow_up():
     elsewhere, but its words (中方, 国家, 合作) are said of every topic: it continues the call.
     "他在植树活动中种了哪些树？" names a topic of its own (植树, used in a few places)."""
     from rag.conversation import read
-    from rag.types import Chunk, Hit
+    from rag.types import Hit
 
-    def chunk(key, text, title, attribution=None, start=0):
-        return Chunk(source="a.txt", text=text, title=title, section=None,
-                     attribution=attribution, line_start=1, line_end=1, char_start=start,
-                     char_end=start + len(text), key=key)
+    chunk = article_chunk
 
     call = "（2020年2月13日同马来西亚总理马哈蒂尔通电话）"
-    chunks = [chunk("call", "马来西亚等周边友好国家为中方雪中送炭。", "团结合作", call),
+    chunks = [chunk("call", "马来西亚等周边友好国家为中方雪中送炭。", "团结合作", attribution=call),
               chunk("tree1", "习近平参加首都义务植树活动。", "植树", start=100),
               chunk("tree2", "他们一起植树，种下白皮松。", "植树", start=200)]
     chunks += [chunk(f"common{i}", "中方愿同各国加强防控合作。" * 3, "各国", start=300 + 40 * i)
@@ -760,12 +765,9 @@ def test_a_place_the_passages_under_discussion_name_makes_no_topic_of_its_own():
     the place alone retrieves confidently elsewhere. A place the report does not name
     (another meeting's province) still makes a topic of its own."""
     from rag.conversation import read
-    from rag.types import Chunk, Hit
+    from rag.types import Hit
 
-    def chunk(key, text, title, start=0):
-        return Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
-                     line_start=1, line_end=1, char_start=start, char_end=start + len(text),
-                     key=key)
+    chunk = article_chunk
 
     chunks = [chunk("m1", "会议要求，所有入境人员都实施14天集中隔离。", "常委会会议"),
               chunk("m2", "湖北周边省份要做好人员管控、健康码互认。", "常委会会议", 100),
@@ -1400,12 +1402,9 @@ def test_a_confident_chinese_question_finding_the_passage_discussed_continues_it
     another passage of that one (a new chat's first question on the same speech), it stands
     alone."""
     from rag.conversation import read
-    from rag.types import Chunk, Hit
+    from rag.types import Hit
 
-    def chunk(key, text, title, start=0):
-        return Chunk(source="a.txt", text=text, title=title, section=None, attribution=None,
-                     line_start=1, line_end=1, char_start=start, char_end=start + len(text),
-                     key=key)
+    chunk = article_chunk
 
     chunks = [chunk("w1", "习近平来到西溪湿地。一路上，游客们纷纷向总书记问好。", "考察浙江"),
               chunk("w2", "习近平强调，湿地贵在原生态。", "考察浙江", 100),
