@@ -359,14 +359,17 @@ def _their_words_unstated(question: str, top: list[Hit],
     表示，…" of another speaker, Xi's own words to them): the documents record only one side.
     `subjects`: an English question's named speakers in the documents' words. Not of a letter
     ("What did Bill Gates write…?"), which Xi's reply tells of in its own words ("你在信中…")."""
-    if asked_speaker(question) != OTHER or _LETTER.search(question):
+    if _LETTER.search(question):
         return False
-    # a Chinese question's: the person jieba finds in its saying clause ("…表示", "…对…表态"),
-    # neither alone (its clause catches "文章…用哪句话说明", its tags "安全观")
-    speaker = other_speaker_named(question)
-    names = [n for group in subjects for n in group] if not has_cjk(question) else \
-        [w for w, flag in content_words(question)
-         if flag.startswith("nr") and speaker and w in speaker]
+    if has_cjk(question):
+        # the person jieba finds in its saying clause ("…表示", "…对…表态"), neither alone (the
+        # clause catches "文章…用哪句话说明", the tags "安全观")
+        speaker = other_speaker_named(question)
+        names = [w for w, flag in content_words(question) if flag.startswith("nr") and w in speaker] \
+            if speaker else []
+    else:
+        names = [n for group in subjects for n in group] \
+            if asked_speaker(question) == OTHER else []
     if not names:
         return False
     return not any(

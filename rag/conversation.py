@@ -489,8 +489,10 @@ class Articles:
         self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
         self.title_of: dict[str, str] = {}  # passage -> its article's title
         self.text_of: dict[str, str] = {}  # passage -> its text
+        self.attribution_of: dict[str, str] = {}  # passage -> its attribution line, "" for none
         for chunk in chunks:
             self.speech_of.setdefault(chunk.key, speech_key(chunk.attribution or ""))
+            self.attribution_of.setdefault(chunk.key, chunk.attribution or "")
             self.title_of.setdefault(chunk.key, chunk.title or "")
             self.text_of.setdefault(chunk.key, chunk.text)
             texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
@@ -604,13 +606,23 @@ class Articles:
             if cited.char_start is not None else None
 
     def day_at(self, source: str, i: int) -> MonthDay | None:
-        """The day a report has reached at its i-th passage of `source`: the first date that
-        passage gives, else the nearest earlier passage of the same article's ("3月29日，习近平
-        前往宁波舟山港…" for "离开港区，习近平前往…" after it); None when none says one."""
+        """The day a report has reached at its i-th passage of `source`: the date of the
+        excerpt its attribution names ("——3月27日，习近平同沙特国王萨勒曼通电话"), else the first
+        date that passage gives, else the nearest earlier passage's of the same article and
+        speech ("3月29日，习近平前往宁波舟山港…" for "离开港区，习近平前往…" after it; not an
+        earlier excerpt's of another call: d51c02.3, "the day before" read as 3月16日); None
+        when none says one."""
         printing = self.printing_of.get((source, i))
         keys = self.order.get(source, [])
+        if not 0 <= i < len(keys):
+            return None
+        dated = first_date(self.attribution_of.get(keys[i], ""))
+        if dated is not None:
+            return dated
+        speech = self.speech_of.get(keys[i], "")
         for j in range(i, -1, -1):
-            if j < i and (printing is None or self.printing_of.get((source, j)) is not printing):
+            if j < i and (printing is None or self.printing_of.get((source, j)) is not printing
+                          or self.speech_of.get(keys[j], "") != speech):
                 return None
             day = first_date(self.text_of.get(keys[j], ""))
             if day is not None:
@@ -1507,11 +1519,6 @@ def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:
     named = question_dates(turn.question)
     if len(named) == 1:
         return next(iter(named))
-    # an excerpt's attribution dates it ("——3月27日，习近平同沙特国王萨勒曼通电话"), not a date
-    # some earlier excerpt of the compilation gives (d51c02.3: "the day before" read as 3月16日)
-    dated = first_date(turn.cited[0].attribution or "") if turn.cited else None
-    if dated is not None:
-        return dated
     found = articles.place_of(turn.cited[0]) if turn.cited else None
     return articles.day_at(turn.cited[0].source, found[1]) if found else None
 

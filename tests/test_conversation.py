@@ -1006,8 +1006,13 @@ def test_a_day_named_relative_to_the_one_discussed_is_written_out():
     assert with_days("第二天呢？", [elsewhere], articles) == "第二天呢？"  # another article
     # an excerpt's attribution dates it, not an earlier excerpt's date (d51c02.3: "the day
     # before" after a quote of the king's words in the call of 3月27日 was read as 3月16日)
+    call = "——3月27日，习近平同沙特国王萨勒曼通电话"
+    words = Chunk(source="a.txt", text="萨勒曼表示，沙特人民不会忘记。", title="浙江考察",
+                  section=None, attribution=call, line_start=4, line_end=4, char_start=300,
+                  char_end=315, key="king")
+    articles = Articles([port, plant, other, words])
     king = Turn("What did the king say his people would never forget?", "q", (), False,
-                (Cited("a.txt", len(text) + 1, "浙江考察", "——3月27日，习近平同沙特国王萨勒曼通电话"),))
+                (Cited("a.txt", 300, "浙江考察", call),))
     assert with_days("What did he say of the summit the day before?", [king], articles) == \
         "What did he say of the summit on March 26?"
 
