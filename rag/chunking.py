@@ -178,7 +178,8 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
         number = _item_number(chunk.text)
         # The first item too when its lead-in is a passage of its own ("…须同时符合下列条件：" |
         # "1. 马拉松项目限…"): it is no part of the item's passage.
-        first = number == 1 and bool(out) and _ends_in_colon(out[-1].text)
+        first = number == 1 and bool(out) and (_ends_in_colon(out[-1].text) or
+                                               _announces_list(out[-1].text))
         if number and (number >= 2 or first):
             if lead and out and out[-1].title == chunk.title:
                 chunk = dataclasses.replace(chunk, lead=lead, key=passage_key(lead + chunk.text))
@@ -188,7 +189,7 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
                 # the lead began in the passage before, cut at a page break ("…采取了以下" |
                 # "措施：一是…")
                 lead = _last_clause(out[-1].text) + lead
-        elif _ends_in_colon(chunk.text):
+        elif _ends_in_colon(chunk.text) or _announces_list(chunk.text):
             lead = _last_clause(chunk.text)  # the first item follows in a passage of its own
         elif number != 1:
             lead = None  # the list, if any, has ended
@@ -247,5 +248,15 @@ def _cells(row: str) -> str:
 
 
 def _last_clause(text: str) -> str:
-    """The last sentence of a passage that ends in a colon ("重点抓好六个方面工作：")."""
-    return re.split(r"[。！？；]", text.rstrip())[-1].strip()
+    """The last sentence of a passage that ends in a colon ("重点抓好六个方面工作：") or that
+    announces a list ("当前，要抓好以下几项重点工作。")."""
+    return re.split(r"[。！？；]", text.rstrip().removesuffix("。"))[-1].strip()
+
+
+# A passage whose last sentence announces the list below it without a colon: "当前，要抓好以下几项
+# 重点工作。", "我愿提出以下4点倡议。".
+_ANNOUNCES = re.compile(r"以下[^。！？；，,]{0,8}。$")
+
+
+def _announces_list(text: str) -> bool:
+    return bool(_ANNOUNCES.search(text.rstrip()))

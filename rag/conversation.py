@@ -803,7 +803,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     prior: dict[str, float] = {}
     # "Who chaired that symposium?" after a question on the speech given at it: the meeting's
     # report, another article, names the chair; it is as much the topic as the speech.
-    event = PRIOR_ARTICLE if role_verb(question) else EVENT_WEIGHT
+    # So is the speech printed whole for "讲话最后他提了3点要求，第一点是什么？" after a quote of
+    # the meeting's report: the place asked in a speech is in its full text.
+    position = asked_position(question)
+    event = PRIOR_ARTICLE if role_verb(question) or (position and position.where) \
+        else EVENT_WEIGHT
     for t in answered:
         factor = 1.0 if t is last else EARLIER_FACTOR
         for k, w in articles.prior(t.cited, factor, event).items():
@@ -1188,10 +1192,11 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
     if position and reading.prior:
         # "第二点倡议呢？", "And at the end of that speech?": within the speech under discussion,
         # the passage standing at that place.
-        placed = [key for key in fused if in_topic(key, reading) and
-                  retriever.stands_at(position, key, found[key].quoted().text)]
-        for key in placed:
-            fused[key] += POSITION_BONUS / (k + 1)
+        placing = {key: weight for key in fused if in_topic(key, reading) and
+                   (weight := retriever.place_weight(position, key, found[key].quoted().text))}
+        placed = list(placing)
+        for key, weight in placing.items():
+            fused[key] += POSITION_BONUS * weight / (k + 1)
         bonus += POSITION_BONUS if placed else 0.0
     # Scored as the fusion ranks them, on the scale of a single search (1: first in every
     # ranking): a passage one ranking misses is not scored as if it had been found wanting.
@@ -1458,10 +1463,15 @@ def _counterpart_en(base: str, new: str) -> str | None:
     if day:
         old = _EN_DATE.search(base)
         return base[:old.start()] + day.group(0) + base[old.end():] if old else None
-    if not re.search(r"[A-Z]", new) and not re.search(rf"\b{_ROLE}\b", new, re.IGNORECASE):
+    # only a name or a role ("Spain", "the French president"), not a group it names ("the
+    # provinces around Hubei": what was asked of them is another question, d49c08.2)
+    if not _EN_NAMED.fullmatch(new.strip()):
         return None
-    # the last name or role the question gives, past its first word ("What …", "Xi …")
-    named = [m for m in _EN_NAMED.finditer(base) if m.start() > 0 and m.group(0).strip()]
+    # the last name or role the question gives, past its first word ("What …", "Xi …"), not
+    # its day ("April 8")
+    days = [d.span() for d in _EN_DATE.finditer(base)]
+    named = [m for m in _EN_NAMED.finditer(base) if m.start() > 0 and m.group(0).strip()
+             and not any(a <= m.start() < b for a, b in days)]
     if not named:
         return None
     m = named[-1]
@@ -1547,6 +1557,7 @@ _AFTER = re.compile(r"接着|随后|然后|之后呢|后来|下一站|再往后|
                     # "那天他还去了哪里？", "Where else did he go?": the next stop
                     r"[还又](?:去|到|来到|前往)了?(?:哪|什么地方)|\bwhere else\b|"
                     r"\bafter (?:that|this|it|leaving|there)\b|^\s*(?:and )?then\b", re.IGNORECASE)
+_NEXT_TASK = re.compile(r"\b(?:would|should|could|must|to)\s+\w+\s+next\b", re.IGNORECASE)
 _BEFORE = re.compile(r"(?:那|这|此|他|她)之前|之前(?:呢|他|她|去|到|在|还)|此前|先前|"
                      r"\bbefore (?:that|this|it|then|there)\b|\bprior to (?:that|this)\b|"
                      r"\b(?:earlier|previously)\s*[?.!]*$", re.IGNORECASE)
@@ -1565,7 +1576,9 @@ _MOVES = re.compile(r"^.{0,12}?(?:离开|接着|随后|之后|然后)|^.{0,60}?(
 
 def asked_step(question: str) -> int:
     """+1 for a question asking what came next, -1 for one asking what came before, else 0."""
-    after, before = bool(_AFTER.search(question)), bool(_BEFORE.search(question))
+    # not "what did he hope the city would do next with it?": the task he set, not the next stop
+    after = bool(_AFTER.search(_NEXT_TASK.sub("", question)))
+    before = bool(_BEFORE.search(question))
     # "离开余村以后他去了哪里？": on from the place it leaves, to where he went (not "离开港区以后，
     # 他在园区管理服务中心同哪些人交流了？", which names where and asks something else)
     after = after or bool(_LEAVING.search(question) and _WHERE.search(question))

@@ -13,7 +13,7 @@ from .types import Article, Chunk
 
 # Bump when cleaning, structure or chunking changes what chunks a file gives: the next ingest
 # then re-chunks every file (re-embedding only passages it has not seen).
-CHUNKER_VERSION = 25
+CHUNKER_VERSION = 26
 
 
 def chunker_fingerprint(settings: ChunkingSettings) -> str:

@@ -78,7 +78,8 @@ _EN_LIST = re.compile(
 
 @dataclass(frozen=True)
 class Position:
-    """START, END, or the points asked (1-based) of an enumeration."""
+    """START, END, or the points asked (1-based) of an enumeration (of the list standing
+    there, when both are given)."""
 
     where: str = ""
     points: tuple[int, ...] = ()
@@ -87,15 +88,17 @@ class Position:
 
 def asked_position(question: str) -> Position | None:
     """The place the question points at, or None (most questions)."""
+    # "讲话最后他…提了3点要求，第一点是什么？": the n-th point of the list at the speech's end
+    where = END if _ENDS.search(question) else START if _STARTS.search(question) else ""
     m = _ZH_NTH.search(question)
     if m:
-        return Position(points=(_ZH_DIGITS.index(next(g for g in m.groups() if g)) + 1,))
+        return Position(where, (_ZH_DIGITS.index(next(g for g in m.groups() if g)) + 1,))
     m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
         ordinal, *how_many = m.groups()  # "the first two of the six …": points 1 and 2
         first = EN_ORDINALS.index(ordinal.lower()) + 1
         count = _COUNTS.get((how_many[0] or "").lower(), 1) if how_many else 1
-        return Position(points=tuple(range(first, first + count)))
+        return Position(where, tuple(range(first, first + count)))
     if _ZH_LAST.search(question):
         size = _ZH_SIZE.search(_ZH_LAST.sub("", question))  # not the 一 of "最后一点"
         n = int(size.group(1)) if size and size.group(1).isdigit() else \
@@ -187,10 +190,21 @@ def opened_point(text: str) -> int | None:
     return point[0] if point and point[1].start() == 0 else None
 
 
+def place_weight(position: Position, text: str, first: bool, last: bool) -> float:
+    """1 for a passage standing where the question points (`at_position`), 1.5 for the n-th
+    point of the list at the place asked ("讲话最后…3点要求，第一点": "最后，我…提3点要求。一要…"
+    over "第一，坚决打好…" of a list in the middle), else 0."""
+    if not at_position(position, text, first, last):
+        return 0.0
+    both = position.points and position.where and \
+        at_position(Position(where=position.where), text, first, last)
+    return 1.5 if both else 1.0
+
+
 def at_position(position: Position, text: str, first: bool, last: bool) -> bool:
     """Whether a passage stands where the question points: `first`/`last` say whether it is
     the opening or closing passage of its article."""
-    if position.points:
+    if position.points:  # of any list: the words asked find the one at the end (`where`)
         return any(_point_marker(n).search(text) for n in position.points if n <= 10)
     if position.where == END:
         return last or bool(_OPENS_END.search(text))

@@ -36,7 +36,7 @@ _ASKS = [
                       r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
                       r"\b(?:the|its|their) date\b|日期", re.I)),
     # "At what time of day…?", not "What time span do they cover?" nor "Within what time…?"
-    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat time\b"
+    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat (?:clock )?time\b"
                       r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
@@ -71,7 +71,8 @@ _DATE = re.compile(
     rf"[\d{_ZH_NUM}]{{1,3}}\s*月(?:\s*[\d{_ZH_NUM}]{{1,3}}\s*[日号])?|"  # 3月10日, 九月, 三月十日
     rf"{_YEAR_OF}|{_DAY_OF_MONTH}|"  # 2020年, 10日
     r"(?:周|星期|礼拜)[一二三四五六日天]|[上中下]旬|[月年](?:初|底|末)|"  # 周一, 上旬, 年底
-    r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆")
+    r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆|"
+    rf"(?:上|20|二十)世纪[\d{_ZH_NUM}]{{1,2}}年代|[\d{_ZH_NUM}]{{2}}年代")  # 上世纪80年代
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园|仓库|"
                     r"车间|工厂|医院|学校|广场|码头|机场|大道|小区|园区|景区|[东西南北正]门|"
                     r"(?:客运|火车|汽车|公交|地铁|高铁|服务)站)|\d+号(?:仓库|车间|楼|门|泊位|码头)"
@@ -513,7 +514,7 @@ _EN_NAME_ASKED = re.compile(r"\bwhat (?:is|was|were) the names? of (?:the|that|t
 _EN_PERSON_ROLES = set("secretary worker owner official doctor nurse chief head director manager "
                        "villager farmer driver leader mayor governor chairman employee volunteer "
                        "resident boss man woman girl boy student teacher expert captain officer "
-                       "representative spokesperson spokesman host hostess vendor keeper "
+                       "representative spokesperson spokesman host hostess vendor keeper patient "
                        "stallholder innkeeper".split())
 
 
@@ -641,6 +642,10 @@ _CHANGE_ASKED = re.compile(r"(?:(?:提高|增加|增长|减少|下降|降低|上
 # "How much did those charter flights cost?"), and one as a text states it.
 _MONEY_ASKED = re.compile(
     _PRICE_ASKED.pattern + r"|多少资金|多少经费|\bhow much (?:money|funding|cash)\b|"
+    # an income, a wage, a turnover ("余村2019年的村民人均收入是多少？"), not its growth
+    r"(?:收入|工资|薪水|营收|营业额|利润)(?:是|为|有|达到?)?多少(?![倍个])|"
+    r"\bwhat (?:was|is|were|are) (?:the |its |their )?(?:[\w'’-]+ ){0,3}?(?:income|incomes|wages?|"
+    r"salar(?:y|ies)|revenue|turnover|profits?)\b|"
     r"\bhow much (?:did|does|do|would|will|had|has|was|were|is)\b[^?]{0,50}\b(?:cost|costs|worth|"
     r"donate|pledge|commit|invest|spend|pay)\b|"
     r"\bwhat (?:was |is )?(?:the )?(?:total )?(?:value|cost|price|sum|amount of money)\b", re.I)
@@ -664,6 +669,30 @@ _FORMER = re.compile(r"原为|原是|原来是|曾是|曾经是|过去是|以前
                      r"\bonce was\b|\bwas once\b", re.I)
 
 
+# An amount measured without a measure word to count it by ("该港今年一季度的货物吞吐量是多少？",
+# d52-034): a figure that is no date ("11.72亿吨", "2.1万标准箱"; not "3月29日", "一季度"),
+# not "港口吞吐量已逐步恢复至日常水平".
+_QUANTITY_ASKED = re.compile(r"(?:吞吐量|产量|销量|总量|产值|出口额|进口额|交易额|成交额|用电量|客流量|"
+                             r"货运量|发电量)(?:是|为|有|达到?|一共|总共|共)?多少")
+_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?![\d.\s]*[月日年号时点])"
+                       r"(?=[\u4e00-\u9fff%％a-zA-Z])|[一二两三四五六七八九十百千]+\s*(?:多|余)?\s*(?:万|亿)")
+
+
+_QUOTE_MARKS = re.compile(r"“([^”]+)”|「([^」]+)」")
+
+
+def quoted_sentences(question: str) -> list[str]:
+    """The sentences a question quotes at length ("“我们将慎终如始，力争尽早全面彻底战胜疫情，
+    …”是在哪天说的？"), without whitespace or their closing mark: a passage holding one holds
+    what it asks about. Not a term it quotes ("“六保”", "“最后一公里”"): under 8 characters."""
+    found = []
+    for m in _QUOTE_MARKS.finditer(question):
+        for sentence in re.split(r"[。！？!?；;…]", re.sub(r"\s+", "", m.group(1) or m.group(2))):
+            if len(sentence) >= 8:
+                found.append(sentence)
+    return found
+
+
 def figure_asked(question: str) -> re.Pattern | None:
     """What the answer must look like, when the question's form tells (mostly a figure):
     a duration for "多长时间 / how long", a share for a rate or "what share", a sum of money
@@ -679,6 +708,8 @@ def figure_asked(question: str) -> re.Pattern | None:
         return _DURATION
     if _FORMER_ASKED.search(question):
         return _FORMER
+    if _QUANTITY_ASKED.search(question):
+        return _QUANTITY
     if _CHANGE_ASKED.search(question):
         return _CHANGE
     return None
@@ -773,6 +804,10 @@ _KIND_ASKED = (
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:building|hall|hotel|venue)\b|"
                 r"哪(?:座|栋)(?:楼|建筑)", re.I),
      re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
+    # a journal or a paper by its title ("《柳叶刀》"), not "国际权威专业期刊" (d49-029)
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:journals?|newspapers?|magazines?|"
+                r"periodicals?|publications?)\b|哪(?:家|个|份|本)(?:期刊|杂志|报纸|刊物)", re.I),
+     re.compile(r"《[^》]{1,20}》|\b(?:The )?(?:Lancet|Nature|Science)\b")),
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}hospitals?\b|哪(?:家|所|个)医院", re.I),
      re.compile(r"医院|方舱|hospital", re.I)),
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}provinces?\b|哪(?:个|些|几个)省", re.I),

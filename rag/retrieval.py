@@ -36,7 +36,7 @@ from .dates import (
 from .embedding import Embedder
 from .gloss import Glosses
 from .lexical import LexicalIndex, has_cjk, is_latin, overlap, tokens
-from .position import Position, asked_position, at_position, opens_item
+from .position import Position, asked_position, at_position, opens_item, place_weight
 from .question_type import (
     DATE,
     PLACE,
@@ -46,6 +46,7 @@ from .question_type import (
     counted_thing,
     english_count,
     figure_asked,
+    quoted_sentences,
     focus_tokens,
     role_asked,
     states,
@@ -54,7 +55,7 @@ from .question_type import (
 from .ranges import asked_values, holds_in_range
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
-from .speaker import OTHER, asked_speaker, passage_speaker
+from .speaker import OTHER, asked_speaker, names_partner, partner_of, passage_speaker
 from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
@@ -701,13 +702,26 @@ class Retriever:
             else set()
         # The form a figure asked takes (a duration for "how long", a share, a sum of money)
         figure = figure_asked(question) if self.settings.kind_weight else None
+        # What it quotes ("“我们将慎终如始，…”是在哪天说的？"): the passage holding it verbatim,
+        # not one sharing the words of the rest (a compilation's note on "通电话").
+        cited = quoted_sentences(question) if self.settings.quote_weight else []
+        # The other side it names ("In his March 27 call with Trump…"): an excerpt of a call,
+        # talk or message with another one (the Saudi king's call of that day) is of another
+        # event, as one dated another day is.
+        naming = question if has_cjk(question) else \
+            "".join(translation.terms()) if translation is not None else ""  # "沙特" "国王"
+        partners = {k: partner_of(self.locations[k][0].attribution) for k in ranked} \
+            if self.settings.date_penalty else {}
+        asked_sides = {p for p in partners.values() if p and names_partner(naming, p)}
         scored = []
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure:
+                    or kinds or figure or cited:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
+                if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
+                    score += self.settings.quote_weight
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
                 if focus_groups and key not in self.latin:
@@ -729,8 +743,8 @@ class Retriever:
                         type_match(kinds, f"{quoted} {chunk.tail_text or ''}", reached=True)
                 if figure and figure.search(quoted):
                     score += self.settings.kind_weight
-                if position and self.stands_at(position, key, quoted):
-                    score += self.settings.position_weight
+                if position and (placing := self.place_weight(position, key, quoted)):
+                    score += self.settings.position_weight * placing
                     if placed is not None and position.points and not position.whole_list:
                         placed.add(key)  # the n-th point asked ("第二点倡议", "the third …")
                 if asked:
@@ -739,16 +753,18 @@ class Retriever:
                         score -= self.settings.speaker_penalty
                     elif said == asked == OTHER:  # Xi's words are seldom introduced by name
                         score += self.settings.speaker_bonus
+            if asked_sides and partners[key] and partners[key] not in asked_sides:
+                score -= self.settings.date_penalty
             if key in self._lead_ins:
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]
 
-    def stands_at(self, position: Position, key: str, text: str) -> bool:
-        """Whether a passage (its quoted `text`) stands where a question points: its speech's
-        opening or end, or the n-th point of a list (rag/position.py)."""
-        return at_position(position, text, *self._ends.get(key, (False, False)))
+    def place_weight(self, position: Position, key: str, text: str) -> float:
+        """How well a passage (its quoted `text`) stands where a question points: its speech's
+        opening or end, or the n-th point of a list, 0 when not at all (rag/position.py)."""
+        return place_weight(position, text, *self._ends.get(key, (False, False)))
 
     def sentence_similarities(self, keys: list[str], vector: np.ndarray) -> dict[str, list[float]]:
         """For each passage, the cosine of the question with each of its sentences, in order."""

@@ -29,7 +29,8 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"put|offer|offered|pledge|pledged|suggest|suggested|vow|vowed|predict|predicted|"
              # judging: "How did the Indonesian president rate China's results?"
              r"rate|rated|assess|assessed|evaluate|evaluated|commend|commended|"
-             r"respond|responded|reply|replied|react|reacted|comment|commented)")
+             r"respond|responded|reply|replied|react|reacted|comment|commented|"
+             r"sum(?:s|med)? up|summari[sz]e|summari[sz]ed)")
 # The offices of the heads of state and government the documents' calls and letters are with
 # (also what rag/question_type.py reads an office-holder's country by).
 EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
@@ -54,8 +55,8 @@ _EN_WHO_SAYS = re.compile(
     rf"(?:{EN_HEADS}|leader|head of state|monarch)s?\s+{SAY_VERBS}|"
     # (not "Who praised China's leadership…?": a passage may quote them further on)
     r"^who\s+(?:told|thanked|praised|asked|wrote to|said to)\s+(?:President\s+)?Xi\b", re.I)
-_ROLE = re.compile(rf"\b(?:{EN_HEADS}|leader|secretary-general|director-general|minister)\b",
-                   re.I)
+_ROLE = re.compile(rf"\b(?:{EN_HEADS}|leader|secretary-general|director-general|minister|"
+                   r"chair|chairing|chairman|chairwoman|presiding)\b", re.I)
 _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|session|conference|"
                             r"commission|committee|article|report|compilation|speech|letter|"
                             r"statement|commentary|document)s?\b", re.I)
@@ -199,3 +200,37 @@ def asks_speech_content(question: str) -> bool:
     """Whether the question asks what someone other than Xi said in their speech at a meeting."""
     return bool((_ZH_SPEECH_CONTENT.search(question) and
                  not any(x in question for x in _XI_NAMES)) or _EN_SPEECH_CONTENT.search(question))
+
+
+# The other side an excerpt's attribution names: the leader of a call or a talk, the addressee
+# of a message or a letter ("——3月27日，习近平同沙特国王萨勒曼通电话" -> 沙特, 萨勒曼).
+_PARTNER = re.compile(r"(?:同|向|复信)([\u4e00-\u9fff·、]{2,30}?)(?:通电话|会谈|致慰问电|致贺电|致电|就|$)")
+_OFFICES = re.compile(r"总书记、国家主席|国家主席|副总统|总统|首相|总理|国王|女王|王储|秘书长|总干事|"
+                      r"委员会主席|理事会主席|主席")
+
+
+def partner_of(attribution: str | None) -> tuple[str, ...]:
+    """How the other side of the excerpt an attribution introduces is named: the leaders'
+    names, each also as its country and office ("——3月27日，习近平同沙特国王萨勒曼通电话" ->
+    ("萨勒曼", "沙特国王")); () when it names none."""
+    m = _PARTNER.search(attribution or "")
+    if not m:
+        return ()
+    names, offices = [], []
+    for side in m.group(1).split("和"):  # "欧洲理事会主席米歇尔和欧盟委员会主席冯德莱恩"
+        office = None
+        for office in _OFFICES.finditer(side):
+            pass
+        if office is not None and len(side) - office.end() >= 2:
+            names.append(side[office.end():])
+            offices.append(side[:office.end()])
+        elif len(side) >= 2:
+            names.append(side)
+    return tuple(names + offices)
+
+
+def names_partner(text: str, partner: tuple[str, ...]) -> bool:
+    """Whether a text (a question, or an English one's Chinese words) names that other side:
+    the leader's name, or their country and office together ("沙特国王"); not the country
+    alone ("向世界卫生组织捐款多少" names no letter to its director-general)."""
+    return any(word in text for word in partner)

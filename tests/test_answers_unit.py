@@ -553,6 +553,10 @@ def test_a_sentence_that_only_announces_is_answered_with_the_next():
     assert announces("最后，我给今天参加会议的同志们提3点要求。")
     assert announces("第五，推动企业复工复产。") and announces("习近平强调：")
     assert not announces("要确保员工回得来、原料供得上、产品出得去。")
+    # a point's heading in "四是…", "一要…" too: the next sentence tells it (d52-021: "帮扶工作
+    # 受影响具体表现为什么？" -> "…挂职干部和驻村工作队暂时无法到岗。")
+    assert announces("四是帮扶工作受到影响。") and announces("一要狠抓工作落实。")
+    assert not announces("一是要在党中央统一领导下，压实各方面责任，把各项防控措施落到实处。")
     text = "疫情对脱贫攻坚的影响主要表现在这样几个方面。一是外出务工受阻。二是扶贫产品销售难。"
     chunk = Chunk(source="a.txt", text=text, title="T", section=None, attribution=None,
                   line_start=1, line_end=1, char_start=0, char_end=len(text), key="k")

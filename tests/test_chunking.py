@@ -83,7 +83,7 @@ def test_chunks_are_verbatim_and_verifiable(name):
         assert starts[c.line_start - 1] <= c.char_start < c.char_end <= len(text)
         assert c.line_end == len(starts) or c.char_end <= starts[c.line_end]
         assert c.source == name
-        assert c.key == passage_key(c.text)
+        assert c.key == passage_key((c.lead or "") + c.text)  # an item is keyed with its lead
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -330,6 +330,22 @@ def test_a_list_item_in_a_passage_of_its_own_carries_the_lists_lead():
     assert chunks[2].text == "二是持续加大研发投入。"  # quoted as written, searched with its lead
     assert "采取了以下措施" in context_text(chunks[2])
     assert chunks[2].key != passage_key(chunks[2].text)  # embedded anew with its lead
+
+
+def test_a_list_announced_without_a_colon_leads_its_items():
+    """"当前，要抓好以下几项重点工作。" announces the list below as a colon would: "第一，坚决打好
+    湖北保卫战…" is searched with it (d49c07.1: which is the first of the 重点工作)."""
+    from rag.types import Chunk
+
+    def c(text):
+        return Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), passage_key(text))
+
+    chunks = attach_list_leads([
+        c("我国经济长期向好。当前，要抓好以下几项重点工作。"), c("第一，坚决打好湖北保卫战。"),
+        c("第二，全力做好北京疫情防控工作。"), c("以下是全文。还有别的。"), c("第一，另一件事。"),
+    ])
+    assert [x.lead for x in chunks[1:3]] == ["当前，要抓好以下几项重点工作"] * 2
+    assert chunks[4].lead is None  # "以下是全文。" ends no sentence that announces a list
 
 
 def test_a_table_row_is_searched_with_its_tables_column_names():

@@ -447,10 +447,10 @@ class _Searches:
 
         return Retrieved(list(self.hits), [], {"embed": 0.0, "search": 0.0})
 
-    def stands_at(self, position, key, text):
-        from rag.position import at_position
+    def place_weight(self, position, key, text):
+        from rag.position import place_weight
 
-        return at_position(position, text, *self._ends.get(key, (False, False)))
+        return place_weight(position, text, *self._ends.get(key, (False, False)))
 
 
 def test_what_else_leaves_the_quotes_given_and_the_other_speakers_words():
@@ -836,6 +836,11 @@ def test_a_question_naming_only_something_else_is_the_last_one_asked_of_it():
         assert with_counterpart(question, italy) is None
     for question in ("And the date of that call?", "And the second?", "And what did he say?"):
         assert with_counterpart(question, merkel) is None
+    # a group it names is no name put in place of another, and a month is no name (d49c08.2)
+    entering = asked("What did the meeting of April 8 require of all people entering China?")
+    assert with_counterpart("What about the provinces around Hubei?", entering) is None
+    assert with_counterpart("And Italy?", entering) == \
+        "What did the meeting of April 8 require of all people entering Italy?"
     assert with_counterpart("那西班牙首相呢？", []) is None
     assert with_counterpart("那西班牙首相呢？", asked("习近平说了什么？")) == "西班牙首相说了什么？"
     assert with_counterpart("那西班牙首相呢？", asked("复工复产要注意什么？")) is None  # no one named
@@ -1081,6 +1086,9 @@ def test_a_question_stepping_on_or_back_asks_the_next_or_previous_stop():
     # "离开余村以后…": on from the place it leaves, when it asks where he went (fresh batch d30)
     assert asked_step("离开余村以后他又去了哪里？") == 1 and asked_step("离开余村后他去了哪里？") == 1
     assert asked_step("离开港区以后，他在园区管理服务中心同哪些人交流了？") == 0
+    # what someone is to do next is a task, not the next stop (d49c02.2)
+    assert asked_step("And what did he hope the city would do next with it?") == 0
+    assert asked_step("What did he do next?") == 1
     assert steps_by_moves("他接着去了哪里？", at("d"), articles)
     assert steps_by_moves("And after that?", at("c"), articles)  # a move was last quoted
     assert not steps_by_moves("他接着说了什么？", at("c"), articles)

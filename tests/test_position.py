@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from rag.position import END, START, Position, asked_position, at_position
+from rag.position import END, START, Position, asked_position, at_position, place_weight
 from rag.retrieval import Retriever, _article_ends, _signed_letters
 from rag.settings import RetrievalSettings
 from rag.types import Article, Chunk
@@ -38,6 +38,9 @@ from rag.whole_sentences import WholeSentences
     ("部署的六项工作中，最后一项是什么？", Position(points=(6,))),
     ("Of the five tasks, what was the last one?", Position(points=(5,))),
     ("What was the last of the six requirements?", Position(points=(6,))),
+    # the point of the list standing at the speech's end (d49c07.3)
+    ("讲话最后他给参会同志提了3点要求，第一点是什么？", Position(where=END, points=(1,))),
+    ("What was the second point at the end of his speech?", Position(where=END, points=(2,))),
     # the whole list asked: its first point opens it
     ("他在峰会上提出的4点倡议是什么？", Position(points=(1,), whole_list=True)),
     ("他提出了哪三点要求？", Position(points=(1,), whole_list=True)),
@@ -85,6 +88,12 @@ def test_passages_at_the_place():
     assert not at_position(end, "打通“最后一公里”。", False, False)
     assert at_position(Position(where=START), "感谢萨勒曼国王。", True, False)
     assert not at_position(Position(where=START), "感谢萨勒曼国王。", False, True)
+    # both: the n-th point of the list at the end before that of a list in the middle
+    last_first = Position(where=END, points=(1,))
+    assert place_weight(last_first, "最后，我给同志们提3点要求。一要狠抓工作落实。", False, False) == 1.5
+    assert place_weight(last_first, "第一，坚决打好湖北保卫战、武汉保卫战。", False, False) == 1.0
+    assert place_weight(last_first, "最后，我给同志们提3点要求。", False, False) == 0.0
+    assert place_weight(Position(points=(1,)), "最后，我提3点要求。一要狠抓落实。", False, False) == 1.0
 
 
 def _chunk(key: str, text: str, line: int, attribution: str | None = None) -> Chunk:

@@ -476,6 +476,41 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
 
 
 
+def test_an_excerpt_with_another_side_than_the_one_named_ranks_below():
+    """"In his March 27 call with Trump, what did Xi say the G20 summit had achieved?" (fresh
+    chat d52c01.1): the Saudi king's call of the same day says much the same; the excerpt
+    whose attribution names the side the question names comes first."""
+    saudi = Chunk("a.txt", "昨天我们成功举行了二十国集团领导人特别峰会，达成重要共识。", "摘编", None,
+                  "——3月27日，习近平同沙特国王萨勒曼通电话", 1, 1, 0, 30, "saudi")
+    us = Chunk("a.txt", "昨天举行的二十国集团领导人特别峰会达成不少共识。", "摘编", None,
+               "——3月27日，习近平同美国总统特朗普通电话", 3, 3, 40, 64, "us")
+    retriever = _ranker(RetrievalSettings(count_weight=0.0), saudi, us)
+    fused = {"saudi": 1.0, "us": 0.9}
+    asked = "习近平同特朗普通电话时说特别峰会取得了什么成果？"
+    assert [k for k, _ in retriever._rank(asked, ["saudi", "us"], fused, 1.0)] == ["us", "saudi"]
+    # naming neither side, the fusion order stands
+    assert [k for k, _ in retriever._rank("特别峰会取得了什么成果？", ["saudi", "us"], fused, 1.0)] \
+        == ["saudi", "us"]
+
+
+def test_a_passage_holding_the_sentence_quoted_comes_first():
+    """"“我们将慎终如始，力争尽早全面彻底战胜疫情…”习近平是在哪天、同哪位外国领导人通电话时说的？"
+    (fresh batch d52-009): a compilation's note on "与外国领导人…通电话" shared more of the rest
+    of its words, and was abstained on; the passage quoted holds the sentence verbatim."""
+    note = Chunk("a.txt", "这是习近平与外国领导人和国际组织负责人通电话中有关内容的节录。", "摘编", None,
+                 None, 1, 1, 0, 32, "note")
+    said = Chunk("a.txt", "我们将慎终如始，力争尽早全面彻底战胜疫情，为各国防控疫情提供信心。", "摘编",
+                 None, "——3月16日，习近平同意大利总理孔特通电话", 3, 3, 40, 74, "said")
+    retriever = _ranker(RetrievalSettings(count_weight=0.0, kind_weight=0.0), note, said)
+    retriever.index_of = {"note": 0, "said": 1}
+    retriever._squeezed = [note.text, said.text]
+    fused = {"note": 1.0, "said": 0.9}
+    asked = "“我们将慎终如始，力争尽早全面彻底战胜疫情。”习近平是同哪位外国领导人通电话时说的？"
+    assert [k for k, _ in retriever._rank(asked, ["note", "said"], fused, 1.0)] == ["said", "note"]
+    retriever.settings = RetrievalSettings(count_weight=0.0, kind_weight=0.0, quote_weight=0.0)
+    assert [k for k, _ in retriever._rank(asked, ["note", "said"], fused, 1.0)] == ["note", "said"]
+
+
 def test_a_passage_stating_the_kind_asked_is_lifted():
     """"部署会议是哪天、在哪里召开的？": the report saying "23日在北京召开" comes before the
     speech's "今天，我们召开…会议", which matched the question's words a little better."""
@@ -892,7 +927,8 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
     assert lead_ins([intro, row, said, item]) == {"intro"}
     retriever = object.__new__(Retriever)
     retriever.settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
-                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0)
+                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0,
+                                           date_penalty=0.0)
     retriever._lead_ins = lead_ins([intro, row, said, item])
     ranked = retriever._rank("第二次停水的施工地点在哪里？", ["intro", "row"],
                              {"intro": 1.0, "row": 0.9}, 1.0)

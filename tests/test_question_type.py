@@ -177,6 +177,11 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("How much money had the foundation committed?") is not None
     assert figure_asked("What was the total value of the supplies?") is not None
     assert figure_asked("How much medical supplies did China send?") is None  # a quantity
+    # an income or a wage is a sum of money (d49-038); its growth is a change
+    income = figure_asked("习近平3月30日考察余村时，余村2019年的村民人均收入是多少？")
+    assert income.search("人均收入4.9万元") and not income.search("2005年8月15日")
+    assert figure_asked("What was the village's per capita income in 2019?") is income
+    assert figure_asked("2019年农村居民收入增长多少？") is not income
 
 
 def test_by_how_much_something_changed_needs_a_change_stated():
@@ -631,6 +636,11 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
     assert not states_kind_asked("19个省区市对口帮扶湖北除武汉以外的市州，负责对口支援孝感的是哪个省份？",
                                  ["积极协调对口支援省份，统筹做好湖北各市州防疫工作。"])
     assert states_kind_asked("负责对口支援孝感的是哪个省份？", ["湖北孝感由山西对口支援。"])
+    # a journal by its title, not "国际权威专业期刊" (d49-029)
+    cited = "国际权威专业期刊指出，中国为国际科学界加入抗疫战斗铺平了道路。"
+    assert not states_kind_asked("Which international journal did Wang Yi's article cite?", [cited])
+    assert not states_kind_asked("王毅文章引用的是哪家期刊的说法？", [cited])
+    assert states_kind_asked("Which journal said so?", ["《柳叶刀》指出，中国铺平了道路。"])
 
 
 def test_the_date_of_a_thing_mentioned_is_not_the_day_the_question_names():

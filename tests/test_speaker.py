@@ -70,6 +70,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("And Xi, where did he go?", None),
     # someone's stand on a thing ("X对Y是怎么表态的": d50-018, Xi's words answered it)
     ("2月13日通电话时，马来西亚总理马哈蒂尔对中方抗疫是怎么表态的？", OTHER),
+    # the person chairing, summing up (fresh chat d52c06.2: the chair's words, "李克强在主持会议时
+    # 表示，…全面总结了…", not the line naming him)
+    ("And how did the person chairing it sum up his speech?", OTHER),
+    ("How did the chairman summarize the meeting?", OTHER),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
@@ -140,3 +144,24 @@ def test_the_speech_of_someone_else_at_a_meeting_is_asked():
     assert not asks_speech_content("会上通过视频发言的河南兰考县委书记叫什么名字？")  # who, not what
     assert not asks_speech_content("习近平在二十国集团领导人特别峰会上的发言讲了什么？")  # Xi's own
     assert not asks_speech_content("What did Xi say in his speech?")
+
+
+def test_the_other_side_an_excerpt_is_with():
+    """An excerpt's attribution names the other side of its call, talk or message, by name and
+    by country and office; a question naming either names it (rag/retrieval.py ranks the
+    excerpts of another side below), not one naming the country alone ("中国向世界卫生组织捐款
+    多少？" is no question about the letter to its director-general: dev q013)."""
+    from rag.speaker import names_partner, partner_of
+
+    saudi = partner_of("——3月27日，习近平同沙特国王萨勒曼通电话")
+    assert saudi == ("萨勒曼", "沙特国王")
+    assert partner_of("——3月14日，习近平就新冠肺炎疫情向欧洲理事会主席米歇尔和欧盟委员会主席冯德莱恩致慰问电") \
+        == ("米歇尔", "冯德莱恩", "欧洲理事会主席", "欧盟委员会主席")
+    assert partner_of("——3月10日，习近平在湖北省考察新冠肺炎疫情防控工作") == ()
+    assert partner_of(None) == ()
+    assert names_partner("习近平同萨勒曼通话时说了什么？", saudi)
+    assert names_partner("习近平同沙特国王通话时说了什么？", saudi)
+    assert names_partner("3月27日美国总统特朗普", partner_of("习近平同美国总统特朗普通电话"))  # English
+    assert not names_partner("沙特向中方提供了多少批物资？", saudi)
+    who = partner_of("习近平复信世界卫生组织总干事谭德塞")
+    assert not names_partner("中国宣布向世界卫生组织捐款多少？", who)
