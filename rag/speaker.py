@@ -218,9 +218,7 @@ def partner_of(attribution: str | None) -> tuple[str, ...]:
         return ()
     names, offices = [], []
     for side in m.group(1).split("和"):  # "欧洲理事会主席米歇尔和欧盟委员会主席冯德莱恩"
-        office = None
-        for office in _OFFICES.finditer(side):
-            pass
+        office = next(reversed(list(_OFFICES.finditer(side))), None)  # the last one
         if office is not None and len(side) - office.end() >= 2:
             names.append(side[office.end():])
             offices.append(side[:office.end()])
