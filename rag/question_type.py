@@ -451,7 +451,7 @@ def role_asked(question: str) -> re.Pattern | None:
 # "省长袁家军"); a role followed by anything else ("山庄主人热情将总书记迎进院内") names nobody.
 _NAME_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:都|分别|各自|具体)?(?:叫什么名字|名字叫什么|叫啥名字|叫什么|叫啥|"
                          r"姓什么|的名字是什么|名字是什么|的姓名)")
-_PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|"
+_PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|领导|"
                           r"经理|先生|女士|司机|农民|学生|孩子)$")
 # Single-character surnames a name cut into characters starts with (words that also open a
 # clause, "和", "向", "高兴", are left out).
@@ -466,8 +466,10 @@ _NAME_TAGS = {"nr", "nrt", "nrfg", "nz"}
 
 # "当时的湖北省省长是谁？", "和他一起植树的北京市负责同志是谁？", "哪位同志": who someone in a role
 # was, which only a name answers (not "致慰问电的对象是谁？", "哪位外国领导人…？").
-_WHO_ASKED = re.compile(r"(?:哪位|哪一位)([\u4e00-\u9fff]{2})|"
-                        r"([\u4e00-\u9fff]{2})(?:到底|具体|究竟)?(?:是谁|是哪位|是哪一位)")
+_WHO_ASKED = re.compile(r"(?:哪位|哪一位)([\u4e00-\u9fff]{2,4}?)(?=[？?，,。！!]|$)|"  # "哪位负责同志？"
+                        r"(?:哪位|哪一位)([\u4e00-\u9fff]{2})|"
+                        # not "…的是哪位负责同志？", which names the role after it
+                        r"([\u4e00-\u9fff]{2})(?:到底|具体|究竟)?(?:是谁|是哪位|是哪一位)(?![\u4e00-\u9fff])")
 
 
 def name_asked(question: str) -> str | None:
@@ -724,6 +726,7 @@ _SUPERLATIVE_ASKED = re.compile(
     r"(?:最多|最长|最大|最高|最少|最早|最快)的是哪|"
     r"\b(?:which|who)\b[^?]{0,80}\b(?:the most|the largest|the longest|the biggest|the highest|"
     r"the fewest|the earliest)\b", re.I)
+_RANKS_FIRST = re.compile(r"之最|居首|首位|位居第一|排名第一|排在第一")
 _SUPERLATIVE = re.compile(r"最|之最|居首|首位|位居|排名第一|\b(?:most|largest|longest|biggest|"
                           r"highest|fewest|earliest|top)\b", re.I)
 
@@ -731,7 +734,14 @@ _SUPERLATIVE = re.compile(r"最|之最|居首|首位|位居|排名第一|\b(?:mo
 def states_superlative_asked(question: str, text: str) -> bool:
     """False when the question asks which one leads ("哪个国家的案件最多？") and the text ranks
     nothing ("最", "居首", "most"); True otherwise."""
-    return not _SUPERLATIVE_ASKED.search(question) or bool(_SUPERLATIVE.search(text))
+    asked = _SUPERLATIVE_ASKED.search(question)
+    if not asked:
+        return True
+    # the same "最多" ranks; "最美“逆行者”" in the passage ranks nothing (d50-030)
+    word = re.search(r"最[多长大高少早晚快]|最严重", asked.group(0))
+    if word and has_cjk(text):
+        return word.group(0) in text or bool(_RANKS_FIRST.search(text))
+    return bool(_SUPERLATIVE.search(text))
 
 
 # "How many people took part in the March 6 symposium?", "这次座谈会一共有多少人参加？": a count of

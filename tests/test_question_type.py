@@ -102,6 +102,10 @@ def test_a_name_asked_by_role_needs_someone_named_in_that_role():
     assert name_asked("和习近平一起植树的北京市负责同志是谁？") == "负责同志"
     assert name_asked("湖北省委和省政府是以哪位同志为班长？") is None  # "应勇同志": name first
     assert name_asked("3月6日那场座谈会，主持人是谁？") is None
+    # the role named after "哪位" (dev d48-030, d46-032: answered from "听取…汇报")
+    assert name_asked("常委会会议听取疫情防控工作汇报时，作汇报的是哪位负责同志？") == "负责同志"
+    assert name_asked("代表浙江省委和省政府向习近平作工作汇报的具体是哪位领导？") == "领导"
+    assert not states_name("领导", "4月1日上午，习近平听取了浙江省委和省政府工作汇报。")
     assert name_asked("慰问电的对象是谁？") is None
     assert name_asked("哪位外国领导人在通电话时说了这句话？") is None
     assert states_name("作者", "来源：《求是》2020/05 作者：王 毅")
@@ -551,6 +555,10 @@ def test_which_one_leads_needs_a_text_that_ranks():
     asked = "他说的那些援鄂医疗队员里，哪个省派去的人最多？"
     assert not states_superlative_asked(asked, "全国调集346支国家医疗队、4.26万名医务人员驰援湖北。")
     assert states_superlative_asked(asked, "其中江苏派出的医疗队员最多。")
+    assert states_superlative_asked(asked, "江苏派出人数居首。")
+    # another superlative ranks nothing of what is asked (d50-030)
+    stranded = "这些人中滞留在哪个国家的最多？"
+    assert not states_superlative_asked(stranded, "为18100余名中国公民提供帮助，成为外交战线最美“逆行者”。")
     assert not states_superlative_asked("Which province had the most of the counties still poor?",
                                         "还有52个贫困县未摘帽。")
     weapon = "What did Xi call the most powerful weapon in his letter to Bill Gates?"
