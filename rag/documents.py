@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 
-from .chunking import attach_list_leads, attach_table_headers, paragraph_chunks
+from .chunking import attach_list_leads, attach_table_headers, carry_speaker, paragraph_chunks
 from .reading import SourceText, line_starts
 from .settings import ChunkingSettings
 from .structure import structure
@@ -13,7 +13,7 @@ from .types import Article, Chunk
 
 # Bump when cleaning, structure or chunking changes what chunks a file gives: the next ingest
 # then re-chunks every file (re-embedding only passages it has not seen).
-CHUNKER_VERSION = 26
+CHUNKER_VERSION = 27
 
 
 def chunker_fingerprint(settings: ChunkingSettings) -> str:
@@ -36,8 +36,8 @@ def chunk_source(
     starts = line_starts(source.text)
     chunks: list[Chunk] = []
     for para in doc.paragraphs:
-        chunks.extend(
+        chunks.extend(carry_speaker(
             paragraph_chunks(para, source.name, starts, settings.max_chars, settings.min_chars,
                              too_long)
-        )
+        ))
     return doc.articles, attach_table_headers(attach_list_leads(chunks))

@@ -348,6 +348,26 @@ def test_a_list_announced_without_a_colon_leads_its_items():
     assert chunks[4].lead is None  # "以下是全文。" ends no sentence that announces a list
 
 
+def test_a_paragraph_cut_in_two_carries_its_other_speaker():
+    """"全面开展安全生产专项整治三年行动…" continues "中共中央政治局常委、国务院总理李克强作出批示
+    指出，…" in a passage of its own: it is searched with that clause (d49c09.2, "那李克强的批示
+    要求开展什么专项行动？"), quoted as written. Xi's paragraphs and a meeting's carry nothing."""
+    from rag.chunking import carry_speaker
+    from rag.types import Chunk
+
+    def c(text):
+        return Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), passage_key(text))
+
+    rest = c("全面开展安全生产专项整治三年行动。")
+    said = carry_speaker([c("中共中央政治局常委、国务院总理李克强作出批示指出，当前安全生产不能放松。"), rest])
+    assert said[1].lead == "中共中央政治局常委、国务院总理李克强作出批示指出"
+    assert said[1].text == rest.text and said[1].key != rest.key and said[0].lead is None
+    assert carry_speaker([c("李克强在主持会议时表示，讲话很重要。"), rest])[1].lead == "李克强在主持会议时表示"
+    assert carry_speaker([c("习近平强调，要抓好复工。"), rest])[1].lead is None
+    assert carry_speaker([c("会议指出，今年一季度极不寻常。"), rest])[1].lead is None
+    assert carry_speaker([rest]) == [rest]
+
+
 def test_a_table_row_is_searched_with_its_tables_column_names():
     from rag.chunking import attach_table_headers
     from rag.types import Chunk
