@@ -34,7 +34,11 @@ _ASKS = [
                       r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b"
                       r"(?!\s+\w+\s+(?:need|have to|has to|must|should|may|can)\b)|"
                       r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
-                      r"\b(?:the|its|their) date\b|日期", re.I)),
+                      r"\b(?:the|its|their) date\b|日期|哪个月|几月份|"
+                      # "Did he set a deadline for…?", "Did he give a timetable…?"
+                      r"\b(?:set|give|gave|given|mention|mentioned|announce|announced|name|named|"
+                      r"state|stated|fix|fixed)\s+(?:a|any|an|the)\s+(?:deadline|date|timetable|"
+                      r"timeline|time ?frame|target date)\b", re.I)),
     # "At what time of day…?", not "What time span do they cover?" nor "Within what time…?"
     (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat (?:clock )?time\b"
                       r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
@@ -43,12 +47,15 @@ _ASKS = [
     (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b|"
+                       # "Did he give a figure for how many…?", "Did it mention a number for…?"
+                       r"\b(?:give|gave|given|mention|mentioned|cite|cited|state|stated|provide|"
+                       r"provided|put)\s+(?:a|any|an|the)\s+(?:figure|number|count|total|tally)\b|"
                        # not a degree: "how much Chinese students matter to the United States"
                        r"\bhow much\b(?![^?,;]{0,40}\b(?:matter(?:s|ed)?|mean[st]?|care[sd]?|"
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?个?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),

@@ -95,6 +95,12 @@ def test_date_agreement_matches_contradicts_or_says_nothing():
     # a condition, not a date: "any single item above CNY 200" answers it (foreign dev f-278)
     ("When do I need a proper fapiao for something on my expense claim?", set()),
     ("When does the trial end?", {DATE}),
+    # whether a detail was given asks the detail (dev chats: answered from passages without it)
+    ("Did he give a number for the medical workers that had died in the line of duty?", {COUNT}),
+    ("Did he set a deadline for shutting down the illegal wildlife markets?", {DATE}),
+    ("文章里说要坚持开展爱国卫生运动，有没有说具体在哪个月集中开展？", {DATE}),
+    ("Did he give a reason?", set()),
+    ("At what time of day was the clock time set?", {TIME}),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
