@@ -178,7 +178,9 @@ def gather(question: str, hits: list[Hit], vocabulary: set[str],
     across = bool(glossed) and bool(top) and is_latin(top[0].chunk.text)
 
     def known(word: str) -> bool:
-        return all(t in vocabulary for t in tokens(word)) or bool(glossed.get(word))
+        # a people or a side of a place the documents name ("马来西亚人", "马方": d38-004)
+        return all(t in vocabulary for t in tokens(word)) or bool(glossed.get(word)) or \
+            (len(word) > 2 and word[-1] in "人方" and known(word[:-1]))
 
     unknown_en, name_roles, subjects = (translation.unknown, translation.name_roles,
                                         translation.subjects) if translation else ((), (), ())

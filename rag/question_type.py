@@ -829,7 +829,8 @@ _KIND_ASKED = (
      re.compile(r"医院|方舱|hospital", re.I)),
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}provinces?\b|哪(?:个|些|几个)省", re.I),
      re.compile(r"北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|"
-                r"湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆|"
+                # not the Xinjiang Production and Construction Corps (d50-023, d54-012)
+                r"湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|台湾|内蒙古|广西|西藏|宁夏|新疆(?!生产建设兵团)|"
                 r"香港|澳门|[A-Z][a-z]+ [Pp]rovince")),
 )
 

@@ -30,7 +30,7 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              # judging: "How did the Indonesian president rate China's results?"
              r"rate|rated|assess|assessed|evaluate|evaluated|commend|commended|"
              r"respond|responded|reply|replied|react|reacted|comment|commented|"
-             r"sum(?:s|med)? up|summari[sz]e|summari[sz]ed)")
+             r"sum(?:s|med)? up|summari[sz]e|summari[sz]ed|bring up|brought up|raise|raised)")
 # The offices of the heads of state and government the documents' calls and letters are with
 # (also what rag/question_type.py reads an office-holder's country by).
 EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"

@@ -492,6 +492,10 @@ def test_a_name_jieba_cut_across_two_known_words_is_no_unknown_name():
     assert "山东" not in gathered.unknown_names
     assert gather("习近平同巴特图勒嘎通电话说了什么？", [], vocabulary).unknown_names
     assert "第十一次" in "".join(gather("第十一次会议审议了什么？", [], vocabulary).unknown_names)
+    # the people of a country the documents name (fresh chat d54c11.1: "在华的马来西亚人")
+    malaysia = set(tokens("马来西亚总理马哈蒂尔 同总统通电话 中方会照顾好在华人员"))
+    assert not gather("中方会怎样对待在华的马来西亚人？", [], malaysia).unknown_names
+    assert gather("中方会怎样对待在华的巴特图勒嘎人？", [], malaysia).unknown_names
 
 
 def test_a_common_word_jieba_tags_as_a_name_is_no_unknown_name():

@@ -644,6 +644,9 @@ def test_a_kind_of_thing_asked_needs_one_of_that_kind_named():
     assert not states_kind_asked("19个省区市对口帮扶湖北除武汉以外的市州，负责对口支援孝感的是哪个省份？",
                                  ["积极协调对口支援省份，统筹做好湖北各市州防疫工作。"])
     assert states_kind_asked("负责对口支援孝感的是哪个省份？", ["湖北孝感由山西对口支援。"])
+    # the Xinjiang Production and Construction Corps is no province (d50-023, d54-012)
+    assert not states_kind_asked("负责对口支援黄冈的是哪个省份？",
+                                 ["组织29个省区市和新疆生产建设兵团调派医疗队，并组织19个省份对口支援。"])
     # a journal by its title, not "国际权威专业期刊" (d49-029)
     cited = "国际权威专业期刊指出，中国为国际科学界加入抗疫战斗铺平了道路。"
     assert not states_kind_asked("Which international journal did Wang Yi's article cite?", [cited])

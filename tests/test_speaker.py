@@ -74,6 +74,8 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     # 表示，…全面总结了…", not the line naming him)
     ("And how did the person chairing it sum up his speech?", OTHER),
     ("How did the chairman summarize the meeting?", OTHER),
+    # bringing something up is saying it (fresh chat d54c02.1: Merkel's words came first)
+    ("During his call with Merkel, what upcoming meeting did Xi Jinping bring up?", XI),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
