@@ -93,6 +93,13 @@ def _other_subject(subject: str) -> bool:
     return bool(_ROLE.search(subject) or re.search(r"\b[A-Z]", subject))
 
 
+# "What did she say those countries ought to do?" after a question on Xi's call with Merkel:
+# Xi is "he", so "she" saying is the other side (fresh chat d54c02.2).
+_EN_SHE_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+she\s+{SAY_VERBS}\b|"
+                          rf"\bshe\s+{SAY_VERBS}\b", re.I)
+_ZH_SHE_SAYS = re.compile(r"她[^，。？?]{0,10}(?:说|表示|认为|指出|强调|提到|回应|表态)")
+
+
 def _zh_speaker(question: str) -> tuple[str | None, str]:
     """`asked_speaker` of a Chinese question, with the other speaker's name as it writes it
     ("" for "对方" or Xi)."""
@@ -105,7 +112,8 @@ def _zh_speaker(question: str) -> tuple[str | None, str]:
         return OTHER, m.group(1)
     if _ZH_XI_SAYS.search(question):
         return XI, ""
-    if _ZH_OTHER_SIDE.search(question):  # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员")
+    if _ZH_OTHER_SIDE.search(question) or _ZH_SHE_SAYS.search(question):
+        # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员"); "她说…": not Xi
         return OTHER, ""
     for m in _ZH_OTHER_SAYS.finditer(question):
         name = m.group(1)
@@ -128,7 +136,7 @@ def asked_speaker(question: str) -> str | None:
     None when it does not say (most questions)."""
     if re.search(r"[\u4e00-\u9fff]", question):
         return _zh_speaker(question)[0]
-    if _EN_OTHER_SIDE.search(question):
+    if _EN_OTHER_SIDE.search(question) or _EN_SHE_SAYS.search(question):
         return OTHER
     if _EN_XI_SAYS.search(question):
         return XI

@@ -76,6 +76,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("How did the chairman summarize the meeting?", OTHER),
     # bringing something up is saying it (fresh chat d54c02.1: Merkel's words came first)
     ("During his call with Merkel, what upcoming meeting did Xi Jinping bring up?", XI),
+    # Xi is "he": "she" saying is the other side (fresh chat d54c02.2)
+    ("What did she say those countries ought to do?", OTHER),
+    ("她在电话里是怎么说的？", OTHER),
+    ("What did he say those countries ought to do?", None),
 ])
 def test_asked_speaker(question, expected):
     assert asked_speaker(question) == expected
