@@ -458,7 +458,7 @@ def role_asked(question: str) -> re.Pattern | None:
 # "省长袁家军"); a role followed by anything else ("山庄主人热情将总书记迎进院内") names nobody.
 _NAME_ASKED = re.compile(r"([\u4e00-\u9fff]{2})(?:都|分别|各自|具体)?(?:叫什么名字|名字叫什么|叫啥名字|叫什么|叫啥|"
                          r"姓什么|的名字是什么|名字是什么|的姓名)")
-_PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|领导|"
+_PERSON_ROLE = re.compile(r"(?:人|主|书记|支书|医生|护士|员|长|师|者|老板|村民|同志|代表|主任|"
                           r"经理|先生|女士|司机|农民|学生|孩子)$")
 # Single-character surnames a name cut into characters starts with (words that also open a
 # clause, "和", "向", "高兴", are left out).
@@ -473,10 +473,8 @@ _NAME_TAGS = {"nr", "nrt", "nrfg", "nz"}
 
 # "当时的湖北省省长是谁？", "和他一起植树的北京市负责同志是谁？", "哪位同志": who someone in a role
 # was, which only a name answers (not "致慰问电的对象是谁？", "哪位外国领导人…？").
-_WHO_ASKED = re.compile(r"(?:哪位|哪一位)([\u4e00-\u9fff]{2,4}?)(?=[？?，,。！!]|$)|"  # "哪位负责同志？"
-                        r"(?:哪位|哪一位)([\u4e00-\u9fff]{2})|"
-                        # not "…的是哪位负责同志？", which names the role after it
-                        r"([\u4e00-\u9fff]{2})(?:到底|具体|究竟)?(?:是谁|是哪位|是哪一位)(?![\u4e00-\u9fff])")
+_WHO_ASKED = re.compile(r"(?:哪位|哪一位)([\u4e00-\u9fff]{2})|"
+                        r"([\u4e00-\u9fff]{2})(?:到底|具体|究竟)?(?:是谁|是哪位|是哪一位)")
 
 
 def name_asked(question: str) -> str | None:
