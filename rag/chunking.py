@@ -202,9 +202,7 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
 _OTHER_SAYS = re.compile(r"^(?:[\u4e00-\u9fff、]{0,24}?(?:总理|主席|总统|首相|国王|秘书长|常委|委员))?"
                          r"(?!习近平)([\u4e00-\u9fff·]{2,5}?)(?:在[^，。：]{1,12}?时)?"
                          r"(?:作出批示|作出重要批示|作出指示)?(?:指出|表示|强调|说)[，：:]")
-
-
-_NOBODY_SAYS = {"会议", "会议还", "会上", "会议强调", "各方", "大家", "我们", "他们", "双方"}
+_NOBODY_SAYS = {"会议", "会议还", "会上", "会议强调", "各方", "大家", "我们", "他们", "双方"}  # no one
 
 
 def carry_speaker(chunks: list[Chunk]) -> list[Chunk]:

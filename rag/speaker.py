@@ -211,7 +211,7 @@ def asks_speech_content(question: str) -> bool:
 
 
 # The other side an excerpt's attribution names: the leader of a call or a talk, the addressee
-# of a message or a letter ("——3月27日，习近平同沙特国王萨勒曼通电话" -> 沙特, 萨勒曼).
+# of a message or a letter ("——3月27日，习近平同沙特国王萨勒曼通电话": 沙特国王萨勒曼).
 _PARTNER = re.compile(r"(?:同|向|复信)([\u4e00-\u9fff·、]{2,30}?)(?:通电话|会谈|致慰问电|致贺电|致电|就|$)")
 _OFFICES = re.compile(r"总书记、国家主席|国家主席|副总统|总统|首相|总理|国王|女王|王储|秘书长|总干事|"
                       r"委员会主席|理事会主席|主席")
