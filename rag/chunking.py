@@ -16,6 +16,7 @@ from collections.abc import Callable
 
 from .cleaning import Span, is_table_row
 from .sentences import sentence_spans, split_long
+from .speaker import other_speaker_opening
 from .types import Chunk, Paragraph
 
 _WS = re.compile(r"\s+")
@@ -197,23 +198,14 @@ def attach_list_leads(chunks: list[Chunk]) -> list[Chunk]:
     return out
 
 
-# Someone other than Xi opening a paragraph by saying or instructing ("中共中央政治局常委、国务院
-# 总理李克强作出批示指出，", "李克强在主持会议时表示，"): the clause up to its comma.
-_OTHER_SAYS = re.compile(r"^(?:[\u4e00-\u9fff、]{0,24}?(?:总理|主席|总统|首相|国王|秘书长|常委|委员))?"
-                         r"(?!习近平)([\u4e00-\u9fff·]{2,5}?)(?:在[^，。：]{1,12}?时)?"
-                         r"(?:作出批示|作出重要批示|作出指示)?(?:指出|表示|强调|说)[，：:]")
-_NOBODY_SAYS = {"会议", "会议还", "会上", "会议强调", "各方", "大家", "我们", "他们", "双方"}  # no one
-
-
 def carry_speaker(chunks: list[Chunk]) -> list[Chunk]:
     """The chunks of one paragraph, each after the first searched with the clause that opens
     it by naming another speaker than Xi: "全面开展安全生产专项整治三年行动…" says nothing of
     李克强, its paragraph's "…李克强作出批示指出，" does (d49c09.2: "那李克强的批示要求开展什么专项
     行动？"). Quoted as written."""
-    opening = _OTHER_SAYS.match(chunks[0].text) if len(chunks) > 1 else None
-    if not opening or opening.group(1) in _NOBODY_SAYS:
+    said = other_speaker_opening(chunks[0].text) if len(chunks) > 1 else None
+    if not said:
         return chunks
-    said = opening.group(0).rstrip("，：:")
     return chunks[:1] + [c if c.lead else dataclasses.replace(c, lead=said,
                                                                key=passage_key(said + c.text))
                          for c in chunks[1:]]

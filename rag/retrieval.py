@@ -239,6 +239,9 @@ class Retriever:
         # of a stoppage on 7月16日).
         self._signed = _signed_letters(catalog)
         self._ends = _article_ends(catalog)
+        # The other side of the call, talk or message each excerpt's attribution names.
+        self._partners = {k: side for k in self.keys
+                          if (side := partner_of(self.locations[k][0].attribution))}
         # Passages that only announce the list or table below them (rag/chunking.py).
         self._lead_ins = {k for entry in catalog.files.values()
                           for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))}
@@ -710,9 +713,9 @@ class Retriever:
         # event, as one dated another day is.
         naming = question if has_cjk(question) else \
             "".join(translation.terms()) if translation is not None else ""  # "沙特" "国王"
-        partners = {k: partner_of(self.locations[k][0].attribution) for k in ranked} \
+        partners = {k: self._partners[k] for k in ranked if k in self._partners} \
             if self.settings.date_penalty else {}
-        asked_sides = {p for p in partners.values() if p and names_partner(naming, p)}
+        asked_sides = {p for p in partners.values() if names_partner(naming, p)}
         scored = []
         for key in ranked:
             score = fused[key] / best
@@ -753,7 +756,7 @@ class Retriever:
                         score -= self.settings.speaker_penalty
                     elif said == asked == OTHER:  # Xi's words are seldom introduced by name
                         score += self.settings.speaker_bonus
-            if asked_sides and partners[key] and partners[key] not in asked_sides:
+            if asked_sides and key in partners and partners[key] not in asked_sides:
                 score -= self.settings.date_penalty
             if key in self._lead_ins:
                 score -= self.settings.lead_in_penalty

@@ -150,6 +150,23 @@ def asked_speaker(question: str) -> str | None:
     return None
 
 
+# Someone other than Xi opening a paragraph by saying or instructing, after their offices
+# ("中共中央政治局常委、国务院总理李克强作出批示指出，", "李克强在主持会议时表示，").
+_OTHER_OPENING = re.compile(r"^(?:[\u4e00-\u9fff、]{0,24}?(?:总理|主席|总统|首相|国王|秘书长|常委|委员))?"
+                            r"(?!习近平)([\u4e00-\u9fff·]{2,5}?)(?:在[^，。：]{1,12}?时)?"
+                            r"(?:作出批示|作出重要批示|作出指示)?(?:指出|表示|强调|说)[，：:]")
+
+
+def other_speaker_opening(text: str) -> str | None:
+    """The clause by which a passage opens with another speaker than Xi, up to its comma
+    ("中共中央政治局常委、国务院总理李克强作出批示指出"); None when it opens with none, or with a
+    meeting or a party ("会议指出，", "双方表示，")."""
+    m = _OTHER_OPENING.match(text)
+    if not m or m.group(1) in _NOBODY | {"会上", "双方"}:
+        return None
+    return m.group(0).rstrip("，：:")
+
+
 def speaker_opening(text: str) -> tuple[str, int] | None:
     """XI or OTHER and where the opening that names them ends, when the (stripped) passage
     opens by naming its speaker ("默克尔表示，"); None when it does not."""

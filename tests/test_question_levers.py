@@ -27,6 +27,7 @@ from rag.question_type import (
 from rag.reading import line_starts
 from rag.retrieval import Retriever, group_overlap
 from rag.settings import RetrievalSettings
+from rag.speaker import partner_of
 from rag.translate import (
     Dictionary,
     Translation,
@@ -341,8 +342,9 @@ def test_the_glossary_is_part_of_the_cached_tables_fingerprint(tmp_path):
 
 def _ranker(settings: RetrievalSettings, *chunks: Chunk,
             context_dates: dict | None = None) -> Retriever:
-    """A Retriever with only what `_rank` reads: the passages, their whole sentences and
-    their dates (none unless given), no lead-ins, no Latin-letter passages."""
+    """A Retriever with only what `_rank` reads: the passages, their whole sentences, their
+    dates (none unless given) and the other sides their attributions name, no lead-ins, no
+    Latin-letter passages."""
     retriever = object.__new__(Retriever)
     retriever._lead_ins = set()
     retriever.latin = set()
@@ -351,6 +353,7 @@ def _ranker(settings: RetrievalSettings, *chunks: Chunk,
     retriever.sentences = WholeSentences(list(chunks))
     retriever._context_dates = context_dates or {}
     retriever._text_dates = {}
+    retriever._partners = {c.key: side for c in chunks if (side := partner_of(c.attribution))}
     return retriever
 
 
