@@ -152,6 +152,7 @@ def _ranker(chunks: list[Chunk], ends: dict | None = None) -> Retriever:
     retriever.locations = {c.key: [c] for c in chunks}
     retriever.sentences = WholeSentences(chunks)
     retriever._ends = ends or {}
+    retriever._partners = {}  # no excerpt names another side of a call
     return retriever
 
 
