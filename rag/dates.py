@@ -39,7 +39,15 @@ _EN_MD = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*(\
 _EN_DM = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?",
                     re.I)
 _EN_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
-_MONTH_ONLY = re.compile(r"(\d{1,2})\s*月(?!\s*\d{1,2}\s*日)")
+# A month named without a day ("4月中旬", "2020年4月", "in mid-April", "the April meeting"),
+# with the part of it said: its first, middle or last ten days.
+_ZH_MONTH = re.compile(r"(?<![\d.])(\d{1,2})\s*月(?!\s*\d{1,2}\s*[日号])(上旬|中旬|下旬|初|底|末)?")
+_EN_MONTH = re.compile(r"\b(?:(early|mid|late|the end of|end of)[\s-]+)?"
+                       r"(January|February|March|April|May|June|July|August|September|October|"
+                       r"November|December)\b(?!\s+\d{1,2}\b)")
+_PART = {"上旬": (1, 10), "初": (1, 10), "early": (1, 10), "中旬": (11, 20), "mid": (11, 20),
+         "下旬": (21, 31), "底": (21, 31), "末": (21, 31), "late": (21, 31),
+         "the end of": (21, 31), "end of": (21, 31)}
 
 
 def _valid(month: int, day: int) -> bool:
@@ -79,6 +87,32 @@ def en_dates(text: str) -> set[MonthDay]:
 def question_dates(question: str) -> set[MonthDay]:
     """The days a question names, whatever its language."""
     return zh_dates(question) | en_dates(question)
+
+
+def month_days(question: str) -> set[MonthDay]:
+    """The days of the months a question names without naming a day ("4月中旬那次政治局会议"
+    -> April 11-20, "the April meeting" -> every day of April); none when it names a day
+    (`question_dates`) or no month. "May" counts only after "in", "of" or a part of it."""
+    return set() if question_dates(question) else months_named(question)
+
+
+def months_named(text: str) -> set[MonthDay]:
+    """The days of every month a text names without a day, as `month_days` reads them (a
+    passage stating "截至2月底" speaks of the end of February, whatever day it is dated)."""
+    found = [(int(m), part) for m, part in _ZH_MONTH.findall(text)]
+    for m in _EN_MONTH.finditer(text):
+        name, part = m.group(2), (m.group(1) or "").lower()
+        before = text[:m.start()].rstrip().lower()
+        if name == "May" and not part and not re.search(r"\b(?:in|of)$", before):
+            continue
+        found.append((MONTHS[name.lower()], part))
+    days: set[MonthDay] = set()
+    for month, part in found:
+        if 1 <= month <= 12:
+            first, last = _PART.get(part, (1, 31))
+            days.update((month, d) for d in range(first, last + 1)
+                        if d <= calendar.monthrange(2020, month)[1])
+    return days
 
 
 def to_chinese(month: int, day: int) -> str:

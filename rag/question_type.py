@@ -74,11 +74,13 @@ _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
 _DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"
 _YEAR_OF = rf"(?:\d{{4}}|[{_ZH_NUM}]{{4}})\s*年"  # "2020年", "二〇二〇年"
+# A day of the lunar calendar or a one-day holiday ("大年初一", "正月十五", "除夕", "元旦")
+_FEAST_DAY = r"(?:大年|正月)(?:初[一二三四五六七八九十]|十[一二三四五六七八九]|二十|三十)|除夕|元宵节|元旦"
 _DATE = re.compile(
     rf"[\d{_ZH_NUM}]{{1,3}}\s*月(?:\s*[\d{_ZH_NUM}]{{1,3}}\s*[日号])?|"  # 3月10日, 九月, 三月十日
     rf"{_YEAR_OF}|{_DAY_OF_MONTH}|"  # 2020年, 10日
     r"(?:周|星期|礼拜)[一二三四五六日天]|[上中下]旬|[月年](?:初|底|末)|"  # 周一, 上旬, 年底
-    r"当天|今天|昨天|明天|元旦|春节|除夕|清明|端午|中秋|国庆|"
+    rf"当天|今天|昨天|明天|{_FEAST_DAY}|春节|清明|端午|中秋|国庆|"
     rf"(?:上|20|二十)世纪[\d{_ZH_NUM}]{{1,2}}年代|[\d{_ZH_NUM}]{{2}}年代")  # 上世纪80年代
 _PLACE = re.compile(r"[\u4e00-\u9fff]{1,6}(?:省|市|县|区|村|镇|乡|州|社区|街道|国|岛|湖|山|港|公园|仓库|"
                     r"车间|工厂|医院|学校|广场|码头|机场|大道|小区|园区|景区|[东西南北正]门|"
@@ -1006,7 +1008,7 @@ _MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前
 # A day asked, not a year ("具体是哪天开的？")
 _DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
                         re.I)
-_DAY = re.compile(_DAY_OF_MONTH)
+_DAY = re.compile(f"{_DAY_OF_MONTH}|{_FEAST_DAY}")
 
 
 def asks_mentioned_date(question: str) -> bool:

@@ -29,6 +29,8 @@ from .dates import (
     agreement,
     dates_a_publication,
     en_dates,
+    month_days,
+    months_named,
     question_dates,
     zh_dates,
     zh_ranges,
@@ -234,6 +236,7 @@ class Retriever:
         self._context_dates = self._dates_of_contexts(
             catalog, corpus_dir, cache_dir / "extracted" if cache_dir else None, text_of)
         self._text_dates: dict[str, set] = {}
+        self._text_months: dict[str, set] = {}
         # A letter's sign-off: what a question asking when it was written is answered by. Not
         # the day of what it tells of, so no context date (a notice signed "2025年7月10日" tells
         # of a stoppage on 7月16日).
@@ -656,13 +659,18 @@ class Retriever:
             return chinese or own
         return re.compile(f"{chinese.pattern}|{own.pattern}", re.I)
 
-    def _date_agreement(self, key: str, text: str, wanted: set) -> int:
+    def _date_agreement(self, key: str, text: str, wanted: set, by_month: bool = False) -> int:
         if not wanted:
             return 0
         if key not in self._text_dates:
             # An English passage's own dates ("On 25 October, Dr. Keller spoke") count too.
             self._text_dates[key] = zh_dates(text) | en_dates(text)
-        return agreement(wanted, self._text_dates[key], self._context_dates.get(key, set()))
+        said = self._text_dates[key]
+        if by_month:
+            if key not in self._text_months:
+                self._text_months[key] = months_named(text)
+            said = said | self._text_months[key]
+        return agreement(wanted, said, self._context_dates.get(key, set()))
 
     def _rank(self, question: str, ranked: list[str], fused: dict[str, float],
               best: float, dated: dict[str, int] | None = None,
@@ -680,7 +688,12 @@ class Retriever:
         the question points in a speech or list (rag/position.py) or states a range the
         question's number falls in ("我62岁" -> "60周岁至64周岁", rag/ranges.py), and a little
         for stating the kind of thing asked: a date, a place, a time of day."""
+        # the days it names, else those of a month it names ("4月中旬那次政治局会议"), which a
+        # passage naming that month agrees with too ("截至2月底…", in a speech of 3月6日)
         wanted = question_dates(question)
+        by_month = not wanted
+        if by_month:
+            wanted = month_days(question)
         # The clause that asks ("…，希望他们发扬什么作风？"): the answer says its words, while
         # the rest of the question also matches the letter's or the speech's opening.
         focus = focus_tokens(question) if self.settings.focus_weight else []
@@ -730,7 +743,7 @@ class Retriever:
                 if focus_groups and key not in self.latin:
                     score += self.settings.focus_weight_en * group_overlap(focus_groups, quoted)
                 if wanted:
-                    agrees = self._date_agreement(key, quoted, wanted)
+                    agrees = self._date_agreement(key, quoted, wanted, by_month)
                     if dated is not None:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:

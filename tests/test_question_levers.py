@@ -11,7 +11,15 @@ import pytest
 
 from rag.chunking import paragraph_chunks
 from rag.compose import answer_sentence, best_sentence, to_citation
-from rag.dates import agreement, en_dates, english_dates_in_chinese, question_dates, zh_dates
+from rag.dates import (
+    agreement,
+    en_dates,
+    english_dates_in_chinese,
+    month_days,
+    months_named,
+    question_dates,
+    zh_dates,
+)
 from rag.lexical import tokens
 from rag.question_type import (
     COUNT,
@@ -58,6 +66,21 @@ def test_english_dates_in_several_spellings():
     assert en_dates("what may 5 questions say") == {(5, 5)}
     assert en_dates("no date here, 2020") == set()
     assert question_dates("3月10日的讲话 and March 9") == {(3, 10), (3, 9)}
+
+
+def test_a_month_named_without_a_day_names_its_days_or_the_part_said():
+    assert month_days("在4月中旬那次政治局会议上，中央希望…？") == {(4, d) for d in range(11, 21)}
+    assert month_days("2020年4月召开的会议") == {(4, d) for d in range(1, 31)}
+    assert month_days("截至2月底，有多少个贫困县摘帽？") == {(2, d) for d in range(21, 30)}
+    assert month_days("What did the late March call say?") == {(3, d) for d in range(21, 32)}
+    assert month_days("In mid-April, the Politburo…") == {(4, d) for d in range(11, 21)}
+    assert month_days("the April meeting") == {(4, d) for d in range(1, 31)}
+    assert len(month_days("in May 2020")) == 31
+    # a day named, a month's count, the verb "may": no month of the question's own
+    assert month_days("3月10日在武汉") == month_days("April 17 meeting") == set()
+    assert month_days("用了3个月") == month_days("What may he do?") == set()
+    # what a passage names agrees with a question's month ("截至2月底…" in a 3月6日 speech)
+    assert (2, 29) in months_named("截至2月底，全国832个贫困县中已有601个宣布摘帽")
 
 
 def test_english_dates_written_the_chinese_way():
@@ -353,6 +376,7 @@ def _ranker(settings: RetrievalSettings, *chunks: Chunk,
     retriever.sentences = WholeSentences(list(chunks))
     retriever._context_dates = context_dates or {}
     retriever._text_dates = {}
+    retriever._text_months = {}
     retriever._partners = {c.key: side for c in chunks if (side := partner_of(c.attribution))}
     return retriever
 
@@ -483,6 +507,30 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
         == ["other", "right"]
 
+
+
+def test_a_month_asked_ranks_a_passage_of_another_month_below():
+    """"在4月中旬那次政治局会议上，…保持哪两方面的特质？" (d55-004): the 2月23日 speech's
+    passage on the same words ranks below the April meeting's; a passage of another day that
+    names the month ("截至2月底…" in a 3月6日 speech) agrees with it."""
+    feb = Chunk("a.txt", "要保持产业链总体稳定。", "部署会议上的讲话", None, None, 1, 1, 0, 11, "feb")
+    april = Chunk("a.txt", "要保持产业链供应链的稳定性和竞争力。", "政治局会议", None, None, 5, 5, 20,
+                  38, "april")
+    march = Chunk("a.txt", "截至2月底，已有601个贫困县宣布摘帽。", "座谈会上的讲话", None, None, 9, 9,
+                  40, 60, "march")
+    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), feb, april,
+                        march, context_dates={"feb": {(2, 23)}, "april": {(4, 17)},
+                                              "march": {(3, 6)}})
+    fused = {"feb": 1.0, "april": 0.9, "march": 0.8}
+    dated: dict[str, int] = {}
+    ranked = retriever._rank("在4月中旬那次政治局会议上，中央希望产业链保持什么？",
+                             ["feb", "april", "march"], fused, 1.0, dated)
+    assert [k for k, _ in ranked][:2] == ["april", "feb"]
+    assert dated == {"feb": -1, "april": 1, "march": -1}
+    dated = {}
+    retriever._rank("截至2月底，有多少个贫困县宣布摘帽？", ["feb", "april", "march"], fused, 1.0,
+                    dated)
+    assert dated["march"] == 1
 
 
 def test_an_excerpt_with_another_side_than_the_one_named_ranks_below():

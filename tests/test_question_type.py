@@ -152,6 +152,17 @@ def test_a_day_of_a_named_month_is_a_date_asked():
     assert states_own_date("具体是在4月几日作出的？", "4月8日就安全生产作出重要指示")
 
 
+def test_a_day_of_the_lunar_calendar_states_the_day_asked():
+    """"…他是在哪一天主持召开中央政治局常委会会议…？" (d53-028) is answered by "大年初一，我
+    主持召开中央政治局常委会会议": a day, though no day of a month."""
+    from rag.question_type import states_day_asked
+
+    asked = "据习近平2月23日讲话回顾，他是在哪一天主持召开中央政治局常委会会议的？"
+    assert states_day_asked(asked, "大年初一，我主持召开中央政治局常委会会议")
+    assert states_day_asked(asked, "正月初一，我再次主持召开中央政治局常委会会议")
+    assert not states_day_asked(asked, "我主持召开中央政治局常委会会议")
+
+
 def test_how_long_and_what_share_need_a_duration_and_a_share():
     from rag.question_type import figure_asked
 
