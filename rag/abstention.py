@@ -46,6 +46,7 @@ from .question_type import (
     states_name,
     states_own_date,
     states_partakers_asked,
+    states_publication_day,
     states_people_asked,
     states_role,
     states_superlative_asked,
@@ -243,11 +244,13 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _english_measure_unstated(question, day_top) \
         or _name_unstated(question, day_top, name_roles) \
         or _figure_unstated(question, day_top) \
+        or _only_the_total_given(question, day_top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
         or not states_year_asked(question, shown[0]) \
         or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
+        or not states_publication_day(asking, first.chunk.text, first.chunk.attribution) \
         or not states_kind_asked(asking, same_day) \
         or not states_superlative_asked(question, shown[0]) \
         or not states_venue_asked(question, same_day) \
@@ -298,6 +301,40 @@ def _counted(question: str, top: list[Hit]) -> float:
     if pattern is None or pattern is MONEY or (position is not None and position.points):
         return 0.0  # any price is "a sum of money": none says it is the one asked
     return 1.0 if any(pattern.search(h.shown()) for h in top) else -1.0
+
+
+# "其中以身殉职的有多少名？", "Of them, how many…?": a part of a total the question states
+_PART_OF = re.compile(r"其中|\b(?:of (?:them|those|these|whom|which)|among them)\b", re.I)
+_LEADING_NUMBER = re.compile(r"[\d０-９.,一二两三四五六七八九十百千万亿]+")
+_NUMERAL_OF = r"(?<![\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+\s*(?:多|余)?\s*(?:万|亿)?\s*"
+_GIVEN_TOTAL = re.compile(_NUMERAL_OF + r"(名|个|位|人|例|支|架次|批|家|所|吨|件)")
+
+
+def _only_the_total_given(question: str, top: list[Hit]) -> bool:
+    """A question stating a total and asking a part of it ("…提到超过2000名医务人员确诊感染，
+    其中以身殉职的医务人员具体有多少名？") over passages whose only numbers of the thing counted
+    are the ones the question gives ("超过 2000 名医务人员确诊感染"): they state the total, not
+    the part (fresh batch d53). Only the passages that tell of the total are read: another
+    one's numbers count other things."""
+    part = _PART_OF.search(question)
+    if not part:
+        return False
+    counted = counted_thing(question)
+    if counted is MONEY:
+        return False
+    # what is counted: as the question asks it, and as it gives the total ("1300余名…同胞")
+    patterns = [counted] if counted is not None else []
+    patterns += [re.compile(_NUMERAL_OF + re.escape(m.group(1)))
+                 for m in _GIVEN_TOTAL.finditer(question[:part.start()])]
+    given = "".join(question.split())
+    # of the passages telling of the total (stating a number the question gives), none
+    # states another number of the thing counted
+    telling = [numbers for h in top
+               if (numbers := [m.group(0) for pattern in patterns
+                               for found in pattern.finditer(h.shown())
+                               if (m := _LEADING_NUMBER.match("".join(found.group(0).split())))])
+               and any(n in given for n in numbers)]
+    return bool(telling) and all(n in given for numbers in telling for n in numbers)
 
 
 def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:

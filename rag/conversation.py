@@ -776,6 +776,9 @@ def goes_back(question: str) -> bool:
     return bool(_BACK.search(question))
 
 
+_POINT_WORD = re.compile(r"第[\d一二三四五六七八九十]+[点条项个]?")
+
+
 def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[Hit],
          alone_confidence: float, chinese_words: Callable[[str], str] | None = None,
          relative: bool = False) -> Reading:
@@ -823,7 +826,9 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
     referent = definite(question) or relative
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
     carried = _carried_words(turns, span, articles.mentions)
-    new_words = [w for w in own if not any(w in c or c in w for c in carried)]
+    # the place asked in a list ("那第六点呢？": 第六) is no topic of its own
+    new_words = [w for w in own if not any(w in c or c in w for c in carried)
+                 and not _POINT_WORD.fullmatch(w)]
     # A name the passages under discussion say, though no question or answer has named it yet
     # ("What did it ask the provinces around Hubei…?" about a meeting whose report names 湖北),
     # makes no topic of its own; a day does ("What did the February 14 meeting say…?" asks

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import MONTHS, en_dates, question_dates
+from .dates import MONTHS, PUBLISHED, en_dates, question_dates
 from .lexical import has_cjk, is_latin, tokens
 from .speaker import EN_HEADS
 
@@ -1108,6 +1108,29 @@ def states_day_asked(question: str, text: str) -> bool:
     shown, with its title and attribution) gives no day but the ones the question names, only
     years ("2017年在太原召开…"); True otherwise."""
     return not _DAY_ASKED.search(question) or states_own_date(question, text)
+
+
+# "这篇评论是哪天发表的？", "On what date was that article published?": a text's publishing
+_PUBLISHING_ASKED = re.compile(
+    r"(?:评论|文章|社论|论坛|这篇|那篇|该文)[^，。？?]{0,15}?(?:发表|刊发|刊登|刊出|登出|出版)|"
+    r"\b(?:article|commentary|editorial|piece|op-ed|essay)\b[^?]{0,50}?"
+    r"\b(?:published|come out|came out|appear|appeared|printed)\b", re.I)
+_DATELINE = re.compile(r"新华社[\u4e00-\u9fff]{0,8}\d+\s*月\s*\d+\s*日\s*电")
+
+
+def states_publication_day(question: str, text: str, attribution: str | None) -> bool:
+    """False when the question asks on which day a text was published ("这篇评论是哪天发表的？")
+    and a passage (its `text` and `attribution`) gives no day of publishing: a day its text
+    tells of ("在3月4日的中央政治局常委会会议上") is not one; an attribution dating a
+    publication ("——3月16日，习近平在《求是》杂志发表…"), a dispatch's dateline or a
+    sentence telling of the publishing with its day are. True otherwise."""
+    if not (_DAY_ASKED.search(question) and _PUBLISHING_ASKED.search(question)):
+        return True
+    if attribution and PUBLISHED.search(attribution) and _DAY.search(attribution):
+        return True
+    if _DATELINE.search(text):
+        return True
+    return any(PUBLISHED.search(s) and _DAY.search(s) for s in re.split(r"(?<=[。！？!?])", text))
 
 
 def states_own_date(question: str, text: str) -> bool:

@@ -884,6 +884,13 @@ def test_an_ordinal_follow_up_takes_the_point_of_the_list_quoted():
              Chunk("b.txt", "第二，打好人民战争。", "讲话", None, None, 2, 2, 41, 51, "i1")]
     lead_in = Cited("b.txt", 0, "讲话", None)
     assert Articles(inner).sibling_point(lead_in, 2) == "i0"
+    # read in a chat: the point asked ("第六") is no topic word of the question's own, which
+    # would have it searched by its words (fresh chat d55c05.3: another speech's "第六，…")
+    from rag.conversation import read
+
+    turns = [Turn("四是什么？", "四是什么？", (), False, (fourth,))]
+    assert read("那第二点呢？", turns, articles, [], 0.0).sequel == "k1"
+    assert read("那第五点呢？", turns, articles, [], 0.0).sequel == "k3"  # "第五" is a word
 
 
 def test_the_last_point_of_the_list_under_discussion_is_numbered():

@@ -366,6 +366,47 @@ def test_a_thing_counted_in_another_measure_word_is_counted():
     assert _measure_unstated(question, [miss])
 
 
+def test_a_day_of_publishing_asked_needs_one_of_publishing():
+    """"这篇评论是哪天发表的？" after a question on 人民论坛's commentary (fresh chat d53c05.2):
+    the commentary tells of 3月4日's meeting but gives no day it was published."""
+    from rag.question_type import states_publication_day
+
+    asked = "这篇评论是哪天发表的？"
+    assert not states_publication_day(asked, "在3月4日的中央政治局常委会会议上，习近平总书记强调…", None)
+    assert states_publication_day(asked, "要加强科研攻关。",
+                                  "——3月16日，习近平在《求是》杂志发表重要文章《为打赢疫情防控阻击战提供强大科技支撑》")
+    assert states_publication_day("On what date was that article published?",
+                                  "新华社北京4月10日电 全国安全生产电视电话会议10日召开。", None)
+    assert states_publication_day(asked, "3月16日出版的《求是》杂志发表了这篇文章。", None)
+    # no publishing asked, or no day: nothing to say
+    assert states_publication_day("这次会议是哪天开的？", "在3月4日的会议上", None)
+    assert states_publication_day("这篇评论是什么时候发表的？", "在3月4日的会议上", None)
+
+
+def test_a_part_of_a_total_the_question_gives_needs_another_number():
+    """"…超过2000名医务人员确诊感染，其中以身殉职的医务人员具体有多少名？" (fresh batch d53):
+    the passage stating the total and no part of it does not answer; one stating the part
+    does; a passage telling of something else (its numbers count other things) is not read."""
+    from rag.abstention import _only_the_total_given
+    from rag.types import Chunk, Hit
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), text[:8]), 1.0)
+
+    asked = "2月23日讲话提到超过2000名医务人员确诊感染，其中以身殉职的医务人员具体有多少名？"
+    total = hit("目前，已经有超过 2000 名医务人员确诊感染了新冠肺炎，有的医务人员以身殉职。")
+    part = hit("超过2000名医务人员确诊感染，其中12名以身殉职。")
+    assert _only_the_total_given(asked, [total])
+    assert not _only_the_total_given(asked, [total, part])
+    asked = "王毅文章说派出十余架次包机接回1300余名湖北同胞，其中从泰国接回的有多少人？"
+    flights = hit("派出十余架次包机，从泰国、马来西亚等地将1300余名滞留海外的湖北兄弟姐妹接回家。")
+    other = hit("尚在医学观察的密切接触者还有10832人，其中武汉6818人。")
+    assert _only_the_total_given(asked, [other, flights])
+    # no part asked ("其中"), or no passage telling of the total: nothing to say
+    assert not _only_the_total_given("派出十余架次包机接回了多少人？", [flights])
+    assert not _only_the_total_given(asked, [other])
+
+
 def test_how_much_something_matters_is_no_amount_asked():
     """"…about how much Chinese students matter to the United States?" asks what was said,
     not a figure: read as a count, the first passage (stating none) was abstained on."""
