@@ -50,7 +50,7 @@ from .question_type import (
     states_own_date,
     states_signed,
 )
-from .speaker import OTHER, SAY_VERBS, asked_speaker, passage_speaker
+from .speaker import OTHER, SAY_VERBS, asked_speaker, names_partner, partner_of, passage_speaker
 from .types import Answer, Chunk, Hit
 from .verify import squeeze
 
@@ -534,6 +534,24 @@ class Articles:
             if chunk.attribution and (event := event_of(chunk.attribution)) is not None:
                 self.by_event.setdefault(event, set()).add(chunk.key)
         self._text = "\n".join(texts.values())  # every passage once, with its labels
+        # the other sides of calls, talks and messages, as their attributions name them
+        self.sides = {side for key in self.attribution_of
+                      if (side := partner_of(self.attribution_of[key]))}
+
+    def names_another_side(self, text: str, cited: Iterable[Cited]) -> bool:
+        """Whether a question (a Chinese one, or an English one's Chinese words) names the other
+        side of a call or talk, when what was discussed is one with another side ("那同特朗普那次
+        通话呢？" after a question on the Saudi king's call): then it asks of that one."""
+        named = {side for side in self.sides if names_partner(text, side)}
+        if not named:
+            return False
+        discussed = set()
+        for c in cited:
+            found = self.at.get((c.source, c.char_start)) if c.char_start is not None else None
+            for label in (self.attribution_of.get(found[0], "") if found else "", c.title or ""):
+                if side := partner_of(label):
+                    discussed.add(side)
+        return bool(discussed) and not named & discussed
 
     def speech(self, chunk: Chunk) -> str:
         """The article, speech, letter or call a passage belongs to, one key under every form
@@ -823,6 +841,9 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         # "And when did he write back to the community workers there?" after a visit's speech:
         # a letter, which the visit is not; asked as it stands ("there" and "he" say little)
         return Reading(False, question, reason=f"asks of a {kind}, which the topic is not")
+    naming = question if has_cjk(question) else chinese_words(question) if chinese_words else ""
+    if last.cited and articles.names_another_side(naming, last.cited):
+        return Reading(False, question, reason="names another side than the one discussed")
     referent = definite(question) or relative
     in_topic = articles.share_in(alone_hits, prior) if prior else 0.0
     carried = _carried_words(turns, span, articles.mentions)

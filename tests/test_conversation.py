@@ -1460,3 +1460,31 @@ def test_a_day_written_out_from_the_day_before_points_back():
     assert not read(asked, turns, articles, [], 1.0).follow_up
     reading = read(asked, turns, articles, [], 1.0, relative=True)
     assert reading.follow_up and "萨勒曼" in reading.search_query
+
+
+def test_a_follow_up_naming_another_side_asks_of_that_call():
+    """"那同特朗普那次通话呢？" after a question on the Saudi king's call of the same day asks of
+    Trump's call: "那次通话" points back, but at the call with the side it names (seen in a
+    probe: the Saudi call's passages were quoted again)."""
+    from rag.conversation import read
+    from rag.types import Chunk
+
+    saudi = Chunk("a.txt", "中方愿同沙方保持密切沟通。", "摘编", None, "——3月27日，习近平同沙特国王萨勒曼通电话",
+                  1, 1, 0, 13, "s")
+    us = Chunk("a.txt", "中美应该团结抗疫。", "摘编", None, "——3月27日，习近平同美国总统特朗普通电话", 3, 3, 20, 29,
+               "u")
+    speech = Chunk("b.txt", "我谨对萨勒曼国王表示感谢。", "在二十国集团领导人特别峰会上的讲话", None, None, 1, 1,
+                   0, 13, "g")
+    articles = Articles([saudi, us, speech])
+    on_saudi = (Cited("a.txt", 0, "摘编", "——3月27日，习近平同沙特国王萨勒曼通电话"),)
+    assert articles.names_another_side("那同特朗普那次通话呢？他说了什么？", on_saudi)
+    assert articles.names_another_side("那同美国总统那次通话呢？", on_saudi)  # country and office
+    assert not articles.names_another_side("萨勒曼国王还说了什么？", on_saudi)  # the same side
+    assert not articles.names_another_side("他还说了什么？", on_saudi)  # no side named
+    # a speech names no other side: a question naming one may still be about it
+    assert not articles.names_another_side("特朗普呢？", (Cited("b.txt", 0, "在二十国集团领导人特别峰会上的讲话",
+                                                                 None),))
+    turns = [Turn("3月27日习近平同沙特国王萨勒曼通电话时说了什么？", "", (), False, on_saudi)]
+    reading = read("那同特朗普那次通话呢？他说了什么？", turns, articles, [], 0.0)
+    assert not reading.follow_up and "another side" in reading.reason
+    assert read("那次通话中他还说了什么？", turns, articles, [], 0.0).follow_up
