@@ -245,6 +245,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _name_unstated(question, day_top, name_roles) \
         or _figure_unstated(question, day_top) \
         or _only_the_total_given(question, day_top) \
+        or _members_unlisted(asking, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
@@ -335,6 +336,30 @@ def _only_the_total_given(question: str, top: list[Hit]) -> bool:
                                if (m := _LEADING_NUMBER.match("".join(found.group(0).split())))])
                and any(n in given for n in numbers)]
     return bool(telling) and all(n in given for numbers in telling for n in numbers)
+
+
+# "这四类人员具体指哪些人？", "“六保”分别是保哪些方面？": the members of a set the question counts
+_COUNTED_SET = re.compile(r"([三四五六七八九十]|[3-9])\s*(?:类|个|项|种|条|方面|大)")
+_MEMBERS_ASKED = re.compile(r"分别是|分别指|分别为|具体指|具体是哪|都有哪些|都是哪|包括哪些|指哪些|是哪几")
+_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十") if i}
+
+
+def _members_unlisted(question: str, top: list[Hit]) -> bool:
+    """A question asking the members of a set it counts ("集中隔离收治“四类人员”，这四类人员
+    具体指哪些人？", fresh batch d55) whose first passage lists fewer items than that anywhere
+    (items joined by "、", "；" or "和", or points "一是…"): it names the set, not its members.
+    Sets of two are left alone (their members are joined by "，另一条是…" as often)."""
+    if not has_cjk(question) or not _MEMBERS_ASKED.search(question):
+        return False
+    m = _COUNTED_SET.search(question)
+    if not m:
+        return False
+    n = _ZH_DIGITS.get(m.group(1)) or int(m.group(1))
+    text = top[0].chunk.text if top else ""
+    listed = max((s.count("、") + s.count("；") + s.count("和") + 1
+                  for s in re.split(r"(?<=[。！？])", text)), default=0)
+    pointed = len(re.findall(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、]", text))
+    return max(listed, pointed) < n
 
 
 def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:

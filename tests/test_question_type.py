@@ -383,6 +383,26 @@ def test_a_day_of_publishing_asked_needs_one_of_publishing():
     assert states_publication_day("这篇评论是什么时候发表的？", "在3月4日的会议上", None)
 
 
+def test_the_members_of_a_counted_set_need_a_list_as_long():
+    """"…集中隔离收治“四类人员”，这四类人员具体指哪些人？" (fresh batch d55): the passage naming
+    the set lists none of its members; one listing three or more for "三个方面" answers."""
+    from rag.abstention import _members_unlisted
+    from rag.types import Chunk, Hit
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), "k"), 1.0)
+
+    asked = "习近平3月10日讲话提到湖北集中隔离收治“四类人员”，这四类人员具体指哪些人？"
+    assert _members_unlisted(asked, [hit("控制传染源，集中隔离收治“四类人员”，千方百计建院增床。")])
+    assert not _members_unlisted(asked, [hit("四类人员即确诊患者、疑似患者、发热患者和密切接触者。")])
+    three = "这三个方面分别是什么？"
+    assert not _members_unlisted(three, [hit("落实依法办理、舆论引导、社会面管控“三同步”。")])
+    assert not _members_unlisted(three, [hit("一是扭住关键。二是关口前移。三是全覆盖。")])
+    # a pair, or no members asked: nothing to say
+    assert not _members_unlisted("两条战线分别是什么？", [hit("一条是疫情防控第一线。")])
+    assert not _members_unlisted("四类人员有多少？", [hit("集中隔离收治“四类人员”。")])
+
+
 def test_a_part_of_a_total_the_question_gives_needs_another_number():
     """"…超过2000名医务人员确诊感染，其中以身殉职的医务人员具体有多少名？" (fresh batch d53):
     the passage stating the total and no part of it does not answer; one stating the part
