@@ -246,6 +246,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _figure_unstated(question, day_top) \
         or _only_the_total_given(question, day_top) \
         or _members_unlisted(asking, top) \
+        or _counted_place_unnamed(asking, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
@@ -360,6 +361,30 @@ def _members_unlisted(question: str, top: list[Hit]) -> bool:
                   for s in re.split(r"(?<=[。！？])", text)), default=0)
     pointed = len(re.findall(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、]", text))
     return max(listed, pointed) < n
+
+
+# "赫章县还有多少贫困人口未脱贫？": a count within a place the question names
+_COUNT_ASKED_ZH = re.compile(r"多少|几[个位名次家所支项条天]")
+_PLACE_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(?:省|市|县|区|州|镇|乡|村)$")
+
+
+def _counted_place_unnamed(question: str, top: list[Hit]) -> bool:
+    """A count asked within a place the question names in the clause that asks ("刘建平在发言中
+    说赫章县还有多少贫困人口未脱贫？", fresh batch d55) over a first passage that does not name
+    that place (it gives the nation's count): another place's count answers nothing."""
+    if not top or not has_cjk(question):
+        return False
+    asked = _COUNT_ASKED_ZH.search(question)
+    if not asked:
+        return False
+    from .segment import tagged_words
+
+    clause = re.split(r"[，,；;：:]", question[:asked.start()])[-1]
+    places = [w for w, tag in tagged_words(clause)
+              if tag in ("ns", "nr", "nz", "nt") and _PLACE_SUFFIX.fullmatch(w)]
+    shown = "".join(top[0].shown().split())
+    # "赫章", as "湖北" for "湖北省"
+    return any(w[:-1] not in shown for w in places)
 
 
 def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:

@@ -403,6 +403,24 @@ def test_the_members_of_a_counted_set_need_a_list_as_long():
     assert not _members_unlisted("四类人员有多少？", [hit("集中隔离收治“四类人员”。")])
 
 
+def test_a_count_within_a_place_needs_a_passage_naming_it():
+    """"…刘建平在发言中说赫章县还有多少贫困人口未脱贫？" (fresh batch d55): the nation's count
+    ("全国还有52个贫困县未摘帽…") says nothing of 赫章县; a passage naming it may."""
+    from rag.abstention import _counted_place_unnamed
+    from rag.types import Chunk, Hit
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("a.txt", text, "讲话", None, None, 1, 1, 0, len(text), "k"), 1.0)
+
+    asked = "3月6日座谈会上，贵州赫章县委书记刘建平在发言中说赫章县还有多少贫困人口未脱贫？"
+    assert _counted_place_unnamed(asked, [hit("全国还有52个贫困县未摘帽、2707个贫困村未出列。")])
+    assert not _counted_place_unnamed(asked, [hit("赫章县还有贫困人口1.5万人。")])
+    # a generic place ("贫困县") or a place outside the clause that asks is no place asked
+    assert not _counted_place_unnamed("全国832个贫困县里已经有多少个宣布摘帽？", [hit("已有601个宣布摘帽。")])
+    assert not _counted_place_unnamed("习近平在武汉市考察时说，全国派了多少支医疗队？",
+                                      [hit("调派340多支医疗队。")])
+
+
 def test_a_part_of_a_total_the_question_gives_needs_another_number():
     """"…超过2000名医务人员确诊感染，其中以身殉职的医务人员具体有多少名？" (fresh batch d53):
     the passage stating the total and no part of it does not answer; one stating the part
