@@ -1002,7 +1002,9 @@ def asks_letter_date(question: str) -> bool:
 # 作过批示，那份批示…", "特朗普说他在社交媒体上表过态，那条…"): its date is not the speech's.
 # In English: "the plenary meeting that preceded the April 10 teleconference", "the written
 # instruction he mentioned there".
+# So are the words of someone else it quotes ("那位秘书长是在什么时候、什么场合说这番话的？").
 _MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前|此前)|说[^，。？?]{0,15}过|"
+                        r"(?:那位|这位)[^，。？?]{1,24}?(?:说|讲|发表)(?:的)?(?:这番|这句|这些|那番|那句)话|"
                         r"\b(?:mentioned|referred to|preceding|(?:that|which) (?:preceded|came "
                         r"before|was held before))\b", re.I)
 # A day asked, not a year ("具体是哪天开的？")

@@ -261,6 +261,9 @@ def test_the_date_of_something_a_speech_tells_of_is_not_the_speech_s():
     assert asks_mentioned_date("他说已经就野生动物问题作过批示，那份批示是哪天作出的？")
     assert not asks_mentioned_date("这次座谈会是哪天开的？")
     assert not asks_mentioned_date("他提到的座谈会讨论了什么？")
+    # the words of someone the speech quotes (fresh chat d55c07.3); not the speaker's own
+    assert asks_mentioned_date("那位秘书长是在什么时候、什么场合说这番话的？")
+    assert not asks_mentioned_date("他是在什么时候说这番话的？")
 
     def hit(text):
         return Hit(Chunk(source="a.txt", text=text, title="讲话", section=None,
