@@ -26,7 +26,9 @@ import numpy as np
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
 from .question_type import (
+    DISPATCH,
     MONEY,
+    NUMERAL,
     TIME,
     asked_kinds,
     asks_letter_date,
@@ -64,6 +66,7 @@ from .speaker import (
     gives_other_words,
     other_speaker_named,
 )
+from .support_check import zh_value
 from .translate import Translation
 from .types import Hit
 
@@ -308,7 +311,7 @@ def _counted(question: str, top: list[Hit]) -> float:
 # "其中以身殉职的有多少名？", "Of them, how many…?": a part of a total the question states
 _PART_OF = re.compile(r"其中|\b(?:of (?:them|those|these|whom|which)|among them)\b", re.I)
 _LEADING_NUMBER = re.compile(r"[\d０-９.,一二两三四五六七八九十百千万亿]+")
-_NUMERAL_OF = r"(?<![\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+\s*(?:多|余)?\s*(?:万|亿)?\s*"
+_NUMERAL_OF = NUMERAL + r"(?:万|亿)?\s*"  # "1300余名", "2.5万名"
 _GIVEN_TOTAL = re.compile(_NUMERAL_OF + r"(名|个|位|人|例|支|架次|批|家|所|吨|件)")
 
 
@@ -342,7 +345,6 @@ def _only_the_total_given(question: str, top: list[Hit]) -> bool:
 # "这四类人员具体指哪些人？", "“六保”分别是保哪些方面？": the members of a set the question counts
 _COUNTED_SET = re.compile(r"([三四五六七八九十]|[3-9])\s*(?:类|个|项|种|条|方面|大)")
 _MEMBERS_ASKED = re.compile(r"分别是|分别指|分别为|具体指|具体是哪|都有哪些|都是哪|包括哪些|指哪些|是哪几")
-_ZH_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十") if i}
 
 
 def _members_unlisted(question: str, top: list[Hit]) -> bool:
@@ -355,12 +357,12 @@ def _members_unlisted(question: str, top: list[Hit]) -> bool:
     m = _COUNTED_SET.search(question)
     if not m:
         return False
-    n = _ZH_DIGITS.get(m.group(1)) or int(m.group(1))
+    n = int(m.group(1)) if m.group(1).isdigit() else zh_value(m.group(1))
     text = top[0].chunk.text if top else ""
     listed = max((s.count("、") + s.count("；") + s.count("和") + 1
                   for s in re.split(r"(?<=[。！？])", text)), default=0)
     pointed = len(re.findall(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]+[，、]", text))
-    return max(listed, pointed) < n
+    return n is not None and max(listed, pointed) < n
 
 
 # "赫章县还有多少贫困人口未脱贫？": a count within a place the question names
@@ -416,7 +418,6 @@ def _figure_unstated(question: str, top: list[Hit]) -> bool:
     return _stated_nowhere(figure_asked(question), top)
 
 
-_DISPATCH = re.compile(r"新华社[\u4e00-\u9fff]{0,8}\d+\s*月\s*\d+\s*日\s*电")
 
 
 def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
@@ -431,7 +432,7 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     and one whose attribution dates an event of a kind the question does not name (a call,
     for "On what date was the video conference held?")."""
     text = top[0].chunk.text
-    own = _DISPATCH.sub("", text)  # "新华社北京4月10日电": the report's day, not its news's
+    own = DISPATCH.sub("", text)  # "新华社北京4月10日电": the report's day, not its news's
     return ((asks_letter_date(question) or asks_mentioned_date(question)
              or tells_relatively(question, text)) and not states_own_date(question, own)) \
         or dates_another_event(asked or question, top[0].chunk.attribution or "", text)

@@ -219,23 +219,23 @@ _COUNTED = re.compile(r"(?<!哪)(?:几|多少)(?![号日])([" + _MEASURE_WORDS +
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深)(?![\u4e00-\u9fff])")
 _MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回])(?=[？?。，,！!]|$)")
 # an ordinal ("摆在第一位", "第3批") counts nothing
-_NUMERAL = r"(?<![第\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
+NUMERAL = r"(?<![第\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # Measure words counted in figures only: "多少起事故" -> "120起" ("一起" is "together")
 _FIGURES_ONLY = "起"
 _FIGURE = r"(?<![第\d])\d[\d,.]*\s*(?:多|余)?\s*(?:万)?\s*"
 # "多少人", "几个人", "多少人参加" count people, whatever they are: "招生90人", "1138人" (not
 # "多少人员", "多少人口", "多少人次": nouns of their own)
 _PEOPLE_ASKED = re.compile(r"(?:多少|几)(?:个|名|位)?人(?![员口次民群数才])")
-_PEOPLE = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
+_PEOPLE = re.compile(NUMERAL + r"(?:万|亿)?\s*(?:个|名|位)?人")
 # "多少被困在国外的湖北人", "几位在场的患者": people, named after a clause saying which; the text
 # counts them "1300余名滞留海外的湖北兄弟姐妹", whatever it calls them
 _CLAUSE_PEOPLE_ASKED = re.compile(r"(?<!哪)(?:多少|几)(?:个|名|位)?[\u4e00-\u9fff]{1,14}?的"
                                   r"[\u4e00-\u9fff]{0,6}?(?:人|同胞|兄弟姐妹|公民|侨胞|学生|"
                                   r"患者|病人|人员)(?![\u4e00-\u9fff])")
-_PERSONS = re.compile(_NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
+_PERSONS = re.compile(NUMERAL + r"(?:万|亿)?\s*(?:名|位|人)")
 # Looser than _PERSONS: a few words may stand between the figure and the people ("960多万贫困
 # 人口", dev d2-037), or the figure after them ("贫困人口减到3000万"); "一些人员" is no figure
-_PEOPLE_COUNTED = re.compile(_NUMERAL + r"(?!些|部分)(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
+_PEOPLE_COUNTED = re.compile(NUMERAL + r"(?!些|部分)(?:万|亿)?[^，,。；;\d]{0,6}?(?:名|位|人)|"
                              r"人[口数]?[^，,。；;\d]{0,4}?\d")
 
 
@@ -277,7 +277,7 @@ def counted_thing(question: str) -> re.Pattern | None:
             return count_of([noun])
         # "一共通了多少次？": a number of that measure word ("26次通话")
         alone = _MEASURE_ALONE.search(question)
-        return re.compile(_NUMERAL + re.escape(alone.group(1))) if alone else None
+        return re.compile(NUMERAL + re.escape(alone.group(1))) if alone else None
     unit, noun = m.groups()
     if noun[0] in "的了是在呢吗？":
         return None
@@ -321,7 +321,7 @@ def counted_measure(question: str) -> re.Pattern | None:
     if not unit or unit not in _MEASURE_WORDS or unit in "个点" or "第几" in question:
         # "第几位访华的元首" asks a rank ("首位"), not a count; "每天几点能下楼？" a time
         return None
-    numeral = _FIGURE if unit in _FIGURES_ONLY else _NUMERAL
+    numeral = _FIGURE if unit in _FIGURES_ONLY else NUMERAL
     return re.compile(numeral + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 
@@ -350,7 +350,7 @@ def english_measure(question: str) -> re.Pattern | None:
         return None
     noun = m.group(1).lower()
     measure = next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
-    return re.compile(_NUMERAL + f"(?:{measure})")
+    return re.compile(NUMERAL + f"(?:{measure})")
 
 
 def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
@@ -367,7 +367,7 @@ def count_of(nouns: list[str], unit: str = "") -> re.Pattern | None:
     units = f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))}|个)" if unit else ""
     measure = units + r"[\u4e00-\u9fff]{0,6}?" if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]?"
     after = re.escape(unit) if unit else r"(?:万|亿)?\s*[\u4e00-\u9fff]"
-    return re.compile(f"{_NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{_NUMERAL}{after}")
+    return re.compile(f"{NUMERAL}{measure}{thing}|{thing}[^，,。；;！？]{{0,6}}?{NUMERAL}{after}")
 
 
 _EN_COUNTED = re.compile(r"\bhow many\s+([a-z-]+(?:\s+[a-z-]+){0,3})", re.I)
@@ -762,7 +762,7 @@ _PARTAKERS_ASKED = re.compile(
     r"were present|turned out)\b|"
     rf"(?:多少|(?<!哪)几)(?:人|位|名|个国家)[^，,。？?]{{0,8}}(?:{_PARTAKE})|"  # not "哪几位": who
     rf"(?:{_PARTAKE})[^，,。？?]{{0,16}}(?:多少|(?<!哪)几)(?:人|位|名|个国家)", re.I)
-_PARTAKERS = _NUMERAL + r"(?:万|亿)?\s*(?:人|名|位|个|国|家)"  # "21个", "1万多名", "300多人"
+_PARTAKERS = NUMERAL + r"(?:万|亿)?\s*(?:人|名|位|个|国|家)"  # "21个", "1万多名", "300多人"
 _PARTAKERS_COUNTED = re.compile(
     rf"{_PARTAKERS}[^。；;，,]{{0,12}}(?:{_PARTAKE})|(?:{_PARTAKE})[^。；;，,]{{0,12}}?{_PARTAKERS}|"
     r"\b\d[\d,]*\b[^.;]{0,40}\b(?:attend|participa|t(?:ake|akes|ook|aking) part|guests|delegates|"
@@ -1117,7 +1117,8 @@ _PUBLISHING_ASKED = re.compile(
     r"(?:评论|文章|社论|论坛|这篇|那篇|该文)[^，。？?]{0,15}?(?:发表|刊发|刊登|刊出|登出|出版)|"
     r"\b(?:article|commentary|editorial|piece|op-ed|essay)\b[^?]{0,50}?"
     r"\b(?:published|come out|came out|appear|appeared|printed)\b", re.I)
-_DATELINE = re.compile(r"新华社[\u4e00-\u9fff]{0,8}\d+\s*月\s*\d+\s*日\s*电")
+# A dispatch's dateline ("新华社北京4月10日电"): the day of the report, not of its news
+DISPATCH = re.compile(r"新华社[\u4e00-\u9fff]{0,8}\d+\s*月\s*\d+\s*日\s*电")
 
 
 def states_publication_day(question: str, text: str, attribution: str | None) -> bool:
@@ -1130,7 +1131,7 @@ def states_publication_day(question: str, text: str, attribution: str | None) ->
         return True
     if attribution and PUBLISHED.search(attribution) and _DAY.search(attribution):
         return True
-    if _DATELINE.search(text):
+    if DISPATCH.search(text):
         return True
     return any(PUBLISHED.search(s) and _DAY.search(s) for s in re.split(r"(?<=[。！？!?])", text))
 
