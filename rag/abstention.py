@@ -382,6 +382,8 @@ def _counted_place_unnamed(question: str, top: list[Hit]) -> bool:
     from .segment import tagged_words
 
     clause = re.split(r"[，,；;：:]", question[:asked.start()])[-1]
+    if not re.search(r"[省市县区州镇乡村]", clause):
+        return False  # no place to name (and no tagging to pay for)
     places = [w for w, tag in tagged_words(clause)
               if tag in ("ns", "nr", "nz", "nt") and _PLACE_SUFFIX.fullmatch(w)]
     shown = "".join(top[0].shown().split())
