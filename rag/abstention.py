@@ -250,6 +250,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _only_the_total_given(question, day_top) \
         or _members_unlisted(asking, top) \
         or _counted_place_unnamed(asking, top) \
+        or _count_of_one_listed(asking, top) \
         or _role_unstated(question, top) \
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
@@ -391,6 +392,30 @@ def _counted_place_unnamed(question: str, top: list[Hit]) -> bool:
     return any(w[:-1] not in shown for w in places)
 
 
+def _count_of_one_listed(question: str, top: list[Hit]) -> bool:
+    """A count asked of one place ("包机撤侨中，从泰国接回了多少名湖北同胞？", fresh batch d56)
+    that the first passage names only as one of a list sharing a number ("从泰国、马来西亚、日本…
+    等地将1300余名…接回家"): the number is the whole list's, not the place's."""
+    if not top or not has_cjk(question):
+        return False
+    asked = _COUNT_ASKED_ZH.search(question)
+    if not asked:
+        return False
+    from .segment import tagged_words
+
+    clause = re.split(r"[，,；;：:]", question[:asked.start()])[-1]
+    # not one the question lists itself ("从泰国、日本等地一共接回了多少名…？" asks the total)
+    places = [w for w, tag in tagged_words(clause) if tag == "ns" and len(w) >= 2
+              and not re.search(f"{re.escape(w)}[、等和]|[、和]{re.escape(w)}", clause)]
+    sentences = [s for s in re.split(r"(?<=[。！？；])", "".join(top[0].chunk.text.split()))]
+    for place in places:
+        telling = [s for s in sentences if place in s]
+        if telling and all(re.search(f"(?:{re.escape(place)}、|、{re.escape(place)})", s)
+                           and re.search(r"\d", s[s.index(place):]) for s in telling):
+            return True
+    return False
+
+
 def _stated_nowhere(pattern: re.Pattern | None, top: list[Hit]) -> bool:
     """Whether a form the answer must take is given and no top passage has it."""
     return pattern is not None and not any(pattern.search(h.shown()) for h in top)
@@ -466,7 +491,17 @@ def _their_words_unstated(question: str, top: list[Hit],
         return False
     return not any(
         (gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
-        or any(_authored_by(h, n) for n in names) for h in top)
+        or any(_authored_by(h, n) or _says_within(h.chunk.text, n) for n in names) for h in top)
+
+
+# A named speaker saying something inside another's sentence ("…，文在寅总统特别强调中国的困难就是
+# 韩国的困难。" in Xi's message): their words, reported.
+_SAYING = r"[\u4e00-\u9fff]{0,4}?(?:表示|强调|指出|认为|说)"
+
+
+def _says_within(text: str, name: str) -> bool:
+    """Whether `name` is followed, after at most an office and an adverb, by a saying verb."""
+    return re.search(re.escape(name) + _SAYING, _squeeze(text)) is not None
 
 
 def _authored_by(hit: Hit, name: str) -> bool:

@@ -297,9 +297,49 @@ def with_glossary(table: dict[str, list[str]], glossary: dict[str, list[str]],
     return merged
 
 
-def _numbers(question: str) -> list[str]:
-    """Numbers as the corpus writes them: "20 million" -> 2000万, "1.4 billion" -> 14亿."""
+_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                  "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
+                  "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_TENS = {"twenty": 2, "thirty": 3, "twentieth": 2, "thirtieth": 3}
+# "its twelfth meeting", "the 26th Conference of the Parties": a session counted (第十二次会议)
+_ORDINAL_SESSION = re.compile(
+    r"\b(?:(twenty|thirty)[- ])?(" + "|".join(_ORDINAL_WORDS) + r"|twentieth|thirtieth)"
+    r"|\b(\d{1,2})(?:st|nd|rd|th)\b", re.I)
+_SESSION = re.compile(r"\s+(?:\w+\s+){0,3}?(?:meeting|session|plenary|conference|congress|"
+                      r"summit|symposium)s?\b", re.I)
+
+
+def _chinese_number(n: int) -> str:
+    """1-99 as the documents write an ordinal's number: 十二, 二十六."""
+    digits = "一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else "十" if tens == 1 else digits[tens - 1] + "十"
+    return head + (digits[ones - 1] if ones else "")
+
+
+def _ordinal_sessions(question: str) -> list[str]:
+    """A meeting's or session's ordinal as the corpus writes it: "its twelfth meeting" ->
+    第十二次; not other ordinals ("the second point" is rag/position.py's)."""
     out = []
+    for m in _ORDINAL_SESSION.finditer(question):
+        if not _SESSION.match(question, m.end()):
+            continue
+        if m.group(3):
+            n = int(m.group(3))
+        else:
+            word = m.group(2).lower()
+            n = _TENS[word] * 10 if word in _TENS else _ORDINAL_WORDS.index(word) + 1
+            if m.group(1):
+                n += _TENS[m.group(1).lower()] * 10
+        if 0 < n < 100:
+            out.append(f"第{_chinese_number(n)}次")
+    return out
+
+
+def _numbers(question: str) -> list[str]:
+    """Numbers as the corpus writes them: "20 million" -> 2000万, "1.4 billion" -> 14亿,
+    "its twelfth meeting" -> 第十二次."""
+    out = _ordinal_sessions(question)
     for value, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(million|billion)", question, re.I):
         wan = float(value) * _NUMBER_WORDS[unit.lower()]
         out.append(f"{wan:g}万" if wan < 10_000 else f"{wan / 10_000:g}亿")

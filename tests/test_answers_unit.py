@@ -639,3 +639,7 @@ def test_the_words_of_someone_named_need_their_words_that_day():
     # a piece they wrote is all their words (dev d38-015: "王毅…表示…" over his Qiushi article)
     article = hit("我们将秉持人类命运共同体理念，携手应对非传统安全挑战。", 0, "来源：《求是》2020/05 作者：王 毅")
     assert not gather("王毅表示中国将践行一种什么样的安全观？", [article], set()).unstated
+    # their words reported inside another's sentence (fresh batch d56: "…，文在寅总统特别强调中国
+    # 的困难就是韩国的困难。" in Xi's message) are theirs too
+    within = hit("马来西亚各界向中方表达慰问，马哈蒂尔总理特别强调中方的困难就是马方的困难。", 1)
+    assert not gather(question, [xi, within], set()).unstated

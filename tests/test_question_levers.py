@@ -216,6 +216,12 @@ def test_names_dates_and_numbers_come_through():
     assert "9" not in t.literals  # the day of a date is the date's, not a number of its own
     assert Dictionary(TABLE).translate("China donated 20 million dollars").literals == ["2000万"]
     assert "2019年底" in Dictionary({}).translate("by the end of 2019").literals
+    # a meeting's ordinal, as the documents count sessions (fresh batch d57: "its twelfth
+    # meeting" -> 第十二次会议); not another ordinal
+    assert "第十二次" in Dictionary({}).translate("Who attended its twelfth meeting?").literals
+    assert "第二十六次" in Dictionary({}).translate("the twenty-sixth Conference session").literals
+    assert "第二十六次" in Dictionary({}).translate("at the 26th session").literals
+    assert Dictionary({}).translate("What was the second point of his speech?").literals == []
 
 
 def test_a_hyphenated_word_the_table_lacks_is_read_word_by_word():

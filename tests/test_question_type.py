@@ -424,6 +424,24 @@ def test_a_count_within_a_place_needs_a_passage_naming_it():
                                       [hit("调派340多支医疗队。")])
 
 
+def test_a_count_of_one_place_of_a_list_sharing_a_number_is_unstated():
+    """"王毅文章提到的包机撤侨中，从泰国接回了多少名湖北同胞？" (fresh batch d56): "从泰国、马来西亚、
+    日本…等地将1300余名…接回家" gives the list's number, not Thailand's; a question listing the
+    places itself asks that total."""
+    from rag.abstention import _count_of_one_listed
+    from rag.types import Chunk, Hit
+
+    def hit(text: str) -> Hit:
+        return Hit(Chunk("a.txt", text, "文章", None, None, 1, 1, 0, len(text), "k"), 1.0)
+
+    listed = hit("派出十余架次包机，从泰国、马来西亚、日本等地将1300余名滞留海外的湖北兄弟姐妹接回家。")
+    assert _count_of_one_listed("包机撤侨中，从泰国接回了多少名湖北同胞？", [listed])
+    assert not _count_of_one_listed("外交部派包机从泰国、日本等地一共接回了多少名湖北同胞？", [listed])
+    alone = hit("包机从泰国接回了200余名湖北同胞。")
+    assert not _count_of_one_listed("包机撤侨中，从泰国接回了多少名湖北同胞？", [alone])
+    assert not _count_of_one_listed("从泰国接回的同胞住在哪里？", [listed])  # no count asked
+
+
 def test_a_part_of_a_total_the_question_gives_needs_another_number():
     """"…超过2000名医务人员确诊感染，其中以身殉职的医务人员具体有多少名？" (fresh batch d53):
     the passage stating the total and no part of it does not answer; one stating the part
