@@ -38,8 +38,10 @@ EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
 _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|government))"
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
                          rf"\b{_XI}\s+{SAY_VERBS}\b|"
-                         # "When Xi spoke with Conte, what did he say China would send?"
-                         rf"^(?i:when|as|after|in|during|on)\b[^,?]*?\bXi\b[^,?]*,\s*what did he\s+{SAY_VERBS}\b|"
+                         # "When Xi spoke with Conte, what did he say China would send?", "In
+                         # Xi Jinping's instruction on work safety, what saying did he use…?"
+                         rf"^(?i:when|as|after|in|during|on)\b[^,?]*?\bXi\b[^,?]*,\s*"
+                         rf"(?i:what|which|how)\b[^?]*?\bdid he\s+(?:{SAY_VERBS}|use|quote|cite)\b|"
                          # "Back to Xi - what did he say…?", "And Xi, what did he tell them?"
                          rf"^(?i:(?:and |now |going )?back to|and|now|what about)\s+{_XI}\s*[-–—,:;]\s*"
                          rf"(?i:what|which|how)\b[^?]*?\bhe\s+{SAY_VERBS}\b")
@@ -180,9 +182,13 @@ def speaker_opening(text: str) -> tuple[str, int] | None:
 
 
 def passage_speaker(text: str) -> str | None:
-    """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，"), else None."""
+    """XI or OTHER when the passage opens by naming its speaker ("默克尔表示，", "中共中央政治局
+    常委、国务院总理李克强作出批示指出，"), else None."""
     opening = speaker_opening(text)
-    return opening[0] if opening else None
+    if opening:
+        return opening[0]
+    clause = other_speaker_opening(text.strip())  # not "对我们来说，"
+    return OTHER if clause and not clause.startswith(("对", "在")) else None
 
 
 # The other side's reply asked ("对方在电话里是怎么回应的？", "国王收到慰问电后是怎么回复的？",

@@ -61,6 +61,10 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("When Xi spoke with Italian Prime Minister Conte, what did he say China would send to Italy?", XI),
     ("On the March 23 call with Boris Johnson, what did Xi predict would happen?", XI),
     ("When Conte called, what did he say?", None),
+    # "he" of any verb of the clause after a frame naming Xi's piece (fresh chat d56c08.1: Li
+    # Keqiang's instruction came first)
+    ("In Xi Jinping's April 2020 instruction on work safety, what saying did he use to stress "
+     "that human life comes first?", XI),
     # judging is saying too (fresh chat d46c09: Xi's words came first)
     ("And how did the Indonesian president rate China's own results against the epidemic?", OTHER),
     ("What rate did the meeting set?", None),
@@ -96,6 +100,9 @@ def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
     assert passage_speaker("特朗普向习近平详细询问了中方有关疫情防控举措，表示……") == OTHER
     assert passage_speaker("习近平向特朗普介绍了中方防控举措。") == XI
     assert passage_speaker("要向人民群众介绍疫情防控情况。") is None
+    # another speaker after their offices, instructing (fresh chat d56c08.1)
+    assert passage_speaker("中共中央政治局常委、国务院总理李克强作出批示指出，当前，安全生产意识和工作"
+                           "丝毫不能放松。") == OTHER
 
 
 def test_the_other_side_s_reply_needs_their_words_first():
