@@ -40,7 +40,7 @@ _ASKS = [
                       r"state|stated|fix|fixed)\s+(?:a|any|an|the)\s+(?:deadline|date|timetable|"
                       r"timeline|time ?frame|target date)\b", re.I)),
     # "At what time of day…?", not "What time span do they cover?" nor "Within what time…?"
-    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat (?:clock )?time\b"
+    (TIME, re.compile(_JIDIAN_TIME + r"|几时|什么时间|哪个时间段|(?<!within )\bwhat (?:exact |precise |clock )?time\b"
                       r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many

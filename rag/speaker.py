@@ -202,8 +202,16 @@ _REPLY_ASKED = re.compile(r"(?:回复|回应|答复|回答)(?:的|了)?(?:什么
 _XI_ASKED = re.compile(r"习近平|总书记|习主席|\bXi\b(?!\s+in reply)")
 
 
+# "How did King Philippe of Belgium reply when Xi asked…?": someone named replying, whatever
+# the clause after says of Xi
+_EN_NAMED_REPLY = re.compile(r"\bhow did ((?:[\w'-]+\s+){1,6}?)(?:reply|respond|react)\b", re.I)
+
+
 def asks_other_reply(question: str) -> bool:
     """Whether the question asks how the other side replied to Xi (not Xi's own reply)."""
+    named = _EN_NAMED_REPLY.search(question)
+    if named and _other_subject(named.group(1)):
+        return True
     asking = re.split(r"[，,]", question)[-1]
     return bool(_REPLY_ASKED.search(question)) and asked_speaker(question) != XI and \
         not _XI_ASKED.search(asking.replace("to Xi", "").replace("to him", ""))

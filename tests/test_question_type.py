@@ -53,6 +53,10 @@ def test_those_days_and_these_years_name_a_time_not_a_count():
     assert COUNT not in asked_kinds("这几年扶贫小额信贷发挥了什么作用？")
     assert COUNT not in asked_kinds("前几天他在哪里考察？")
     assert COUNT in asked_kinds("一共派出了几支医疗队？")
+    # "exact time" asks a time of day (fresh batch d57: "2月14日下午" is none)
+    from rag.question_type import TIME
+    assert TIME in asked_kinds("At what exact time did the twelfth meeting begin on February 14?")
+    assert TIME not in asked_kinds("Within what time span must the work be done?")
     assert COUNT in asked_kinds("这次会议开了几天？")
 
 

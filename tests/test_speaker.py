@@ -114,9 +114,13 @@ def test_the_other_side_s_reply_needs_their_words_first():
 
     for asked in ("国王收到这封慰问电后是怎么回复的？", "对方在电话里是怎么回应的？",
                   "And what did Hun Sen say back to him?",
-                  "What did the prime minister say to Xi in reply during that meeting?"):
+                  "What did the prime minister say to Xi in reply during that meeting?",
+                  # someone named replying, Xi in the clause after (fresh batch d56)
+                  "How did King Philippe of Belgium reply when Xi asked Belgium to ensure the "
+                  "safety of Chinese students there?"):
         assert asks_other_reply(asked), asked
     for other in ("习近平是怎么回复的？", "When did Xi write back to Bill Gates?",
+                  "How did Xi reply to the letter?",
                   "In his reply to Bill Gates, what did Xi call the most powerful weapon?"):
         assert not asks_other_reply(other), other
     theirs = "中方的支持令人感动。约翰逊表示，英方感谢中方提供的宝贵支持和帮助。"
