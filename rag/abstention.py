@@ -371,20 +371,24 @@ _COUNT_ASKED_ZH = re.compile(r"多少|几[个位名次家所支项条天]")
 _PLACE_SUFFIX = re.compile(r"[\u4e00-\u9fff]{2,}(?:省|市|县|区|州|镇|乡|村)$")
 
 
+def _count_clause(question: str, top: list[Hit]) -> str:
+    """The clause of a Chinese question before the count it asks ("…，从泰国接回了" of "…，从泰国
+    接回了多少名湖北同胞？"); "" when it asks no count (or nothing was found)."""
+    if not top or not has_cjk(question):
+        return ""
+    asked = _COUNT_ASKED_ZH.search(question)
+    return re.split(r"[，,；;：:]", question[:asked.start()])[-1] if asked else ""
+
+
 def _counted_place_unnamed(question: str, top: list[Hit]) -> bool:
     """A count asked within a place the question names in the clause that asks ("刘建平在发言中
     说赫章县还有多少贫困人口未脱贫？", fresh batch d55) over a first passage that does not name
     that place (it gives the nation's count): another place's count answers nothing."""
-    if not top or not has_cjk(question):
-        return False
-    asked = _COUNT_ASKED_ZH.search(question)
-    if not asked:
-        return False
-    from .segment import tagged_words
-
-    clause = re.split(r"[，,；;：:]", question[:asked.start()])[-1]
+    clause = _count_clause(question, top)
     if not re.search(r"[省市县区州镇乡村]", clause):
         return False  # no place to name (and no tagging to pay for)
+    from .segment import tagged_words
+
     places = [w for w, tag in tagged_words(clause)
               if tag in ("ns", "nr", "nz", "nt") and _PLACE_SUFFIX.fullmatch(w)]
     shown = "".join(top[0].shown().split())
@@ -396,18 +400,15 @@ def _count_of_one_listed(question: str, top: list[Hit]) -> bool:
     """A count asked of one place ("包机撤侨中，从泰国接回了多少名湖北同胞？", fresh batch d56)
     that the first passage names only as one of a list sharing a number ("从泰国、马来西亚、日本…
     等地将1300余名…接回家"): the number is the whole list's, not the place's."""
-    if not top or not has_cjk(question):
-        return False
-    asked = _COUNT_ASKED_ZH.search(question)
-    if not asked:
+    clause = _count_clause(question, top)
+    if not clause:
         return False
     from .segment import tagged_words
 
-    clause = re.split(r"[，,；;：:]", question[:asked.start()])[-1]
     # not one the question lists itself ("从泰国、日本等地一共接回了多少名…？" asks the total)
     places = [w for w, tag in tagged_words(clause) if tag == "ns" and len(w) >= 2
               and not re.search(f"{re.escape(w)}[、等和]|[、和]{re.escape(w)}", clause)]
-    sentences = [s for s in re.split(r"(?<=[。！？；])", "".join(top[0].chunk.text.split()))]
+    sentences = re.split(r"(?<=[。！？；])", "".join(top[0].chunk.text.split()))
     for place in places:
         telling = [s for s in sentences if place in s]
         if telling and all(re.search(f"(?:{re.escape(place)}、|、{re.escape(place)})", s)

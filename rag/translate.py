@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .dates import MONTHS, english_dates_in_chinese
+from .position import EN_ORDINALS
 from .question_type import english_name_role_words, english_office_countries, english_subjects
 from .transliterate import PinyinIndex
 
@@ -297,9 +298,8 @@ def with_glossary(table: dict[str, list[str]], glossary: dict[str, list[str]],
     return merged
 
 
-_ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                  "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth",
-                  "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
+_ORDINAL_WORDS = EN_ORDINALS + ["eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+                                "sixteenth", "seventeenth", "eighteenth", "nineteenth"]
 _TENS = {"twenty": 2, "thirty": 3, "twentieth": 2, "thirtieth": 3}
 # "its twelfth meeting", "the 26th Conference of the Parties": a session counted (第十二次会议)
 _ORDINAL_SESSION = re.compile(
