@@ -81,8 +81,6 @@ ENGLISH_DEPTH = 20
 ACROSS_GAP = 0.17
 # ... and then the share of its own words' lexical ranking (over the Chinese passages) kept.
 OWN_WORDS_SHARE = 0.5
-# How much more the kind asked (a date, a place, a time of day) weighs for an English question
-KIND_FACTOR_EN = 3.0
 _TERM = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{2,}")
 _LETTER = re.compile(r"[A-Za-z]")
 _EN_WORDS = re.compile(r"[a-z]+")
@@ -718,11 +716,6 @@ class Retriever:
         # The kind of thing it asks that a passage may state (a count is `counted`'s)
         kinds = asked_kinds(question) & {DATE, PLACE, TIME} if self.settings.kind_weight \
             else set()
-        # An English question's words find the topic, seldom the sentence stating the kind
-        # asked: its first passage must state it (a date for "on what date…?", else the answer
-        # abstains: abstention.unstated), so the kind weighs more.
-        kind_weight = self.settings.kind_weight * (KIND_FACTOR_EN if translation is not None
-                                                   else 1.0)
         # The form a figure asked takes (a duration for "how long", a share, a sum of money)
         figure = figure_asked(question) if self.settings.kind_weight else None
         # What it quotes ("“我们将慎终如始，…”是在哪天说的？"): the passage holding it verbatim,
@@ -762,7 +755,7 @@ class Retriever:
                 if values and holds_in_range(quoted, values):
                     score += self.settings.range_weight
                 if kinds:  # a letter's date is in its sign-off, below its last passage
-                    score += kind_weight * \
+                    score += self.settings.kind_weight * \
                         type_match(kinds, f"{quoted} {chunk.tail_text or ''}", reached=True)
                 if figure and figure.search(quoted):
                     score += self.settings.kind_weight
