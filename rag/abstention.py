@@ -65,6 +65,7 @@ from .speaker import (
     asks_speech_content,
     gives_other_words,
     other_speaker_named,
+    says_within,
 )
 from .support_check import zh_value
 from .translate import Translation
@@ -401,8 +402,8 @@ def _count_of_one_listed(question: str, top: list[Hit]) -> bool:
     that the first passage names only as one of a list sharing a number ("从泰国、马来西亚、日本…
     等地将1300余名…接回家"): the number is the whole list's, not the place's."""
     clause = _count_clause(question, top)
-    if not clause:
-        return False
+    if not clause or "、" not in top[0].chunk.text:
+        return False  # no list to be one of (and no tagging to pay for)
     from .segment import tagged_words
 
     # not one the question lists itself ("从泰国、日本等地一共接回了多少名…？" asks the total)
@@ -492,17 +493,7 @@ def _their_words_unstated(question: str, top: list[Hit],
         return False
     return not any(
         (gives_other_words(h.chunk.text) and any(n in _squeeze(h.shown()) for n in names))
-        or any(_authored_by(h, n) or _says_within(h.chunk.text, n) for n in names) for h in top)
-
-
-# A named speaker saying something inside another's sentence ("…，文在寅总统特别强调中国的困难就是
-# 韩国的困难。" in Xi's message): their words, reported.
-_SAYING = r"[\u4e00-\u9fff]{0,4}?(?:表示|强调|指出|认为|说)"
-
-
-def _says_within(text: str, name: str) -> bool:
-    """Whether `name` is followed, after at most an office and an adverb, by a saying verb."""
-    return re.search(re.escape(name) + _SAYING, _squeeze(text)) is not None
+        or any(_authored_by(h, n) or says_within(h.chunk.text, n) for n in names) for h in top)
 
 
 def _authored_by(hit: Hit, name: str) -> bool:

@@ -16,8 +16,10 @@ XI, OTHER = "xi", "other"
 _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习近平主席", "中方"}
 # Who "says" in a passage without being a person with a side: the meeting, the parties.
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
+# Chinese verbs of saying, after the speaker's name
+_ZH_SAY = "(?:表示|说|指出|强调|认为|称)"
 _SPEAKER_OPENING = re.compile(
-    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?(?:表示|说|指出|强调|认为|称)[，：:]|"
+    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?" + _ZH_SAY + r"[，：:]|"
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
     r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
 
@@ -164,8 +166,8 @@ def other_speaker_opening(text: str) -> str | None:
     ("中共中央政治局常委、国务院总理李克强作出批示指出"); None when it opens with none, or with a
     meeting or a party ("会议指出，", "双方表示，")."""
     m = _OTHER_OPENING.match(text)
-    if not m or m.group(1) in _NOBODY | {"会上", "双方"}:
-        return None
+    if not m or m.group(1) in _NOBODY | {"会上", "双方"} or m.group(0).startswith(("对", "在")):
+        return None  # nor "对我们来说，", as `speaker_opening`
     return m.group(0).rstrip("，：:")
 
 
@@ -187,8 +189,7 @@ def passage_speaker(text: str) -> str | None:
     opening = speaker_opening(text)
     if opening:
         return opening[0]
-    clause = other_speaker_opening(text.strip())  # not "对我们来说，"
-    return OTHER if clause and not clause.startswith(("对", "在")) else None
+    return OTHER if other_speaker_opening(text.strip()) else None
 
 
 # The other side's reply asked ("对方在电话里是怎么回应的？", "国王收到慰问电后是怎么回复的？",
@@ -215,6 +216,17 @@ def asks_other_reply(question: str) -> bool:
     asking = re.split(r"[，,]", question)[-1]
     return bool(_REPLY_ASKED.search(question)) and asked_speaker(question) != XI and \
         not _XI_ASKED.search(asking.replace("to Xi", "").replace("to him", ""))
+
+
+# A named speaker saying something inside another's sentence ("…，文在寅总统特别强调中国的困难就是
+# 韩国的困难。" in Xi's message): their words, reported. After the name at most an office and an
+# adverb.
+_SAYS_AFTER_NAME = r"[\u4e00-\u9fff]{0,4}?" + _ZH_SAY
+
+
+def says_within(text: str, name: str) -> bool:
+    """Whether the passage reports `name` saying something anywhere in it."""
+    return re.search(re.escape(name) + _SAYS_AFTER_NAME, re.sub(r"\s+", "", text)) is not None
 
 
 def gives_other_words(text: str) -> bool:

@@ -105,6 +105,17 @@ def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
                            "丝毫不能放松。") == OTHER
 
 
+def test_someone_named_saying_inside_another_s_sentence():
+    """"…，文在寅总统特别强调中国的困难就是韩国的困难。" in Xi's message reports Moon's words (fresh
+    batch d56); a sentence only naming him does not, nor does an opening "对我们来说，"."""
+    from rag.speaker import other_speaker_opening, says_within
+
+    assert says_within("韩国各界表达慰问，文在寅总统特别强调中国的困难就是韩国的困难。", "文在寅")
+    assert not says_within("习近平同韩国总统文在寅互致信函。", "文在寅")
+    assert other_speaker_opening("对我们来说，这是一次大考。") is None
+    assert other_speaker_opening("李克强在主持会议时表示，要抓好落实。") == "李克强在主持会议时表示"
+
+
 def test_the_other_side_s_reply_needs_their_words_first():
     """"国王收到这封慰问电后是怎么回复的？" over a condolence message whose reply the documents never
     give: the first passage must have a sentence of theirs ("约翰逊表示，…")."""
