@@ -24,16 +24,18 @@ _ZH_DIGITS = "一二三四五六七八九十"
 EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
                 "ninth", "tenth"]
 _SPEECH = r"(?:speech|address|remarks|letter|article|call|talk|statement|message)"
+# whose speech: "his", "that", or a name's ("Xi Jinping's reply letter")
+_WHOSE = r"(?:his|her|the|that|this|(?-i:[A-Z][\w-]*(?: [A-Z][\w-]*)?)['’]s)"
 
 _ENDS = re.compile(
     r"结尾|末尾|收尾|结束语|结语|(?:讲话|发言|信|文章|评论)(?:的)?最后|"  # not "他最后呼吁…": lastly, in a list
     r"最后(?:一|几)段|末段|\b(?:last|final|closing) paragraphs?\b|"  # "最后一段开头": its end
-    rf"\bat the (?:end|close) of (?:his|her|the|that|this) (?:\w+ ){{0,3}}{_SPEECH}\b|"
+    rf"\bat the (?:end|close) of {_WHOSE} (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\b(?:concluded|closed|ended) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\bclosing (?:words|lines|remarks|sentence|slogan)\b", re.I)
 _STARTS = re.compile(
     r"开头|开篇|一开始|开场白|首先(?:感谢|说|表示|谈到)|"
-    rf"\bat the (?:beginning|start|opening) of (?:his|her|the|that|this) (?:\w+ ){{0,3}}{_SPEECH}\b|"
+    rf"\bat the (?:beginning|start|opening) of {_WHOSE} (?:\w+ ){{0,3}}{_SPEECH}\b|"
     rf"\b(?:opened|began|started) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
     r"\bopening (?:words|lines|remarks|sentence)\b", re.I)
 _NOUNS = (r"(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"

@@ -33,8 +33,10 @@ _ASKS = [
                       # nor "When do I need a fapiao?": a condition, what must hold
                       r"\bwhen\s+(?:did|was|were|is|are|does|do|will|would|had|has|and)\b"
                       r"(?!\s+\w+\s+(?:need|have to|has to|must|should|may|can)\b)|"
-                      r"\bwhen\s*\?|\bwhat (?:date|day|year)\b|\bwhich (?:date|day|year)\b|"
-                      r"\b(?:the|its|their) date\b|日期|哪个月|几月份|"
+                      r"\bwhen\s*\?|\b(?:what|which) (?:(?:exact|precise|full|specific|complete) )?"
+                      r"(?:date|day|year)\b|"
+                      r"\b(?:the|its|their) (?:(?:exact|precise|full|specific|complete) )?date\b|"
+                      r"日期|哪个月|几月份|"
                       # "Did he set a deadline for…?", "Did he give a timetable…?"
                       r"\b(?:set|give|gave|given|mention|mentioned|announce|announced|name|named|"
                       r"state|stated|fix|fixed)\s+(?:a|any|an|the)\s+(?:deadline|date|timetable|"

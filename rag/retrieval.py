@@ -57,14 +57,25 @@ from .question_type import (
 from .ranges import asked_values, holds_in_range
 from .reading import UnreadableFile, read_source
 from .settings import RetrievalSettings
-from .speaker import OTHER, asked_speaker, names_partner, partner_of, passage_speaker
+from .speaker import (
+    OTHER,
+    asked_speaker,
+    names_partner,
+    other_speaker_named,
+    other_speaker_words,
+    partner_of,
+    passage_speaker,
+    speaker_clause,
+)
 from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
-_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*[）)]?$")
+# An article's header date line, perhaps with the place ("（2020年3月26日，北京）"), or bare.
+_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                        r"(?:\s*[，,]\s*\S{1,8}?)?\s*[）)]?$")
 _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
@@ -133,7 +144,8 @@ def _header_dates(corpus_dir: Path | None, name: str, starts: list[int],
     lines = text.split("\n")
     out: dict[int, set] = {}
     for i, line in enumerate(starts):
-        for text in lines[line - 1 : line + _HEADER_LINES]:
+        end = min([line + _HEADER_LINES, *(s - 1 for s in starts[i + 1 : i + 2])])  # not the next
+        for text in lines[line - 1 : end]:
             if _DATE_LINE.match(text.strip()):
                 out[i] = zh_dates(text)
                 break
@@ -705,6 +717,8 @@ class Retriever:
         # Whose words it asks for ("What did Xi tell Merkel…?"): a passage that opens by naming
         # another speaker ("默克尔表示，") says the same things in the other side's words.
         asked = asked_speaker(question)
+        # and by name, when it names them ("According to Wang Yi, …": not 普京's words)
+        speakers = self._speaker_names(question) if asked == OTHER else ()
         # Where in a speech or list it points ("讲话结尾", "第二点倡议"): rare, and then decisive.
         position = asked_position(question) if self.settings.position_weight else None
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
@@ -767,8 +781,9 @@ class Retriever:
                     said = passage_speaker(quoted)
                     if said and said != asked:
                         score -= self.settings.speaker_penalty
-                    elif said == asked == OTHER:  # Xi's words are seldom introduced by name
-                        score += self.settings.speaker_bonus
+                    elif said == asked == OTHER and \
+                            (not speakers or any(n in speaker_clause(quoted) for n in speakers)):
+                        score += self.settings.speaker_bonus  # Xi's are seldom introduced so
             if asked_sides and key in partners and partners[key] not in asked_sides:
                 score -= self.settings.date_penalty
             if key in self._lead_ins:
@@ -776,6 +791,14 @@ class Retriever:
             scored.append((key, score))
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]
+
+    def _speaker_names(self, question: str) -> tuple[str, ...]:
+        """How the documents write the other speaker a question names, () when it names none
+        (or the dictionary does not know them)."""
+        if has_cjk(question):
+            named = other_speaker_named(question)
+            return (named,) if named else ()
+        return self.dictionary().name_roles(other_speaker_words(question))
 
     def place_weight(self, position: Position, key: str, text: str) -> float:
         """How well a passage (its quoted `text`) stands where a question points: its speech's

@@ -39,6 +39,8 @@ EN_HEADS = r"president|prime minister|premier|chancellor|king|queen|emperor"
 # Xi, or China speaking through him ("How much money did China say it had pledged…?": 中方)
 _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|government))"
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
+                         # "what short formula did Xi Jinping use to describe…?" (d58-001)
+                         rf"\b(?:did|does|do|has|had)\s+{_XI}\s+(?:use|quote|cite|coin)\b|"
                          rf"\b{_XI}\s+{SAY_VERBS}\b|"
                          # "When Xi spoke with Conte, what did he say China would send?", "In
                          # Xi Jinping's instruction on work safety, what saying did he use…?"
@@ -154,6 +156,21 @@ def asked_speaker(question: str) -> str | None:
     return None
 
 
+def other_speaker_words(question: str) -> list[str]:
+    """The words (lower case) by which an English question names the other speaker whose
+    words it asks ("According to Wang Yi, how many…?" -> ["wang", "yi"]); [] when it names
+    none ("What did the king say…?" names an office: any king's passage may be his)."""
+    if re.search(r"[\u4e00-\u9fff]", question):
+        return []
+    according = _EN_ACCORDING.match(question)
+    subjects = ([according.group(1)] if according else []) + \
+        [m.group(1) for m in _EN_SUBJECT_SAYS.finditer(question)]
+    for subject in subjects:
+        if _other_subject(subject) and re.search(r"\b[A-Z]", subject):
+            return [w for w in re.findall(r"[\w'-]+", subject.lower()) if w != "the"]
+    return []
+
+
 # Someone other than Xi opening a paragraph by saying or instructing, after their offices
 # ("中共中央政治局常委、国务院总理李克强作出批示指出，", "李克强在主持会议时表示，").
 _OTHER_OPENING = re.compile(r"^(?:[\u4e00-\u9fff、]{0,24}?(?:总理|主席|总统|首相|国王|秘书长|常委|委员))?"
@@ -181,6 +198,14 @@ def speaker_opening(text: str) -> tuple[str, int] | None:
     if name in _NOBODY or name.startswith(("对", "在")):
         return None
     return (XI if name in _XI_NAMES else OTHER), m.end()
+
+
+def speaker_clause(text: str) -> str:
+    """The opening by which a passage names its speaker ("默克尔表示，", "中共中央政治局常委、
+    国务院总理李克强作出批示指出"), "" when it opens with none."""
+    text = text.strip()
+    opening = speaker_opening(text)
+    return text[:opening[1]] if opening else other_speaker_opening(text) or ""
 
 
 def passage_speaker(text: str) -> str | None:

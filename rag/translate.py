@@ -135,6 +135,43 @@ _IRREGULAR = {
 }
 
 
+# A company's legal form after its name ("Ningbo Zhenzhi Machinery Mould Co., Ltd."): the
+# documents write 有限公司 or nothing, never these.
+_COMPANY_FORMS = frozenset({"co", "ltd", "inc", "corp", "llc", "plc", "gmbh"})
+# British spellings the dictionary (American) writes otherwise: whole words, then endings.
+_BRITISH_WORDS = {
+    "defence": "defense", "offence": "offense", "licence": "license", "pretence": "pretense",
+    "mould": "mold", "moulds": "molds", "grey": "gray", "cheque": "check", "tyre": "tire",
+    "aluminium": "aluminum", "sceptical": "skeptical", "storey": "story", "enrol": "enroll",
+    "fulfil": "fulfill", "practise": "practice", "whilst": "while", "amongst": "among",
+    "learnt": "learned", "diarrhoea": "diarrhea", "oesophagus": "esophagus", "foetus": "fetus",
+    "oedema": "edema", "manoeuvre": "maneuver", "plough": "plow", "kerb": "curb",
+}
+_BRITISH_ENDINGS = (
+    # labour, honoured, favourite, neighbourhood, behaviour (not hour, four, contour, detour…)
+    (re.compile(r"^(?!contour|detour|devour|troubadour|paramour|velour|amour)([a-z]{2,})our"
+                r"(?=s?$|ed$|ing$|ite|able|ably|ers?$|hood|ly$|ful|less|ism|ist)"), r"\1or"),
+    (re.compile(r"(?<=[a-z]{3})is(?=e$|ed$|es$|ing$|ation|ations$|er$|ers$)"), "iz"),
+    (re.compile(r"(?<=[a-z]{2})ys(?=e$|ed$|es$|ing$)"), "yz"),  # analyse, paralysed
+    (re.compile(r"(?<=[a-z]{2})[tb]re(?=s?$)"),
+     lambda m: m.group(0)[0] + "er"),  # centre, theatre, metres, fibre
+    (re.compile(r"gramme(?=s?$)"), "gram"),  # programme, kilogrammes
+    (re.compile(r"(?<=[a-z]{2}[aeiou])ll(?=ed$|ing$|er$|ers$)"), "l"),  # travelled, cancelling
+    (re.compile(r"(?<=[a-z]{3})ogue(?=s?$)"), "og"),  # catalogue
+    (re.compile(r"(?<=p|h|c)ae(?=d|m|s)|(?<=an)ae(?=s)"), "e"),  # paediatric, haematology
+)
+
+
+def american(word: str) -> str:
+    """A (lower-case) word in American spelling ("labour" -> labor, "organised" -> organized,
+    "centre" -> center): the dictionary's."""
+    if word in _BRITISH_WORDS:
+        return _BRITISH_WORDS[word]
+    for pattern, replacement in _BRITISH_ENDINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
 def _stem(word: str) -> list[str]:
     """The word and its likely dictionary forms (plural, past, -ing)."""
     forms = [word]
@@ -383,11 +420,13 @@ class Dictionary:
                 return None, n
             if n == 1 and phrase[0] in STOP:
                 return None, 1
-            heads = [" ".join(phrase[:-1])] if n > 1 else [""]
-            for form in _stem(phrase[-1]):
-                key = f"{heads[0]} {form}".strip()
-                if key in self.table:
-                    return self.table[key], n
+            spelled = [american(w) for w in phrase]  # "labour market" as "labor market"
+            for spelling in (phrase, spelled) if spelled != phrase else (phrase,):
+                head = " ".join(spelling[:-1])
+                for form in _stem(spelling[-1]):
+                    key = f"{head} {form}".strip()
+                    if key in self.table:
+                        return self.table[key], n
         return None, 1
 
     def counted(self, question: str) -> list[str]:
@@ -445,6 +484,7 @@ class Dictionary:
             # not a name: a question or function word ("Which", "In"), a nationality ("South
             # Korean", "Pakistani") or a part of the world ("Gulf", "Latin")
             return w in STOP or w in MONTHS or w in _REGION_WORDS or bool(_DEMONYM.search(w)) \
+                or w in _COMPANY_FORMS \
                 or w in self.latin_words or bool(self.lookup([w])[0]) \
                 or (self.names is not None and bool(self.names.spelled(word)))
 

@@ -22,6 +22,9 @@ from rag.whole_sentences import WholeSentences
     ("How did he close his letter? What were the closing words?", Position(where=END)),
     ("习近平在特别峰会上发言时，开头首先感谢了谁？", Position(where=START)),
     ("Whom did Xi thank at the beginning of his G20 speech?", Position(where=START)),
+    # whose letter, by name (d58-023)
+    ("What date is written at the end of Xi Jinping's reply letter to the workers?",
+     Position(where=END)),
     ("第二点倡议里，他建议探讨建立什么机制？", Position(points=(2,))),
     ("第三条要求是什么？", Position(points=(3,))),
     ("What was the second proposal?", Position(points=(2,))),

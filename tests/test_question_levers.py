@@ -4,6 +4,7 @@ the English -> Chinese dictionary route, whole-sentence quotes and the answer se
 from __future__ import annotations
 
 import re
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ from rag.speaker import partner_of
 from rag.translate import (
     Dictionary,
     Translation,
+    american,
     build_table,
     by_context,
     mixed_query,
@@ -272,6 +274,29 @@ def test_a_noun_the_table_lacks_is_looked_up_as_the_word_it_is_made_from():
     assert Dictionary(table).translate("Which station?").groups == [["车站"]]
 
 
+def test_british_spellings_are_looked_up_as_the_dictionary_writes_them():
+    """CC-CEDICT is American: "labour", "organised", "centre" and "Mould" (d58-022's company,
+    then taken for a name the documents never mention) are found as labor, organize, center,
+    mold; words that only look British keep their own senses."""
+    table = {**TABLE, "labor": ["劳动力"], "labor market": ["劳动力市场"], "organize": ["组织"],
+             "center": ["中心"], "mold": ["模具"], "hour": ["小时"], "promise": ["承诺"]}
+    d = Dictionary(table)
+    assert d.translate("Which labour market centre was organised?").groups == \
+        [["劳动力市场"], ["中心"], ["组织"]]
+    assert d.lookup(["mould"]) == (["模具"], 1) and d.lookup(["hour"]) == (["小时"], 1)
+    assert d.lookup(["promise"]) == (["承诺"], 1)
+    assert [american(w) for w in ("behaviour", "travelled", "paediatric", "programme", "metres",
+                                  "defence", "four", "contour", "rise", "journey")] == \
+        ["behavior", "traveled", "pediatric", "program", "meters", "defense", "four", "contour",
+         "rise", "journey"]
+
+
+def test_a_company_s_legal_form_is_no_name():
+    d = Dictionary({**TABLE, "mold": ["模具"], "ningbo": ["宁波"]}, latin_words=frozenset())
+    assert d.unknown_names("Where is Ningbo Mould Co., Ltd.?") == []
+    assert d.unknown_names("What did Xi tell Justin Trudeau?") == ["Justin Trudeau"]
+
+
 def test_question_words_and_unknown_words_translate_to_nothing():
     t = Dictionary(TABLE).translate("How many of them were there, and when?")
     assert t.groups == [] and t.literals == []
@@ -490,8 +515,11 @@ def test_header_date_lines_date_their_article(tmp_path: Path):
     from rag.retrieval import _header_dates
 
     (tmp_path / "a.txt").write_text("在湖北省考察时的讲话\n（2020年3月10日）\n习近平\n正文。\n"
-                                    "另一篇\n正文没有日期。\n", encoding="utf-8")
-    assert _header_dates(tmp_path, "a.txt", [1, 5]) == {0: {(3, 10)}}
+                                    "另一篇\n正文没有日期。\n"
+                                    # a speech's date line with its place (d58c06.1)
+                                    "携手抗疫 共克时艰\n——在特别峰会上的发言\n（2020年3月26日，北京）\n"
+                                    "尊敬的萨勒曼国王，\n", encoding="utf-8")
+    assert _header_dates(tmp_path, "a.txt", [1, 5, 7]) == {0: {(3, 10)}, 2: {(3, 26)}}
     assert _header_dates(tmp_path, "missing.txt", [1]) == {}
     assert _header_dates(None, "a.txt", [1]) == {}
 
@@ -513,6 +541,25 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
         == ["other", "right"]
 
+
+
+def test_the_other_speaker_named_lifts_only_their_own_words():
+    """"According to Wang Yi, how many consular-protection phone calls…?" (d58-014) asks the
+    words of someone other than Xi, but by name: Putin's passage ("普京表示，…") is not lifted
+    over the article's own; "What did Putin say…?" lifts it."""
+    putin = Chunk("a.txt", "普京表示，中国向遭受疫情的国家及时伸出援助之手。", "t", None, None, 1, 1,
+                  0, 20, "putin")
+    plain = Chunk("a.txt", "各驻外机构接打1万余通领保电话。", "t", None, None, 3, 3, 30, 45, "plain")
+    retriever = _ranker(RetrievalSettings(speaker_bonus=0.2, count_weight=0.0, focus_weight=0.0,
+                                          focus_weight_en=0.0, kind_weight=0.0), putin, plain)
+    retriever._dictionary = Dictionary({**TABLE, "wang yi": ["王毅"], "putin": ["普京"]})
+    retriever._dictionary_lock = threading.Lock()
+    keys, fused = ["putin", "plain"], {"putin": 0.95, "plain": 1.0}
+    first = lambda q: retriever._rank(q, keys, fused, 1.0)[0][0]  # noqa: E731
+    assert first("According to Wang Yi, how many phone calls did the missions answer?") == "plain"
+    assert first("According to Putin, what did China do?") == "putin"
+    assert first("王毅说，驻外机构接了多少通电话？") == "plain"
+    assert first("普京表示中国做了什么？") == "putin"
 
 
 def test_a_month_asked_ranks_a_passage_of_another_month_below():

@@ -156,6 +156,16 @@ def test_a_day_of_a_named_month_is_a_date_asked():
     assert states_own_date("具体是在4月几日作出的？", "4月8日就安全生产作出重要指示")
 
 
+def test_a_date_asked_with_an_adjective_is_a_date_asked():
+    """"What full date (year, month and day) is written at the end of…?" (d58-023)."""
+    from rag.question_type import DATE, asked_kinds
+
+    for question in ("What full date is written at the end of the letter?",
+                     "Which exact day did they speak?", "What was its precise date?"):
+        assert DATE in asked_kinds(question), question
+    assert DATE not in asked_kinds("What full report did they write?")
+
+
 def test_a_day_of_the_lunar_calendar_states_the_day_asked():
     """"…他是在哪一天主持召开中央政治局常委会会议…？" (d53-028) is answered by "大年初一，我
     主持召开中央政治局常委会会议": a day, though no day of a month."""

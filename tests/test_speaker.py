@@ -10,6 +10,7 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
 @pytest.mark.parametrize("question, expected", [
     ("What did Xi tell Angela Merkel on March 25 about German experts?", XI),
     ("In his call with Putin, what did Xi say China had the confidence to do?", XI),
+    ("In his call with Trump, what short formula did Xi Jinping use to describe it?", XI),
     ("What did Spanish Prime Minister Pedro Sanchez say China had done for Spain?", OTHER),
     ("What did the king thank Xi for regarding the G20 summit?", OTHER),
     ("According to King Salman, what aid had China provided?", OTHER),
@@ -193,3 +194,18 @@ def test_the_other_side_an_excerpt_is_with():
     assert not names_partner("沙特向中方提供了多少批物资？", saudi)
     who = partner_of("习近平复信世界卫生组织总干事谭德塞")
     assert not names_partner("中国宣布向世界卫生组织捐款多少？", who)
+
+
+def test_the_other_speaker_by_name_and_the_clause_naming_a_passage_s_speaker():
+    from rag.speaker import other_speaker_words, speaker_clause
+
+    assert other_speaker_words("According to Wang Yi, how many calls were answered?") == \
+        ["wang", "yi"]
+    assert other_speaker_words("What did Spanish Prime Minister Pedro Sanchez say?")[-2:] == \
+        ["pedro", "sanchez"]
+    assert other_speaker_words("What did the king say about the G20?") == []  # an office
+    assert other_speaker_words("What did Xi say to Merkel?") == []
+    assert speaker_clause("默克尔表示，中方的经验值得借鉴。") == "默克尔表示，"
+    assert speaker_clause("中共中央政治局常委、国务院总理李克强作出批示指出，要…") == \
+        "中共中央政治局常委、国务院总理李克强作出批示指出"
+    assert speaker_clause("各驻外机构接打1万余通领保电话。") == ""
