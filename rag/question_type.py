@@ -48,7 +48,8 @@ _ASKS = [
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
     (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
-                       r"\bhow (?:many|large|long|far|big|old)\b|\bwhat (?:share|percentage|number)\b|"
+                       r"\bhow (?:many|large|long|far|big|old)\b|"
+                       r"\b(?:what|which) (?:share|percentage|number|figure|amount|total|proportion)\b|"
                        # "Did he give a figure for how many…?", "Did it mention a number for…?"
                        r"\b(?:give|gave|given|mention|mentioned|cite|cited|state|stated|provide|"
                        r"provided|put)\s+(?:a|any|an|the)\s+(?:figure|number|count|total|tally)\b|"

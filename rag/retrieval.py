@@ -80,6 +80,9 @@ _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
 ITEM_SHARE = 0.8
+# A passage holding a term an English question quotes gets this share of `quote_weight` (a
+# whole sentence quoted is surer than the translation of a term).
+QUOTED_TERM_SHARE = 0.5
 # How far after a passage its list's n-th item is looked for (passages of its article)
 ITEM_SPAN = 8
 # How deep each side is looked into to tell whether a Chinese question asks of an English
@@ -735,6 +738,9 @@ class Retriever:
         # What it quotes ("“我们将慎终如始，…”是在哪天说的？"): the passage holding it verbatim,
         # not one sharing the words of the rest (a compilation's note on "通电话").
         cited = quoted_sentences(question) if self.settings.quote_weight else []
+        # and the terms an English one quotes, in the documents' words ('squad leader': 班长)
+        terms = self.dictionary().quoted_terms(question) \
+            if self.settings.quote_weight and translation is not None else []
         # The other side it names ("In his March 27 call with Trump…"): an excerpt of a call,
         # talk or message with another one (the Saudi king's call of that day) is of another
         # event, as one dated another day is.
@@ -747,11 +753,13 @@ class Retriever:
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or cited:
+                    or kinds or figure or cited or terms:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
                     score += self.settings.quote_weight
+                if terms and any(w in self._squeezed[self.index_of[key]] for g in terms for w in g):
+                    score += self.settings.quote_weight * QUOTED_TERM_SHARE
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
                 if focus_groups and key not in self.latin:

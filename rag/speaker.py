@@ -41,6 +41,9 @@ _XI = r"(?:(?:President\s+)?Xi(?:\s+Jinping)?|China|the Chinese (?:side|governme
 _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_VERBS}\b|"
                          # "what short formula did Xi Jinping use to describe…?" (d58-001)
                          rf"\b(?:did|does|do|has|had)\s+{_XI}\s+(?:use|quote|cite|coin)\b|"
+                         # "On what date did Xi speak by phone with Macron, telling him…?"
+                         rf"\b(?:did|does|do|has|had)\s+{_XI}\s+[^?,]{{0,80}},\s*"
+                         r"(?i:telling|saying|stressing|noting|urging|assuring)\b|"
                          rf"\b{_XI}\s+{SAY_VERBS}\b|"
                          # "When Xi spoke with Conte, what did he say China would send?", "In
                          # Xi Jinping's instruction on work safety, what saying did he use…?"

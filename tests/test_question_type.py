@@ -156,6 +156,15 @@ def test_a_day_of_a_named_month_is_a_date_asked():
     assert states_own_date("具体是在4月几日作出的？", "4月8日就安全生产作出重要指示")
 
 
+def test_a_figure_or_an_amount_asked_is_a_count_asked():
+    """"It also called for raising the deficit ratio — to what figure exactly?" (d59c06.3)."""
+    from rag.question_type import COUNT, asked_kinds
+
+    for question in ("It also called for raising the deficit ratio — to what figure exactly?",
+                     "What amount did China donate to the WHO?", "What total was given?"):
+        assert COUNT in asked_kinds(question), question
+
+
 def test_a_date_asked_with_an_adjective_is_a_date_asked():
     """"What full date (year, month and day) is written at the end of…?" (d58-023)."""
     from rag.question_type import DATE, asked_kinds

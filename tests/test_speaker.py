@@ -11,6 +11,8 @@ from rag.speaker import OTHER, XI, asked_speaker, passage_speaker
     ("What did Xi tell Angela Merkel on March 25 about German experts?", XI),
     ("In his call with Putin, what did Xi say China had the confidence to do?", XI),
     ("In his call with Trump, what short formula did Xi Jinping use to describe it?", XI),
+    ("On what date did Xi speak by phone with Macron, telling him China had informed the WHO?",
+     XI),
     ("What did Spanish Prime Minister Pedro Sanchez say China had done for Spain?", OTHER),
     ("What did the king thank Xi for regarding the G20 summit?", OTHER),
     ("According to King Salman, what aid had China provided?", OTHER),
