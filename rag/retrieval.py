@@ -739,8 +739,8 @@ class Retriever:
         # not one sharing the words of the rest (a compilation's note on "通电话").
         cited = quoted_sentences(question) if self.settings.quote_weight else []
         # and the terms an English one quotes, in the documents' words ('squad leader': 班长)
-        terms = self.dictionary().quoted_terms(question) \
-            if self.settings.quote_weight and translation is not None else []
+        terms = translation.quoted if self.settings.quote_weight and translation is not None \
+            else ()
         # The other side it names ("In his March 27 call with Trump…"): an excerpt of a call,
         # talk or message with another one (the Saudi king's call of that day) is of another
         # event, as one dated another day is.

@@ -110,6 +110,9 @@ class Translation:
     # whose office-holder it names ("Japan's prime minister" -> (日本,)), which the first
     # passage must name as well: question_type.english_office_countries
     subjects: tuple[tuple[str, ...], ...] = ()
+    # the terms it quotes, each as the documents write it ("the 'squad leader'" -> (班长,)):
+    # Dictionary.quoted_terms
+    quoted: tuple[tuple[str, ...], ...] = ()
 
     def asking_groups(self) -> list[list[str]]:
         """The groups of the clause that asks, when the question has a frame before it."""
@@ -462,7 +465,8 @@ class Dictionary:
                          english_office_countries(question)
                          for found, n in [self.lookup(words)] if found and n == len(words))
         return Translation(groups, literals, start if start and len(groups) > start else 0,
-                           tuple(self.unknown_names(question)), roles, subjects)
+                           tuple(self.unknown_names(question)), roles, subjects,
+                           tuple(tuple(t) for t in self.quoted_terms(question)))
 
     def quoted_terms(self, question: str) -> list[list[str]]:
         """The documents' words for the terms an English question quotes ("whom did Xi name as

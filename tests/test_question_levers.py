@@ -316,8 +316,8 @@ def test_a_term_an_english_question_quotes_lifts_the_passage_holding_it():
                                           focus_weight_en=0.0, kind_weight=0.0), cheer, named)
     retriever._squeezed = [c.text for c in (cheer, named)]
     retriever.index_of = {"cheer": 0, "named": 1}
-    retriever._dictionary, retriever._dictionary_lock = d, threading.Lock()
     question = "Whom did Xi name as the 'squad leader' of Hubei?"
+    assert d.translate(question).quoted == (("班长",),)
     ranked = retriever._rank(question, ["cheer", "named"], {"cheer": 1.0, "named": 0.95}, 1.0,
                              translation=d.translate(question))
     assert ranked[0][0] == "named"
