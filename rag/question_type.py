@@ -36,7 +36,7 @@ _ASKS = [
                       r"\bwhen\s*\?|\b(?:what|which) (?:(?:exact|precise|full|specific|complete) )?"
                       r"(?:date|day|year)\b|"
                       r"\b(?:the|its|their) (?:(?:exact|precise|full|specific|complete) )?date\b|"
-                      r"日期|哪个月|几月份|"
+                      r"日期|哪一?个月|几月份|"
                       # "Did he set a deadline for…?", "Did he give a timetable…?"
                       r"\b(?:set|give|gave|given|mention|mentioned|announce|announced|name|named|"
                       r"state|stated|fix|fixed)\s+(?:a|any|an|the)\s+(?:deadline|date|timetable|"

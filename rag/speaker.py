@@ -272,7 +272,11 @@ _ZH_SPEECH_CONTENT = re.compile(r"发言[^。？?]{0,10}?(?:的)?(?:主要|具�
 _EN_SPEECH_CONTENT = re.compile(
     r"\bwhat did (?:that|the|this) (?:[\w-]+ ){0,3}?(?:speaker|secretary|official|delegate|"
     r"representative|mayor|governor)s? (?:actually |really )?(?:say|talk about)\b"
-    r"[^?]*\b(?:remarks|speech|presentation)\b", re.I)
+    r"[^?]*\b(?:remarks|speech|presentation)\b|"
+    # "…what figures did Yang Fasen, party secretary of Hotan prefecture, report in his speech?"
+    r"\bwhat (?:\w+ )?did (?!Xi\b|President Xi\b)(?-i:[A-Z][\w-]+ [A-Z][\w-]+)\b[^?]{0,80}?"
+    r"\b(?:say|report|present|mention|talk about|cite)\b[^?]{0,20}?"
+    r"\bin (?:his|her|their) (?:speech|remarks|presentation)\b", re.I)
 
 
 def asks_speech_content(question: str) -> bool:

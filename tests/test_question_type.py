@@ -173,6 +173,7 @@ def test_a_date_asked_with_an_adjective_is_a_date_asked():
                      "Which exact day did they speak?", "What was its precise date?"):
         assert DATE in asked_kinds(question), question
     assert DATE not in asked_kinds("What full report did they write?")
+    assert DATE in asked_kinds("这次普查具体从哪一个月开始入户登记？")  # d59-032
 
 
 def test_a_day_of_the_lunar_calendar_states_the_day_asked():

@@ -211,3 +211,12 @@ def test_the_other_speaker_by_name_and_the_clause_naming_a_passage_s_speaker():
     assert speaker_clause("中共中央政治局常委、国务院总理李克强作出批示指出，要…") == \
         "中共中央政治局常委、国务院总理李克强作出批示指出"
     assert speaker_clause("各驻外机构接打1万余通领保电话。") == ""
+
+
+def test_what_a_named_speaker_said_in_their_speech_is_asked_of_their_speech():
+    """d59-023: the documents report that Yang Fasen spoke at the symposium, not what he said."""
+    from rag.speaker import asks_speech_content
+
+    assert asks_speech_content("At the March 6 symposium, what figures did Yang Fasen, party "
+                               "secretary of Hotan prefecture, report in his speech?")
+    assert not asks_speech_content("What did Xi Jinping say in his speech about poverty?")
