@@ -253,6 +253,10 @@ def test_the_asking_clause_is_told_from_the_frame_before_it():
     # One clause, or a comma inside the asking clause: no frame
     assert asking_clause("What did Xi say, in his call, about supply chains?")[0] == ""
     assert Dictionary(TABLE).translate("What did Xi say about supply chains?").asking == 0
+    # who said it frames what it was about (d59-003): one clause, the frame before "say about"
+    q = "What did the Politburo Standing Committee meeting say about supply chains?"
+    assert asking_clause(q) == ("the Politburo Standing Committee meeting", "about supply chains?")
+    assert Dictionary(TABLE).translate(q).asking_groups() == [["供应链"]]
 
 
 def test_irregular_past_forms_are_looked_up_as_their_verb():
