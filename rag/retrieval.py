@@ -802,7 +802,8 @@ class Retriever:
 
     def _speaker_names(self, question: str) -> tuple[str, ...]:
         """How the documents write the other speaker a question names, () when it names none
-        (or the dictionary does not know them)."""
+        (or the dictionary does not know them: the longest ending of their words it has whole,
+        as for a role)."""
         if has_cjk(question):
             named = other_speaker_named(question)
             return (named,) if named else ()
