@@ -67,15 +67,16 @@ from .speaker import (
     passage_speaker,
     speaker_clause,
 )
+from .structure import DATE_LINE
 from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
-# An article's header date line, perhaps with the place ("（2020年3月26日，北京）"), or bare.
-_DATE_LINE = re.compile(r"^[（(]?\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
-                        r"(?:\s*[，,]\s*\S{1,8}?)?\s*[）)]?$")
+# An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
+# 北京）"), or a day on a line of its own ("2020年3月10日").
+_BARE_DAY = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _HEADER_LINES = 6  # how far under an article's title its date line may stand
 # A numbered item the words of a question asking for it did not find, added at this share of
 # the fused score of the passage of its article that was found (`Retriever._items_at`).
@@ -149,7 +150,7 @@ def _header_dates(corpus_dir: Path | None, name: str, starts: list[int],
     for i, line in enumerate(starts):
         end = min([line + _HEADER_LINES, *(s - 1 for s in starts[i + 1 : i + 2])])  # not the next
         for text in lines[line - 1 : end]:
-            if _DATE_LINE.match(text.strip()):
+            if DATE_LINE.match(text.strip()) or _BARE_DAY.match(text.strip()):
                 out[i] = zh_dates(text)
                 break
     return out

@@ -13,6 +13,7 @@ first use and cached beside the index (never committed), with the licence named 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -169,6 +170,7 @@ _BRITISH_ENDINGS = (
 )
 
 
+@functools.lru_cache(maxsize=4096)  # a server sees many questions
 def american(word: str) -> str:
     """A (lower-case) word in American spelling ("labour" -> labor, "organised" -> organized,
     "centre" -> center): the dictionary's."""
@@ -427,14 +429,22 @@ class Dictionary:
                 return None, n
             if n == 1 and phrase[0] in STOP:
                 return None, 1
-            spelled = [american(w) for w in phrase]  # "labour market" as "labor market"
-            for spelling in (phrase, spelled) if spelled != phrase else (phrase,):
-                head = " ".join(spelling[:-1])
-                for form in _stem(spelling[-1]):
-                    key = f"{head} {form}".strip()
-                    if key in self.table:
-                        return self.table[key], n
+            found = self._spelled(phrase)
+            if found is None:  # "labour market" as "labor market"
+                spelled = [american(w) for w in phrase]
+                found = self._spelled(spelled) if spelled != phrase else None
+            if found is not None:
+                return found, n
         return None, 1
+
+    def _spelled(self, phrase: list[str]) -> list[str] | None:
+        """The table's words for a phrase as spelled, its last word in any of its forms."""
+        head = " ".join(phrase[:-1])
+        for form in _stem(phrase[-1]):
+            key = f"{head} {form}".strip()
+            if key in self.table:
+                return self.table[key]
+        return None
 
     def counted(self, question: str) -> list[str]:
         """The Chinese words for the thing an English question counts ("How many medical
