@@ -345,7 +345,7 @@ def _only_the_total_given(question: str, top: list[Hit]) -> bool:
 
 
 # "这四类人员具体指哪些人？", "“六保”分别是保哪些方面？": the members of a set the question counts
-_COUNTED_SET = re.compile(r"([三四五六七八九十]|[3-9])\s*(?:类|个|项|种|条|方面|大)")
+_COUNTED_SET = re.compile(r"([三四五六七八九十]|[3-9])\s*(?:类|个|项|种|条|道|方面|大)")
 _MEMBERS_ASKED = re.compile(r"分别是|分别指|分别为|具体指|具体是哪|都有哪些|都是哪|包括哪些|指哪些|是哪几")
 
 

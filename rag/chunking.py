@@ -222,6 +222,19 @@ def lead_ins(chunks: list[Chunk]) -> set[str]:
             and (nxt.lead or is_table_row(nxt.text)) and nxt.title == c.title}
 
 
+# An editor's note on where an article's text comes from ("这是习近平总书记2020年1月至4月期间讲
+# 话、谈话、…通电话中有关开展抗疫国际合作内容的节录。", "本文是…的摘编。")
+_EDITORS_NOTE = re.compile(r"^(?:这是|本文是|本文为|以上是|以上为|本篇是|本篇为)[^。！？]{4,120}?"
+                           r"(?:的)?(?:节录|摘录|摘编|节选|摘要|选编)[。.]?$")
+
+
+def editors_notes(chunks: list[Chunk]) -> set[str]:
+    """Keys of the passages that only say what the article is excerpted from: they name every
+    kind of speech, call and letter it holds, so they match questions about any of them, and
+    answer none."""
+    return {c.key for c in chunks if _EDITORS_NOTE.match("".join(c.text.split()))}
+
+
 def _ends_in_colon(text: str) -> bool:
     return text.rstrip().endswith(("：", ":"))
 

@@ -622,8 +622,9 @@ def english_name_role_words(question: str) -> list[str]:
 # duration ("24小时内", "14天", "2个多月", "数月", "15年来"), a rate ("复工率达到了多少？", "what
 # share…") by a share ("46%", "三分之二", "九成"). Not "多久作一次指示" (how often).
 _DURATION_ASKED = re.compile(r"多长时间|多久(?![^，。？?]{0,8}一次)|几个小时|多少小时|多少分钟|几个月|"
+                             r"多少天|(?<![哪那这前第])几天|"
                              r"(?<!about )\bhow long\b(?! is\b)", re.I)  # not "say about how long…"
-_DURATION = re.compile(r"(?:\d+|[一二两三四五六七八九十百千数几]+)\s*(?:多|余)?\s*(?:个\s*多?\s*"
+_DURATION = re.compile(r"(?:\d+|(?<![前这那])[一二两三四五六七八九十百千数几]+)\s*(?:多|余)?\s*(?:个\s*多?\s*"
                        r"(?:小时|钟头|月|星期|多月)|小时|分钟|昼夜|天|周(?!年)|星期(?![一二三四五六日天])|"
                        r"年(?:来|间|多|时间)|多年)|数[月日年天周]|月余|\d+\s*(?:hours?|minutes?|days?|weeks?|months?|years?)\b|"
                        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|several|a few)\s+"
@@ -1085,7 +1086,7 @@ def dates_its_event(question: str, attribution: str) -> bool:
 _ASKED_EVENT = {
     "letter": r"回信|来信|信[中里]|[这那该此]封信|\bletters?\b|\b(?:write|wrote|written) back\b",
     "call": r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
-            r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by) the phone\b",
+            r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by|over) (?:the )?phone\b",
     "message": r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b",
 }
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog, FileEntry
-from .chunking import lead_ins, sentence_texts
+from .chunking import editors_notes, lead_ins, sentence_texts
 from .dates import (
     agreement,
     dates_a_publication,
@@ -47,8 +47,10 @@ from .question_type import (
     count_of,
     counted_thing,
     english_count,
+    events_asked,
     figure_asked,
     focus_tokens,
+    labels_event,
     quoted_sentences,
     role_asked,
     states,
@@ -84,6 +86,9 @@ ITEM_SHARE = 0.8
 # A passage holding a term an English question quotes gets this share of `quote_weight` (a
 # whole sentence quoted is surer than the translation of a term).
 QUOTED_TERM_SHARE = 0.5
+# The weight of the lexical ranking by an English question's asking clause alone, as a share
+# of the weight of the lexical ranking by all its words (`Retriever.search`)
+ASKING_SHARE = 0.5
 # How far after a passage its list's n-th item is looked for (passages of its article)
 ITEM_SPAN = 8
 # How deep each side is looked into to tell whether a Chinese question asks of an English
@@ -261,9 +266,11 @@ class Retriever:
         # The other side of the call, talk or message each excerpt's attribution names.
         self._partners = {k: side for k in self.keys
                           if (side := partner_of(self.locations[k][0].attribution))}
-        # Passages that only announce the list or table below them (rag/chunking.py).
+        # Passages that only announce the list or table below them, or say what their article
+        # is excerpted from (rag/chunking.py).
         self._lead_ins = {k for entry in catalog.files.values()
-                          for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))}
+                          for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))
+                          | editors_notes(entry.chunks)}
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
@@ -526,6 +533,16 @@ class Retriever:
         scores, weight = self._lexical_scores(question, translation, q_tokens)
         lex_ranking = self._lexical_ranking(scores, n, sources) if weight > 0.05 else []
         rankings = [(dense, 1.0), (lex_ranking, weight)]
+        if translation is not None and translation.asking and weight > 0.05:
+            # A frame naming a long article ("In Wang Yi's Qiushi article on winning the battle
+            # …, how did he describe the working group…?") outweighs the clause that asks in
+            # the words of the whole question: that clause's own words rank too, so the passage
+            # of the article holding them is among the candidates.
+            asking, matched = self._group_scores(translation.asking_groups())
+            if matched:
+                rankings.append((self._lexical_ranking(asking, n, sources),
+                                 weight * ASKING_SHARE))
+                weight += weight * ASKING_SHARE
         if english and self.latin:
             # An English question over English and Chinese documents: its own words rank the
             # English passages, its translation the Chinese ones.
@@ -742,6 +759,10 @@ class Retriever:
         # and the terms an English one quotes, in the documents' words ('squad leader': 班长)
         terms = translation.quoted if self.settings.quote_weight and translation is not None \
             else ()
+        # The call, letter or message of the day it names ("习近平2月28日和哪国领导人通了电话？"):
+        # an excerpt whose attribution is that day's call ("（2020年2月28日同古巴国家主席迪亚斯—卡内
+        # 尔通电话）") tells of it, whatever its own words share with the question.
+        events = events_asked(question) if wanted and not by_month else []
         # The other side it names ("In his March 27 call with Trump…"): an excerpt of a call,
         # talk or message with another one (the Saudi king's call of that day) is of another
         # event, as one dated another day is.
@@ -771,6 +792,8 @@ class Retriever:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:
                         score -= self.settings.date_penalty
+                    elif events and self._dates_event(chunk.attribution, wanted, events):
+                        score += self.settings.event_day_weight
                 if counted and counted.search(quoted):
                     score += self.settings.count_weight
                 if role and role.search(quoted):
@@ -809,6 +832,13 @@ class Retriever:
             named = other_speaker_named(question)
             return (named,) if named else ()
         return self.dictionary().name_roles(other_speaker_words(question))
+
+    @staticmethod
+    def _dates_event(attribution: str | None, wanted: set, events: list[str]) -> bool:
+        """Whether an excerpt's attribution dates, on a day asked of, an event of a kind asked
+        of (a call, a letter, a message)."""
+        return bool(attribution) and bool(zh_dates(attribution) & wanted) and \
+            any(labels_event(kind, re.sub(r"《[^》]*》", "", attribution)) for kind in events)
 
     def place_weight(self, position: Position, key: str, text: str) -> float:
         """How well a passage (its quoted `text`) stands where a question points: its speech's

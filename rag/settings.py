@@ -79,6 +79,7 @@ class RetrievalSettings:
     role_weight: float = 0.3
     range_weight: float = 0.15
     kind_weight: float = 0.05
+    event_day_weight: float = 0.2
     quote_weight: float = 0.3
 
 

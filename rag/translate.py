@@ -212,6 +212,9 @@ def _stem(word: str) -> list[str]:
         forms.append(word[:-4])
     if len(word) > 5 and word.endswith("ly"):
         forms.append(word[:-2])
+    # The noun of a verb in -ize, when the table has only the noun: modernize, modernized ->
+    # modernization (现代化).
+    forms += [form[:-1] + "ation" for form in forms if len(form) > 6 and form.endswith("ize")]
     return forms
 
 

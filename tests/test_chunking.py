@@ -392,3 +392,18 @@ def test_a_table_row_is_searched_with_its_tables_column_names():
     # A PDF's row, its cells split by spaces
     spaced = attach_table_headers([row("项目 距离 参赛规模", 1), row("马拉松 42.195公里 12000人", 2)])
     assert [c.lead for c in spaced] == ["项目 | 距离 | 参赛规模"]
+
+
+def test_an_editors_note_on_where_the_text_comes_from_is_told_apart():
+    """"这是习近平总书记2020年1月至4月期间讲话、…通电话中有关开展抗疫国际合作内容的节录。" names every
+    kind of call and letter its article holds and answers no question about any of them (it
+    ranked first for "Which Cuban leader did Xi talk with by phone on 28 February?", d59-004);
+    in the bundled corpus it is the only one."""
+    from rag.chunking import editors_notes
+
+    notes = {c.text for name in FILES for c in chunks_of(name)
+             if c.key in editors_notes(chunks_of(name))}
+    assert len(notes) == 1 and next(iter(notes)).startswith("这是习近平总书记2020年1月至4月期间")
+    made = [paragraph_chunks(make_paragraph(text), "a", [0], 200, 3)[0]
+            for text in ("本文是作者在座谈会上讲话的摘编。", "这是一次重要的会议。")]
+    assert editors_notes(made) == {made[0].key}

@@ -44,6 +44,10 @@ CASES = [
     ("How many confirmed cases did Hubei still have on March 9?", "17151"),
     ("What did Xi say is the most powerful weapon against the epidemic in his letter to Bill Gates?",
      "团结合作"),
+    # a frame naming the meeting at length: the asking clause's own words find the passage
+    # (`ASKING_SHARE`)
+    ("At the 12th meeting of the Central Commission for Comprehensively Deepening Reform, which "
+     "law did Xi urge be introduced as soon as possible?", "生物安全法"),
 ]
 
 

@@ -295,6 +295,16 @@ def test_british_spellings_are_looked_up_as_the_dictionary_writes_them():
          "rise", "journey"]
 
 
+def test_a_verb_in_ize_is_found_under_its_noun():
+    """"…the necessary path to modernise urban governance?" (d60-018): the table has
+    modernization (现代化), not the verb, in any of its forms or spellings."""
+    d = Dictionary({**TABLE, "modernization": ["现代化"], "size": ["大小"]})
+    for word in ("modernize", "modernise", "modernized", "modernizing"):
+        assert d.lookup([word]) == (["现代化"], 1), word
+    assert d.lookup(["size"]) == (["大小"], 1)  # the word itself first
+    assert d.lookup(["prize"]) == (None, 1)  # too short to be a verb made in -ize
+
+
 def test_a_term_of_letters_and_digits_is_one_word(tmp_path: Path):
     """"G20" was read as "g" and a number, so the glossary's "g20" (二十国集团) never matched
     (d58c06.2: "…working with China within the G20?"); "COVID-19" is COVID, not nineteen."""
@@ -577,6 +587,28 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     assert [k for k, _ in retriever._rank("调派了多少支医疗队？", ["other", "right"], fused, 1.0)] \
         == ["other", "right"]
 
+
+
+def test_the_call_of_the_day_named_lifts_the_excerpt_its_attribution_dates():
+    """"习近平2月28日和哪国领导人通了电话？" (fresh batch d59-004): the excerpt whose attribution is
+    that day's call ("（2020年2月28日同古巴国家主席迪亚斯—卡内尔通电话）") says nothing of a
+    call in its own words; it is lifted over an undated passage about calls in general. Not for
+    a question naming no call, nor for an excerpt of that day's other kind of event."""
+    cuba = Chunk("a.txt", "我们还保障包括古巴公民在内的各国在华人员健康和安全。", "t", None,
+                 "（2020年2月28日同古巴国家主席迪亚斯—卡内尔通电话）", 1, 1, 0, 20, "cuba")
+    note = Chunk("a.txt", "我和多国领导人密集通电话。", "t", None, None, 3, 3, 30, 45, "note")
+    settings = RetrievalSettings(event_day_weight=0.2, count_weight=0.0, focus_weight=0.0,
+                                 kind_weight=0.0)
+    retriever = _ranker(settings, cuba, note, context_dates={"cuba": {(2, 28)}})
+    keys, fused = ["note", "cuba"], {"note": 1.0, "cuba": 0.85}
+    first = lambda q: retriever._rank(q, keys, fused, 1.0)[0][0]  # noqa: E731
+    assert first("习近平2月28日和哪国领导人通了电话？") == "cuba"
+    assert first("Who did Xi speak with by phone on February 28?") == "cuba"
+    assert first("习近平2月28日给谁回了信？") == "note"  # a letter, which that excerpt is not
+    assert first("习近平和哪国领导人通了电话？") == "note"  # no day named
+    retriever.settings = RetrievalSettings(event_day_weight=0.0, count_weight=0.0,
+                                           focus_weight=0.0, kind_weight=0.0)
+    assert first("习近平2月28日和哪国领导人通了电话？") == "note"
 
 
 def test_the_other_speaker_named_lifts_only_their_own_words():

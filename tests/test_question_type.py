@@ -203,6 +203,11 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     # four words before "rate" (fresh batch d46)
     assert figure_asked("What first-quarter urban surveyed unemployment rate was cited?") is not None
     assert figure_asked("他对疫情防控多久作一次指示？") is None  # how often, not how long
+    # days counted are a duration ("具体增加多少天？", d60-039), "前几天" none
+    days = figure_asked("将来要增加带薪休假时间，具体增加多少天？")
+    assert days.search("实施14天集中隔离") and not days.search("前几天，我就此特地强调")
+    assert figure_asked("在中国一共待了几天？") is not None
+    assert figure_asked("哪几天他在浙江考察？") is None
     assert figure_asked("要提高哪两个率？") is None
     money = figure_asked("How much did those charter flights cost?")
     assert money.search("向世卫组织捐款2000万美元") and money.search("$20 million") and \
@@ -425,6 +430,9 @@ def test_the_members_of_a_counted_set_need_a_list_as_long():
     three = "这三个方面分别是什么？"
     assert not _members_unlisted(three, [hit("落实依法办理、舆论引导、社会面管控“三同步”。")])
     assert not _members_unlisted(three, [hit("一是扭住关键。二是关口前移。三是全覆盖。")])
+    # "四道防线" counts with 道 (d60-033)
+    assert _members_unlisted("严守“四道防线”，这四道防线具体分别是什么？",
+                             [hit("对其他省份加强分类指导，严守“四道防线”。")])
     # a pair, or no members asked: nothing to say
     assert not _members_unlisted("两条战线分别是什么？", [hit("一条是疫情防控第一线。")])
     assert not _members_unlisted("四类人员有多少？", [hit("集中隔离收治“四类人员”。")])
