@@ -63,6 +63,8 @@ _EN_NUMBERS = {w: i + 2 for i, w in enumerate(
 # 的一项", "the last of the five things".
 _ZH_LAST = re.compile(r"最后(?:的)?一(?:点|项|条|个|方面)|排在最后|最后一个方面")
 _ZH_SIZE = re.compile(rf"(\d+|[{_ZH_DIGITS}两]+)(?:点|项|条|个方面|方面|保|个|大)")
+# "提出了7点要求" (not "第七点", nor "3个月")
+_ZH_LIST_SIZE = re.compile(rf"(?<![第哪\d{_ZH_DIGITS}])(\d|[{_ZH_DIGITS}两])(?:点|项|条|个方面|方面)")
 _EN_LAST = re.compile(r"\bthe (?:last|final) (?:one|\w+)?\b.*?\bof (?:the|his|its) "
                       r"(two|three|four|five|six|seven|eight|nine|ten|\d+)\b|"
                       r"\b(?:the|his|its) (two|three|four|five|six|seven|eight|nine|ten|\d+) "
@@ -86,6 +88,9 @@ class Position:
     where: str = ""
     points: tuple[int, ...] = ()
     whole_list: bool = False  # the whole list asked ("4点倡议是什么？"): its first point opens it
+    # the size of the list the question names ("提出了7点要求，其中第五点是什么？"): a list running
+    # past it ("…第七，…第八，") is another one
+    size: int | None = None
 
 
 def asked_position(question: str) -> Position | None:
@@ -94,7 +99,11 @@ def asked_position(question: str) -> Position | None:
     where = END if _ENDS.search(question) else START if _STARTS.search(question) else ""
     m = _ZH_NTH.search(question)
     if m:
-        return Position(where, (_ZH_DIGITS.index(next(g for g in m.groups() if g)) + 1,))
+        size = _ZH_LIST_SIZE.search(question[:m.start()] + "，" + question[m.end():])
+        n = (int(size.group(1)) if size.group(1).isdigit() else zh_value(size.group(1))) \
+            if size else None
+        return Position(where, (_ZH_DIGITS.index(next(g for g in m.groups() if g)) + 1,),
+                        size=n if n and 1 < n < 10 else None)
     m = _EN_NTH.search(question) or _EN_NTH_ALONE.search(question)
     if m:
         ordinal, *how_many = m.groups()  # "the first two of the six …": points 1 and 2
@@ -207,6 +216,8 @@ def at_position(position: Position, text: str, first: bool, last: bool) -> bool:
     """Whether a passage stands where the question points: `first`/`last` say whether it is
     the opening or closing passage of its article."""
     if position.points:  # of any list: the words asked find the one at the end (`where`)
+        if position.size and _point_marker(position.size + 1).search(text):
+            return False  # a longer list than the one asked of
         return any(_point_marker(n).search(text) for n in position.points if n <= 10)
     if position.where == END:
         return last or bool(_OPENS_END.search(text))

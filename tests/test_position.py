@@ -42,8 +42,13 @@ from rag.whole_sentences import WholeSentences
     ("Of the five tasks, what was the last one?", Position(points=(5,))),
     ("What was the last of the six requirements?", Position(points=(6,))),
     # the point of the list standing at the speech's end (d49c07.3)
-    ("讲话最后他给参会同志提了3点要求，第一点是什么？", Position(where=END, points=(1,))),
+    ("讲话最后他给参会同志提了3点要求，第一点是什么？", Position(where=END, points=(1,), size=3)),
     ("What was the second point at the end of his speech?", Position(where=END, points=(2,))),
+    # the size of the list named (d61c06.1), not a duration nor the point itself
+    ("习近平就疫情防控提出了7点要求，其中第五点是什么？", Position(points=(5,), size=7)),
+    ("他提出4点倡议，第二点是什么？", Position(points=(2,), size=4)),
+    ("经过3个月，第二点是什么？", Position(points=(2,))),
+    ("第七点要求是什么？", Position(points=(7,))),
     # the whole list asked: its first point opens it
     ("他在峰会上提出的4点倡议是什么？", Position(points=(1,), whole_list=True)),
     ("他提出了哪三点要求？", Position(points=(1,), whole_list=True)),
@@ -97,6 +102,13 @@ def test_passages_at_the_place():
     assert place_weight(last_first, "第一，坚决打好湖北保卫战、武汉保卫战。", False, False) == 1.0
     assert place_weight(last_first, "最后，我给同志们提3点要求。", False, False) == 0.0
     assert place_weight(Position(points=(1,)), "最后，我提3点要求。一要狠抓落实。", False, False) == 1.0
+    # the fifth of 7 points is not in a list running to an eighth (d61c06.1: the 8 points on
+    # the economy after the 7 on the epidemic)
+    fifth_of_seven = Position(points=(5,), size=7)
+    assert at_position(fifth_of_seven, "第五，扩大国际和地区合作。", False, False)
+    assert not at_position(fifth_of_seven, "第五，推动企业复工复产。第六，抓好春季农业生产。第七，"
+                                           "切实保障基本民生。第八，稳住外贸外资基本盘。",
+                           False, False)
 
 
 def _chunk(key: str, text: str, line: int, attribution: str | None = None) -> Chunk:
