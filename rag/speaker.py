@@ -273,6 +273,10 @@ _EN_SPEECH_CONTENT = re.compile(
     r"\bwhat did (?:that|the|this) (?:[\w-]+ ){0,3}?(?:speaker|secretary|official|delegate|"
     r"representative|mayor|governor)s? (?:actually |really )?(?:say|talk about)\b"
     r"[^?]*\b(?:remarks|speech|presentation)\b|"
+    # "And what did the five local officials who spoke before him actually say?" (d61c05.3)
+    r"\bwhat did (?:that|the|this|those|these) (?:[\w-]+ ){0,3}?(?:speaker|secretary|official|"
+    r"delegate|representative|mayor|governor)s? who (?:spoke|took the floor)\b[^?]{0,40}?"
+    r"\b(?:say|talk about)\b|"
     # "…what figures did Yang Fasen, party secretary of Hotan prefecture, report in his speech?"
     r"\bwhat (?:\w+ )?did (?!Xi\b|President Xi\b)(?-i:[A-Z][\w-]+ [A-Z][\w-]+)\b[^?]{0,80}?"
     r"\b(?:say|report|present|mention|talk about|cite)\b[^?]{0,20}?"

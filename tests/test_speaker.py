@@ -175,6 +175,10 @@ def test_the_speech_of_someone_else_at_a_meeting_is_asked():
     assert not asks_speech_content("会上通过视频发言的河南兰考县委书记叫什么名字？")  # who, not what
     assert not asks_speech_content("习近平在二十国集团领导人特别峰会上的发言讲了什么？")  # Xi's own
     assert not asks_speech_content("What did Xi say in his speech?")
+    # those who spoke, by what they did (d61c05.3), not anyone who "spoke with" Xi
+    assert asks_speech_content("And what did the five local officials who spoke before him "
+                               "actually say?")
+    assert not asks_speech_content("What did the official who spoke with Xi look after?")
 
 
 def test_the_other_side_an_excerpt_is_with():
