@@ -58,7 +58,7 @@ _ASKS = [
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?个?[年天月日次]|[几些]?个?(?:方面|领域))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?个?[年天月日次]|[几些]?个?(?:方面|领域)|[一几]?[位名])|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),

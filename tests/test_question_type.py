@@ -58,6 +58,12 @@ def test_those_days_and_these_years_name_a_time_not_a_count():
     assert TIME in asked_kinds("At what exact time did the twelfth meeting begin on February 14?")
     assert TIME not in asked_kinds("Within what time span must the work be done?")
     assert COUNT in asked_kinds("这次会议开了几天？")
+    # "在哪位国家元首主持下举行" asks who chaired it, not where (d61-013 was abstained on for
+    # naming no venue)
+    from rag.question_type import PERSON, PLACE
+    chaired = asked_kinds("特别峰会是在哪位国家元首主持下举行的？")
+    assert PLACE not in chaired and PERSON in chaired
+    assert PLACE in asked_kinds("特别峰会是在哪里举行的？")
 
 
 def test_what_place_asks_a_place():
