@@ -622,7 +622,7 @@ def english_name_role_words(question: str) -> list[str]:
 # duration ("24小时内", "14天", "2个多月", "数月", "15年来"), a rate ("复工率达到了多少？", "what
 # share…") by a share ("46%", "三分之二", "九成"). Not "多久作一次指示" (how often).
 _DURATION_ASKED = re.compile(r"多长时间|多久(?![^，。？?]{0,8}一次)|几个小时|多少小时|多少分钟|几个月|"
-                             r"多少天|(?<![哪那这前第])几天|"
+                             r"多少天|"  # not "几天" ("要等几天才能再考？" -> "7日后")
                              r"(?<!about )\bhow long\b(?! is\b)", re.I)  # not "say about how long…"
 _DURATION = re.compile(r"(?:\d+|(?<![前这那])[一二两三四五六七八九十百千数几]+)\s*(?:多|余)?\s*(?:个\s*多?\s*"
                        r"(?:小时|钟头|月|星期|多月)|小时|分钟|昼夜|天|周(?!年)|星期(?![一二三四五六日天])|"
