@@ -761,8 +761,10 @@ class Retriever:
             else ()
         # The call, letter or message of the day it names ("习近平2月28日和哪国领导人通了电话？"):
         # an excerpt whose attribution is that day's call ("（2020年2月28日同古巴国家主席迪亚斯—卡内
-        # 尔通电话）") tells of it, whatever its own words share with the question.
+        # 尔通电话）") tells of it, whatever its own words share with the question: the best of
+        # them is lifted.
         events = events_asked(question) if wanted and not by_month else []
+        of_the_event: list[str] = []
         # The other side it names ("In his March 27 call with Trump…"): an excerpt of a call,
         # talk or message with another one (the Saudi king's call of that day) is of another
         # event, as one dated another day is.
@@ -793,7 +795,7 @@ class Retriever:
                     if agrees < 0:
                         score -= self.settings.date_penalty
                     elif events and self._dates_event(chunk.attribution, wanted, events):
-                        score += self.settings.event_day_weight
+                        of_the_event.append(key)
                 if counted and counted.search(quoted):
                     score += self.settings.count_weight
                 if role and role.search(quoted):
@@ -821,6 +823,12 @@ class Retriever:
             if key in self._lead_ins:
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))
+        if of_the_event:
+            # only its best excerpt: lifting them all would bring the others up beside it as
+            # further quotes that do not answer (dev citation precision 0.915 -> 0.903)
+            best_excerpt = max((kv for kv in scored if kv[0] in of_the_event), key=lambda kv: kv[1])
+            scored = [(k, s + self.settings.event_day_weight if k == best_excerpt[0] else s)
+                      for k, s in scored]
         scored.sort(key=lambda kv: kv[1], reverse=True)
         return [(k, max(0.0, min(1.0, s))) for k, s in scored]
 
