@@ -1053,8 +1053,14 @@ def _dated_events(question: str, attribution: str) -> list[str]:
     when the question asks a day and the attribution gives one; [] otherwise."""
     if not _DAY_ASKED.search(question) or not attribution or not states(DATE, attribution):
         return []
-    outer = re.sub(r"《[^》]*》", "", attribution)
+    outer = outside_titles(attribution)
     return [kind for kind, (dated, _) in _EVENTS.items() if re.search(dated, outer)]
+
+
+def outside_titles(attribution: str) -> str:
+    """An attribution without the titles it quotes ("在《求是》杂志发表文章《…通电话…》": the
+    article is no call)."""
+    return re.sub(r"《[^》]*》", "", attribution)
 
 
 def _names_event(question: str, kind: str) -> bool:

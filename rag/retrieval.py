@@ -51,6 +51,7 @@ from .question_type import (
     figure_asked,
     focus_tokens,
     labels_event,
+    outside_titles,
     quoted_sentences,
     role_asked,
     states,
@@ -846,7 +847,7 @@ class Retriever:
         """Whether an excerpt's attribution dates, on a day asked of, an event of a kind asked
         of (a call, a letter, a message)."""
         return bool(attribution) and bool(zh_dates(attribution) & wanted) and \
-            any(labels_event(kind, re.sub(r"《[^》]*》", "", attribution)) for kind in events)
+            any(labels_event(kind, outside_titles(attribution)) for kind in events)
 
     def place_weight(self, position: Position, key: str, text: str) -> float:
         """How well a passage (its quoted `text`) stands where a question points: its speech's
