@@ -62,7 +62,12 @@ _ASKS = [
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),
-    (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|(?-i:\b[Ww]ho\b)|\bwhom\b|\bwhose\b", re.I)),
+    (PERSON, re.compile(r"谁|哪位|哪几位|哪个人|(?-i:\b[Ww]ho\b)|\bwhom\b|\bwhose\b|"
+                        # "Which Cuban leader…?", "Which foreign head of state…?"
+                        r"\bwhich (?:[\w-]+ ){0,2}(?:leaders?|presidents?|premiers?|prime ministers?|"
+                        r"kings?|queens?|emirs?|chancellors?|officials?|ministers?|"
+                        r"secretar(?:y|ies)|director-generals?|heads? of (?:state|government))\b",
+                        re.I)),
 ]
 
 _NUM = r"(?:(?<![\d,.])(?!(?:19|20)\d\d\s*年)\d[\d,.]*|(?!两国)[一二两三四五六七八九十百千万亿]+)"

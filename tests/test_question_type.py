@@ -64,6 +64,10 @@ def test_those_days_and_these_years_name_a_time_not_a_count():
     chaired = asked_kinds("特别峰会是在哪位国家元首主持下举行的？")
     assert PLACE not in chaired and PERSON in chaired
     assert PLACE in asked_kinds("特别峰会是在哪里举行的？")
+    # which leader, by office (d59-004): the answer leads with the call its attribution names
+    assert PERSON in asked_kinds("Which Cuban leader did Xi Jinping talk with by phone on 28 February?")
+    assert PERSON in asked_kinds("Which foreign head of state visited China first?")
+    assert PERSON not in asked_kinds("Which measures did the leaders agree on?")
 
 
 def test_what_place_asks_a_place():
