@@ -42,6 +42,7 @@ from .question_type import (
     name_asked,
     role_verb,
     states,
+    states_book_asked,
     states_city_asked,
     states_day_asked,
     states_kind_asked,
@@ -256,6 +257,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
         or not states_year_asked(question, shown[0]) \
+        or not any(states_book_asked(question, text) for text in shown) \
         or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
         or not states_publication_day(asking, first.chunk.text, first.chunk.attribution) \
         or not states_kind_asked(asking, same_day) \
@@ -266,7 +268,27 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or (asks_other_reply(question) and not gives_other_words(first.chunk.text)) \
         or _their_words_unstated(asking, day_top, subjects) \
         or _speech_unstated(asking, top) \
-        or _told_date_unstated(question, top, asking)
+        or _told_date_unstated(question, top, asking) \
+        or _only_restated(question, first)
+
+
+# Punctuation and spaces, left out when a passage is compared with the question's words
+_MARKS = re.compile(r"[\s\W_]+")
+# Questions whose answer is where a quoted line was said or what came after it: a passage that
+# is the line itself answers them by its attribution or its neighbour
+_ASKS_AROUND = re.compile(r"哪|谁|何时|接着|之后|后面|下一句|前面|上一句|\b(?:which|who|when|where|next|"
+                          r"then|after|before)\b", re.I)
+RESTATED_CHARS = 40  # a first passage this short may be no more than the question's own words
+
+
+def _only_restated(question: str, first: Hit) -> bool:
+    """Whether the first passage says nothing the question does not ("3月4日…会议的通稿说会议
+    “还研究了其他事项”，这些其他事项具体是什么？" over "会议还研究了其他事项。": fresh batch d63-034):
+    a short passage whose every word the question already holds, for a question asking no
+    day, person, place, speech or next line."""
+    text = _MARKS.sub("", first.chunk.text)
+    return 0 < len(text) <= RESTATED_CHARS and text in _MARKS.sub("", question) and \
+        not asked_kinds(question) and not _ASKS_AROUND.search(question)
 
 
 def attribution_answers(question: str, first: Hit) -> bool:

@@ -114,9 +114,15 @@ _EN_TIME = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)|\b\d{1,2}:\
 _QUOTED = re.compile(r"“[^”]{0,40}”|「[^」]{0,40}」|\"[^\"]{0,40}\"")
 
 
+# "要求把优势力量集中到哪里？", "要把钱用到哪儿？", "重点放到哪里？": where effort goes, a
+# matter (the answer "集中到解决最紧迫问题上来"), not a place (fresh batch d63c10)
+_FIGURATIVE_WHERE = re.compile(r"(?:集中|用|放|投|投入|花|聚焦|落|落实|体现|倾斜|引向)(?:到|在)"
+                               r"(?:哪里|哪儿|何处)")
+
+
 def asked_kinds(question: str) -> set[str]:
     """The kinds of answer the question asks for (possibly none, possibly several)."""
-    asking = _QUOTED.sub("", question)
+    asking = _FIGURATIVE_WHERE.sub("", _QUOTED.sub("", question))
     return {kind for kind, pattern in _ASKS if pattern.search(asking)}
 
 
@@ -225,7 +231,9 @@ _COUNTED = re.compile(r"(?<!哪)(?:几|多少)(?![号日])([" + _MEASURE_WORDS +
 # "面积有多大", "全长有多长": the thing measured, named before the asking word (not "多少":
 # "电话是多少", "门票要花多少" ask a number or a price, not a count of the word before)
 _MEASURED = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|大约|大概)?(?:有|是|为|达)?(?:多大|多长|多高|多远|多重|多宽|多深)(?![\u4e00-\u9fff])")
-_MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回])(?=[？?。，,！!]|$)")
+# "一共通了多少次？", "每天的检测能力是多少份？": the measure word ends the question
+_MEASURE_ALONE = re.compile(r"(?<![那这前头近哪])(?:几|多少)([次个位名项条家件批场回份例支所台张吨套架艘辆座棵户])"
+                            r"(?=[？?。，,！!]|$)")
 # an ordinal ("摆在第一位", "第3批") counts nothing
 NUMERAL = r"(?<![第\d０-９一二两三四五六七八九十百千万亿])[\d０-９一二两三四五六七八九十百千万亿]+(?:\.\d+)?\s*(?:多|余)?\s*"
 # Measure words counted in figures only: "多少起事故" -> "120起" ("一起" is "together")
@@ -808,6 +816,21 @@ def states_year_asked(question: str, text: str) -> bool:
     会议10日在北京召开…" for "专项整治三年行动从哪一年开始？"); True otherwise."""
     return not _YEAR_ASKED.search(_QUOTED.sub("", question)) or bool(_YEAR.search(text)) or \
         (is_latin(text) and bool(re.search(_EN_YEAR, text)))
+
+
+# "引用的“其作始也简，其将毕也必巨”出自哪部古籍？", "Which classic is the line from?": the book a
+# line comes from; a text that quotes it without naming one ("《…》", "语出…") does not say
+# (fresh batch d63-035). Not "出自哪次讲话", "出自他给谁的回信": a speech or letter of Xi's.
+_BOOK_ASKED = re.compile(r"(?:出自|选自|引自)(?:哪|什么)(?:一|部|本|首|篇)*(?:古籍|典籍|经典|古书|书|著作|诗|古诗|"
+                         r"作品|文献)|出处是|语出何|典出何|"
+                         r"\b(?:which|what) (?:ancient |classical |chinese )*(?:classic|book|text|poem|"
+                         r"work)s?\b[^?]{0,80}\b(?:from|come from|comes from|source)\b", re.I)
+_BOOK = re.compile(r"《|出自|语出|典出|引自|选自")
+
+
+def states_book_asked(question: str, text: str) -> bool:
+    """False when the question asks the book a line comes from and the text names none."""
+    return not _BOOK_ASKED.search(question) or bool(_BOOK.search(text))
 
 
 # Up to two words before the kind ("which Chinese company", "which Wuhan hospital"), not a verb's

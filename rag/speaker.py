@@ -225,7 +225,9 @@ def passage_speaker(text: str) -> str | None:
 # Bill Gates").
 _REPLY_ASKED = re.compile(r"(?:回复|回应|答复|回答)(?:的|了)?(?:什么|吗)?[？?]?$|"
                           r"(?:怎么|如何|怎样)(?:回复|回应|答复|回答)|\bsay (?:back|in reply)\b|"
-                          r"\bin reply\b|\brespond(?:ed)?\b|\brepl(?:y|ied) to (?:him|xi)\b|"
+                          r"\bin reply\b|"
+                          # not "what did he say had to be responded to…?": a task, not a reply
+                          r"(?<!\bbe )(?<!\bbeen )(?<!\bbeing )\brespond(?:ed)?\b|\brepl(?:y|ied) to (?:him|xi)\b|"
                           # not "write back to the community workers": a reply to them
                           r"\b(?:write|wrote) back\b(?!\s+to\s+(?!him\b|xi\b|china\b))", re.I)
 _XI_ASKED = re.compile(r"习近平|总书记|习主席|\bXi\b(?!\s+in reply)")

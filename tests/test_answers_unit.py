@@ -643,3 +643,44 @@ def test_the_words_of_someone_named_need_their_words_that_day():
     # 的困难就是韩国的困难。" in Xi's message) are theirs too
     within = hit("马来西亚各界向中方表达慰问，马哈蒂尔总理特别强调中方的困难就是马方的困难。", 1)
     assert not gather(question, [xi, within], set()).unstated
+
+
+def test_a_count_whose_measure_word_ends_the_question_needs_that_number():
+    """"当时武汉每天的核酸检测能力是多少份？" over passages giving no number of 份 is a near miss
+    (fresh batch d63-040); one stating it answers."""
+    from rag.abstention import gather
+
+    question = "4月17日会议要求对重点人群实行核酸检测，当时武汉每天的核酸检测能力是多少份？"
+    known = set(tokens(question))
+    none = gather(question, [evidence_hit("对重点人群实行核酸检测应检尽检。")], known)
+    some = gather(question, [evidence_hit("武汉每天核酸检测能力达到5万份。")], known)
+    assert none.unstated and not some.unstated
+
+
+def test_the_book_a_quoted_line_comes_from_must_be_named():
+    """"引用的“其作始也简，其将毕也必巨”出自哪部古籍？" over the passage quoting the line alone:
+    it names no book (fresh batch d63-035). Which speech a line is from is another question."""
+    from rag.abstention import gather
+
+    question = "习近平在3月6日座谈会讲话中引用的“其作始也简，其将毕也必巨”，出自哪部古籍？"
+    known = set(tokens(question))
+    line = "“其作始也简，其将毕也必巨。”脱贫攻坚越到最后越要加强和改善党的领导。"
+    assert gather(question, [evidence_hit(line)], known).unstated
+    assert not gather(question, [evidence_hit("语出《庄子·人间世》：“其作始也简，其将毕也必巨。”")],
+                      known).unstated
+    assert not gather("“其作始也简，其将毕也必巨”出自习近平哪次讲话？", [evidence_hit(line)],
+                      known).unstated
+
+
+def test_a_passage_that_only_restates_the_question_does_not_answer_it():
+    """"…通稿说会议“还研究了其他事项”，这些其他事项具体是什么？" over "会议还研究了其他事项。": the
+    documents never say what they were (fresh batch d63-034). Asked where or when the line
+    stands, the same passage answers by its attribution."""
+    from rag.abstention import gather
+
+    question = "3月4日中共中央政治局常务委员会会议的通稿说会议“还研究了其他事项”，这些其他事项具体是什么？"
+    known = set(tokens(question))
+    assert gather(question, [evidence_hit("会议还研究了其他事项。")], known).unstated
+    assert not gather(question, [evidence_hit("会议还研究了疫情防控国际合作等事项。")], known).unstated
+    assert not gather("“会议还研究了其他事项”是哪次会议的通稿里说的？",
+                      [evidence_hit("会议还研究了其他事项。")], known).unstated

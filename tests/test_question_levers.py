@@ -1201,3 +1201,11 @@ def test_a_passage_of_another_day_does_not_name_what_was_asked_of_that_day():
     wuhan = hit("今天到武汉，我去了火神山医院，察看了远程会诊中心。", dated=-1)
     assert gather(asked, [beijing, wuhan], set()).unstated
     assert not gather(asked, [beijing, hit("今天我去了地坛医院。")], set()).unstated  # undated
+
+
+def test_where_effort_goes_asks_no_place():
+    # "要求把优势力量集中到哪里？" is answered by "集中到解决最紧迫问题上来" (fresh batch d63c10)
+    assert PLACE not in asked_kinds("要求把优势力量集中到哪里？")
+    assert PLACE not in asked_kinds("要把钱用到哪儿？")
+    assert PLACE in asked_kinds("植树点在哪里？")
+    assert PLACE in asked_kinds("他到哪里考察？")

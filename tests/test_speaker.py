@@ -224,3 +224,13 @@ def test_what_a_named_speaker_said_in_their_speech_is_asked_of_their_speech():
     assert asks_speech_content("At the March 6 symposium, what figures did Yang Fasen, party "
                                "secretary of Hotan prefecture, report in his speech?")
     assert not asks_speech_content("What did Xi Jinping say in his speech about poverty?")
+
+
+def test_a_task_to_be_responded_to_is_no_reply_asked():
+    # "what did he say had to be responded to and defused…?" asks Xi's words (fresh batch
+    # d63c03): a passive "be responded to" is a task, not the other side replying
+    from rag.speaker import asks_other_reply
+
+    assert not asks_other_reply("And at the port he visited on that trip, what did he say had to "
+                                "be responded to and defused as other countries fought the epidemic?")
+    assert asks_other_reply("How did the Cuban president respond?")
