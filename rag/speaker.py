@@ -59,6 +59,11 @@ _EN_SUBJECT_SAYS = re.compile(
     rf"\b(?i:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
 # The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
+# "Whose remark did Xi cite that…?", "Whom did he quote…?" (fresh batch d63-017): the words
+# are another's, quoted in Xi's speech ("联合国秘书长古特雷斯表示，精准扶贫方略是…")
+_EN_CITED = re.compile(r"\bwhose\s+(?:[\w-]+\s+)?(?:remarks?|words?|comments?|statements?|views?|"
+                       r"assessments?|praise|saying|verdict|observation)\b|"
+                       r"\bwho(?:m)?\s+did\s+(?:xi(?:\s+jinping)?|he)\s+(?:cite|quote)\b", re.I)
 _EN_WHO_SAYS = re.compile(
     rf"^(?:which|what)\s+(?:(?:foreign|other|european|african|asian|arab)\s+)?"
     rf"(?:{EN_HEADS}|leader|head of state|monarch)s?\s+{SAY_VERBS}|"
@@ -147,6 +152,8 @@ def asked_speaker(question: str) -> str | None:
         return _zh_speaker(question)[0]
     if _EN_OTHER_SIDE.search(question) or _EN_SHE_SAYS.search(question):
         return OTHER
+    if _EN_CITED.search(question):
+        return None  # someone's words Xi quoted: in his speech, opening with their name
     if _EN_XI_SAYS.search(question):
         return XI
     if _EN_WHO_SAYS.search(question):

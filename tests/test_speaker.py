@@ -234,3 +234,12 @@ def test_a_task_to_be_responded_to_is_no_reply_asked():
     assert not asks_other_reply("And at the port he visited on that trip, what did he say had to "
                                 "be responded to and defused as other countries fought the epidemic?")
     assert asks_other_reply("How did the Cuban president respond?")
+
+
+def test_whose_words_xi_quoted_are_not_xi_s_own():
+    # "whose remark did Xi cite…?" asks another's words quoted in his speech ("联合国秘书长古特雷斯
+    # 表示，…", fresh batch d63-017): no speaker is asked, so their passage is not held back
+    assert asked_speaker("In his March 6 speech, whose remark did Xi cite that the strategy is "
+                         "the only way?") is None
+    assert asked_speaker("Whom did Xi quote on the poverty strategy?") is None
+    assert asked_speaker("What did Xi say about the poverty strategy?") == XI
