@@ -50,6 +50,8 @@ _ASKS = [
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|large|long|far|big|old)\b|"
                        r"\b(?:what|which) (?:share|percentage|number|figure|amount|total|proportion)\b|"
+                       # "Which issue number of Qiushi carried it?" (fresh batch d63-033)
+                       r"\b(?:what|which) (?:issue|page|volume|serial|phone|telephone) number\b|"
                        # "Did he give a figure for how many…?", "Did it mention a number for…?"
                        r"\b(?:give|gave|given|mention|mentioned|cite|cited|state|stated|provide|"
                        r"provided|put)\s+(?:a|any|an|the)\s+(?:figure|number|count|total|tally)\b|"

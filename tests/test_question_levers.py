@@ -1209,3 +1209,10 @@ def test_where_effort_goes_asks_no_place():
     assert PLACE not in asked_kinds("要把钱用到哪儿？")
     assert PLACE in asked_kinds("植树点在哪里？")
     assert PLACE in asked_kinds("他到哪里考察？")
+
+
+def test_an_issue_number_asks_a_number():
+    # "Which issue number of Qiushi carried it?": a first passage with no figure does not say
+    # (fresh batch d63-033)
+    assert COUNT in asked_kinds("Which issue number of Qiushi carried the article?")
+    assert COUNT not in asked_kinds("Which issue did the article address?")
