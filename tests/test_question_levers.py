@@ -1216,3 +1216,32 @@ def test_an_issue_number_asks_a_number():
     # (fresh batch d63-033)
     assert COUNT in asked_kinds("Which issue number of Qiushi carried the article?")
     assert COUNT not in asked_kinds("Which issue did the article address?")
+
+
+def test_a_stop_of_a_long_visit_that_opens_with_another_day_is_of_that_day():
+    """"习近平3月31日去了哪里？" over the report of 3月29日至4月1日: a passage opening "3月30日，
+    习近平前往…" is of 3月30日, whatever its report's range; the wetland of 3月31日 ranks above
+    it. A passage of a one-day article keeps its article's day."""
+    yucun = Chunk("a.txt", "3月30日，习近平前往湖州市安吉县余村考察调研。", "浙江考察", None, None,
+                  1, 1, 0, 24, "yucun")
+    wetland = Chunk("a.txt", "西溪湿地烟雨朦胧。习近平来到这里，察看湿地保护利用情况。", "浙江考察",
+                    None, None, 3, 3, 30, 58, "wetland")
+    tour = {(3, 29), (3, 30), (3, 31), (4, 1)}
+    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0, kind_weight=0.0,
+                                          focus_weight=0.0), yucun, wetland,
+                        context_dates={"yucun": tour, "wetland": tour})
+    fused = {"yucun": 1.0, "wetland": 0.9}
+    ranked = retriever._rank("习近平3月31日去了哪里？", ["yucun", "wetland"], fused, 1.0)
+    assert [k for k, _ in ranked] == ["wetland", "yucun"]
+    # asked of its own day, it stands
+    ranked = retriever._rank("习近平3月30日去了哪里？", ["yucun", "wetland"], fused, 1.0)
+    assert [k for k, _ in ranked][0] == "yucun"
+    # one day's speech recalling another ("1月7日，我主持召开…" in the speech of 2月3日)
+    recalled = Chunk("a.txt", "1月7日，我主持召开中央政治局常委会会议。", "讲话", None, None, 5, 5,
+                     60, 80, "recalled")
+    retriever = _ranker(RetrievalSettings(date_penalty=0.25), recalled,
+                        context_dates={"recalled": {(2, 3)}})
+    dated: dict[str, int] = {}
+    retriever._rank("2月3日的讲话中他最早什么时候主持会议？", ["recalled"], {"recalled": 1.0}, 1.0,
+                    dated)
+    assert dated == {"recalled": 1}
