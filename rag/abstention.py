@@ -45,6 +45,7 @@ from .question_type import (
     states_book_asked,
     states_city_asked,
     states_day_asked,
+    states_deadline_asked,
     states_kind_asked,
     states_name,
     states_own_date,
@@ -258,6 +259,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or not states_city_asked(question, shown[0]) \
         or not states_year_asked(question, shown[0]) \
         or not any(states_book_asked(question, text) for text in shown) \
+        or not states_deadline_asked(asking, shown) \
         or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
         or not states_publication_day(asking, first.chunk.text, first.chunk.attribution) \
         or not states_kind_asked(asking, same_day) \

@@ -835,6 +835,24 @@ def states_book_asked(question: str, text: str) -> bool:
     return not _BOOK_ASKED.search(question) or bool(_BOOK.search(text))
 
 
+# "By when was that system supposed to be up and running?", "Did he set a deadline for…?",
+# "有没有时间表？": a deadline, which a text states as a day or year things are due by ("到2020年",
+# "3月底前", "年内", "by the end of 2020"), not as any date it names ("2020年是…收官之年": fresh
+# batch d63c07; dev's five such questions are all near misses).
+_DEADLINE_ASKED = re.compile(r"\bby when\b|\bdeadlines?\b|\btime ?frames?\b|\btimetables?\b|"
+                             r"\btimelines?\b|\btarget dates?\b|截止(?:日期|时间)|期限|时间表|"
+                             r"(?:什么时候|哪天|何时|哪年)(?:之|以)?前|最晚", re.I)
+_DEADLINE = re.compile(r"(?:\d{4}\s*年|\d{1,2}\s*月)(?:\s*\d{1,2}\s*日)?\s*(?:年?底|末|中旬|下旬|上旬)?"
+                       r"\s*(?:前|之前|以前)|年底|月底|年内|截至|截止|到\s*\d{4}\s*年|"
+                       r"\b(?:by|before|no later than)\s+(?:the end of\s+)?(?:\d{4}|" + _MONTH_NAMES
+                       + r")\b", re.I)
+
+
+def states_deadline_asked(question: str, texts: list[str]) -> bool:
+    """False when the question asks a deadline and none of the texts states one."""
+    return not _DEADLINE_ASKED.search(question) or any(_DEADLINE.search(t) for t in texts)
+
+
 # Up to two words before the kind ("which Chinese company", "which Wuhan hospital"), not a verb's
 # ("What did the provinces…?" asks what they did).
 _EN_KIND_MODIFIERS = (r"(?:(?!(?:did|do|does|was|were|is|are|had|has|have|will|would|can|could|"

@@ -684,3 +684,17 @@ def test_a_passage_that_only_restates_the_question_does_not_answer_it():
     assert not gather(question, [evidence_hit("会议还研究了疫情防控国际合作等事项。")], known).unstated
     assert not gather("“会议还研究了其他事项”是哪次会议的通稿里说的？",
                       [evidence_hit("会议还研究了其他事项。")], known).unstated
+
+
+def test_a_deadline_asked_needs_a_day_things_are_due_by():
+    """"By when was that system supposed to be up and running?" over "2020年是…收官之年": a
+    year named is no deadline (fresh batch d63c07); "到2020年…全部脱贫" gives one."""
+    from rag.abstention import gather
+
+    question = "By when was the emergency supply system supposed to be up and running?"
+    named = gather(question, [evidence_hit("2020年是全面建成小康社会和“十三五”规划收官之年。")], set())
+    due = gather(question, [evidence_hit("到2020年现行标准下的农村贫困人口全部脱贫。")], set())
+    assert named.unstated and not due.unstated
+    assert gather("这项改革有没有时间表？", [evidence_hit("要尽快推动改革。")], set()).unstated
+    assert not gather("What did he say about the supply system?",
+                      [evidence_hit("要健全统一的应急物资保障体系。")], set()).unstated
