@@ -236,7 +236,8 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     airline, a hospital, a province…), another speaker's words for their speech, in any of
     them (not dated another day than the question names); a time of day, a city, a year, a
     day, the other side's reply ("对方是怎么回应的？": a sentence of theirs), or a letter's or a
-    mentioned thing's date in its own words, in the first."""
+    mentioned thing's date in its own words, in the first; a book a quoted line comes from or a
+    deadline, in any of them; and a first passage that only restates the question."""
     first = top[0]
     asking = asked or question  # a follow-up's own words, without its topic's
     shown = [h.shown() for h in top]  # what the reader sees of each: title, quote, attribution
@@ -258,7 +259,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _time_unstated(question, top) \
         or not states_city_asked(question, shown[0]) \
         or not states_year_asked(question, shown[0]) \
-        or not any(states_book_asked(question, text) for text in shown) \
+        or not states_book_asked(question, shown) \
         or not states_deadline_asked(asking, shown) \
         or not states_day_asked(asking, f"{shown[0]} {first.signed}") \
         or not states_publication_day(asking, first.chunk.text, first.chunk.attribution) \

@@ -830,9 +830,9 @@ _BOOK_ASKED = re.compile(r"(?:出自|选自|引自)(?:哪|什么)(?:一|部|本|
 _BOOK = re.compile(r"《|出自|语出|典出|引自|选自")
 
 
-def states_book_asked(question: str, text: str) -> bool:
-    """False when the question asks the book a line comes from and the text names none."""
-    return not _BOOK_ASKED.search(question) or bool(_BOOK.search(text))
+def states_book_asked(question: str, texts: list[str]) -> bool:
+    """False when the question asks the book a line comes from and none of the texts names one."""
+    return not _BOOK_ASKED.search(question) or any(_BOOK.search(t) for t in texts)
 
 
 # "By when was that system supposed to be up and running?", "Did he set a deadline for…?",

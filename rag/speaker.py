@@ -58,12 +58,12 @@ _EN_XI_SAYS = re.compile(rf"\b(?:did|does|do|has|had|would|will)\s+{_XI}\s+{SAY_
 _EN_SUBJECT_SAYS = re.compile(
     rf"\b(?i:did|does|do|has|had)\s+((?:[\w'-]+\s+){{1,6}}?){SAY_VERBS}\b")
 _EN_ACCORDING = re.compile(r"^According to (?:the\s+)?((?:[\w'-]+\s*){1,4})")
-# The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
 # "Whose remark did Xi cite that…?", "Whom did he quote…?" (fresh batch d63-017): the words
 # are another's, quoted in Xi's speech ("联合国秘书长古特雷斯表示，精准扶贫方略是…")
 _EN_CITED = re.compile(r"\bwhose\s+(?:[\w-]+\s+)?(?:remarks?|words?|comments?|statements?|views?|"
                        r"assessments?|praise|saying|verdict|observation)\b|"
                        r"\bwho(?:m)?\s+did\s+(?:xi(?:\s+jinping)?|he)\s+(?:cite|quote)\b", re.I)
+# The speaker asked for: "Which foreign leader told Xi that…?", "Who thanked Xi for…?"
 _EN_WHO_SAYS = re.compile(
     rf"^(?:which|what)\s+(?:(?:foreign|other|european|african|asian|arab)\s+)?"
     rf"(?:{EN_HEADS}|leader|head of state|monarch)s?\s+{SAY_VERBS}|"
