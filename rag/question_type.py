@@ -839,8 +839,12 @@ def states_book_asked(question: str, texts: list[str]) -> bool:
 # "有没有时间表？": a deadline, which a text states as a day or year things are due by ("到2020年",
 # "3月底前", "年内", "by the end of 2020"), not as any date it names ("2020年是…收官之年": fresh
 # batch d63c07; dev's five such questions are all near misses).
-_DEADLINE_ASKED = re.compile(r"\bby when\b|\bdeadlines?\b|\btime ?frames?\b|\btimetables?\b|"
-                             r"\btimelines?\b|\btarget dates?\b|截止(?:日期|时间)|期限|时间表|"
+# A timetable given or set (not "after the July 2024 timetable change": a railway's, foreign
+# dev f-105)
+_DEADLINE_ASKED = re.compile(r"\bby when\b|\bdeadlines?\b|\btarget dates?\b|"
+                             r"\b(?:set|sets|give|gives|gave|given|announce|announced|mention|"
+                             r"mentioned|name|named|lay|laid)\s+(?:out\s+)?(?:a|any|an|the)\s+"
+                             r"(?:timetable|timeline|time ?frame)\b|截止(?:日期|时间)|期限|时间表|"
                              r"(?:什么时候|哪天|何时|哪年)(?:之|以)?前|最晚", re.I)
 _DEADLINE = re.compile(r"(?:\d{4}\s*年|\d{1,2}\s*月)(?:\s*\d{1,2}\s*日)?\s*(?:年?底|末|中旬|下旬|上旬)?"
                        r"\s*(?:前|之前|以前)|年底|月底|年内|截至|截止|到\s*\d{4}\s*年|"

@@ -698,3 +698,13 @@ def test_a_deadline_asked_needs_a_day_things_are_due_by():
     assert gather("这项改革有没有时间表？", [evidence_hit("要尽快推动改革。")], set()).unstated
     assert not gather("What did he say about the supply system?",
                       [evidence_hit("要健全统一的应急物资保障体系。")], set()).unstated
+
+
+def test_a_timetable_changed_is_no_deadline_asked():
+    # "After the July 2024 timetable change, how many pairs of trains…?" asks a count of a
+    # railway's timetable (foreign dev f-105), not a deadline; "Did he give a timetable…?" does
+    from rag.question_type import states_deadline_asked
+
+    assert states_deadline_asked("After the July 2024 timetable change, how many pairs of "
+                                 "passenger trains does the bureau run?", ["共安排开行旅客列车412对"])
+    assert not states_deadline_asked("Did he give a timetable for the law?", ["要尽快出台。"])
