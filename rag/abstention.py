@@ -272,7 +272,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
         or _their_words_unstated(asking, day_top, subjects) \
         or _speech_unstated(asking, top) \
         or _told_date_unstated(question, top, asking) \
-        or _only_restated(question, first)
+        or _only_restated(asking, first)
 
 
 # Punctuation and spaces, left out when a passage is compared with the question's words

@@ -684,6 +684,11 @@ def test_a_passage_that_only_restates_the_question_does_not_answer_it():
     assert not gather(question, [evidence_hit("会议还研究了疫情防控国际合作等事项。")], known).unstated
     assert not gather("“会议还研究了其他事项”是哪次会议的通稿里说的？",
                       [evidence_hit("会议还研究了其他事项。")], known).unstated
+    # a follow-up: its evidence text has lost the topic's words ("会议"), the question as
+    # asked has them (seen in the browser after a question on the 3月4日 meeting)
+    follow_up = "这些会议还研究了其他事项，具体是什么？"
+    assert gather("还研究了其他事项，具体是什么？", [evidence_hit("会议还研究了其他事项。")], known,
+                  asked=follow_up).unstated
 
 
 def test_a_deadline_asked_needs_a_day_things_are_due_by():
