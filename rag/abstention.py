@@ -282,15 +282,20 @@ _MARKS = re.compile(r"[\s\W_]+")
 _ASKS_AROUND = re.compile(r"哪|谁|何时|接着|之后|后面|下一句|前面|上一句|\b(?:which|who|when|where|next|"
                           r"then|after|before)\b", re.I)
 RESTATED_CHARS = 40  # a first passage this short may be no more than the question's own words
+# ... and the question asks something besides it (a line pasted alone asks where it stands)
+_ASKS_BESIDES = re.compile(r"什么|哪些|怎么|怎样|如何|具体|是否|吗|\b(?:what|how|which|whether)\b",
+                           re.I)
 
 
 def _only_restated(question: str, first: Hit) -> bool:
     """Whether the first passage says nothing the question does not ("3月4日…会议的通稿说会议
     “还研究了其他事项”，这些其他事项具体是什么？" over "会议还研究了其他事项。": fresh batch d63-034):
-    a short passage whose every word the question already holds, for a question asking no
-    day, person, place, speech or next line."""
-    text = _MARKS.sub("", first.chunk.text)
-    return 0 < len(text) <= RESTATED_CHARS and text in _MARKS.sub("", question) and \
+    a short passage whose every word the question already holds, for a question asking
+    something besides it, and no day, person, place, speech or next line (a line pasted alone
+    asks where it stands: it is quoted)."""
+    text, asked = _MARKS.sub("", first.chunk.text), _MARKS.sub("", question)
+    return 0 < len(text) <= RESTATED_CHARS and text in asked and \
+        bool(_ASKS_BESIDES.search(asked.replace(text, ""))) and \
         not asked_kinds(question) and not _ASKS_AROUND.search(question)
 
 

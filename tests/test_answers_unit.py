@@ -684,6 +684,8 @@ def test_a_passage_that_only_restates_the_question_does_not_answer_it():
     assert not gather(question, [evidence_hit("会议还研究了疫情防控国际合作等事项。")], known).unstated
     assert not gather("“会议还研究了其他事项”是哪次会议的通稿里说的？",
                       [evidence_hit("会议还研究了其他事项。")], known).unstated
+    # a line pasted alone asks where it stands
+    assert not gather("会议还研究了其他事项。", [evidence_hit("会议还研究了其他事项。")], known).unstated
     # a follow-up: its evidence text has lost the topic's words ("会议"), the question as
     # asked has them (seen in the browser after a question on the 3月4日 meeting)
     follow_up = "这些会议还研究了其他事项，具体是什么？"
