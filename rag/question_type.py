@@ -48,7 +48,11 @@ _ASKS = [
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
     (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
-                       r"\bhow (?:many|large|long|far|big|old)\b|"
+                       r"\bhow (?:many|large|long|big|old)\b|"
+                       # a distance, not how far something had got ("how far had its cargo
+                       # handling recovered?", "how far along…": fresh batch d64-022)
+                       r"\bhow far\b(?!\s+along\b)(?![^?,;]{0,60}\b(?:recover|resum|progress|advanc|"
+                       r"restor|return|gone|come|got)\w*)|"
                        r"\b(?:what|which) (?:share|percentage|number|figure|amount|total|proportion)\b|"
                        # "Which issue number of Qiushi carried it?" (fresh batch d63-033)
                        r"\b(?:what|which) (?:issue|page|volume|serial|phone|telephone) number\b|"
@@ -269,6 +273,21 @@ def states_people_asked(question: str, texts: list[str]) -> bool:
 
 
 _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
+
+
+# "展现了哪几种能力？", "提出了哪些措施？": which things of a kind, answered by a list of them
+# each named with the kind's word ("领导能力、应对能力、组织动员能力": fresh batch d64-005)
+_LISTED_ASKED = re.compile(r"哪(?:几|些)(?:种|个|项|类|条|大)?([\u4e00-\u9fff]{2})(?=[？?，,。]|$)")
+
+
+def listed_kind(question: str) -> re.Pattern | None:
+    """For "哪几种能力？": a pattern for a list of things each named with that word ("…能力、
+    …能力"); None when the question asks which things of no kind it names."""
+    m = _LISTED_ASKED.search(_asking_clause(_QUOTED.sub("", question)))
+    if not m:
+        return None
+    kind = re.escape(m.group(1))
+    return re.compile(rf"{kind}、[^。；;！？]{{0,14}}?{kind}")
 
 
 def counted_thing(question: str) -> re.Pattern | None:
@@ -1152,6 +1171,35 @@ _ASKED_EVENT = {
 def events_asked(question: str) -> list[str]:
     """The kinds of event (letter, call, message) a question asks of, strictly."""
     return [kind for kind, asked in _ASKED_EVENT.items() if re.search(asked, question, re.I)]
+
+
+# How Xi dealt with another side, kinds no passage is two of: a call, talks or a meeting in
+# person, a letter, a message. The attribution's word for it, and the question's (strict, as
+# `_ASKED_EVENT`'s: "Xi told a visiting head of state… on what date did their talks take
+# place?" is not answered by a call's excerpt, fresh batch d64-007).
+_EXCHANGES = {
+    "call": (r"通电话|通话", _ASKED_EVENT["call"]),
+    "talks": (r"会谈|会见", r"会谈|会见|来访|访华|\btalks\b|\b(?:met|meet|meeting) with\b|"
+                          r"\breceived\b|\bvisiting\b"),
+    "letter": (r"回信|复信|致信", _ASKED_EVENT["letter"]),
+    "message": (r"慰问电|贺电|致电|唁电", _ASKED_EVENT["message"]),
+}
+
+
+def exchanges_asked(question: str) -> frozenset[str]:
+    """The kinds of exchange with another side (`_EXCHANGES`) a question asks of."""
+    return frozenset(kind for kind, (_, asked) in _EXCHANGES.items()
+                     if re.search(asked, question, re.I))
+
+
+def another_exchange(asked: frozenset[str], labels: str) -> bool:
+    """Whether titles and attributions (`labels`) name an exchange of a kind, and none of the
+    kinds `asked` (`exchanges_asked`): a call's excerpt for a question on talks."""
+    if not asked:
+        return False
+    named = {kind for kind, (label, _) in _EXCHANGES.items()
+             if re.search(label, outside_titles(labels))}
+    return bool(named) and not named & asked
 
 
 def labels_event(kind: str, labels: str) -> bool:

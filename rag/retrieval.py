@@ -43,14 +43,17 @@ from .question_type import (
     DATE,
     PLACE,
     TIME,
+    another_exchange,
     asked_kinds,
     count_of,
     counted_thing,
     english_count,
     events_asked,
+    exchanges_asked,
     figure_asked,
     focus_tokens,
     labels_event,
+    listed_kind,
     outside_titles,
     quoted_sentences,
     role_asked,
@@ -755,6 +758,9 @@ class Retriever:
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
         if counted is None and self.settings.count_weight and has_cjk(question):
             counted = counted_thing(question)
+        # Which things of a kind it asks ("哪几种能力"): a passage listing them by that word
+        listed = listed_kind(question) if self.settings.count_weight and has_cjk(question) \
+            else None
         role = role_asked(question) if self.settings.role_weight else None
         # A number it gives ("我62岁", "16栋") that a row's range holds ("60周岁至64周岁").
         values = asked_values(question) if self.settings.range_weight else []
@@ -783,11 +789,14 @@ class Retriever:
         partners = {k: self._partners[k] for k in ranked if k in self._partners} \
             if self.settings.date_penalty else {}
         asked_sides = {p for p in partners.values() if names_partner(naming, p)}
+        # The kind of exchange it asks of ("their talks", "通电话时"): one of another kind
+        # (a call's excerpt for talks in person) is of another event
+        exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
         scored = []
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or cited or terms:
+                    or kinds or figure or listed or cited or terms:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
@@ -807,6 +816,8 @@ class Retriever:
                     elif events and self._dates_event(chunk.attribution, wanted, events):
                         of_the_event.append(key)
                 if counted and counted.search(quoted):
+                    score += self.settings.count_weight
+                if listed and listed.search(quoted):
                     score += self.settings.count_weight
                 if role and role.search(quoted):
                     score += self.settings.role_weight
@@ -830,6 +841,10 @@ class Retriever:
                         score += self.settings.speaker_bonus  # Xi's are seldom introduced so
             if asked_sides and key in partners and partners[key] not in asked_sides:
                 score -= self.settings.date_penalty
+            if exchanges:
+                labelled = self.locations[key][0]
+                if another_exchange(exchanges, f"{labelled.attribution or ''} {labelled.title or ''}"):
+                    score -= self.settings.date_penalty
             if key in self._lead_ins:
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))

@@ -30,6 +30,7 @@ from rag.question_type import (
     TIME,
     asked_kinds,
     counted_thing,
+    listed_kind,
     states,
     type_match,
 )
@@ -1245,3 +1246,49 @@ def test_a_stop_of_a_long_visit_that_opens_with_another_day_is_of_that_day():
     retriever._rank("2月3日的讲话中他最早什么时候主持会议？", ["recalled"], {"recalled": 1.0}, 1.0,
                     dated)
     assert dated == {"recalled": 1}
+
+
+def test_how_far_something_had_got_is_no_distance():
+    # "how far had its cargo handling recovered?" asks a degree the text states in words
+    # ("已逐步恢复至日常水平", fresh batch d64-022), not a count
+    assert COUNT not in asked_kinds("By the time Xi toured the port in late March, how far had "
+                                    "its cargo handling recovered?")
+    assert COUNT not in asked_kinds("How far along was the resumption of work and production?")
+    assert COUNT in asked_kinds("How far is the Huoshenshan hospital from the city centre?")
+
+
+def test_a_call_does_not_answer_a_question_on_talks():
+    """"Xi told a visiting head of state …: on what date did their talks take place?" (fresh batch
+    d64-007): the excerpt of the day's call sinks below the talks' excerpt; a question on a call
+    keeps the call first."""
+    call = Chunk("a.txt", "中方愿同各国加强合作，防止疫情扩散蔓延。", "", None,
+                 "——3月24日，习近平同巴西总统博索纳罗通电话", 1, 1, 0, 20, "call")
+    talks = Chunk("b.txt", "中方愿为防止疫情在世界范围内扩散蔓延作出更多贡献。", "", None,
+                  "——3月17日，习近平同巴基斯坦总统阿尔维会谈", 1, 1, 0, 25, "talks")
+    keys, fused = ["call", "talks"], {"call": 1.0, "talks": 0.95}
+    retriever = _ranker(RetrievalSettings(), call, talks)
+    asked = "Xi told a visiting head of state that China would do more. When did their talks take place?"
+    assert [k for k, _ in retriever._rank(asked, keys, fused, 1.0)] == ["talks", "call"]
+    asked = "What did Xi say on the phone about stopping the spread?"
+    assert [k for k, _ in retriever._rank(asked, keys, fused, 1.0)] == ["call", "talks"]
+    # naming no kind of exchange, the order stands
+    asked = "What did Xi say about stopping the virus spreading?"
+    assert [k for k, _ in retriever._rank(asked, keys, fused, 1.0)] == ["call", "talks"]
+
+
+def test_a_list_of_the_kind_asked_lifts_its_passage():
+    """"…展现了哪几种能力？" (fresh batch d64-005): the passage listing "领导能力、应对能力、…"
+    rises above the speech's praise that shares the question's other words."""
+    listing = Chunk("a.txt", "国际社会普遍认为，中国展现出的领导能力、应对能力、组织动员能力令人称赞。", "讲话", None,
+                    None, 1, 1, 0, 30, "listing")
+    praise = Chunk("a.txt", "中国人民在疫情防控中展现的中国力量、中国精神、中国效率，得到国际社会高度赞誉。", "讲话",
+                   None, None, 2, 2, 31, 70, "praise")
+    keys, fused = ["praise", "listing"], {"praise": 1.0, "listing": 0.9}
+    retriever = _ranker(RetrievalSettings(count_weight=0.15, focus_weight=0.0), praise, listing)
+    ranked = retriever._rank("国际社会普遍认为中国的防控措施展现了哪几种能力？", keys, fused, 1.0)
+    assert [k for k, _ in ranked] == ["listing", "praise"]
+    # a kind the question does not ask lists nothing it wants
+    ranked = retriever._rank("国际社会怎样评价中国的防控措施？", keys, fused, 1.0)
+    assert [k for k, _ in ranked] == ["praise", "listing"]
+    assert listed_kind("提出了哪些措施？").search("防控措施、救治措施") and \
+        listed_kind("他去了哪里？") is None
