@@ -125,6 +125,7 @@ POINT_WORDS = 3  # "And the fifth of the tasks he listed?": at most this many En
 # A question stepping on or back from the passage last quoted gains this for the passage there.
 SEQUEL_BONUS = 2.0
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
+CLOSEST_FACTOR = 0.5  # ... and of an abstained last answer's closest passage's, none cited
 # A word of the documents used at most this often (and at least twice) says what a question is
 # about; one used more often ("中方", "合作", "防控") is said of every topic.
 SPECIFIC_WORD_MAX = 40
@@ -247,6 +248,9 @@ class Turn:
     context_from: tuple[int, ...]  # None-free: the earlier turns that turn itself drew on
     abstained: bool
     cited: tuple[Cited, ...]
+    # An abstained answer's closest passage: what the question was about, though it did not
+    # answer it (`read` leans on it a little when nothing was cited)
+    closest: tuple[Cited, ...] = ()
 
 
 def read_history(history: Iterable[Any] | None) -> list[Turn]:
@@ -267,7 +271,10 @@ def _turn(item: Any, n: int) -> Turn:
         data = {"question": item.question, "abstained": item.abstained,
                 "search_query": item.search_query, "context_from": item.context_from,
                 "citations": [{"source": c.source, "char_start": c.char_start, "title": c.title,
-                               "attribution": c.attribution} for c in item.citations]}
+                               "attribution": c.attribution} for c in item.citations],
+                "passages": [{"source": h.chunk.source, "char_start": h.chunk.char_start,
+                              "title": h.chunk.title, "attribution": h.chunk.attribution}
+                             for h in item.passages[:1]]}
     elif isinstance(item, dict):
         data = item
     elif isinstance(item, str) or item is None:
@@ -279,14 +286,9 @@ def _turn(item: Any, n: int) -> Turn:
     if not isinstance(question, str) or not question.strip():
         raise QuestionError(f"history item {n} has no question: give "
                             "{\"question\": ..., \"answer\": <an earlier answer object>}")
-    cited = []
-    for c in data.get("citations") or []:
-        if isinstance(c, dict) and isinstance(c.get("source"), str):
-            start = c.get("char_start")
-            cited.append(Cited(c["source"], start if isinstance(start, int) else None,
-                               c.get("title") if isinstance(c.get("title"), str) else None,
-                               c.get("attribution") if isinstance(c.get("attribution"), str)
-                               else None))
+    cited = _cited(data.get("citations"))
+    closest = _cited((data.get("passages") or [])[:1]) \
+        if data.get("abstained") and isinstance(data.get("passages"), list) else []
     back = data.get("context_from") or []
     back = tuple(int(t) for t in back if isinstance(t, int) and 0 < t < n) \
         if isinstance(back, list) else ()
@@ -294,7 +296,22 @@ def _turn(item: Any, n: int) -> Turn:
     question = question.strip()
     return Turn(question=new_topic(question) or question,  # "换个话题：" carries nothing on
                 search_query=query if isinstance(query, str) and query.strip() else question,
-                context_from=back, abstained=bool(data.get("abstained")), cited=tuple(cited))
+                context_from=back, abstained=bool(data.get("abstained")), cited=tuple(cited),
+                closest=tuple(closest))
+
+
+def _cited(items: Any) -> list[Cited]:
+    """Where the citations (or passages) of an answer object quote from; items it cannot
+    read are left out."""
+    cited = []
+    for c in items or []:
+        if isinstance(c, dict) and isinstance(c.get("source"), str):
+            start = c.get("char_start")
+            cited.append(Cited(c["source"], start if isinstance(start, int) else None,
+                               c.get("title") if isinstance(c.get("title"), str) else None,
+                               c.get("attribution") if isinstance(c.get("attribution"), str)
+                               else None))
+    return cited
 
 
 # -- cues and words ----------------------------------------------------------------------------
@@ -833,6 +850,11 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
         factor = 1.0 if t is last else EARLIER_FACTOR
         for k, w in articles.prior(t.cited, factor, event).items():
             prior[k] = max(prior.get(k, 0.0), w)
+    if not answered and last.closest:
+        # "Which hospital did Xi visit in Wuhan on March 10?" abstained on, then "What else did
+        # he do there?": the passage it found closest (the Wuhan speech) says what was asked
+        # about, a little
+        prior = articles.prior(last.closest, CLOSEST_FACTOR, event)
     strong, weak = cues(question)
     said = frozenset(found[0] for c in last.cited if c.char_start is not None
                      for found in [articles.at.get((c.source, c.char_start))] if found)

@@ -1488,3 +1488,34 @@ def test_a_follow_up_naming_another_side_asks_of_that_call():
     reading = read("那同特朗普那次通话呢？他说了什么？", turns, articles, [], 0.0)
     assert not reading.follow_up and "another side" in reading.reason
     assert read("那次通话中他还说了什么？", turns, articles, [], 0.0).follow_up
+
+
+def test_after_an_abstention_the_closest_passage_says_what_was_asked_about():
+    """"Which hospital did Xi visit in Wuhan on March 10?" abstained on (its closest passage the
+    Wuhan speech's), then "What else did he do there?": the follow-up leans, a little, towards
+    that speech; an answer that cited something leans on what it cited instead."""
+    from rag.conversation import CLOSEST_FACTOR, read
+
+    speech = [article_chunk("s1", "我这次专程来武汉，到第一线考察。", "在湖北省考察时的讲话", 0),
+              article_chunk("s2", "今天到武汉，我去了火神山医院，察看了远程会诊中心。", "在湖北省考察时的讲话", 20)]
+    other = article_chunk("o1", "为帮助伊朗抗击疫情，中方提供了一批抗疫物资。", "慰问电", 60)
+    articles = Articles(speech + [other])
+    abstained = {"question": "Which hospital did Xi visit in Wuhan on March 10?",
+                 "answer": {"abstained": True, "citations": [],
+                            "passages": [{"source": "a.txt", "char_start": 0,
+                                          "title": "在湖北省考察时的讲话", "attribution": None}]}}
+    turns = read_history([abstained])
+    assert turns[0].closest and not turns[0].cited
+    reading = read("What else did he do there?", turns, articles, [], 0.0)
+    assert reading.follow_up and {"s1", "s2"} <= set(reading.prior) and "o1" not in reading.prior
+    assert max(reading.prior.values()) <= CLOSEST_FACTOR * 2
+    # an answer given: its citations, not its passages, say the topic
+    answered = {"question": "伊朗的慰问电说了什么？",
+                "answer": {"abstained": False,
+                           "citations": [{"source": "a.txt", "char_start": 60, "title": "慰问电"}],
+                           "passages": [{"source": "a.txt", "char_start": 0,
+                                         "title": "在湖北省考察时的讲话"}]}}
+    turns = read_history([answered])
+    assert not turns[0].closest
+    reading = read("他还说了什么？", turns, articles, [], 0.0)
+    assert "o1" in reading.prior and "s1" not in reading.prior
