@@ -29,7 +29,14 @@ from typing import Any
 from .abstention import QUESTION_WORDS, Evidence, answer_probability
 from .chunking import sentence_texts
 from .compose import repeats
-from .dates import MonthDay, english_day, first_date, question_dates, shift_day, to_chinese
+from .dates import (
+    MonthDay,
+    english_day,
+    first_date,
+    question_dates,
+    shift_day,
+    to_chinese,
+)
 from .errors import QuestionError
 from .lexical import has_cjk, overlap, tokens
 from .position import EN_ORDINALS, asked_position, asks_last_point, opened_point, sibling_marker
@@ -37,6 +44,8 @@ from .question_type import (
     COUNT,
     DATE,
     MONEY,
+    PLACE,
+    TIME,
     asked_kinds,
     asks_another_event,
     asks_mentioned_date,
@@ -124,6 +133,11 @@ POINT_SPAN = 12  # "那第二条呢？": the same list's point within this many 
 POINT_WORDS = 3  # "And the fifth of the tasks he listed?": at most this many English words
 # A question stepping on or back from the passage last quoted gains this for the passage there.
 SEQUEL_BONUS = 2.0
+# A question on the day discussed ("那天他还去了哪里？") takes this off a passage the report
+# tells under another day of a visit of several days (as much as "还做了什么" gives deeds).
+OTHER_DAY_PENALTY = 4.0
+# "那天", "当天", "that day": the day under discussion
+_THAT_DAY = re.compile(r"那天|当天|那一天|这一天|同一天|\b(?:that|the same) day\b", re.I)
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
 CLOSEST_FACTOR = 0.5  # ... and of an abstained last answer's closest passage's, none cited
 # A word of the documents used at most this often (and at least twice) says what a question is
@@ -501,6 +515,7 @@ class Articles:
         last_run: dict[str, set[str]] = {}  # source -> the printing its last passage is in
         self.by_speech: dict[str, set[str]] = {}
         self.at: dict[tuple[str, int], tuple[str, int]] = {}  # (source, char_start) -> key, i
+        self.where: dict[str, tuple[str, int]] = {}  # key -> its first (source, i)
         self.order: dict[str, list[str]] = {}  # source -> keys in file order
         texts: dict[str, str] = {}
         self.speech_of: dict[str, str] = {}  # passage -> its speech (speech_key), "" for none
@@ -515,6 +530,7 @@ class Articles:
             texts.setdefault(chunk.key, f"{chunk.text}\n{chunk.title}\n{chunk.attribution or ''}")
             keys = self.order.setdefault(chunk.source, [])
             self.at[(chunk.source, chunk.char_start)] = (chunk.key, len(keys))
+            self.where.setdefault(chunk.key, (chunk.source, len(keys)))
             keys.append(chunk.key)
             if chunk.title:
                 self.by_title.setdefault(chunk.title, set()).add(chunk.key)
@@ -779,6 +795,9 @@ class Reading:
     # 里？", "And before that?"): the next or the previous one, or move, in its article; or the
     # point of the quoted list that a short ordinal follow-up asks ("那第二条呢？").
     sequel: str | None = None
+    # the passages under discussion of another day than the one a question asks of ("那天他还
+    # 去了哪里？" after the city brain of 3月31日: the stops of 3月29日 and 3月30日)
+    other_days: frozenset[str] = frozenset()
 
 
 def topic(turns: list[Turn]) -> list[int]:
@@ -976,6 +995,7 @@ def read(question: str, turns: list[Turn], articles: Articles, alone_hits: list[
                    prior, reason, referent, evidence, bare=not new_words,
                    new_words=tuple(new_words),
                    said=said, answer=first[0] if first else "", sequel=sequel,
+                   other_days=_of_other_days(question, last, prior, articles),
                    speaker=asked_speaker(question) or next(
                        (who for t in reversed(answered) if (who := asked_speaker(t.question))),
                        None))
@@ -1231,6 +1251,10 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if overlap(asked, found[reply].chunk.text) > 0:
                 fused[reply] += OTHER_SIDE_BONUS / (k + 1)
                 bonus += OTHER_SIDE_BONUS
+    for key in reading.other_days & fused.keys():
+        # "那天他还去了哪里？" after the city brain of 3月31日: not a stop the report tells under
+        # another day of the visit ("3月29日，习近平前往宁波舟山港…", seen in the browser)
+        fused[key] -= OTHER_DAY_PENALTY / (k + 1)
     if reading.sequel in fused:
         # "他接着去了哪里？", "And before that?": the passage after (before) the last quote.
         fused[reading.sequel] += SEQUEL_BONUS / (k + 1)
@@ -1356,6 +1380,17 @@ def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     return pattern is not None and pattern is not MONEY and bool(pattern.search(hits[0].shown()))
 
 
+def of_the_day_discussed(question: str, hits: list[Hit], reading: Reading) -> bool:
+    """True when the question asks where else (or what else) on the day discussed ("那天他还去
+    了哪里？" after the city brain of 3月31日), the report tells of several days, and the first
+    passage, from it, is of that day and not yet quoted (the wetland): it answers. Not a count
+    or a time ("How long did he spend at the wetland that day?")."""
+    kinds = asked_kinds(question)
+    return bool(reading.other_days) and _first_in_topic(hits, reading) and \
+        hits[0].chunk.key not in reading.other_days | reading.said and \
+        (PLACE in kinds or asks_deeds(question)) and not kinds & {COUNT, DATE, TIME}
+
+
 @functools.cache
 def load_follow_up_weights(path: Path = FOLLOW_UP_WEIGHTS) -> dict:
     try:
@@ -1394,6 +1429,7 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
             asks_their_reply(question, hits, reading) or dated_referent(question, hits, reading) \
             or counted_referent(question, hits, reading) or says_its_words(question, hits, reading) \
             or dated_mention(question, hits, reading) or quotes_its_saying(question, hits, reading) \
+            or of_the_day_discussed(question, hits, reading) \
             or bool(hits and reading.sequel and hits[0].chunk.key == reading.sequel):
         return 1.0
     weights = load_follow_up_weights()
@@ -1571,6 +1607,18 @@ def with_last_point(question: str, turns: list[Turn], articles: Articles) -> str
     said = f"第{'一二三四五六七八九十'[n - 1]}{asked.split('一', 1)[1]}" if has_cjk(asked) \
         else re.sub(r"(?i)\b(?:last|final)\b", EN_ORDINALS[n - 1], asked)  # 最后一项 -> 第六项
     return question[:m.start()] + said + question[m.end():]
+
+
+def _of_other_days(question: str, last: Turn, prior: dict[str, float],
+                   articles: Articles) -> frozenset[str]:
+    """For a question asking of the day discussed ("那天", "that day"), the passages under
+    discussion (`prior`) that a report tells under another day; none when it asks of no day or
+    the day is not known."""
+    day = _day_discussed(last, articles) if _THAT_DAY.search(question) else None
+    if day is None:
+        return frozenset()
+    return frozenset(k for k in prior if (at := articles.where.get(k)) is not None
+                     and (told := articles.day_at(*at)) is not None and told != day)
 
 
 def _day_discussed(turn: Turn, articles: Articles) -> MonthDay | None:

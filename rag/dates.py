@@ -150,6 +150,17 @@ def first_date(text: str) -> MonthDay | None:
     return None
 
 
+# A passage opening with its own day ("3月30日，习近平前往…")
+_OPENING_DAY = re.compile(r"^\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[，,]")
+
+
+def opening_day(text: str) -> MonthDay | None:
+    """The day a passage opens with ("3月30日，习近平前往湖州市…" -> (3, 30)), None when it
+    opens otherwise: a stop of a visit of several days, told under its own day."""
+    m = _OPENING_DAY.match(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
 def shift_day(day: MonthDay, days: int) -> MonthDay:
     """The day `days` after (or before) `day`, across month ends (the year taken as a leap one:
     a day and month name no year)."""

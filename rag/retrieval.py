@@ -31,6 +31,7 @@ from .dates import (
     en_dates,
     month_days,
     months_named,
+    opening_day,
     question_dates,
     zh_dates,
     zh_ranges,
@@ -80,8 +81,6 @@ from .whole_sentences import WholeSentences
 
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
-# A passage opening with its own day ("3月30日，习近平前往…")
-_OPENING_DAY = re.compile(r"^\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[，,]")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
 # 北京）"), or a day on a line of its own ("2020年3月10日").
 _BARE_DAY = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -710,9 +709,8 @@ class Retriever:
                 self._text_months[key] = months_named(text)
             said = said | self._text_months[key]
         context = self._context_dates.get(key, set())
-        opening = _OPENING_DAY.match(text)
-        if opening and len(context) > 1 and not wanted & said and \
-                (int(opening.group(1)), int(opening.group(2))) not in wanted:
+        opening = opening_day(text)
+        if opening and len(context) > 1 and not wanted & said and opening not in wanted:
             # a stop of a visit of several days that opens with its own day ("3月30日，习近平前往
             # 湖州市安吉县…" in the report of 3月29日至4月1日) is of that day, not the one asked
             return -1

@@ -1519,3 +1519,42 @@ def test_after_an_abstention_the_closest_passage_says_what_was_asked_about():
     assert not turns[0].closest
     reading = read("他还说了什么？", turns, articles, [], 0.0)
     assert "o1" in reading.prior and "s1" not in reading.prior
+
+
+def test_a_question_on_that_day_leaves_the_other_days_of_a_long_visit():
+    """"那天他还去了哪里？" after the city brain of 3月31日 (seen in the browser: the stop of 3月29日
+    came first): the report's passages told under another day sink, the wetland of that day is
+    answered; a count asked of that day is not answered by it."""
+    from rag.conversation import (
+        OTHER_DAY_PENALTY,
+        TOPIC_BONUS,
+        of_the_day_discussed,
+        read,
+        search_follow_up,
+    )
+
+    title = "习近平在浙江考察时强调"
+    texts = ["3月29日，习近平前往宁波舟山港穿山港区考察。", "离开港区，习近平前往宁波北仑大碶模具园区考察。",
+             "3月31日，西溪湿地烟雨朦胧，习近平来到这里察看湿地保护利用情况。",
+             "习近平接着来到杭州城市大脑运营指挥中心，观看了应用展示。"]
+    keys, chunks, start = ["port", "park", "wetland", "brain"], [], 0
+    for key, text in zip(keys, texts, strict=True):
+        chunks.append(article_chunk(key, text, title, start))
+        start += len(text) + 1
+    articles = Articles(chunks)
+    brain = {"question": "习近平在杭州城市大脑看了什么？",
+             "answer": {"abstained": False, "citations": [{"source": "a.txt", "title": title,
+                                                           "char_start": chunks[3].char_start}]}}
+    turns = read_history([brain])
+    reading = read("那天他还去了哪里？", turns, articles, [], 0.0)
+    assert reading.other_days == {"port", "park"}
+    assert read("他还去了哪里？", turns, articles, [], 0.0).other_days == frozenset()
+    from rag.types import Hit
+
+    hits = [Hit(c, score=1.0) for c in (chunks[0], chunks[1], chunks[2], chunks[3])]
+    found = search_follow_up(_Searches(hits), "那天他还去了哪里？", _Searches(hits).search("", 5),
+                             reading, 5)
+    assert found.hits[0].chunk.key == "wetland"
+    assert OTHER_DAY_PENALTY >= 2 * TOPIC_BONUS  # outweighs the deeds' lift for "还做了什么"
+    assert of_the_day_discussed("那天他还去了哪里？", found.hits, reading)
+    assert not of_the_day_discussed("那天他在湿地待了多长时间？", found.hits, reading)
