@@ -500,6 +500,12 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
 _LETTER = re.compile(r"信|\b(?:write|wrote|written|letter)\b", re.I)
 
 
+# "What did the Cuban leader say…?", "What did the king tell him?": someone else's words asked
+# by a say verb, not a source ("According to Wang Yi, how many…?")
+_THEY_SAID = re.compile(r"^(?!.*\baccording to\b).*\bwhat did (?!(?:xi|he|president xi)\b)"
+                        r"[\w\s'’-]{2,40}? (?:say|tell|reply|respond|answer)\b", re.I)
+
+
 def _their_words_unstated(question: str, top: list[Hit],
                           subjects: tuple[tuple[str, ...], ...] = ()) -> bool:
     """A question asking what someone other than Xi, named, said ("2月13日通电话时，马哈蒂尔对
@@ -517,8 +523,13 @@ def _their_words_unstated(question: str, top: list[Hit],
         names = [w for w, flag in content_words(question) if flag.startswith("nr") and w in speaker] \
             if speaker else []
     else:
-        names = [n for group in subjects for n in group] \
-            if asked_speaker(question) == OTHER else []
+        if asked_speaker(question) != OTHER:
+            return False
+        names = [n for group in subjects for n in group]
+        if not names and _THEY_SAID.search(question):
+            # named by a word the dictionary cannot render ("What did the Cuban leader say on
+            # his side of the call?", dev d61c03.2): no passage giving anyone else's words
+            return not any(gives_other_words(h.chunk.text) for h in top)
     if not names:
         return False
     return not any(

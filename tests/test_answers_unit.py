@@ -645,6 +645,21 @@ def test_the_words_of_someone_named_need_their_words_that_day():
     assert not gather(question, [xi, within], set()).unstated
 
 
+def test_the_words_of_someone_the_dictionary_cannot_name_need_someone_elses_words():
+    """"What did the Cuban leader say on his side of the call?" (dev d61c03.2; "Cuban leader"
+    renders as no name): top passages giving nobody else's words do not answer; one opening
+    with another speaker's does. A source ("According to Wang Yi, …") asks no words of theirs."""
+    from rag.abstention import gather
+
+    hit = functools.partial(evidence_hit, title="通话")
+    xi = hit("在这场疫情防控斗争中，我们始终秉持人类命运共同体理念。", 1, "（2020年2月28日同古巴国家主席迪亚斯—卡内尔通电话）")
+    theirs = hit("卡内尔表示，古方钦佩中方的抗疫努力。", 1)
+    question = "What did the Cuban leader say on his side of the call?"
+    assert gather(question, [xi], set()).unstated
+    assert not gather(question, [xi, theirs], set()).unstated
+    assert not gather("According to the Cuban leader, what did China share?", [xi], set()).unstated
+
+
 def test_a_count_whose_measure_word_ends_the_question_needs_that_number():
     """"当时武汉每天的核酸检测能力是多少份？" over passages giving no number of 份 is a near miss
     (fresh batch d63-040); one stating it answers."""
