@@ -715,6 +715,20 @@ _FORMER_ASKED = re.compile(r"(?:原来|以前|过去|原先|从前)(?:是|都是
 _FORMER = re.compile(r"原为|原是|原来是|曾是|曾经是|过去是|以前是|前身|改造前|\bused to\b|\bformerly\b|"
                      r"\bonce was\b|\bwas once\b", re.I)
 
+# "座谈会是以什么形式召开的？", "In what format was it held?": the form a meeting took, which a
+# text states as a form ("以电视电话会议形式召开", "by video link"): fresh batch d65c07
+_FORM_ASKED = re.compile(r"(?:什么|何种|哪种)(?:样的)?形式(?:召开|举行|开|进行)|"
+                         r"\bin what (?:format|form)\b|\bwhat (?:format|form) did\b", re.I)
+_FORM = re.compile(r"形式(?!主义)|视频|电视电话|网络|线上|\b(?:video|online|virtual|teleconference)\b", re.I)
+
+
+
+def form_asked(question: str) -> re.Pattern | None:
+    """For "以什么形式召开的？", "In what format was it held?": a pattern for the form a meeting
+    took as a text states it ("以电视电话会议形式召开"); None when the question asks no form. (A
+    ranking cue only: the reports state the form of few meetings, and say nothing else of it.)"""
+    return _FORM if _FORM_ASKED.search(question) else None
+
 
 # An amount measured without a measure word to count it by ("该港今年一季度的货物吞吐量是多少？",
 # d52-034): a figure that is no date ("11.72亿吨", "2.1万标准箱"; not "3月29日", "一季度"),

@@ -53,6 +53,7 @@ from .question_type import (
     exchanges_asked,
     figure_asked,
     focus_tokens,
+    form_asked,
     labels_event,
     listed_kind,
     outside_titles,
@@ -756,9 +757,11 @@ class Retriever:
         # What it counts ("几点倡议"; an English question's, translated, comes as `counted`).
         if counted is None and self.settings.count_weight and has_cjk(question):
             counted = counted_thing(question)
-        # Which things of a kind it asks ("哪几种能力"): a passage listing them by that word
+        # Which things of a kind it asks ("哪几种能力"): a passage listing them by that word;
+        # the form a meeting took ("以什么形式召开的？"): a passage stating one
         listed = listed_kind(question) if self.settings.count_weight and has_cjk(question) \
             else None
+        form = form_asked(question) if self.settings.count_weight else None
         role = role_asked(question) if self.settings.role_weight else None
         # A number it gives ("我62岁", "16栋") that a row's range holds ("60周岁至64周岁").
         values = asked_values(question) if self.settings.range_weight else []
@@ -794,7 +797,7 @@ class Retriever:
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or listed or cited or terms:
+                    or kinds or figure or listed or form or cited or terms:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
@@ -816,6 +819,8 @@ class Retriever:
                 if counted and counted.search(quoted):
                     score += self.settings.count_weight
                 if listed and listed.search(quoted):
+                    score += self.settings.count_weight
+                if form and form.search(quoted):
                     score += self.settings.count_weight
                 if role and role.search(quoted):
                     score += self.settings.role_weight

@@ -1292,3 +1292,23 @@ def test_a_list_of_the_kind_asked_lifts_its_passage():
     assert [k for k, _ in ranked] == ["praise", "listing"]
     assert listed_kind("提出了哪些措施？").search("防控措施、救治措施") and \
         listed_kind("他去了哪里？") is None
+
+
+def test_the_form_a_meeting_took_lifts_the_passage_stating_it():
+    """"座谈会是以什么形式召开的？" (fresh batch d65c07.1, answer 8th): the passage stating the
+    form ("以电视电话会议形式召开") rises; "形式主义" is no form; no question of form, no lift."""
+    from rag.question_type import form_asked
+
+    stated = Chunk("a.txt", "座谈会以电视电话会议形式召开，在各省区市设分会场。", "座谈会", None, None, 1, 1,
+                   0, 25, "stated")
+    other = Chunk("a.txt", "要坚决反对形式主义、官僚主义，减轻基层负担。", "座谈会", None, None, 2, 2, 26,
+                  48, "other")
+    keys, fused = ["other", "stated"], {"other": 1.0, "stated": 0.9}
+    retriever = _ranker(RetrievalSettings(count_weight=0.15, focus_weight=0.0), other, stated)
+    ranked = retriever._rank("3月6日的座谈会是以什么形式召开的？", keys, fused, 1.0)
+    assert [k for k, _ in ranked] == ["stated", "other"]
+    ranked = retriever._rank("3月6日的座谈会要求反对什么？", keys, fused, 1.0)
+    assert [k for k, _ in ranked] == ["other", "stated"]
+    assert form_asked("In what format was it held?") is not None
+    assert form_asked("那次会议是以什么形式开的？").search("视频会议") and \
+        not form_asked("那次会议是以什么形式开的？").search("形式主义")
