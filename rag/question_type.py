@@ -83,7 +83,9 @@ _UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|
 # A year is not a count ("2020年3月27日"), nor are "the two countries" ("两国人民") or the G20
 # ("二十国集团", a name); ten thousand is ("2729万建档立卡贫困劳动力"), and so is a share
 # ("三分之二左右的收入").
-_COUNT = re.compile(_NUM + r"\s*(?:" + _UNIT + r"|万|亿)|[一二三四五六七八九十百]+分之[一二三四五六七八九十百]+")
+# (or a span told roughly: "经过数月艰苦努力" for how long, fresh batch d65-010)
+_COUNT = re.compile(_NUM + r"\s*(?:" + _UNIT + r"|万|亿)|[一二三四五六七八九十百]+分之[一二三四五六七八九十百]+|"
+                    r"数十?个?(?:月|年|天|周|星期|小时)")
 _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
 _DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"

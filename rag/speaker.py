@@ -76,9 +76,13 @@ _NOT_A_SPEAKER = re.compile(r"^(?:he|she|it|they|that|this)\b|\b(?:meeting|sessi
                             r"statement|commentary|document)s?\b", re.I)
 # A speaker opening a clause or named after a title: "桑切斯在那次通话中说", "…，普京表示",
 # "意大利总理孔特感谢", "马来西亚总理马哈蒂尔对中方抗疫是怎么表态的".
+# (or judges: "约翰逊对中国抗疫工作作了怎样的评价？", "古特雷斯如何评价…": fresh batch d65-035)
 _ZH_OTHER_SAYS = re.compile(r"(?:^|[，,]|总统|总理|首相|国王|秘书长|总干事|主席|领导人)"
                             r"([\u4e00-\u9fff·]{2,5}?)(?:在[^，。？]{1,12}?|对[^，。？]{1,10}?)?"
-                            r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问|表态)")
+                            r"(?:表示|说|认为|称赞|感谢|提到|回应|回答|答复|问|询问|表态)|"
+                            r"(?:^|[，,]|总统|总理|首相|国王|秘书长|总干事|主席|领导人)"
+                            r"([\u4e00-\u9fff·]{2,5}?)(?:对[^，。？]{1,12}?(?:作|给)了?(?:怎样|什么样|什么|"
+                            r"怎么样|哪些)的?|(?:如何|怎么|怎样))评价")
 _EN_OTHER_SIDE = re.compile(r"\b(?:the other side|the other party|his counterpart|"
                             rf"the (?:foreign|other) (?:{EN_HEADS}|leader|head of state))\b",
                             re.I)
@@ -130,7 +134,7 @@ def _zh_speaker(question: str) -> tuple[str | None, str]:
         # "对方对此是怎么表态的？" (not "他提到对方…", "对方的人员"); "她说…": not Xi
         return OTHER, ""
     for m in _ZH_OTHER_SAYS.finditer(question):
-        name = m.group(1)
+        name = m.group(1) or m.group(2)
         if name not in _XI_NAMES and not _ZH_NOT_A_SPEAKER.search(name):
             return OTHER, name
     return None, ""

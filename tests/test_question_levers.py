@@ -1312,3 +1312,10 @@ def test_the_form_a_meeting_took_lifts_the_passage_stating_it():
     assert form_asked("In what format was it held?") is not None
     assert form_asked("那次会议是以什么形式开的？").search("视频会议") and \
         not form_asked("那次会议是以什么形式开的？").search("形式主义")
+
+
+def test_a_span_told_roughly_states_how_long():
+    # "how long did Xi say China's arduous efforts had lasted?" over "经过数月艰苦努力" (fresh
+    # batch d65-010, abstained on at rank 1): "数月" is a span
+    assert states(COUNT, "经过数月艰苦努力，中国疫情防控形势发生积极变化。")
+    assert not states(COUNT, "数据显示疫情防控形势发生积极变化。")

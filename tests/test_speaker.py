@@ -243,3 +243,14 @@ def test_whose_words_xi_quoted_are_not_xi_s_own():
                          "the only way?") is None
     assert asked_speaker("Whom did Xi quote on the poverty strategy?") is None
     assert asked_speaker("What did Xi say about the poverty strategy?") == XI
+
+
+def test_a_judgement_asked_of_another_speaker_is_theirs():
+    # "约翰逊对中国抗疫工作作了怎样的评价？" asks Johnson's words (fresh batch d65-035: Xi's side
+    # of that call had been quoted), as "古特雷斯如何评价…" asks Guterres's; Xi's judgement is Xi's
+    from rag.speaker import OTHER, asked_speaker, other_speaker_named
+
+    question = "2020年2月18日习近平同英国首相约翰逊通电话时，约翰逊对中国抗疫工作作了怎样的评价？"
+    assert asked_speaker(question) == OTHER and other_speaker_named(question) == "约翰逊"
+    assert other_speaker_named("3月12日通电话时，古特雷斯如何评价中国的抗疫？") == "古特雷斯"
+    assert other_speaker_named("习近平如何评价武汉人民？") == ""
