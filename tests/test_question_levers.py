@@ -1288,7 +1288,7 @@ def test_a_list_of_the_kind_asked_lifts_its_passage():
     ranked = retriever._rank("国际社会普遍认为中国的防控措施展现了哪几种能力？", keys, fused, 1.0)
     assert [k for k, _ in ranked] == ["listing", "praise"]
     # a kind the question does not ask lists nothing it wants
-    ranked = retriever._rank("国际社会怎样评价中国的防控措施？", keys, fused, 1.0)
+    ranked = retriever._rank("中国的防控措施有什么特点？", keys, fused, 1.0)
     assert [k for k, _ in ranked] == ["praise", "listing"]
     assert listed_kind("提出了哪些措施？").search("防控措施、救治措施") and \
         listed_kind("他去了哪里？") is None
