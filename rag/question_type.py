@@ -724,7 +724,6 @@ _FORM_ASKED = re.compile(r"(?:什么|何种|哪种)(?:样的)?形式(?:召开|�
 _FORM = re.compile(r"形式(?!主义)|视频|电视电话|网络|线上|\b(?:video|online|virtual|teleconference)\b", re.I)
 
 
-
 def form_asked(question: str) -> re.Pattern | None:
     """For "以什么形式召开的？", "In what format was it held?": a pattern for the form a meeting
     took as a text states it ("以电视电话会议形式召开"); None when the question asks no form. (A
