@@ -136,8 +136,10 @@ SEQUEL_BONUS = 2.0
 # A question on the day discussed ("那天他还去了哪里？") takes this off a passage the report
 # tells under another day of a visit of several days (as much as "还做了什么" gives deeds).
 OTHER_DAY_PENALTY = 4.0
-# "那天", "当天", "that day": the day under discussion
-_THAT_DAY = re.compile(r"那天|当天|那一天|这一天|同一天|\b(?:that|the same) day\b", re.I)
+# "那天", "当天", "that day": the day under discussion (not "那天之前", "before that day": a
+# day before or after it, whose passages are the other days')
+_THAT_DAY = re.compile(r"(?:那天|当天|那一天|这一天|同一天)(?![之以]?[前后])|"
+                       r"(?<!before )(?<!after )\b(?:that|the same) day\b", re.I)
 EARLIER_FACTOR = 0.5  # weight of the articles cited by earlier turns of the same topic
 CLOSEST_FACTOR = 0.5  # ... and of an abstained last answer's closest passage's, none cited
 # A word of the documents used at most this often (and at least twice) says what a question is

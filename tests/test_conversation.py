@@ -1549,6 +1549,11 @@ def test_a_question_on_that_day_leaves_the_other_days_of_a_long_visit():
     reading = read("那天他还去了哪里？", turns, articles, [], 0.0)
     assert reading.other_days == {"port", "park"}
     assert read("他还去了哪里？", turns, articles, [], 0.0).other_days == frozenset()
+    # a day before or after it asks of the other days (CI's real-model test: "那天之前他在湖州看
+    # 了哪个村？" is the village of 3月30日)
+    assert read("那天之前他在湖州看了哪个村？", turns, articles, [], 0.0).other_days == frozenset()
+    assert read("Where did he go the day after that day?", turns, articles, [], 0.0).other_days \
+        == frozenset()
     from rag.types import Hit
 
     hits = [Hit(c, score=1.0) for c in (chunks[0], chunks[1], chunks[2], chunks[3])]
