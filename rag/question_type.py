@@ -8,6 +8,7 @@ that only shares its topic.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .dates import MONTHS, PUBLISHED, en_dates, question_dates
@@ -1193,11 +1194,11 @@ def events_asked(question: str) -> list[str]:
 # `_ASKED_EVENT`'s: "Xi told a visiting head of state… on what date did their talks take
 # place?" is not answered by a call's excerpt, fresh batch d64-007).
 _EXCHANGES = {
-    "call": (r"通电话|通话", _ASKED_EVENT["call"]),
+    "call": (_EVENTS["call"][0], _ASKED_EVENT["call"]),
     "talks": (r"会谈|会见", r"会谈|会见|来访|访华|\btalks\b|\b(?:met|meet|meeting) with\b|"
                           r"\breceived\b|\bvisiting\b"),
     "letter": (r"回信|复信|致信", _ASKED_EVENT["letter"]),
-    "message": (r"慰问电|贺电|致电|唁电", _ASKED_EVENT["message"]),
+    "message": (_EVENTS["message"][0], _ASKED_EVENT["message"]),
 }
 
 
@@ -1212,9 +1213,16 @@ def another_exchange(asked: frozenset[str], labels: str) -> bool:
     kinds `asked` (`exchanges_asked`): a call's excerpt for a question on talks."""
     if not asked:
         return False
-    named = {kind for kind, (label, _) in _EXCHANGES.items()
-             if re.search(label, outside_titles(labels))}
+    named = _exchanges_labelled(labels)
     return bool(named) and not named & asked
+
+
+@functools.lru_cache(maxsize=4096)
+def _exchanges_labelled(labels: str) -> frozenset[str]:
+    """The kinds of exchange titles and attributions name (read once per label: many passages
+    share one)."""
+    return frozenset(kind for kind, (label, _) in _EXCHANGES.items()
+                     if re.search(label, outside_titles(labels)))
 
 
 def labels_event(kind: str, labels: str) -> bool:
