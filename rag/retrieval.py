@@ -80,6 +80,8 @@ from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
+# The titles an attribution names ("…发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》")
+_PRINTED = re.compile(r"《([^《》]{4,80})》")
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
@@ -295,7 +297,7 @@ class Retriever:
                            text_of: Callable[[str], str | None] | None = None) -> dict[str, set]:
         """For each passage, the days its article's title, header date line ("（2020年3月10日）")
         and dateline ("新华社北京4月17日电"), and its attribution name."""
-        out: dict[str, set] = {}
+        dated_articles: dict[str, dict[int, set]] = {}
         for name in sorted(catalog.files):
             entry = catalog.files[name]
             starts = [a.line for a in entry.articles]
@@ -313,13 +315,32 @@ class Retriever:
                 for days in zh_ranges(c.text) if article_dates.get(i) else ():
                     if days & article_dates[i]:
                         article_dates[i] = article_dates[i] | days
+            dated_articles[name] = article_dates
+        # the days of each article by its title, for a print of it quoted elsewhere
+        by_title: dict[str, set] = {}
+        for name, article_dates in dated_articles.items():
+            for i, article in enumerate(catalog.files[name].articles):
+                if article_dates.get(i):
+                    by_title.setdefault(_WS.sub("", article.title), set()).update(article_dates[i])
+        out: dict[str, set] = {}
+        for name, article_dates in dated_articles.items():
+            entry = catalog.files[name]
+            starts = [a.line for a in entry.articles]
             for c in entry.chunks:
                 i = bisect.bisect_right(starts, c.line_start) - 1
-                # A publication ("——4月1日，习近平在《求是》杂志发表文章…") dates the print, not
-                # the speech the passage comes from: it neither agrees nor contradicts.
-                said = c.attribution if c.attribution and not dates_a_publication(c.attribution) \
-                    else ""
-                dates = zh_dates(f"{c.title} {said}") | article_dates.get(i, set())
+                dates = zh_dates(c.title) | article_dates.get(i, set())
+                if c.attribution and dates_a_publication(c.attribution):
+                    # A publication ("——4月1日，习近平在《求是》杂志发表文章《在湖北省考察…时的
+                    # 讲话》") dates the print, not the speech the passage comes from: alone it
+                    # neither agrees nor contradicts. When the piece printed is an article of
+                    # the documents dated by its header ("（2020年3月10日）"), the passage is of
+                    # that day, and of the print's.
+                    printed = set().union(*(by_title.get(_WS.sub("", t), set())
+                                            for t in _PRINTED.findall(c.attribution)))
+                    if printed:
+                        dates |= printed | zh_dates(c.attribution)
+                elif c.attribution:
+                    dates |= zh_dates(c.attribution)
                 out.setdefault(c.key, set()).update(dates)
         return out
 

@@ -793,6 +793,44 @@ def test_a_report_filed_on_the_last_day_of_a_visit_dates_every_day_of_it():
     assert {(3, 29), (3, 30), (3, 31), (4, 1)} <= dates["port"]
     assert agreement({(3, 29)}, set(), dates["port"]) == 1
 
+def test_a_print_of_a_speech_the_documents_hold_is_of_the_speech_day(tmp_path):
+    """"——4月1日，习近平在《求是》杂志发表文章《在湖北省考察…时的讲话》": the excerpts under it are
+    of the speech's day, which the speech's own header gives ("（2020年3月10日）" in another file),
+    and of the print's; "In his February 23 speech, …" then no longer takes one first (dev
+    d3-056, d58-028). A print of a piece the documents do not hold neither agrees nor contradicts."""
+    from rag.catalog import Catalog, FileEntry
+    from rag.types import Article
+
+    (tmp_path / "speech.txt").write_text("在湖北省考察时的讲话\n（2020年3月10日）\n习近平\n我这次专程来武汉。\n",
+                                         encoding="utf-8")
+
+    def chunk(source, text, line, key, title, attribution=None):
+        return Chunk(source, text, title, None, attribution, line, line, 0, len(text), key)
+
+    printed = "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察时的讲话》"
+    other = "——3月16日，习近平在《求是》杂志发表重要文章《为打赢阻击战提供科技支撑》"
+    files = {
+        "speech.txt": FileEntry(sha256="x", size=1, mtime_ns=1,
+                                articles=[Article(title="在湖北省考察时的讲话", line=1)],
+                                chunks=[chunk("speech.txt", "我这次专程来武汉。", 4, "own",
+                                              "在湖北省考察时的讲话")]),
+        "digest.txt": FileEntry(sha256="y", size=1, mtime_ns=1,
+                                articles=[Article(title="一、讲话摘编", line=1)],
+                                chunks=[chunk("digest.txt", "第一，把医疗救治工作摆在第一位。", 3, "excerpt",
+                                              "一、讲话摘编", printed),
+                                        chunk("digest.txt", "第一，加强药物研发。", 6, "unheld",
+                                              "一、讲话摘编", other)]),
+    }
+    retriever = object.__new__(Retriever)
+    retriever._lead_ins = set()
+    dates = retriever._dates_of_contexts(Catalog(model="m", files=files), tmp_path)
+    assert dates["own"] == {(3, 10)}
+    assert dates["excerpt"] == {(3, 10), (4, 1)}
+    assert agreement({(2, 23)}, set(), dates["excerpt"]) == -1
+    assert agreement({(3, 10)}, set(), dates["excerpt"]) == 1
+    assert dates["unheld"] == set()
+
+
 def test_dates_are_recognised_as_documents_write_them():
     """A 'when' question over a notice that says 每周一 or 二〇二四年九月 must not look
     unanswered to abstention (seen on an HTML notice: '每周一闭馆')."""
