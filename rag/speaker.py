@@ -18,10 +18,11 @@ _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习�
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
 # Chinese verbs of saying, after the speaker's name
 _ZH_SAY = "(?:表示|说|指出|强调|认为|称)"
+# A name may hold a dash between its parts, as the documents write some ("迪亚斯—卡内尔表示，")
 _SPEAKER_OPENING = re.compile(
-    r"^(?:——)?([\u4e00-\u9fff·]{2,12}?)(?:在[^，。：]{1,20}?)?" + _ZH_SAY + r"[，：:]|"
+    r"^(?:——)?([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,11}?)(?:在[^，。：]{1,20}?)?" + _ZH_SAY + r"[，：:]|"
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
-    r"^(?:——)?([\u4e00-\u9fff·]{2,6}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
+    r"^(?:——)?([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,5}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
 
 # English verbs of saying (also what rag/conversation.py tells a question about words by).
 SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|describe|described|"
@@ -188,7 +189,7 @@ def other_speaker_words(question: str) -> list[str]:
 # Someone other than Xi opening a paragraph by saying or instructing, after their offices
 # ("中共中央政治局常委、国务院总理李克强作出批示指出，", "李克强在主持会议时表示，").
 _OTHER_OPENING = re.compile(r"^(?:[\u4e00-\u9fff、]{0,24}?(?:总理|主席|总统|首相|国王|秘书长|常委|委员))?"
-                            r"(?!习近平)([\u4e00-\u9fff·]{2,5}?)(?:在[^，。：]{1,12}?时)?"
+                            r"(?!习近平)([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,5}?)(?:在[^，。：]{1,12}?时)?"
                             r"(?:作出批示|作出重要批示|作出指示)?(?:指出|表示|强调|说)[，：:]")
 
 

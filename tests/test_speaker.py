@@ -95,6 +95,8 @@ def test_asked_speaker(question, expected):
 def test_passage_speaker_reads_only_an_opening_that_names_the_speaker():
     assert passage_speaker("默克尔表示，德方主张基于事实，通过国际合作共同应对疫情。") == OTHER
     assert passage_speaker("根哥布在贺电中表示，纳政府和人民赞赏中方。") == OTHER
+    # a name written with a dash between its parts
+    assert passage_speaker("迪亚斯—卡内尔表示，古方坚定支持中方抗击疫情。") == OTHER
     assert passage_speaker("习近平指出，病毒不分国界。") == XI
     assert passage_speaker("会议强调，要抓实安全风险防范各项工作。") is None
     assert passage_speaker("对我们来说，这是一次大考。") is None
