@@ -204,13 +204,26 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
         for chunks in _articles_of(entry):
             if any(c.attribution for c in chunks):
                 continue
-            # A speech often closes on two short lines ("武汉加油！湖北加油！中国加油！" and
-            # "武汉必胜！…"): the last two passages close it.
+            # A speech often closes on short lines ("武汉加油！湖北加油！中国加油！" and "武汉必胜！
+            # …"), after the passage that sums it up ("我坚信，…英雄的武汉人民一定能够彻底战胜
+            # 疫情"): its last two passages close it, and the one before them when both are short.
             for c, opens, closes in ((chunks[0], True, False), *((c, False, True)
-                                                                  for c in chunks[-2:])):
+                                                                  for c in _closing(chunks))):
                 was = ends.get(c.key, (False, False))
                 ends[c.key] = (was[0] or opens, was[1] or closes)
     return ends
+
+
+SHORT_CLOSING = 30  # characters: a closing line ("武汉加油！湖北加油！中国加油！"), no argument
+
+
+def _closing(chunks: list[Chunk]) -> list[Chunk]:
+    """The passages that close an article: its last two, and the one before them when both
+    are short closing lines."""
+    closing = list(chunks[-2:])
+    if len(chunks) > 3 and all(len(c.text.strip()) < SHORT_CLOSING for c in closing):
+        closing.insert(0, chunks[-3])
+    return closing
 
 
 def _signed_letters(catalog: Catalog) -> dict[str, str]:

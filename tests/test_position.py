@@ -123,7 +123,16 @@ def test_article_ends_skip_a_compilations_attributed_excerpts():
               _chunk("x2", "摘录二。", 8, "——3月11日，习近平")]
     entry = SimpleNamespace(articles=[Article("讲话", 1), Article("摘编", 6)], chunks=chunks)
     ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
-    # A speech often closes on two short lines: both close it.
+    # A speech often closes on two short lines: both close it, and so does the passage before
+    # them that sums it up (fresh chat d67c09.3: "What conviction … at the close of the
+    # speech?", "我坚信，…英雄的武汉人民一定能够彻底战胜疫情…" before "武汉加油！…" and "武汉必胜！…")
+    assert ends == {"open": (True, False), "mid": (False, True), "close1": (False, True),
+                    "close": (False, True)}
+    summing_up = "我坚信，有党中央坚强领导，英雄的武汉人民一定能够彻底战胜疫情，一定能够浴火重生！"
+    chunks[1] = _chunk("mid", summing_up, 3)
+    chunks[2] = _chunk("close1", "党和人民感谢武汉人民！我们要再接再厉，坚决打赢湖北保卫战、武汉保卫战。", 4)
+    ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
+    # a closing passage of substance: the last two alone close it
     assert ends == {"open": (True, False), "close1": (False, True), "close": (False, True)}
 
 
