@@ -453,10 +453,22 @@ def _unique(words: Iterable[str]) -> list[str]:
 _SPEECH_NOISE = re.compile(r"[\s——（）()，,、：:《》]|习近平|\d{4}年")
 
 
+# The same meeting under the names the attributions give it ("中共中央政治局常务委员会会议",
+# "政治局常务委员会会议", "中央政治局常委会会议"), whether they tell of it or of a speech at it
+_BODY = re.compile(r"(?:中共)?(?:中央)?政治局")
+_AT_THE_EVENT = re.compile(r"^(\d{1,2}月\d{1,2}日)(?:主持召开|召开|主持|出席|在)")
+_SPEECH_AT = re.compile(r"(?:上|时)?的(?:讲话|发言|致辞)$")
+
+
 def speech_key(attribution: str) -> str:
-    """One speech, letter or call under every attribution line the corpus gives it:
-    "（2020年3月23日同法国总统马克龙通电话）" and "——3月23日，习近平同法国总统马克龙通电话"."""
-    return _SPEECH_NOISE.sub("", attribution) if attribution else ""
+    """One speech, letter, call or meeting under every attribution line the corpus gives it:
+    "（2020年3月23日同法国总统马克龙通电话）" and "——3月23日，习近平同法国总统马克龙通电话";
+    "——3月18日，习近平主持召开中共中央政治局常务委员会会议" and "（2020年3月18日在中央政治局
+    常委会会议上的讲话）"."""
+    if not attribution:
+        return ""
+    key = _BODY.sub("政治局", _SPEECH_NOISE.sub("", attribution)).replace("常务委员会", "常委会")
+    return _SPEECH_AT.sub("", _AT_THE_EVENT.sub(r"\1", key))
 
 
 _QUOTED_TITLE = re.compile(r"《([^》]{4,})》")

@@ -217,6 +217,15 @@ def test_a_reference_to_the_call_is_read_against_that_call():
     # One call under both of the corpus's attribution lines.
     assert speech_key("（2020年3月23日同法国总统马克龙通电话）") == \
         speech_key("——3月23日，习近平同法国总统马克龙通电话")
+    # One meeting under the three names its attributions give it, and a speech at it (fresh
+    # chat d67c07.2: "What did that meeting say about working with the WHO?" after a question
+    # on the March 18 meeting found another speech's passage)
+    meeting = speech_key("——3月18日，习近平主持召开中共中央政治局常务委员会会议")
+    assert meeting == speech_key("——3月18日，习近平主持召开政治局常务委员会会议") == \
+        speech_key("（2020年3月18日在中央政治局常委会会议上的讲话）")
+    assert meeting != speech_key("——4月8日，习近平主持召开中共中央政治局常务委员会会议")
+    assert speech_key("（2020年3月17日同巴基斯坦总统阿尔维会谈时的讲话）") == \
+        speech_key("——3月17日，习近平同巴基斯坦总统阿尔维会谈")
 
 
 def test_an_english_follow_up_about_an_english_document_stays_in_english():
