@@ -698,7 +698,11 @@ _MONEY_ASKED = re.compile(
     r"salar(?:y|ies)|revenue|turnover|profits?)\b|"
     r"\bhow much (?:did|does|do|would|will|had|has|was|were|is)\b[^?]{0,50}\b(?:cost|costs|worth|"
     r"donate|pledge|commit|invest|spend|pay)\b|"
-    r"\bwhat (?:was |is )?(?:the )?(?:total )?(?:value|cost|price|sum|amount of money)\b", re.I)
+    r"\bwhat (?:was |is )?(?:the )?(?:total )?(?:value|cost|price|sum|amount of money)\b|"
+    # "did he put a yuan figure on its size?" (fresh chat d67c03.3), "how many dollars…"
+    r"\b(?:yuan|dollar|euro|rmb|money|monetary|cash) (?:figure|amount|value|sum|total)s?\b|"
+    r"\b(?:figure|amount|sum) in (?:yuan|dollars|euros|rmb)\b|\bhow many (?:yuan|dollars|euros)\b",
+    re.I)
 _MONEY = re.compile(MONEY.pattern + r"|\$\s?\d|\d[\d,.]*\s*(?:million|billion)?\s*(?:US )?"
                     r"(?:dollars|yuan|euros)\b|\bfree of charge\b", re.I)
 

@@ -226,6 +226,10 @@ def test_how_long_and_what_share_need_a_duration_and_a_share():
     assert figure_asked("韩方捐助的物资总价值是多少？") is not None
     assert figure_asked("How much money had the foundation committed?") is not None
     assert figure_asked("What was the total value of the supplies?") is not None
+    # "a yuan figure" (fresh chat d67c03.3: the wild-game industry's size, "规模庞大")
+    assert figure_asked("Did he put a yuan figure on its size?") is money
+    assert figure_asked("How many yuan did the county spend on it?") is money
+    assert figure_asked("What figure did he give for its size?") is None
     assert figure_asked("How much medical supplies did China send?") is None  # a quantity
     # an income or a wage is a sum of money (d49-038); its growth is a change
     income = figure_asked("习近平3月30日考察余村时，余村2019年的村民人均收入是多少？")
