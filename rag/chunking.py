@@ -235,6 +235,19 @@ def editors_notes(chunks: list[Chunk]) -> set[str]:
     return {c.key for c in chunks if _EDITORS_NOTE.match("".join(c.text.split()))}
 
 
+# A passage of cheers alone ("武汉加油！湖北加油！中国加油！", "武汉必胜！湖北必胜！全国必胜！"):
+# short exclamations, at least two
+_CHEERS = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}[！!]){2,}$")
+
+
+def cheers(chunks: list[Chunk]) -> set[str]:
+    """Keys of the passages that are cheers alone: their few words are close in meaning to
+    any question on the speech they close ("In his March 10 speech…, what did Xi call the
+    distinctive political character of Chinese Communists?" got "中国加油！"), and they answer
+    only a question on the cheers themselves."""
+    return {c.key for c in chunks if _CHEERS.match("".join(c.text.split()))}
+
+
 def _ends_in_colon(text: str) -> bool:
     return text.rstrip().endswith(("：", ":"))
 

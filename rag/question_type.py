@@ -283,10 +283,19 @@ _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用
 _LISTED_ASKED = re.compile(r"哪(?:几|些)(?:种|个|项|类|条|大)?([\u4e00-\u9fff]{2})(?=[？?，,。]|$)")
 
 
+# "加强哪几方面的要素保障？": the aspects of a kind, answered by a list ending "…等" before the
+# kind's word ("用工、用地、资金等要素保障": fresh batch d67-011)
+_ASPECTS_ASKED = re.compile(r"哪(?:几|些)(?:个)?(?:方面|类|种)的([\u4e00-\u9fff]{2,6})(?=[？?，,。]|$)")
+
+
 def listed_kind(question: str) -> re.Pattern | None:
     """For "哪几种能力？": a pattern for a list of things each named with that word ("…能力、
-    …能力"); None when the question asks which things of no kind it names."""
-    m = _LISTED_ASKED.search(_asking_clause(_QUOTED.sub("", question)))
+    …能力"); for "哪几方面的要素保障？", a list of them before it ("用工、用地、资金等要素保障");
+    None when the question asks which things of no kind it names."""
+    asking = _asking_clause(_QUOTED.sub("", question))
+    if m := _ASPECTS_ASKED.search(asking):
+        return re.compile(rf"、[^。；;！？]{{0,20}}?等{re.escape(m.group(1))}")
+    m = _LISTED_ASKED.search(asking)
     if not m:
         return None
     kind = re.escape(m.group(1))

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog, FileEntry
-from .chunking import editors_notes, lead_ins, sentence_texts
+from .chunking import cheers, editors_notes, lead_ins, sentence_texts
 from .dates import (
     agreement,
     dates_a_publication,
@@ -80,6 +80,8 @@ from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
+# A question asking the cheers a speech closes on ("他讲话结尾喊了什么口号？")
+_CHEER_ASKED = re.compile(r"口号|加油|必胜|欢呼|\b(?:slogans?|cheers?|chants?|chanted|rallying)\b", re.I)
 # The titles an attribution names ("…发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》")
 _PRINTED = re.compile(r"《([^《》]{4,80})》")
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
@@ -245,6 +247,8 @@ def _signed_letters(catalog: Catalog) -> dict[str, str]:
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
+    _cheers: frozenset[str] = frozenset()  # passages of cheers alone (set from the catalog)
+
     def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings,
                  cache_dir: Path | None = None, corpus_dir: Path | None = None,
                  text_of: Callable[[str], str | None] | None = None):
@@ -292,6 +296,9 @@ class Retriever:
         self._lead_ins = {k for entry in catalog.files.values()
                           for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))
                           | editors_notes(entry.chunks)}
+        # Passages of cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
+        # anything their speech says, unless the cheers are asked (rag/chunking.py)
+        self._cheers = frozenset(k for entry in catalog.files.values() for k in cheers(entry.chunks))
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
@@ -827,6 +834,7 @@ class Retriever:
         # The kind of exchange it asks of ("their talks", "通电话时"): one of another kind
         # (a call's excerpt for talks in person) is of another event
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
+        cheering = bool(_CHEER_ASKED.search(question))
         scored = []
         for key in ranked:
             score = fused[key] / best
@@ -882,7 +890,7 @@ class Retriever:
                 labelled = self.locations[key][0]
                 if another_exchange(exchanges, f"{labelled.attribution or ''} {labelled.title or ''}"):
                     score -= self.settings.date_penalty
-            if key in self._lead_ins:
+            if key in self._lead_ins or (key in self._cheers and not cheering):
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))
         if of_the_event:

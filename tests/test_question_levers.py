@@ -1153,6 +1153,33 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
     assert dict(ranked)["intro"] == pytest.approx(0.85)
 
 
+def test_cheers_alone_rank_below_what_the_speech_says_unless_asked():
+    """"武汉加油！湖北加油！中国加油！" closes the Wuhan speech; its few words are close in meaning
+    to any question on the speech ("…what did Xi call the distinctive political character of
+    Chinese Communists?", fresh batch d67-016, quoted "中国加油！" first). Asked for the slogans
+    ("他讲话里喊了什么口号？"), it is not pushed down."""
+    from rag.chunking import cheers
+
+    def chunk(text: str, line: int, key: str) -> Chunk:
+        return Chunk("s.txt", text, "在湖北省考察时的讲话", None, None, line, line, line * 100,
+                     line * 100 + len(text), key)
+
+    said = chunk("敢于斗争、敢于胜利，是中国共产党人鲜明的政治品格。", 1, "said")
+    cheer = chunk("武汉加油！湖北加油！中国加油！", 2, "cheer")
+    assert cheers([said, cheer, chunk("武汉必胜！", 3, "one"),
+                   chunk("同志们！我们要坚定信心！", 4, "speech")]) == {"cheer"}
+    retriever = _ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
+                                          count_weight=0.0, role_weight=0.0, kind_weight=0.0,
+                                          date_penalty=0.0), said, cheer)
+    retriever._cheers = frozenset({"cheer"})
+    ranked = retriever._rank("他怎样概括共产党人的政治品格？", ["cheer", "said"],
+                             {"cheer": 1.0, "said": 0.9}, 1.0)
+    assert [k for k, _ in ranked] == ["said", "cheer"]
+    ranked = retriever._rank("他讲话里喊了什么口号？", ["cheer", "said"],
+                             {"cheer": 1.0, "said": 0.9}, 1.0)
+    assert [k for k, _ in ranked] == ["cheer", "said"]
+
+
 def test_an_acronym_the_dictionary_spells_out_is_translated_only_in_capitals():
     """Seen in the browser: "What did Xi say the WHO should do…?" got the G20 summit's
     passages, "WHO" translating to nothing. CC-CEDICT gives it in brackets after the name."""
@@ -1208,6 +1235,10 @@ def test_the_bundled_glossary_gives_a_nationality_its_country():
     assert glossary["lao"] == ["老挝", "老方"] and glossary["italian"] == ["意大利", "意方"]
     assert glossary["malaysian"] == ["马来西亚"] and "纳米比亚" in glossary["namibian"]
     assert "逃兵" in glossary["desert"] and "污染防治" in glossary["environment"]
+    # "the distinctive political character of Chinese Communists" (fresh batch d67-016):
+    # CC-CEDICT gives 色彩 品质 and 中国人; the speech says "中国共产党人鲜明的政治品格"
+    assert glossary["political character"] == ["政治品格"]
+    assert glossary["chinese communists"][0] == "中国共产党人"
 
 
 def test_delivering_a_speech_dates_the_event_not_a_print():
@@ -1334,6 +1365,10 @@ def test_a_list_of_the_kind_asked_lifts_its_passage():
     assert _order_of("中国的防控措施有什么特点？", listing, praise)[0] == "other"
     assert listed_kind("提出了哪些措施？").search("防控措施、救治措施") and \
         listed_kind("他去了哪里？") is None
+    # the aspects of a kind ("加强哪几方面的要素保障？", fresh batch d67-011): a list before "等"
+    # and the kind's word
+    aspects = listed_kind("同时加强哪几方面的要素保障？")
+    assert aspects.search("加强用工、用地、资金等要素保障") and not aspects.search("加强要素保障")
 
 
 def test_the_form_a_meeting_took_lifts_the_passage_stating_it():
