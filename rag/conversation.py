@@ -60,6 +60,7 @@ from .question_type import (
     states_signed,
 )
 from .speaker import OTHER, SAY_VERBS, asked_speaker, names_partner, partner_of, passage_speaker
+from .structure import quoted_titles
 from .types import Answer, Chunk, Hit
 from .verify import squeeze
 
@@ -469,28 +470,6 @@ def speech_key(attribution: str) -> str:
         return ""
     key = _BODY.sub("政治局", _SPEECH_NOISE.sub("", attribution)).replace("常务委员会", "常委会")
     return _SPEECH_AT.sub("", _AT_THE_EVENT.sub(r"\1", key))
-
-
-_QUOTED_TITLE = re.compile(r"《([^》]{4,})》")
-_TITLE_SPEAKER = re.compile(r"^[^：:]{1,8}[：:]")  # "习近平：" before a speech's own title
-
-
-def _bare_title(title: str) -> str:
-    return re.sub(r"\s", "", _TITLE_SPEAKER.sub("", title))
-
-
-def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
-    """The articles an attribution names by title: "——4月1日，习近平在《求是》杂志发表文章
-    《在湖北省考察新冠肺炎疫情防控工作时的讲话》" is the article of that title, printed whole
-    in another file ("习近平：携手抗疫 共克时艰" for "《携手抗疫 共克时艰——在…上的发言》")."""
-    found = set()
-    for name in _QUOTED_TITLE.findall(attribution or ""):
-        name = re.sub(r"\s", "", name)
-        for title in titles:
-            bare = _bare_title(title)
-            if len(bare) >= 4 and (name == bare or name.startswith(bare + "——")):
-                found.add(title)
-    return found
 
 
 # The event an article's title or an excerpt's attribution names: "在(决战决胜脱贫攻坚座谈会)上的

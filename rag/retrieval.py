@@ -75,15 +75,13 @@ from .speaker import (
     passage_speaker,
     speaker_clause,
 )
-from .structure import DATE_LINE
+from .structure import DATE_LINE, quoted_titles
 from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
 # A question asking the cheers a speech closes on ("他讲话结尾喊了什么口号？")
 _CHEER_ASKED = re.compile(r"口号|加油|必胜|欢呼|\b(?:slogans?|cheers?|chants?|chanted|rallying)\b", re.I)
-# The titles an attribution names ("…发表文章《在湖北省考察新冠肺炎疫情防控工作时的讲话》")
-_PRINTED = re.compile(r"《([^《》]{4,80})》")
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
@@ -341,7 +339,7 @@ class Retriever:
         for name, article_dates in dated_articles.items():
             for i, article in enumerate(catalog.files[name].articles):
                 if article_dates.get(i):
-                    by_title.setdefault(_WS.sub("", article.title), set()).update(article_dates[i])
+                    by_title.setdefault(article.title, set()).update(article_dates[i])
         out: dict[str, set] = {}
         for name, article_dates in dated_articles.items():
             entry = catalog.files[name]
@@ -355,8 +353,8 @@ class Retriever:
                     # neither agrees nor contradicts. When the piece printed is an article of
                     # the documents dated by its header ("（2020年3月10日）"), the passage is of
                     # that day, and of the print's.
-                    printed = set().union(*(by_title.get(_WS.sub("", t), set())
-                                            for t in _PRINTED.findall(c.attribution)))
+                    printed = set().union(*(by_title[t]
+                                            for t in quoted_titles(c.attribution, by_title)))
                     if printed:
                         dates |= printed | zh_dates(c.attribution)
                 elif c.attribution:

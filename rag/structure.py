@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .cleaning import (
@@ -447,3 +448,25 @@ def _close_article(articles: list[Article], paragraphs: list[Paragraph], start: 
         p = paragraphs[i]
         if p.attribution is None:
             paragraphs[i] = dataclasses.replace(p, attribution=byline)
+
+
+_QUOTED_TITLE = re.compile(r"《([^》]{4,})》")
+_TITLE_SPEAKER = re.compile(r"^[^：:]{1,8}[：:]")  # "习近平：" before a speech's own title
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"\s", "", _TITLE_SPEAKER.sub("", title))
+
+
+def quoted_titles(attribution: str | None, titles: Iterable[str]) -> set[str]:
+    """The articles an attribution names by title: "——4月1日，习近平在《求是》杂志发表文章
+    《在湖北省考察新冠肺炎疫情防控工作时的讲话》" is the article of that title, printed whole
+    in another file ("习近平：携手抗疫 共克时艰" for "《携手抗疫 共克时艰——在…上的发言》")."""
+    found = set()
+    for name in _QUOTED_TITLE.findall(attribution or ""):
+        name = re.sub(r"\s", "", name)
+        for title in titles:
+            bare = _bare_title(title)
+            if len(bare) >= 4 and (name == bare or name.startswith(bare + "——")):
+                found.add(title)
+    return found
