@@ -83,6 +83,11 @@ def test_conversation_and_citations_survive_a_reload(page):
         "() => document.querySelector('#rag-chat').innerText.includes('团结合作')",
         timeout=20_000)
     assert "[1]" in page.locator("#rag-chat").inner_text()
+    # The cards come back in the same update as the chat, but may be drawn a moment later (a
+    # CI run under load read them before: "Click a citation to open it in its source" alone)
+    page.wait_for_function(
+        "() => document.querySelector('#rag-cards').innerText.includes('团结合作')",
+        timeout=20_000)
     assert "团结合作" in page.locator("#rag-cards").inner_text()
 
 
