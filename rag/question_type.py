@@ -1061,6 +1061,17 @@ _SAYING_ASKED = re.compile(r"哪[两几一]?句(?:古语|话|诗|古诗|名言|�
 _HALVES = re.compile(r"^([\u4e00-\u9fff]{3,8})[，,]([\u4e00-\u9fff]{3,8})[。！!；;]?$")
 
 
+# A question asking the cheers a speech closes on ("他讲话结尾喊了什么口号？", "What slogans…?")
+_CHEERS_ASKED = re.compile(r"口号|加油|必胜|欢呼|\b(?:slogans?|cheers?|chants?|chanted|rallying)\b",
+                           re.I)
+
+
+def asks_cheers(question: str) -> bool:
+    """Whether a question asks for cheers or slogans: then a passage of cheers alone answers it
+    (rag/chunking.py `cheers`), which otherwise ranks below what its speech says."""
+    return bool(_CHEERS_ASKED.search(question))
+
+
 def asks_saying(question: str) -> bool:
     """Whether the question asks which saying, line or idiom was used."""
     return bool(_SAYING_ASKED.search(question))

@@ -46,6 +46,7 @@ from .question_type import (
     TIME,
     another_exchange,
     asked_kinds,
+    asks_cheers,
     count_of,
     counted_thing,
     english_count,
@@ -80,8 +81,6 @@ from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
-# A question asking the cheers a speech closes on ("他讲话结尾喊了什么口号？")
-_CHEER_ASKED = re.compile(r"口号|加油|必胜|欢呼|\b(?:slogans?|cheers?|chants?|chanted|rallying)\b", re.I)
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
@@ -832,7 +831,7 @@ class Retriever:
         # The kind of exchange it asks of ("their talks", "通电话时"): one of another kind
         # (a call's excerpt for talks in person) is of another event
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
-        cheering = bool(_CHEER_ASKED.search(question))
+        cheering = asks_cheers(question)
         scored = []
         for key in ranked:
             score = fused[key] / best
