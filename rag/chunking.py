@@ -248,6 +248,20 @@ def cheers(chunks: list[Chunk]) -> set[str]:
     return {c.key for c in chunks if _CHEERS.match("".join(c.text.split()))}
 
 
+# A byline alone ("来源：《求是》2020/05 作者：王 毅", "Source: Xinhua  Editor: Li Ming"): where
+# and by whom the article was published, one label after another
+_BYLINE = re.compile(r"^(?:(?:来源|出处|作者|编辑|责任编辑|责编|原标题|source|author|editor|by)\s*[:：]"
+                     r"\s*[^。！？!?\n]{1,40}?\s*)+$", re.I)
+
+
+def bylines(chunks: list[Chunk]) -> set[str]:
+    """Keys of the passages that are an article's byline alone: they share the article's
+    name with any question on it (Wang Yi's "来源：《求是》2020/05 作者：王 毅" came second for
+    "Which journal did the article cite?") and answer only one on where or by whom it was
+    published."""
+    return {c.key for c in chunks if len(c.text) <= 80 and _BYLINE.match(c.text.strip())}
+
+
 def _ends_in_colon(text: str) -> bool:
     return text.rstrip().endswith(("：", ":"))
 

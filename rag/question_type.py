@@ -210,6 +210,7 @@ _WH = re.compile(r"什么|哪[些个里位天年座家句部艘一种类项条]?
 
 
 _SAYS_BEFORE = re.compile(r"(?:时|上|中)?(?:说|指出|强调|表示)(?:了)?")
+_EVENT_BEFORE = re.compile(r"(?:会议|座谈会|峰会|讲话|发言|回信|复信|通电话|通话|文章)(?:上|中|里|时)?")
 
 
 def focus_tokens(question: str) -> list[str]:
@@ -218,10 +219,13 @@ def focus_tokens(question: str) -> list[str]:
     clauses = [c for c in re.split(r"[，,、；;：:]", question) if c.strip()]
     asking = [c for c in clauses if _WH.search(c)]
     if asking and len(clauses) < 2:
-        # One clause: what follows the verb of saying asks ("…察看时说湿地贵在什么？")
-        said = list(_SAYS_BEFORE.finditer(asking[-1]))
-        if said and _WH.search(asking[-1][said[-1].end():]) and said[-1].start() > 0:
-            return tokens(asking[-1][said[-1].end():], query=True)
+        # One clause: what follows the verb of saying asks ("…察看时说湿地贵在什么？"), or
+        # what follows the meeting or speech it names ("3月27日中共中央政治局会议对当时境外疫情
+        # 的发展态势作出了怎样的判断？": fresh batch d69-014)
+        for cue in (_SAYS_BEFORE, _EVENT_BEFORE):
+            said = list(cue.finditer(asking[-1]))
+            if said and _WH.search(rest := asking[-1][said[-1].end():]) and said[-1].start() > 0:
+                return tokens(rest, query=True)
     if not asking or len(clauses) < 2:
         return []
     return tokens(asking[-1], query=True)
@@ -280,7 +284,13 @@ _PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用
 
 # "展现了哪几种能力？", "提出了哪些措施？": which things of a kind, answered by a list of them
 # each named with the kind's word ("领导能力、应对能力、组织动员能力": fresh batch d64-005)
-_LISTED_ASKED = re.compile(r"哪(?:几|些)(?:种|个|项|类|条|大)?([\u4e00-\u9fff]{2})(?=[？?，,。]|$)")
+# or of two kinds together ("肯定了哪些部门和战线…": "…、国资林草等部门和纪检监察、…等战线",
+# fresh batch d69-017)
+_LISTED_ASKED = re.compile(r"哪(?:几|些)(?:种|个|项|类|条|大)?([\u4e00-\u9fff]{2})"
+                           r"(?=[？?，,。]|$|[和及与][\u4e00-\u9fff]{2}(?:[？?，,。在的]|$))")
+# Words of no kind: "…、…等方面" closes any list ("保哪些方面？" is not answered by "在人员流动
+# 引导、…等方面")
+_NO_KIND = frozenset("方面 内容 问题 工作 事情 东西 情况".split())
 
 
 # "加强哪几方面的要素保障？": the aspects of a kind, answered by a list ending "…等" before the
@@ -290,7 +300,8 @@ _ASPECTS_ASKED = re.compile(r"哪(?:几|些)(?:个)?(?:方面|类|种)的([\u4e0
 
 def listed_kind(question: str) -> re.Pattern | None:
     """For "哪几种能力？": a pattern for a list of things each named with that word ("…能力、
-    …能力"); for "哪几方面的要素保障？", a list of them before it ("用工、用地、资金等要素保障");
+    …能力") or closed by it ("…、国资林草等部门"); for "哪几方面的要素保障？", a list of them
+    before it ("用工、用地、资金等要素保障");
     None when the question asks which things of no kind it names."""
     asking = _asking_clause(_QUOTED.sub("", question))
     if m := _ASPECTS_ASKED.search(asking):
@@ -299,7 +310,10 @@ def listed_kind(question: str) -> re.Pattern | None:
     if not m:
         return None
     kind = re.escape(m.group(1))
-    return re.compile(rf"{kind}、[^。；;！？]{{0,14}}?{kind}")
+    if m.group(1) in _NO_KIND:
+        return re.compile(rf"{kind}、[^。；;！？]{{0,14}}?{kind}")
+    # each named with the kind's word, or a list closed by it ("…、国资林草等部门")
+    return re.compile(rf"{kind}、[^。；;！？]{{0,14}}?{kind}|、[^。；;！？]{{0,20}}?等{kind}")
 
 
 def counted_thing(question: str) -> re.Pattern | None:
@@ -1072,6 +1086,20 @@ def asks_cheers(question: str) -> bool:
     return bool(_CHEERS_ASKED.search(question))
 
 
+# A question asking where or by whom a text was published ("王毅的文章刊登在《求是》哪一期？",
+# "Who wrote that article?")
+_SOURCE_ASKED = re.compile(r"发表|刊登|刊发|刊载|哪一期|第几期|出处|来源|作者|谁写|"
+                           r"\b(?:published|issue|source|author|authors|wrote|written by|byline)\b",
+                           re.I)
+
+
+def asks_source(question: str) -> bool:
+    """Whether a question asks where or by whom a text was published: then a byline alone
+    ("来源：《求是》2020/05 作者：王 毅", rag/chunking.py `bylines`) answers it, which otherwise
+    ranks below what its article says."""
+    return bool(_SOURCE_ASKED.search(question))
+
+
 def asks_saying(question: str) -> bool:
     """Whether the question asks which saying, line or idiom was used."""
     return bool(_SAYING_ASKED.search(question))
@@ -1123,7 +1151,9 @@ _MENTIONED = re.compile(r"提到的|提及的|说(?:的)?(?:已经|曾经|之前
                         r"\b(?:mentioned|referred to|preceding|(?:that|which) (?:preceded|came "
                         r"before|was held before))\b", re.I)
 # A day asked, not a year ("具体是哪天开的？")
-_DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|月几日|几号|\bwhat (?:date|day)\b|\bwhich (?:date|day)\b",
+# ("On what exact date did he issue that instruction?": fresh batch d69-024)
+_DAY_ASKED = re.compile(r"哪天|哪一天|哪日|几月几日|月几日|几号|"
+                        r"\b(?:what|which) (?:exact |specific |precise |particular )?(?:date|day)\b",
                         re.I)
 _DAY = re.compile(f"{_DAY_OF_MONTH}|{_FEAST_DAY}")
 
@@ -1185,10 +1215,17 @@ def dates_another_event(question: str, attribution: str, text: str) -> bool:
     dates (a call, a letter, a speech…), so it asks the date of something the passage tells
     of. Only for a day asked ("哪天", "what date"): "什么时候完成？" may ask a deadline the
     passage gives in words. False when the attribution dates nothing or says no kind of
-    event."""
+    event, or when the question asks the occasion too ("in what setting")."""
     kinds = _dated_events(question, attribution)
     return bool(kinds) and not states_own_date(question, text) and \
-        not any(_names_event(question, kind) for kind in kinds)
+        not any(_names_event(question, kind) for kind in kinds) and \
+        not _OCCASION_ASKED.search(question)
+
+
+# "…on what date and in what setting was this said?", "是在什么场合说的？": the occasion is
+# asked, whatever kind of event the attribution dates (fresh batch d69-005: a talk in person)
+_OCCASION_ASKED = re.compile(r"什么场合|哪个场合|何种场合|哪种场合|"
+                             r"\b(?:what|which) (?:setting|occasion|context|event|forum)\b", re.I)
 
 
 def dates_its_event(question: str, attribution: str) -> bool:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog, FileEntry
-from .chunking import cheers, editors_notes, lead_ins, sentence_texts
+from .chunking import bylines, cheers, editors_notes, lead_ins, sentence_texts
 from .dates import (
     agreement,
     dates_a_publication,
@@ -47,6 +47,7 @@ from .question_type import (
     another_exchange,
     asked_kinds,
     asks_cheers,
+    asks_source,
     count_of,
     counted_thing,
     english_count,
@@ -75,6 +76,7 @@ from .speaker import (
     partner_of,
     passage_speaker,
     speaker_clause,
+    speaks_as,
 )
 from .structure import DATE_LINE, quoted_titles
 from .translate import Dictionary, Translation, by_context, mixed_query
@@ -245,6 +247,7 @@ class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
 
     _cheers: frozenset[str] = frozenset()  # passages of cheers alone (set from the catalog)
+    _bylines: frozenset[str] = frozenset()  # and bylines alone
 
     def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings,
                  cache_dir: Path | None = None, corpus_dir: Path | None = None,
@@ -296,6 +299,8 @@ class Retriever:
         # Passages of cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
         # anything their speech says, unless the cheers are asked (rag/chunking.py)
         self._cheers = frozenset(k for entry in catalog.files.values() for k in cheers(entry.chunks))
+        # and bylines alone ("来源：《求是》2020/05 作者：王 毅"), unless the source is asked
+        self._bylines = frozenset(k for entry in catalog.files.values() for k in bylines(entry.chunks))
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
@@ -832,6 +837,7 @@ class Retriever:
         # (a call's excerpt for talks in person) is of another event
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
         cheering = asks_cheers(question)
+        sourcing = asks_source(question)
         scored = []
         for key in ranked:
             score = fused[key] / best
@@ -879,7 +885,8 @@ class Retriever:
                     if said and said != asked:
                         score -= self.settings.speaker_penalty
                     elif said == asked == OTHER and \
-                            (not speakers or any(n in speaker_clause(quoted) for n in speakers)):
+                            (not speakers or speaks_as(speaker_clause(quoted), speakers,
+                                                       self._partners.get(key, ()))):
                         score += self.settings.speaker_bonus  # Xi's are seldom introduced so
             if asked_sides and key in partners and partners[key] not in asked_sides:
                 score -= self.settings.date_penalty
@@ -887,7 +894,8 @@ class Retriever:
                 labelled = self.locations[key][0]
                 if another_exchange(exchanges, f"{labelled.attribution or ''} {labelled.title or ''}"):
                     score -= self.settings.date_penalty
-            if key in self._lead_ins or (key in self._cheers and not cheering):
+            if key in self._lead_ins or (key in self._cheers and not cheering) or \
+                    (key in self._bylines and not sourcing):
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))
         if of_the_event:

@@ -328,6 +328,17 @@ def partner_of(attribution: str | None) -> tuple[str, ...]:
     return tuple(names + offices)
 
 
+def speaks_as(clause: str, speakers: tuple[str, ...], partner: tuple[str, ...]) -> bool:
+    """Whether a passage's speaker clause ("菲利普表示，") names the speaker a question asks
+    for (`speakers`, as the documents write them): by name, or as the other side of the
+    excerpt's call or talk (`partner`, from its attribution) when the question names them
+    by their office ("…did the King say…": 国王, the side "比利时国王菲利普")."""
+    if any(name in clause for name in speakers):
+        return True
+    return any(name in side for name in speakers for side in partner) and \
+        any(side in clause for side in partner)
+
+
 def names_partner(text: str, partner: tuple[str, ...]) -> bool:
     """Whether a text (a question, or an English one's Chinese words) names that other side:
     the leader's name, or their country and office together ("沙特国王"); not the country

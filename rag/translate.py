@@ -660,6 +660,12 @@ _SAID_ABOUT = re.compile(r"^(?:what|how)\s+(?:did|does|do|has|had)\s+(.{8,}?)\s+
                          r"(?:say|said|write|wrote|stress|stressed|note|noted)\s+"
                          r"((?:about|regarding|concerning|on the subject of)\s+\S.*)$", re.I)
 _ASKS = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)\b", re.IGNORECASE)
+# "Which foreign head of state told Xi that, in the face of disaster, the Communist Party …
+# had displayed outstanding leadership…?": who said it asks, what they said is the answer's
+# words (fresh batch d69-005)
+_TOLD_THAT = re.compile(r"^(?:who|which\b.{0,60}?)\s+(?:told|said|remarked|stressed|noted|wrote|"
+                        r"assured|praised)\b(?:\s+(?:to\s+)?[\w'-]+){0,2}?\s+that\b[,\s]+(\S.*)$",
+                        re.I)
 
 
 def asking_clause(question: str) -> tuple[str, str]:
@@ -677,6 +683,9 @@ def asking_clause(question: str) -> tuple[str, str]:
     about = _SAID_ABOUT.match(question.strip())
     if about:
         return about.group(1).strip(), question.strip()[about.start(2):]
+    told = _TOLD_THAT.match(question.strip())
+    if told:
+        return question.strip()[:told.start(1)].strip(), told.group(1)
     return "", question
 
 
