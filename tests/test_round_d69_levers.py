@@ -140,3 +140,16 @@ def test_a_byline_alone_is_no_answer_unless_the_source_is_asked():
                                           fused, 1.0)] == ["said", "byline"]
     assert [k for k, _ in retriever._rank("那篇文章刊登在哪一期？", ["byline", "said"],
                                           fused, 1.0)] == ["byline", "said"]
+
+
+def test_putting_out_posts_is_no_saying():
+    """"According to that article, how many posts did Chinese missions abroad put out on social
+    media?" (fresh chat d69c04.2) read "put" as a verb of saying, so the missions as a speaker:
+    the passages opening with another's words ("国际权威专业期刊指出，") were lifted above the
+    one counting the posts."""
+    from rag.speaker import OTHER, asked_speaker
+
+    assert asked_speaker("According to that article, how many posts did Chinese missions "
+                         "abroad put out on social media?") is None
+    assert asked_speaker("What did Macron put forward?") == OTHER
+    assert asked_speaker("How did Merkel put it?") == OTHER
