@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers.ranker import ranker
 
 from rag.chunking import paragraph_chunks
 from rag.compose import answer_sentence, best_sentence, to_citation
@@ -37,7 +38,6 @@ from rag.question_type import (
 from rag.reading import line_starts
 from rag.retrieval import Retriever, group_overlap
 from rag.settings import RetrievalSettings
-from rag.speaker import partner_of
 from rag.translate import (
     Dictionary,
     Translation,
@@ -327,7 +327,7 @@ def test_a_term_an_english_question_quotes_lifts_the_passage_holding_it():
     cheer = Chunk("a.txt", "武汉加油！湖北加油！", "t", None, None, 1, 1, 0, 10, "cheer")
     named = Chunk("a.txt", "以应勇同志为班长的湖北省委和省政府，坚决贯彻党中央决策部署。", "t", None, None,
                   3, 3, 20, 50, "named")
-    retriever = _ranker(RetrievalSettings(quote_weight=0.3, count_weight=0.0, focus_weight=0.0,
+    retriever = ranker(RetrievalSettings(quote_weight=0.3, count_weight=0.0, focus_weight=0.0,
                                           focus_weight_en=0.0, kind_weight=0.0), cheer, named)
     retriever._squeezed = [c.text for c in (cheer, named)]
     retriever.index_of = {"cheer": 0, "named": 1}
@@ -441,29 +441,11 @@ def test_the_glossary_is_part_of_the_cached_tables_fingerprint(tmp_path):
     assert "medical unit" not in missing.table
 
 
-def _ranker(settings: RetrievalSettings, *chunks: Chunk,
-            context_dates: dict | None = None) -> Retriever:
-    """A Retriever with only what `_rank` reads: the passages, their whole sentences, their
-    dates (none unless given) and the other sides their attributions name, no lead-ins, no
-    Latin-letter passages."""
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.latin = set()
-    retriever.settings = settings
-    retriever.locations = {c.key: [c] for c in chunks}
-    retriever.sentences = WholeSentences(list(chunks))
-    retriever._context_dates = context_dates or {}
-    retriever._text_dates = {}
-    retriever._text_months = {}
-    retriever._partners = {c.key: side for c in chunks if (side := partner_of(c.attribution))}
-    return retriever
-
-
 def _order_with_and_without_kind_lift(asked: str, first: Chunk, second: Chunk) -> tuple:
     """The order `_rank` gives two passages fused 1.0 and 0.98 for `asked`, with the kind lift
     (`kind_weight` 0.05) and without it."""
     keys, fused = [first.key, second.key], {first.key: 1.0, second.key: 0.98}
-    retriever = _ranker(RetrievalSettings(kind_weight=0.05), first, second)
+    retriever = ranker(RetrievalSettings(kind_weight=0.05), first, second)
     lifted = [k for k, _ in retriever._rank(asked, keys, fused, 1.0)]
     retriever.settings = RetrievalSettings(kind_weight=0.0)
     return lifted, [k for k, _ in retriever._rank(asked, keys, fused, 1.0)]
@@ -575,8 +557,9 @@ def test_a_passage_dated_on_another_day_ranks_below_one_that_matches():
     other = Chunk("a.txt", "调派330多支医疗队。", "部署会议上的讲话", None, None, 1, 1, 0, 11, "other")
     right = Chunk("a.txt", "调派340多支医疗队。", "在湖北省考察时的讲话", None, None, 5, 5, 20, 31,
                   "right")
-    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), other, right,
-                        context_dates={"other": {(2, 23)}, "right": {(3, 10)}})
+    # (no focus: the words after "讲话中" ask, and would lift both alike)
+    retriever = ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0, focus_weight=0.0),
+                       other, right, context_dates={"other": {(2, 23)}, "right": {(3, 10)}})
     fused = {"other": 1.0, "right": 0.9}
     dated: dict[str, int] = {}
     ranked = retriever._rank("3月10日的讲话中调派了多少支医疗队？", ["other", "right"], fused, 1.0,
@@ -600,7 +583,7 @@ def test_the_call_of_the_day_named_lifts_the_excerpt_its_attribution_dates():
     note = Chunk("a.txt", "我和多国领导人密集通电话。", "t", None, None, 3, 3, 30, 45, "note")
     settings = RetrievalSettings(event_day_weight=0.2, count_weight=0.0, focus_weight=0.0,
                                  kind_weight=0.0)
-    retriever = _ranker(settings, cuba, note, context_dates={"cuba": {(2, 28)}})
+    retriever = ranker(settings, cuba, note, context_dates={"cuba": {(2, 28)}})
     keys, fused = ["note", "cuba"], {"note": 1.0, "cuba": 0.85}
     first = lambda q: retriever._rank(q, keys, fused, 1.0)[0][0]  # noqa: E731
     assert first("习近平2月28日和哪国领导人通了电话？") == "cuba"
@@ -619,7 +602,7 @@ def test_the_other_speaker_named_lifts_only_their_own_words():
     putin = Chunk("a.txt", "普京表示，中国向遭受疫情的国家及时伸出援助之手。", "t", None, None, 1, 1,
                   0, 20, "putin")
     plain = Chunk("a.txt", "各驻外机构接打1万余通领保电话。", "t", None, None, 3, 3, 30, 45, "plain")
-    retriever = _ranker(RetrievalSettings(speaker_bonus=0.2, count_weight=0.0, focus_weight=0.0,
+    retriever = ranker(RetrievalSettings(speaker_bonus=0.2, count_weight=0.0, focus_weight=0.0,
                                           focus_weight_en=0.0, kind_weight=0.0), putin, plain)
     retriever._dictionary = Dictionary({**TABLE, "wang yi": ["王毅"], "putin": ["普京"]})
     retriever._dictionary_lock = threading.Lock()
@@ -640,7 +623,7 @@ def test_a_month_asked_ranks_a_passage_of_another_month_below():
                   38, "april")
     march = Chunk("a.txt", "截至2月底，已有601个贫困县宣布摘帽。", "座谈会上的讲话", None, None, 9, 9,
                   40, 60, "march")
-    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), feb, april,
+    retriever = ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), feb, april,
                         march, context_dates={"feb": {(2, 23)}, "april": {(4, 17)},
                                               "march": {(3, 6)}})
     fused = {"feb": 1.0, "april": 0.9, "march": 0.8}
@@ -663,7 +646,7 @@ def test_an_excerpt_with_another_side_than_the_one_named_ranks_below():
                   "——3月27日，习近平同沙特国王萨勒曼通电话", 1, 1, 0, 30, "saudi")
     us = Chunk("a.txt", "昨天举行的二十国集团领导人特别峰会达成不少共识。", "摘编", None,
                "——3月27日，习近平同美国总统特朗普通电话", 3, 3, 40, 64, "us")
-    retriever = _ranker(RetrievalSettings(count_weight=0.0), saudi, us)
+    retriever = ranker(RetrievalSettings(count_weight=0.0), saudi, us)
     fused = {"saudi": 1.0, "us": 0.9}
     asked = "习近平同特朗普通电话时说特别峰会取得了什么成果？"
     assert [k for k, _ in retriever._rank(asked, ["saudi", "us"], fused, 1.0)] == ["us", "saudi"]
@@ -680,7 +663,7 @@ def test_a_passage_holding_the_sentence_quoted_comes_first():
                  None, 1, 1, 0, 32, "note")
     said = Chunk("a.txt", "我们将慎终如始，力争尽早全面彻底战胜疫情，为各国防控疫情提供信心。", "摘编",
                  None, "——3月16日，习近平同意大利总理孔特通电话", 3, 3, 40, 74, "said")
-    retriever = _ranker(RetrievalSettings(count_weight=0.0, kind_weight=0.0), note, said)
+    retriever = ranker(RetrievalSettings(count_weight=0.0, kind_weight=0.0), note, said)
     retriever.index_of = {"note": 0, "said": 1}
     retriever._squeezed = [note.text, said.text]
     fused = {"note": 1.0, "said": 0.9}
@@ -727,7 +710,7 @@ def test_leaning_on_the_article_discussed_every_word_of_an_english_follow_up_ask
                      19, "planting")
     workers = Chunk("a.txt", "习近平对参加植树的社区工作人员说，社区这次防疫工作功劳很大。", "植树",
                     None, None, 3, 3, 20, 50, "workers")
-    retriever = _ranker(RetrievalSettings(focus_weight_en=0.2), planting, workers)
+    retriever = ranker(RetrievalSettings(focus_weight_en=0.2), planting, workers)
     fused = {"planting": 1.0, "workers": 0.97}
     asked = "What did he tell the community workers?"
     translation = Translation([["社区工作人员", "社区工作者"]], [])
@@ -751,7 +734,7 @@ def test_a_letter_s_date_is_in_the_sign_off_below_its_last_passage():
     last = dataclasses.replace(
         Chunk("a.txt", "让青春在党和人民最需要的地方绽放绚丽之花。", "回信", None, None, 3, 3, 30,
               51, "last"), tail_text="习近平\n\n2020年3月15日")
-    retriever = _ranker(RetrievalSettings(kind_weight=0.05), opening, last)
+    retriever = ranker(RetrievalSettings(kind_weight=0.05), opening, last)
     fused = {"opening": 1.0, "last": 0.98}
     asked = "习近平给北京大学援鄂医疗队“90后”党员的回信，落款日期是哪天？"
     assert [k for k, _ in retriever._rank(asked, ["opening", "last"], fused, 1.0)] == \
@@ -765,7 +748,7 @@ def test_an_english_passage_says_the_day_asked_in_its_own_words():
                   None, None, 1, 1, 0, 60, "march")
     october = Chunk("n.pdf", "On 25 October, Dr. Maria Keller spoke about plastics.", "News",
                     None, None, 3, 3, 62, 120, "october")
-    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), march, october)
+    retriever = ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0), march, october)
     dated: dict[str, int] = {}
     retriever._rank("Who gave the public lecture on 25 October 2023?", ["march", "october"],
                     {"march": 1.0, "october": 0.9}, 1.0, dated)
@@ -1168,7 +1151,7 @@ def test_cheers_alone_rank_below_what_the_speech_says_unless_asked():
     cheer = chunk("武汉加油！湖北加油！中国加油！", 2, "cheer")
     assert cheers([said, cheer, chunk("武汉必胜！", 3, "one"),
                    chunk("同志们！我们要坚定信心！", 4, "speech")]) == {"cheer"}
-    retriever = _ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
+    retriever = ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0,
                                           date_penalty=0.0), said, cheer)
     retriever._cheers = frozenset({"cheer"})
@@ -1297,7 +1280,7 @@ def test_a_stop_of_a_long_visit_that_opens_with_another_day_is_of_that_day():
     wetland = Chunk("a.txt", "西溪湿地烟雨朦胧。习近平来到这里，察看湿地保护利用情况。", "浙江考察",
                     None, None, 3, 3, 30, 58, "wetland")
     tour = {(3, 29), (3, 30), (3, 31), (4, 1)}
-    retriever = _ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0, kind_weight=0.0,
+    retriever = ranker(RetrievalSettings(date_penalty=0.25, count_weight=0.0, kind_weight=0.0,
                                           focus_weight=0.0), yucun, wetland,
                         context_dates={"yucun": tour, "wetland": tour})
     fused = {"yucun": 1.0, "wetland": 0.9}
@@ -1309,7 +1292,7 @@ def test_a_stop_of_a_long_visit_that_opens_with_another_day_is_of_that_day():
     # one day's speech recalling another ("1月7日，我主持召开…" in the speech of 2月3日)
     recalled = Chunk("a.txt", "1月7日，我主持召开中央政治局常委会会议。", "讲话", None, None, 5, 5,
                      60, 80, "recalled")
-    retriever = _ranker(RetrievalSettings(date_penalty=0.25), recalled,
+    retriever = ranker(RetrievalSettings(date_penalty=0.25), recalled,
                         context_dates={"recalled": {(2, 3)}})
     dated: dict[str, int] = {}
     retriever._rank("2月3日的讲话中他最早什么时候主持会议？", ["recalled"], {"recalled": 1.0}, 1.0,
@@ -1335,7 +1318,7 @@ def test_a_call_does_not_answer_a_question_on_talks():
     talks = Chunk("b.txt", "中方愿为防止疫情在世界范围内扩散蔓延作出更多贡献。", "", None,
                   "——3月17日，习近平同巴基斯坦总统阿尔维会谈", 1, 1, 0, 25, "talks")
     keys, fused = ["call", "talks"], {"call": 1.0, "talks": 0.95}
-    retriever = _ranker(RetrievalSettings(), call, talks)
+    retriever = ranker(RetrievalSettings(), call, talks)
     asked = "Xi told a visiting head of state that China would do more. When did their talks take place?"
     assert [k for k, _ in retriever._rank(asked, keys, fused, 1.0)] == ["talks", "call"]
     asked = "What did Xi say on the phone about stopping the spread?"
@@ -1350,7 +1333,7 @@ def _order_of(question: str, lifted: str, other: str) -> list[str]:
     speech fused 0.9 (`lifted`, "lifted") and 1.0 (`other`, "other") for `question`."""
     chunks = [Chunk("a.txt", text, "讲话", None, None, n, n, 40 * n, 40 * n + len(text), key)
               for n, (key, text) in enumerate((("other", other), ("lifted", lifted)))]
-    retriever = _ranker(RetrievalSettings(count_weight=0.15, focus_weight=0.0), *chunks)
+    retriever = ranker(RetrievalSettings(count_weight=0.15, focus_weight=0.0), *chunks)
     return [k for k, _ in retriever._rank(question, ["other", "lifted"],
                                           {"other": 1.0, "lifted": 0.9}, 1.0)]
 

@@ -4,6 +4,8 @@ after a meeting a one-clause question names, bylines alone."""
 
 from __future__ import annotations
 
+from helpers.ranker import ranker
+
 from rag.chunking import bylines
 from rag.question_type import (
     asks_source,
@@ -12,33 +14,16 @@ from rag.question_type import (
     listed_kind,
     states_own_date,
 )
-from rag.retrieval import Retriever
 from rag.settings import RetrievalSettings
 from rag.speaker import partner_of, speaks_as
 from rag.translate import asking_clause
 from rag.types import Chunk
-from rag.whole_sentences import WholeSentences
 
 
 def _chunk(text: str, line: int, key: str, title: str = "通电话", attribution: str | None = None
            ) -> Chunk:
     return Chunk("s.txt", text, title, None, attribution, line, line, line * 100,
                  line * 100 + len(text), key)
-
-
-def _ranker(settings: RetrievalSettings, *chunks: Chunk) -> Retriever:
-    """A Retriever with only what `_rank` reads (as in test_question_levers)."""
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.latin = set()
-    retriever.settings = settings
-    retriever.locations = {c.key: [c] for c in chunks}
-    retriever.sentences = WholeSentences(list(chunks))
-    retriever._context_dates = {}
-    retriever._text_dates = {}
-    retriever._text_months = {}
-    retriever._partners = {c.key: side for c in chunks if (side := partner_of(c.attribution))}
-    return retriever
 
 
 def test_the_other_side_named_by_office_speaks_under_their_name():
@@ -58,7 +43,7 @@ def test_the_other_side_named_by_office_speaks_under_their_name():
     settings = RetrievalSettings(speaker_bonus=0.2, focus_weight=0.0, focus_weight_en=0.0,
                                  count_weight=0.0, role_weight=0.0, kind_weight=0.0,
                                  date_penalty=0.0)
-    retriever = _ranker(settings, xi, king)
+    retriever = ranker(settings, xi, king)
     retriever._speaker_names = lambda question: ("国王",)
     ranked = retriever._rank("In that call, in what area did the King say Belgium was willing "
                              "to work with China?", ["xi", "king"], {"xi": 1.0, "king": 0.97}, 1.0)
@@ -133,7 +118,7 @@ def test_a_byline_alone_is_no_answer_unless_the_source_is_asked():
     assert not asks_source("Which journal did the article cite?")
     settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0, count_weight=0.0,
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
-    retriever = _ranker(settings, byline, said)
+    retriever = ranker(settings, byline, said)
     retriever._bylines = frozenset({"byline"})
     fused = {"byline": 1.0, "said": 0.9}
     assert [k for k, _ in retriever._rank("那篇文章引用了哪家国际期刊？", ["byline", "said"],
@@ -153,3 +138,17 @@ def test_putting_out_posts_is_no_saying():
                          "abroad put out on social media?") is None
     assert asked_speaker("What did Macron put forward?") == OTHER
     assert asked_speaker("How did Merkel put it?") == OTHER
+
+
+def test_the_bundled_glossary_reads_fiscal_and_soon_in_the_documents_words():
+    """CC-CEDICT has no "fiscal" alone ("What fiscal measures did the Politburo meeting…call
+    for?" lost the word: fresh chat d69c08.1), and gives "soon" as 早日 / 不久 / 最近 where the
+    call says "中国不仅将很快战胜疫情" (d69c03.1)."""
+    from pathlib import Path
+
+    from rag.translate import read_glossary
+
+    glossary = read_glossary(Path(__file__).parents[1] / "data" / "glossary" / "covid-2020.tsv")
+    assert glossary["fiscal"] == ["财政"] and "很快" in glossary["soon"]
+    assert glossary["multidisciplinary"] == ["多学科"] and glossary["infection sources"] == ["传染源"]
+    assert glossary["posts"][0] == "发文" and glossary["social media"] == ["社交媒体"]
