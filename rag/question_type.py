@@ -344,7 +344,18 @@ def counted_thing(question: str) -> re.Pattern | None:
     unit, noun = m.groups()
     if noun[0] in "的了是在呢吗？":
         return None
-    return count_of([noun], unit)
+    nouns = [noun]
+    if unit in _VERBAL_MEASURES:
+        # "接受了多少次主流电视及电台采访？": a count of doing, written after the verb the phrase
+        # ends on ("接受主流电视及电台采访400余次")
+        phrase = re.match(r"[\u4e00-\u9fff]+", question[m.start(2):]).group(0)
+        nouns.append(phrase[-2:])
+    return count_of(nouns, unit)
+
+
+# Measure words counting how often something was done: the documents write the count after the
+# verb ("采访400余次", "通话26次") as often as before the thing ("26次通话")
+_VERBAL_MEASURES = frozenset("次回遍趟")
 
 
 # Measure words the documents use for the same things ("多少条要求" -> "8点要求", "几位" ->

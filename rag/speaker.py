@@ -30,7 +30,8 @@ SAY_VERBS = (r"(?:say|said|says|tell|told|tells|stress|stressed|note|noted|descr
              r"propose|proposed|praise|praised|thank|thanked|warn|warned|hope|hoped|believe|"
              r"believed|mention|mentioned|write|wrote|point|pointed|emphasi[sz]e|emphasi[sz]ed|"
              # ("put it", "put forward"; not "put out on social media": fresh chat d69c04.2)
-             r"put(?!\s+(?:out|up|in|on|off|down|into|together)\b)|offer|offered|pledge|pledged|suggest|suggested|vow|vowed|predict|predicted|"
+             r"put(?!\s+(?:out|up|in|on|off|down|into|together)\b)|offer|offered|pledge|pledged|"
+             r"suggest|suggested|vow|vowed|predict|predicted|"
              # judging: "How did the Indonesian president rate China's results?"
              r"rate|rated|assess|assessed|evaluate|evaluated|commend|commended|"
              r"respond|responded|reply|replied|react|reacted|comment|commented|"

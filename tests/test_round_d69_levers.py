@@ -152,3 +152,15 @@ def test_the_bundled_glossary_reads_fiscal_and_soon_in_the_documents_words():
     assert glossary["fiscal"] == ["财政"] and "很快" in glossary["soon"]
     assert glossary["multidisciplinary"] == ["多学科"] and glossary["infection sources"] == ["传染源"]
     assert glossary["posts"][0] == "发文" and glossary["social media"] == ["社交媒体"]
+
+
+def test_a_count_of_doing_is_written_after_the_verb():
+    """Asked in the browser: "王毅的文章说中国驻外使节接受了多少次主流电视及电台采访？" was
+    abstained on, the count of the thing after "次" ("N次主流") not found, though the passage
+    says "接受主流电视及电台采访400余次"."""
+    from rag.question_type import counted_thing
+
+    counted = counted_thing("王毅的文章说中国驻外使节接受了多少次主流电视及电台采访？")
+    assert counted.search("我国各驻外使节和机构密集展开公共外交行动，接受主流电视及电台采访400余次")
+    assert not counted.search("发表署名文章300余篇")
+    assert counted_thing("一共通了多少次电话？").search("同多国领导人通电话26次")
