@@ -235,17 +235,23 @@ def editors_notes(chunks: list[Chunk]) -> set[str]:
     return {c.key for c in chunks if _EDITORS_NOTE.match("".join(c.text.split()))}
 
 
-# A passage of cheers alone ("武汉加油！湖北加油！中国加油！", "武汉必胜！湖北必胜！全国必胜！"):
-# short exclamations, at least two
-_CHEERS = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}[！!]){2,}$")
+# Short exclamations alone ("武汉加油！湖北加油！中国加油！", "武汉必胜！"): a speech's closing lines
+_EXCLAMATIONS = re.compile(r"(?:[\u4e00-\u9fff]{2,4}[！!])+")
+
+
+def exclamations(text: str) -> int:
+    """How many short exclamations a passage is made of ("武汉加油！湖北加油！中国加油！": 3);
+    0 when it says anything else."""
+    squeezed = "".join(text.split())
+    return len(re.findall(r"[！!]", squeezed)) if _EXCLAMATIONS.fullmatch(squeezed) else 0
 
 
 def cheers(chunks: list[Chunk]) -> set[str]:
-    """Keys of the passages that are cheers alone: their few words are close in meaning to
-    any question on the speech they close ("In his March 10 speech…, what did Xi call the
-    distinctive political character of Chinese Communists?" got "中国加油！"), and they answer
-    only a question on the cheers themselves."""
-    return {c.key for c in chunks if _CHEERS.match("".join(c.text.split()))}
+    """Keys of the passages that are cheers alone, two exclamations or more: their few words
+    are close in meaning to any question on the speech they close ("In his March 10 speech…,
+    what did Xi call the distinctive political character of Chinese Communists?" got "中国加
+    油！"), and they answer only a question on the cheers themselves."""
+    return {c.key for c in chunks if exclamations(c.text) >= 2}
 
 
 # A byline alone ("来源：《求是》2020/05 作者：王 毅", "Source: Xinhua  Editor: Li Ming"): where

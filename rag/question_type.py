@@ -1219,6 +1219,12 @@ def _names_event(question: str, kind: str) -> bool:
     return bool(re.search(_EVENTS[kind][1], question, re.I))
 
 
+# "…on what date and in what setting was this said?", "是在什么场合说的？": the occasion is
+# asked, whatever kind of event the attribution dates (fresh batch d69-005: a talk in person)
+_OCCASION_ASKED = re.compile(r"什么场合|哪个场合|何种场合|哪种场合|"
+                             r"\b(?:what|which) (?:setting|occasion|context|event|forum)\b", re.I)
+
+
 def dates_another_event(question: str, attribution: str, text: str) -> bool:
     """Whether a date asked ("On what date was the health experts' video conference held?")
     is not the one a passage's attribution gives ("——3月24日，习近平同波兰总统杜达通电话"): the
@@ -1232,11 +1238,6 @@ def dates_another_event(question: str, attribution: str, text: str) -> bool:
         not any(_names_event(question, kind) for kind in kinds) and \
         not _OCCASION_ASKED.search(question)
 
-
-# "…on what date and in what setting was this said?", "是在什么场合说的？": the occasion is
-# asked, whatever kind of event the attribution dates (fresh batch d69-005: a talk in person)
-_OCCASION_ASKED = re.compile(r"什么场合|哪个场合|何种场合|哪种场合|"
-                             r"\b(?:what|which) (?:setting|occasion|context|event|forum)\b", re.I)
 
 
 def dates_its_event(question: str, attribution: str) -> bool:

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog, FileEntry
-from .chunking import bylines, cheers, editors_notes, lead_ins, sentence_texts
+from .chunking import bylines, cheers, editors_notes, exclamations, lead_ins, sentence_texts
 from .dates import (
     agreement,
     dates_a_publication,
@@ -83,6 +83,9 @@ from .translate import Dictionary, Translation, by_context, mixed_query
 from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
+# Passages that answer only a question asking for them (rag/chunking.py), each with the test
+# of such a question (rag/question_type.py); for any other they rank as lead-ins do
+ANSWER_ONLY = ((cheers, asks_cheers), (bylines, asks_source))
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
@@ -215,14 +218,12 @@ def _article_ends(catalog: Catalog) -> dict[str, tuple[bool, bool]]:
     return ends
 
 
-SHORT_CLOSING = 30  # characters: a closing line ("武汉加油！湖北加油！中国加油！"), no argument
-
-
 def _closing(chunks: list[Chunk]) -> list[Chunk]:
     """The passages that close an article: its last two, and the one before them when both
-    are short closing lines."""
+    are exclamations alone ("武汉加油！湖北加油！中国加油！"; not an attachment list's short
+    lines, "附件：1. 事故现场示意图", "2. 事故调查组成员名单")."""
     closing = list(chunks[-2:])
-    if len(chunks) > 3 and all(len(c.text.strip()) < SHORT_CLOSING for c in closing):
+    if len(chunks) > 3 and all(exclamations(c.text) for c in closing):
         closing.insert(0, chunks[-3])
     return closing
 
@@ -245,9 +246,6 @@ def _signed_letters(catalog: Catalog) -> dict[str, str]:
 
 class Retriever:
     """Searches the passages a catalog names, through a vector store and a lexical index."""
-
-    _cheers: frozenset[str] = frozenset()  # passages of cheers alone (set from the catalog)
-    _bylines: frozenset[str] = frozenset()  # and bylines alone
 
     def __init__(self, catalog: Catalog, store, embedder: Embedder, settings: RetrievalSettings,
                  cache_dir: Path | None = None, corpus_dir: Path | None = None,
@@ -296,11 +294,12 @@ class Retriever:
         self._lead_ins = {k for entry in catalog.files.values()
                           for k in lead_ins(sorted(entry.chunks, key=lambda c: c.char_start))
                           | editors_notes(entry.chunks)}
-        # Passages of cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
-        # anything their speech says, unless the cheers are asked (rag/chunking.py)
-        self._cheers = frozenset(k for entry in catalog.files.values() for k in cheers(entry.chunks))
-        # and bylines alone ("来源：《求是》2020/05 作者：王 毅"), unless the source is asked
-        self._bylines = frozenset(k for entry in catalog.files.values() for k in bylines(entry.chunks))
+        # Passages that answer only a question asking for them, each with the test of such a
+        # question: cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
+        # anything their speech says, and a byline alone ("来源：《求是》2020/05 作者：王 毅")
+        self._answer_only: dict[str, Callable[[str], bool]] = {
+            k: asks for find, asks in ANSWER_ONLY
+            for entry in catalog.files.values() for k in find(entry.chunks)}
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
         self.latin = frozenset(latin) if 0 < len(latin) < len(self.keys) else frozenset()
@@ -836,8 +835,8 @@ class Retriever:
         # The kind of exchange it asks of ("their talks", "通电话时"): one of another kind
         # (a call's excerpt for talks in person) is of another event
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
-        cheering = asks_cheers(question)
-        sourcing = asks_source(question)
+        # the kinds of answer-only passage this question does not ask for
+        unasked = {asks for asks in set(self._answer_only.values()) if not asks(question)}
         scored = []
         for key in ranked:
             score = fused[key] / best
@@ -894,8 +893,7 @@ class Retriever:
                 labelled = self.locations[key][0]
                 if another_exchange(exchanges, f"{labelled.attribution or ''} {labelled.title or ''}"):
                     score -= self.settings.date_penalty
-            if key in self._lead_ins or (key in self._cheers and not cheering) or \
-                    (key in self._bylines and not sourcing):
+            if key in self._lead_ins or self._answer_only.get(key) in unasked:
                 score -= self.settings.lead_in_penalty
             scored.append((key, score))
         if of_the_event:

@@ -26,6 +26,7 @@ from pathlib import Path
 from .dates import MONTHS, english_dates_in_chinese
 from .position import EN_ORDINALS
 from .question_type import english_name_role_words, english_office_countries, english_subjects
+from .speaker import SAY_VERBS
 from .transliterate import PinyinIndex
 
 log = logging.getLogger("rag.translate")
@@ -663,9 +664,8 @@ _ASKS = re.compile(r"\b(?:what|which|who|whom|whose|how|where|when|why)\b", re.I
 # "Which foreign head of state told Xi that, in the face of disaster, the Communist Party …
 # had displayed outstanding leadership…?": who said it asks, what they said is the answer's
 # words (fresh batch d69-005)
-_TOLD_THAT = re.compile(r"^(?:who|which\b.{0,60}?)\s+(?:told|said|remarked|stressed|noted|wrote|"
-                        r"assured|praised)\b(?:\s+(?:to\s+)?[\w'-]+){0,2}?\s+that\b[,\s]+(\S.*)$",
-                        re.I)
+_TOLD_THAT = re.compile(rf"^(?:who|which\b.{{0,60}}?)\s+{SAY_VERBS}\b(?:\s+(?:to\s+)?[\w'-]+){{0,2}}?"
+                        r"\s+that\b[,\s]+(\S.*)$", re.I)
 
 
 def asking_clause(question: str) -> tuple[str, str]:

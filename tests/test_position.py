@@ -5,12 +5,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from helpers.ranker import ranker
 
 from rag.position import END, START, Position, asked_position, at_position, place_weight
 from rag.retrieval import Retriever, _article_ends, _signed_letters
 from rag.settings import RetrievalSettings
 from rag.types import Article, Chunk
-from rag.whole_sentences import WholeSentences
 
 
 @pytest.mark.parametrize("question, expected", [
@@ -168,15 +168,10 @@ def test_a_signed_letter_dates_every_passage_of_it():
 
 
 def _ranker(chunks: list[Chunk], ends: dict | None = None) -> Retriever:
-    """A Retriever with only what `_rank` reads: its passages, their sentences and the
-    passages that open or close their article."""
-    retriever = object.__new__(Retriever)
-    retriever._lead_ins = set()
-    retriever.settings = RetrievalSettings(position_weight=0.3)
-    retriever.locations = {c.key: [c] for c in chunks}
-    retriever.sentences = WholeSentences(chunks)
+    """A Retriever with only what `_rank` reads (tests/helpers/ranker.py) and the passages
+    that open or close their article."""
+    retriever = ranker(RetrievalSettings(position_weight=0.3), *chunks)
     retriever._ends = ends or {}
-    retriever._partners = {}  # no excerpt names another side of a call
     return retriever
 
 
@@ -242,3 +237,13 @@ def test_the_last_paragraph_is_the_end_even_at_its_opening():
     assert asked_position("它最后一段开头用的是哪句诗？").where == "end"
     assert asked_position("What did the final paragraph say?").where == "end"
     assert asked_position("文章开头说了什么？").where == "start"
+
+
+def test_an_attachment_list_s_short_lines_do_not_close_its_report():
+    """A report ending "附件：1. 事故现场示意图" and "2. 事故调查组成员名单" (foreign dev): short
+    lines, but no closing exclamations; the passage before them does not close the report."""
+    chunks = [_chunk("open", "开头。", 2), _chunk("mid", "调查组建议对相关责任人员依法依规处理。", 3),
+              _chunk("a1", "附件：1. 事故现场示意图", 4), _chunk("a2", "2. 事故调查组成员名单", 5)]
+    entry = SimpleNamespace(articles=[Article("调查报告", 1)], chunks=chunks)
+    ends = _article_ends(SimpleNamespace(files={"a.txt": entry}))
+    assert ends == {"open": (True, False), "a1": (False, True), "a2": (False, True)}

@@ -1125,10 +1125,9 @@ def test_a_lead_in_ranks_below_the_row_it_announces():
     said = chunk("2024年我校计划招收高一新生720人。其中：", 3, "said")
     item = chunk("（一）名额分配招生360人；", 4, "item", lead="其中：")
     assert lead_ins([intro, row, said, item]) == {"intro"}
-    retriever = object.__new__(Retriever)
-    retriever.settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
-                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0,
-                                           date_penalty=0.0)
+    retriever = ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
+                                         count_weight=0.0, role_weight=0.0, kind_weight=0.0,
+                                         date_penalty=0.0), intro, row)
     retriever._lead_ins = lead_ins([intro, row, said, item])
     ranked = retriever._rank("第二次停水的施工地点在哪里？", ["intro", "row"],
                              {"intro": 1.0, "row": 0.9}, 1.0)
@@ -1142,6 +1141,7 @@ def test_cheers_alone_rank_below_what_the_speech_says_unless_asked():
     Chinese Communists?", fresh batch d67-016, quoted "中国加油！" first). Asked for the slogans
     ("他讲话里喊了什么口号？"), it is not pushed down."""
     from rag.chunking import cheers
+    from rag.question_type import asks_cheers
 
     def chunk(text: str, line: int, key: str) -> Chunk:
         return Chunk("s.txt", text, "在湖北省考察时的讲话", None, None, line, line, line * 100,
@@ -1154,7 +1154,7 @@ def test_cheers_alone_rank_below_what_the_speech_says_unless_asked():
     retriever = ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0,
                                           date_penalty=0.0), said, cheer)
-    retriever._cheers = frozenset({"cheer"})
+    retriever._answer_only = {"cheer": asks_cheers}
     ranked = retriever._rank("他怎样概括共产党人的政治品格？", ["cheer", "said"],
                              {"cheer": 1.0, "said": 0.9}, 1.0)
     assert [k for k, _ in ranked] == ["said", "cheer"]

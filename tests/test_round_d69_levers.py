@@ -119,7 +119,7 @@ def test_a_byline_alone_is_no_answer_unless_the_source_is_asked():
     settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0, count_weight=0.0,
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
     retriever = ranker(settings, byline, said)
-    retriever._bylines = frozenset({"byline"})
+    retriever._answer_only = {"byline": asks_source}
     fused = {"byline": 1.0, "said": 0.9}
     assert [k for k, _ in retriever._rank("那篇文章引用了哪家国际期刊？", ["byline", "said"],
                                           fused, 1.0)] == ["said", "byline"]

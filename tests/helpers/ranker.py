@@ -13,9 +13,10 @@ def ranker(settings: RetrievalSettings, *chunks: Chunk,
            context_dates: dict | None = None) -> Retriever:
     """A Retriever with only what `_rank` reads: the passages, their whole sentences, their
     dates (none unless given) and the other sides their attributions name, no lead-ins, no
-    Latin-letter passages."""
+    passages that answer only a question asking for them, no Latin-letter passages."""
     retriever = object.__new__(Retriever)
     retriever._lead_ins = set()
+    retriever._answer_only = {}
     retriever.latin = set()
     retriever.settings = settings
     retriever.locations = {c.key: [c] for c in chunks}
