@@ -31,12 +31,15 @@ _ENDS = re.compile(
     r"结尾|末尾|收尾|结束语|结语|(?:讲话|发言|信|文章|评论)(?:的)?最后|"  # not "他最后呼吁…": lastly, in a list
     r"最后(?:一|几)段|末段|\b(?:last|final|closing) paragraphs?\b|"  # "最后一段开头": its end
     rf"\bat the (?:end|close) of {_WHOSE} (?:\w+ ){{0,3}}{_SPEECH}\b|"
-    rf"\b(?:concluded|closed|ended) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
+    # ("…did Xi end his March 10 Wuhan speech with?": asked in the browser)
+    rf"\b(?:concluded|closed|ended|conclude|close|end) (?:his|her|the|that) (?:\w+ ){{0,3}}"
+    rf"{_SPEECH}\b|"
     rf"\bclosing (?:words|lines|remarks|sentence|slogan)\b", re.I)
 _STARTS = re.compile(
     r"开头|开篇|一开始|开场白|首先(?:感谢|说|表示|谈到)|"
     rf"\bat the (?:beginning|start|opening) of {_WHOSE} (?:\w+ ){{0,3}}{_SPEECH}\b|"
-    rf"\b(?:opened|began|started) (?:his|her|the|that) (?:\w+ ){{0,3}}{_SPEECH}\b|"
+    rf"\b(?:opened|began|started|open|begin|start) (?:his|her|the|that) (?:\w+ ){{0,3}}"
+    rf"{_SPEECH}\b|"
     r"\bopening (?:words|lines|remarks|sentence)\b", re.I)
 _NOUNS = (r"(?:points?|proposals?|requirements?|measures?|suggestions?|initiatives?|tasks?|"
           r"priorities|priority|principles?|demands?|recommendations?|aspects?|steps?|"

@@ -84,8 +84,10 @@ from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
 # Passages that answer only a question asking for them (rag/chunking.py), each with the test
-# of such a question (rag/question_type.py); for any other they rank as lead-ins do
-ANSWER_ONLY = ((cheers, asks_cheers), (bylines, asks_source))
+# of such a question (rag/question_type.py) and whether they are then lifted as much as they
+# sink for any other: cheers asked are the answer ("他讲话结尾喊了什么口号？"), a source asked
+# may be an attribution's ("发表" asks of many an article)
+ANSWER_ONLY = ((cheers, asks_cheers, True), (bylines, asks_source, False))
 _DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
@@ -297,8 +299,8 @@ class Retriever:
         # Passages that answer only a question asking for them, each with the test of such a
         # question: cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
         # anything their speech says, and a byline alone ("来源：《求是》2020/05 作者：王 毅")
-        self._answer_only: dict[str, Callable[[str], bool]] = {
-            k: asks for find, asks in ANSWER_ONLY
+        self._answer_only: dict[str, tuple[Callable[[str], bool], bool]] = {
+            k: (asks, lifted) for find, asks, lifted in ANSWER_ONLY
             for entry in catalog.files.values() for k in find(entry.chunks)}
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
         latin = {k for k in self.keys if is_latin(self.locations[k][0].text)}
@@ -836,7 +838,7 @@ class Retriever:
         # (a call's excerpt for talks in person) is of another event
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
         # the kinds of answer-only passage this question does not ask for
-        unasked = {asks for asks in set(self._answer_only.values()) if not asks(question)}
+        asked_for = {kind for kind in set(self._answer_only.values()) if kind[0](question)}
         scored = []
         for key in ranked:
             score = fused[key] / best
@@ -893,8 +895,11 @@ class Retriever:
                 labelled = self.locations[key][0]
                 if another_exchange(exchanges, f"{labelled.attribution or ''} {labelled.title or ''}"):
                     score -= self.settings.date_penalty
-            if key in self._lead_ins or self._answer_only.get(key) in unasked:
+            only = self._answer_only.get(key)
+            if key in self._lead_ins or (only is not None and only not in asked_for):
                 score -= self.settings.lead_in_penalty
+            elif only is not None and only[1]:
+                score += self.settings.lead_in_penalty
             scored.append((key, score))
         if of_the_event:
             # only its best excerpt: lifting them all would bring the others up beside it as

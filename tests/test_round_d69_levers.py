@@ -119,7 +119,7 @@ def test_a_byline_alone_is_no_answer_unless_the_source_is_asked():
     settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0, count_weight=0.0,
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
     retriever = ranker(settings, byline, said)
-    retriever._answer_only = {"byline": asks_source}
+    retriever._answer_only = {"byline": (asks_source, False)}
     fused = {"byline": 1.0, "said": 0.9}
     assert [k for k, _ in retriever._rank("那篇文章引用了哪家国际期刊？", ["byline", "said"],
                                           fused, 1.0)] == ["said", "byline"]
@@ -152,6 +152,9 @@ def test_the_bundled_glossary_reads_fiscal_and_soon_in_the_documents_words():
     assert glossary["fiscal"] == ["财政"] and "很快" in glossary["soon"]
     assert glossary["multidisciplinary"] == ["多学科"] and glossary["infection sources"] == ["传染源"]
     assert glossary["posts"][0] == "发文" and glossary["social media"] == ["社交媒体"]
+    # "What slogans did Xi end his … speech with?" (browser): CC-CEDICT's 口号 is no word of
+    # the documents; their slogans are cheers
+    assert glossary["slogans"] == ["加油", "必胜"]
 
 
 def test_a_count_of_doing_is_written_after_the_verb():
@@ -164,3 +167,36 @@ def test_a_count_of_doing_is_written_after_the_verb():
     assert counted.search("我国各驻外使节和机构密集展开公共外交行动，接受主流电视及电台采访400余次")
     assert not counted.search("发表署名文章300余篇")
     assert counted_thing("一共通了多少次电话？").search("同多国领导人通电话26次")
+
+
+def test_a_speech_ended_with_asks_its_end():
+    """Asked in the browser: "What slogans did Xi end his March 10 Wuhan speech with?" read no
+    place in the speech ("ended his speech" did), and got a passage from its middle."""
+    from rag.position import END, START, asked_position
+
+    assert asked_position("What slogans did Xi end his March 10 Wuhan speech with?").where == END
+    assert asked_position("How did he begin his letter?").where == START
+    assert asked_position("Did the meeting end the year well?") is None
+
+
+def test_cheers_alone_are_answered_whole_and_lifted_when_asked():
+    """"他讲话结尾喊了什么口号？": the answer says all three cheers ("武汉加油！湖北加油！中国加
+    油！"), not one of them (seen in the browser: "湖北加油！"), and the cheers, asked for, rank
+    above the passage before them."""
+    from rag.compose import answer_sentence
+    from rag.question_type import asks_cheers
+    from rag.types import Hit
+
+    cheer = _chunk("武汉加油！湖北加油！中国加油！", 9, "cheer", title="讲话")
+    before = _chunk("我坚信，英雄的武汉人民一定能够彻底战胜疫情！", 8, "before", title="讲话")
+    assert answer_sentence(Hit(chunk=cheer, score=1.0), ["口号"]) == "武汉加油！湖北加油！中国加油！"
+    settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0, count_weight=0.0,
+                                 role_weight=0.0, kind_weight=0.0, date_penalty=0.0,
+                                 position_weight=0.0)
+    retriever = ranker(settings, cheer, before)
+    retriever._answer_only = {"cheer": (asks_cheers, True)}
+    fused = {"before": 1.0, "cheer": 0.9}
+    assert [k for k, _ in retriever._rank("他讲话结尾喊了什么口号？", ["before", "cheer"], fused,
+                                          1.0)] == ["cheer", "before"]
+    assert [k for k, _ in retriever._rank("他最后说了什么？", ["before", "cheer"], fused,
+                                          1.0)] == ["before", "cheer"]
