@@ -268,6 +268,34 @@ def bylines(chunks: list[Chunk]) -> set[str]:
     return {c.key for c in chunks if len(c.text) <= 80 and _BYLINE.match(c.text.strip())}
 
 
+# A news dispatch's dateline ("新华社北京4月17日电", "本报杭州4月1日电（记者…）")
+DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
+# The sentences of a dispatch that only announce a meeting: the dateline's, that it was held
+# ("中共中央政治局4月17日召开会议，分析…，研究部署…"), and who chaired or attended it
+# ("中共中央总书记习近平主持会议并发表重要讲话。"), nothing said at it ("他强调，…")
+_HELD = re.compile(r"召开|举行")
+_CHAIRED = re.compile(r"^[^。！？]{0,40}(?:主持|出席)(?:了)?(?:会议|座谈会)?(?:并发表重要讲话)?$")
+_SAID = re.compile(r"强调|指出|表示|认为|要求|说")
+
+
+def meeting_notices(chunks: list[Chunk]) -> set[str]:
+    """Keys of the passages that are a dispatch's notice of a meeting alone: its dateline, the
+    meeting's name and day, what it was to analyse and study, and who chaired it. They share
+    the meeting's name and day with any question on what was said at it ("2020年3月27日中共中央
+    政治局会议对当时境外疫情的发展态势作出了怎样的判断？" had the notice first), and answer only
+    when, where, who chaired it, or what it studied and reviewed."""
+    found = set()
+    for c in chunks:
+        text = "".join(c.text.split())
+        if not DATELINE.match(text) or len(text) > 300:
+            continue
+        first, *rest = [s for s in re.split(r"(?<=[。！？])", text) if s]
+        if _HELD.search(first) and not _SAID.search(first) and \
+                all(_CHAIRED.match(s.rstrip("。")) and not _SAID.search(s) for s in rest):
+            found.add(c.key)
+    return found
+
+
 def _ends_in_colon(text: str) -> bool:
     return text.rstrip().endswith(("：", ":"))
 

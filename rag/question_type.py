@@ -703,6 +703,8 @@ _DURATION = re.compile(r"(?:\d+|(?<![前这那])[一二两三四五六七八九�
 _RATE_ASKED = re.compile(r"率[^，。？?]{0,6}(?:多少|几|多大|多高)|(?:多大|多高|多少)(?:的)?比例|占比(?:多少|几)|"
                          r"几成|百分之几|\bwhat (?:share|percentage|proportion|fraction)\b|"
                          r"\b(?:rate|ratio)\b[^?]{0,30}\bhow (?:high|much)\b|"
+                         # "Did the meeting give the actual GDP growth figure?" (fresh chat d70c09)
+                         r"\b(?:growth|decline|contraction) (?:rate|figure)s?\b|"
                          r"\bwhat (?:was |is |were )?(?:the )?(?:[\w-]+ ){0,4}(?:rate|ratio)\b", re.I)
 _RATE = re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|分之|[一二两三四五六七八九十\d]成(?![立为功果员本绩效])|"
                    r"\d+(?:\.\d+)?\s*(?:percent|per cent)\b|\b(?:half|a third|two thirds|a quarter)\b",
@@ -725,7 +727,7 @@ _CHANGE_ASKED = re.compile(r"(?:(?:提高|增加|增长|减少|下降|降低|上
 # A sum of money asked ("这些物资一共值多少钱？", "How much money had the foundation committed?",
 # "How much did those charter flights cost?"), and one as a text states it.
 _MONEY_ASKED = re.compile(
-    _PRICE_ASKED.pattern + r"|多少资金|多少经费|\bhow much (?:money|funding|cash)\b|"
+    _PRICE_ASKED.pattern + r"|多少资金|多少经费|\bhow much (?:[\w'’-]+ ){0,3}?(?:money|funding|funds|cash|financing)\b|"
     # an income, a wage, a turnover ("余村2019年的村民人均收入是多少？"), not its growth
     r"(?:收入|工资|薪水|营收|营业额|利润)(?:是|为|有|达到?)?多少(?![倍个])|"
     r"\bwhat (?:was|is|were|are) (?:the |its |their )?(?:[\w'’-]+ ){0,3}?(?:income|incomes|wages?|"
@@ -1109,6 +1111,24 @@ def asks_source(question: str) -> bool:
     ("来源：《求是》2020/05 作者：王 毅", rag/chunking.py `bylines`) answers it, which otherwise
     ranks below what its article says."""
     return bool(_SOURCE_ASKED.search(question))
+
+
+# A question a dispatch's notice of a meeting answers (rag/chunking.py `meeting_notices`): when
+# or where it was held, who chaired or attended it, what it analysed, studied or reviewed
+# ("3月27日中共中央政治局会议审议了哪两份…材料？", "Which two reports did the Politburo go over…?")
+_NOTICE_ASKED = re.compile(
+    r"主持|出席|参加|参会|与会|审议|听取|分析|研究|议题|讨论|什么会|哪[次个场]会|形式|召开|举行|"
+    r"\b(?:chair(?:ed|s)?|presided?|attend(?:ed|s|ees)?|review(?:ed)?|discuss(?:ed)?|"
+    r"analy[sz]ed?|stud(?:y|ied)|agenda|hear|heard|reports?|go over|went over|convened?|held|"
+    r"which meeting|what meeting|when|where|who)\b", re.I)
+
+
+def asks_meeting_notice(question: str) -> bool:
+    """Whether a dispatch's notice of a meeting alone may answer the question: it asks when,
+    where, by whom or on what the meeting was held; else the notice ranks below what was said
+    at it."""
+    return bool(asked_kinds(question) & {DATE, PLACE, TIME, PERSON}) or \
+        bool(_NOTICE_ASKED.search(question))
 
 
 def asks_saying(question: str) -> bool:

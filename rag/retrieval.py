@@ -24,7 +24,16 @@ from pathlib import Path
 import numpy as np
 
 from .catalog import Catalog, FileEntry
-from .chunking import bylines, cheers, editors_notes, exclamations, lead_ins, sentence_texts
+from .chunking import (
+    DATELINE,
+    bylines,
+    cheers,
+    editors_notes,
+    exclamations,
+    lead_ins,
+    meeting_notices,
+    sentence_texts,
+)
 from .dates import (
     agreement,
     dates_a_publication,
@@ -47,6 +56,7 @@ from .question_type import (
     another_exchange,
     asked_kinds,
     asks_cheers,
+    asks_meeting_notice,
     asks_source,
     count_of,
     counted_thing,
@@ -87,8 +97,8 @@ from .whole_sentences import WholeSentences
 # of such a question (rag/question_type.py) and whether they are then lifted as much as they
 # sink for any other: cheers asked are the answer ("他讲话结尾喊了什么口号？"), a source asked
 # may be an attribution's ("发表" asks of many an article)
-ANSWER_ONLY = ((cheers, asks_cheers, True), (bylines, asks_source, False))
-_DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
+ANSWER_ONLY = ((cheers, asks_cheers, True), (bylines, asks_source, False),
+               (meeting_notices, asks_meeting_notice, False))
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
 # 北京）"), or a day on a line of its own ("2020年3月10日").
@@ -328,7 +338,7 @@ class Retriever:
             for c in entry.chunks:  # the first dateline of each article dates the article
                 i = bisect.bisect_right(starts, c.line_start) - 1
                 article_dates.setdefault(i, set())
-                m = _DATELINE.match(c.text)
+                m = DATELINE.match(c.text)
                 if m and not article_dates[i]:
                     article_dates[i] = zh_dates(c.text[: m.end()])
             for c in entry.chunks:
