@@ -491,10 +491,16 @@ def _told_date_unstated(question: str, top: list[Hit], asked: str = "") -> bool:
     and one whose attribution dates an event of a kind the question does not name (a call,
     for "On what date was the video conference held?")."""
     text = top[0].chunk.text
+    attribution = top[0].chunk.attribution or ""
     own = DISPATCH.sub("", text)  # "新华社北京4月10日电": the report's day, not its news's
-    return ((asks_letter_date(question) or asks_mentioned_date(question)
-             or tells_relatively(question, text)) and not states_own_date(question, own)) \
-        or dates_another_event(asked or question, top[0].chunk.attribution or "", text)
+    # a relative day tells of something else than the event the attribution dates, when the
+    # question asks of that event ("In what message, and on what date, did he say this?" over
+    # "——3月21日，…向德国总理默克尔致慰问电": "不久前德国政府…表达慰问", fresh batch d71-005)
+    relative = tells_relatively(question, text) and \
+        not dates_its_event(asked or question, attribution)
+    return ((asks_letter_date(question) or asks_mentioned_date(question) or relative)
+            and not states_own_date(question, own)) \
+        or dates_another_event(asked or question, attribution, text)
 
 
 _LETTER = re.compile(r"信|\b(?:write|wrote|written|letter)\b", re.I)

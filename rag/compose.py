@@ -173,9 +173,12 @@ def best_sentence(sentences: list[str], query_tokens: list[str],
 
 
 def _day_agreement(days: frozenset | set, sentence: str) -> int:
-    """+1 when the sentence names one of the question's days, -1 when it names only others."""
+    """-1 when the sentence names only other days than the question's; 0 otherwise. Naming
+    the question's day is no lead: the day frames the question ("When Xi visited the Chuanshan
+    port area… on 29 March 2020, who did he talk with in the ground-floor hall?" took "3月29日，
+    习近平前往宁波舟山港穿山港区考察。" for "在一楼大厅，习近平同港口职工代表亲切交流": d71-016)."""
     said = zh_dates(sentence)
-    return 0 if not said else (1 if said & days else -1)
+    return -1 if said and not said & days else 0
 
 
 def without_speaker(sentence: str) -> str:

@@ -216,6 +216,12 @@ _EVENT_BEFORE = re.compile(r"(?:会议|座谈会|峰会|讲话|发言|回信|复
 def focus_tokens(question: str) -> list[str]:
     """The words of the clause that asks ("…希望他们发扬什么作风？" -> 发扬, 作风): the answer
     sentence says them; the rest of the question says which speech or letter."""
+    clause = asking_clause_zh(question)
+    return tokens(clause, query=True) if clause else []
+
+
+def asking_clause_zh(question: str) -> str:
+    """The clause of a Chinese question that asks (`focus_tokens`); "" when it has no other."""
     clauses = [c for c in re.split(r"[，,、；;：:]", question) if c.strip()]
     asking = [c for c in clauses if _WH.search(c)]
     if asking and len(clauses) < 2:
@@ -225,10 +231,28 @@ def focus_tokens(question: str) -> list[str]:
         for cue in (_SAYS_BEFORE, _EVENT_BEFORE):
             said = list(cue.finditer(asking[-1]))
             if said and _WH.search(rest := asking[-1][said[-1].end():]) and said[-1].start() > 0:
-                return tokens(rest, query=True)
+                return rest
     if not asking or len(clauses) < 2:
+        return ""
+    return asking[-1]
+
+
+# How many characters of the asking clause a passage must hold in a row to be holding its words
+# ("强调要把什么纳入国家安全体系？" -> "…纳入国家安全体系": dev chats c29, d18c11, d19c10, d32c07)
+PHRASE = 7
+
+
+def asked_phrases(question: str) -> list[str]:
+    """The runs of `PHRASE` Chinese characters of the asking clause after its question word
+    ("…强调要把什么纳入国家安全体系？" -> "纳入国家安全体系"), question words left out: a passage
+    holding one says what is asked in the question's own words. What comes before the question
+    word names the topic ("湖北和武汉的疫情防控初步实现了怎样的目标？", "中央全面深化改革委员会第
+    十二次会议要求建立怎样的体系…？"), which many passages share with it."""
+    asking = _WH.search(clause := asking_clause_zh(question))
+    if asking is None:
         return []
-    return tokens(asking[-1], query=True)
+    parts = [re.sub(r"[^\u4e00-\u9fff]", "", p) for p in _WH.split(clause[asking.end():])]
+    return [part[i:i + PHRASE] for part in parts for i in range(len(part) - PHRASE + 1)]
 
 
 # A sum of money: what "多少钱？" counts (lifted in the ranking, but no evidence that the corpus
@@ -1264,6 +1288,15 @@ def dates_its_event(question: str, attribution: str) -> bool:
     """Whether a day asked ("习近平跟古巴国家主席通电话是哪一天？") is the one an attribution gives
     for an event of the kind the question names ("（2020年2月28日同古巴国家主席…通电话）")."""
     return any(_names_event(question, kind) for kind in _dated_events(question, attribution))
+
+
+def gives_event_day(question: str, attribution: str | None) -> bool:
+    """Whether a day asked of an event of a kind the question names ("In what message, and on
+    what date, did he say this?") is given by an attribution dating one to the day ("——3月21日，
+    就德国发生新冠肺炎疫情向德国总理默克尔致慰问电"); not by one giving the month alone ("（2020年
+    3月就德国发生新冠肺炎疫情致德国总理默克尔的慰问电）", the same message printed in another file)."""
+    return bool(attribution) and bool(_DAY_ASKED.search(question)) and \
+        states_own_date(question, attribution) and dates_its_event(question, attribution)
 
 
 # How a question asks of a letter, a call or a message, strictly ("电" or "call" alone name none:

@@ -55,6 +55,7 @@ from .question_type import (
     TIME,
     another_exchange,
     asked_kinds,
+    asked_phrases,
     asks_cheers,
     asks_meeting_notice,
     asks_source,
@@ -66,6 +67,7 @@ from .question_type import (
     figure_asked,
     focus_tokens,
     form_asked,
+    gives_event_day,
     labels_event,
     listed_kind,
     outside_titles,
@@ -110,6 +112,10 @@ ITEM_SHARE = 0.8
 # A passage holding a term an English question quotes gets this share of `quote_weight` (a
 # whole sentence quoted is surer than the translation of a term).
 QUOTED_TERM_SHARE = 0.5
+# How many of the candidates may hold a run of the asking clause's words for it to point at them
+PHRASE_PASSAGES = 3
+# How long a sentence two passages share must be for them to be prints of the same words
+TWIN_SENTENCE = 16
 # The weight of the lexical ranking by an English question's asking clause alone, as a share
 # of the weight of the lexical ranking by all its words (`Retriever.search`)
 ASKING_SHARE = 0.5
@@ -830,6 +836,9 @@ class Retriever:
         # and the terms an English one quotes, in the documents' words ('squad leader': 班长)
         terms = translation.quoted if self.settings.quote_weight and translation is not None \
             else ()
+        # and the asking clause's words, in a row, as few passages hold them
+        phrases = self._distinct_phrases(question, ranked) \
+            if self.settings.quote_weight and has_cjk(question) else []
         # The call, letter or message of the day it names ("习近平2月28日和哪国领导人通了电话？"):
         # an excerpt whose attribution is that day's call ("（2020年2月28日同古巴国家主席迪亚斯—卡内
         # 尔通电话）") tells of it, whatever its own words share with the question: the best of
@@ -849,16 +858,20 @@ class Retriever:
         exchanges = exchanges_asked(question) if self.settings.date_penalty else frozenset()
         # the kinds of answer-only passage this question does not ask for
         asked_for = {kind for kind in set(self._answer_only.values()) if kind[0](question)}
+        # Of two prints of the same words, the one whose attribution dates them to the day asked
+        dated_twins = self._dated_twins(question, ranked) if DATE in kinds else set()
         scored = []
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or listed or form or cited or terms:
+                    or kinds or figure or listed or form or cited or terms or phrases:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
                     score += self.settings.quote_weight
                 if terms and any(w in self._squeezed[self.index_of[key]] for g in terms for w in g):
+                    score += self.settings.quote_weight * QUOTED_TERM_SHARE
+                if phrases and any(p in self._squeezed[self.index_of[key]] for p in phrases):
                     score += self.settings.quote_weight * QUOTED_TERM_SHARE
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
@@ -886,6 +899,8 @@ class Retriever:
                     score += self.settings.kind_weight * \
                         type_match(kinds, f"{quoted} {chunk.tail_text or ''}", reached=True)
                 if figure and figure.search(quoted):
+                    score += self.settings.kind_weight
+                if key in dated_twins:
                     score += self.settings.kind_weight
                 if position and (placing := self.place_weight(position, key, quoted)):
                     score += self.settings.position_weight * placing
@@ -928,6 +943,33 @@ class Retriever:
             named = other_speaker_named(question)
             return (named,) if named else ()
         return self.dictionary().name_roles(other_speaker_words(question))
+
+    def _distinct_phrases(self, question: str, ranked: list[str]) -> list[str]:
+        """The runs of the asking clause's characters (question_type.asked_phrases) that at most
+        `PHRASE_PASSAGES` of the candidates hold: the words of a frame it repeats ("统筹推进疫情
+        防控…") are in many."""
+        held: list[str] = []
+        for phrase in asked_phrases(question):
+            holding = sum(phrase in self._squeezed[self.index_of[k]] for k in ranked)
+            if 0 < holding <= PHRASE_PASSAGES:
+                held.append(phrase)
+        return held
+
+    def _dated_twins(self, question: str, ranked: list[str]) -> set[str]:
+        """Of the candidates, those whose attribution gives the day asked of the event
+        ("——3月21日，就德国发生新冠肺炎疫情向德国总理默克尔致慰问电") and that share a sentence
+        with one whose attribution does not ("（2020年3月就德国发生…的慰问电）", the same message
+        excerpted in another file): the same words, better dated (fresh batch d71-005)."""
+        dated = {k for k in ranked if gives_event_day(question, self.locations[k][0].attribution)}
+        if not dated or len(dated) == len(ranked):
+            return set()
+
+        def sentences(key: str) -> set[str]:
+            return {_WS.sub("", s) for s in sentence_texts(self.locations[key][0].text)
+                    if len(s) >= TWIN_SENTENCE}
+
+        undated = set().union(*(sentences(k) for k in ranked if k not in dated))
+        return {k for k in dated if sentences(k) & undated}
 
     @staticmethod
     def _dates_event(attribution: str | None, wanted: set, events: list[str]) -> bool:

@@ -252,9 +252,17 @@ _XI_ASKED = re.compile(r"习近平|总书记|习主席|\bXi\b(?!\s+in reply)")
 _EN_NAMED_REPLY = re.compile(r"\bhow did ((?:[\w'-]+\s+){1,6}?)(?:reply|respond|react)\b", re.I)
 
 
+# China's side replying ("how did China's diplomats respond to remarks discriminating against
+# Chinese citizens?": fresh chat d71c04.2): no other side's words asked
+_OUR_SIDE = re.compile(r"(?:the\s+)?(?:China|Chinese|Beijing)\b", re.I)
+
+
 def asks_other_reply(question: str) -> bool:
-    """Whether the question asks how the other side replied to Xi (not Xi's own reply)."""
+    """Whether the question asks how the other side replied to Xi (not Xi's own reply, nor
+    China's)."""
     named = _EN_NAMED_REPLY.search(question)
+    if named and _OUR_SIDE.match(named.group(1).strip()):
+        return False
     if named and _other_subject(named.group(1)):
         return True
     asking = re.split(r"[，,]", question)[-1]

@@ -80,3 +80,90 @@ def test_the_notice_ranks_below_what_the_meeting_said():
     chaired = "2020年3月27日的中共中央政治局会议由谁主持？"
     ranked = retriever._rank(chaired, ["notice", "body"], {"notice": 1.0, "body": 0.9}, 1.0)
     assert [k for k, _ in ranked][0] == "notice"
+
+
+def test_of_two_prints_of_a_message_the_one_dated_to_the_day_comes_first():
+    """"…In what message, and on what date, did he say this?" (fresh batch d71-005): the
+    message to Merkel is excerpted in two files, one attributed "（2020年3月就…的慰问电）" (no
+    day), the other "——3月21日，…致慰问电". The day asked is the second's."""
+    said = "公共卫生危机是人类面临的共同挑战，团结合作是最有力武器。"
+    month = Chunk("a.txt", said + "中方秉持人类命运共同体理念。", "慰问电", None,
+                  "（2020年3月就德国发生新冠肺炎疫情致德国总理默克尔的慰问电）", 1, 1, 0, 40, "month")
+    day = Chunk("b.txt", "中方坚定支持德方抗击疫情的努力。" + said, "慰问电", None,
+                "——3月21日，就德国发生新冠肺炎疫情向德国总理默克尔致慰问电", 1, 1, 0, 40, "day")
+    other = Chunk("b.txt", "团结就是力量。中方坚定支持欧方抗击疫情的努力。", "慰问电", None,
+                  "——3月14日，习近平就新冠肺炎疫情向欧洲理事会主席米歇尔致慰问电", 2, 2, 50, 80,
+                  "other")
+    settings = RetrievalSettings(focus_weight=0.0, focus_weight_en=0.0, count_weight=0.0,
+                                 role_weight=0.0, date_penalty=0.0, quote_weight=0.0)
+    retriever = ranker(settings, month, day, other)
+    question = ("Xi once told a European head of government that China would offer help, "
+                "calling unity and cooperation the most powerful weapon against public-health "
+                "crises. In what message, and on what date, did he say this?")
+    assert retriever._dated_twins(question, ["month", "day", "other"]) == {"day"}
+    ranked = retriever._rank(question, ["month", "other", "day"],
+                             {"month": 1.0, "other": 0.99, "day": 0.97}, 1.0)
+    assert [k for k, _ in ranked][0] == "day"
+    # a question asking no day leaves them as they were
+    assert retriever._dated_twins("What did he call the most powerful weapon?",
+                                  ["month", "day"]) == set()
+
+
+def test_a_relative_day_in_a_message_is_not_the_day_asked_of_the_message():
+    """"不久前德国政府…表达慰问" in the message to Merkel tells of something earlier; asked "In
+    what message, and on what date…", the attribution's day answers (d71-005 was abstained)."""
+    from rag.abstention import _told_date_unstated
+    from rag.types import Hit
+
+    chunk = Chunk("b.txt", "不久前德国政府及各界以多种形式对中国疫情防控表达慰问和支持。", "慰问电",
+                  None, "——3月21日，就德国发生新冠肺炎疫情向德国总理默克尔致慰问电", 1, 1, 0, 40, "k")
+    hit = Hit(chunk=chunk, score=1.0)
+    assert not _told_date_unstated("In what message, and on what date, did he say this?", [hit])
+    # asked the day of what the passage tells of by a relative day, it still lacks it
+    visit = Chunk("c.txt", "前几天，我在军事医学研究院考察调研时提出，要加快研发。", "讲话", None,
+                  "——4月1日，习近平在《求是》杂志发表文章《在湖北省考察时的讲话》", 1, 1, 0, 40, "v")
+    assert _told_date_unstated("他是哪天去军事医学研究院考察的？", [Hit(chunk=visit, score=1.0)])
+
+
+def test_the_asking_clauses_words_after_the_question_word_lift_the_passage_holding_them():
+    """"习近平2月14日主持中央全面深化改革委员会第十二次会议时，强调要把什么纳入国家安全体系？" (dev
+    chats c29, d18c11, d19c10, d32c07): the passage "…把生物安全纳入国家安全体系" came below the
+    meeting's report naming the meeting. The words before the question word name the topic
+    ("湖北和武汉的疫情防控初步实现了怎样的目标？"): many passages share them, none is lifted."""
+    from rag.question_type import asked_phrases
+
+    question = "习近平2月14日主持中央全面深化改革委员会第十二次会议时，强调要把什么纳入国家安全体系？"
+    assert asked_phrases(question) == ["纳入国家安全体", "入国家安全体系"]
+    assert asked_phrases("经过艰苦努力，湖北和武汉的疫情防控初步实现了怎样的目标？") == []
+    assert asked_phrases("习近平说了什么？") == []
+    held = _chunk("习近平强调，要把生物安全纳入国家安全体系，系统规划国家生物安全风险防控。", 1, "held")
+    report = _chunk("习近平2月14日下午主持召开中央全面深化改革委员会第十二次会议并发表重要讲话。", 2,
+                    "report")
+    settings = RetrievalSettings(focus_weight=0.0, focus_weight_en=0.0, count_weight=0.0,
+                                 role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
+    retriever = ranker(settings, held, report)
+    ranked = retriever._rank(question, ["report", "held"], {"report": 1.0, "held": 0.9}, 1.0)
+    assert [k for k, _ in ranked] == ["held", "report"]
+
+
+def test_chinas_side_replying_asks_no_other_sides_words():
+    """"…how did China's diplomats respond to remarks discriminating against Chinese
+    citizens?" (fresh chat d71c04.2) was abstained on for want of another side's reply."""
+    from rag.speaker import asks_other_reply
+
+    assert not asks_other_reply("And according to the same article, how did China's diplomats "
+                                "respond to remarks discriminating against Chinese citizens?")
+    assert asks_other_reply("How did King Philippe of Belgium reply when Xi asked him?")
+
+
+def test_the_answer_sentence_is_not_the_one_naming_the_questions_day_alone():
+    """"When Xi visited the Chuanshan port area … on 29 March 2020, who did he talk with in the
+    ground-floor hall?" (fresh batch d71-016): "3月29日，习近平前往宁波舟山港穿山港区考察。" frames
+    the visit; "在一楼大厅，习近平同港口职工代表亲切交流" answers."""
+    from rag.compose import best_sentence
+
+    sentences = ["3月29日，习近平前往宁波舟山港穿山港区考察。",
+                 "在一楼大厅，习近平同港口职工代表亲切交流，对他们表示慰问。"]
+    tokens = ["习近平", "穿山港区", "港口", "交流", "一楼", "大厅", "3月29日"]
+    assert best_sentence(sentences, tokens, focus=["交流", "一楼", "大厅"],
+                         days={(3, 29)}) == sentences[1]

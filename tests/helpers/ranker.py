@@ -11,7 +11,8 @@ from rag.whole_sentences import WholeSentences
 
 def ranker(settings: RetrievalSettings, *chunks: Chunk,
            context_dates: dict | None = None) -> Retriever:
-    """A Retriever with only what `_rank` reads: the passages, their whole sentences, their
+    """A Retriever with only what `_rank` reads: the passages (their texts squeezed as the
+    lexical index holds them), their whole sentences, their
     dates (none unless given) and the other sides their attributions name, no lead-ins, no
     passages that answer only a question asking for them, no Latin-letter passages."""
     retriever = object.__new__(Retriever)
@@ -20,6 +21,9 @@ def ranker(settings: RetrievalSettings, *chunks: Chunk,
     retriever.latin = set()
     retriever.settings = settings
     retriever.locations = {c.key: [c] for c in chunks}
+    retriever.keys = list(retriever.locations)
+    retriever.index_of = {k: i for i, k in enumerate(retriever.keys)}
+    retriever._squeezed = ["".join(retriever.locations[k][0].text.split()) for k in retriever.keys]
     retriever.sentences = WholeSentences(list(chunks))
     retriever._context_dates = context_dates or {}
     retriever._text_dates = {}
