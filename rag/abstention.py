@@ -353,6 +353,8 @@ def _only_the_total_given(question: str, top: list[Hit]) -> bool:
     are the ones the question gives ("超过 2000 名医务人员确诊感染"): they state the total, not
     the part (fresh batch d53). Only the passages that tell of the total are read: another
     one's numbers count other things."""
+    if not has_cjk(question):
+        return _only_the_total_given_en(question, top)
     part = _PART_OF.search(question)
     if not part:
         return False
@@ -372,6 +374,50 @@ def _only_the_total_given(question: str, top: list[Hit]) -> bool:
                                if (m := _LEADING_NUMBER.match("".join(found.group(0).split())))])
                and any(n in given for n in numbers)]
     return bool(telling) and all(n in given for numbers in telling for n in numbers)
+
+
+# An English question giving a total and asking how many of it ("Of the more than 42,000
+# medical workers sent to Hubei, how many came from the People's Liberation Army?", "…more
+# than 2,000 medical workers had been infected. How many of those had died?"): the total as
+# written ("42,000", "2.5 million"), and a Chinese text's figures with their measure words
+# ("42000多名", "25.5万个")
+_EN_PART_OF = re.compile(r"^\s*(?:of|out of|among)\s+(?:the|those|these|its|his|their)\b|"
+                         r"\b(?:of (?:them|those|these|whom|which)|among them)\b", re.I)
+_EN_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_EN_TOTAL = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?\b", re.I)
+_ZH_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余)?\s*(万|亿)?\s*(名|个|位|人|例|支|批|家|所|吨|件|架次)")
+_UNITS = {"million": 1e6, "thousand": 1e3, "万": 1e4, "亿": 1e8}
+
+
+def _en_totals(text: str) -> set[float]:
+    """The totals an English question gives: numbers of three digits or more that are no year."""
+    found = set()
+    for m in _EN_TOTAL.finditer(text):
+        value = float(m.group(1).replace(",", "")) * _UNITS.get((m.group(2) or "").lower(), 1)
+        if value >= 100 and not (m.group(2) is None and re.fullmatch(r"(?:19|20)\d\d", m.group(1))):
+            found.add(value)
+    return found
+
+
+def _only_the_total_given_en(question: str, top: list[Hit]) -> bool:
+    """`_only_the_total_given` for an English question: of the passages stating the total it
+    gives ("42000多名医务人员" for "the more than 42,000 medical workers"), none states another
+    number in the same measure word: they count the whole, not the part asked."""
+    asking = _EN_HOW_MANY.search(question)
+    part = _EN_PART_OF.search(question)
+    if asking is None or part is None:
+        return False
+    totals = _en_totals(question[:asking.start()])
+    if not totals:
+        return False
+    telling = []
+    for h in top:
+        figures = [(float(m.group(1)) * _UNITS.get(m.group(2) or "", 1), m.group(3))
+                   for m in _ZH_FIGURE.finditer("".join(h.shown().split()))]
+        measures = {measure for value, measure in figures if value in totals}
+        if measures:
+            telling.append([value for value, measure in figures if measure in measures])
+    return bool(telling) and all(value in totals for values in telling for value in values)
 
 
 # "这四类人员具体指哪些人？", "“六保”分别是保哪些方面？": the members of a set the question counts
@@ -565,12 +611,14 @@ def _role_unstated(question: str, top: list[Hit]) -> bool:
     passage's article counts here, "韩文博…主持召开…会议" too, which ranking does not lift (a
     meeting Xi called is no answer to who chaired another); another article's does not ("Who
     chaired the national work-safety teleconference…?" over the teleconference's report, which
-    names no chair, and the April 17 meeting's "习近平主持会议")."""
+    names no chair, and the April 17 meeting's "习近平主持会议"), nor one dated another day than
+    the question names ("Who presided over the … teleconference held in Beijing on April 10?"
+    over the poverty symposium's "汪洋主持座谈会", of 3月6日)."""
     verb = role_verb(question)
     first = top[0].chunk
     return verb is not None and not any(
         states_role(verb, h.shown()) for h in top
-        if (h.chunk.source, h.chunk.title) == (first.source, first.title))
+        if (h.chunk.source, h.chunk.title) == (first.source, first.title) and h.dated >= 0)
 
 
 def _time_unstated(question: str, top: list[Hit]) -> bool:

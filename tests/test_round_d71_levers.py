@@ -167,3 +167,49 @@ def test_the_answer_sentence_is_not_the_one_naming_the_questions_day_alone():
     tokens = ["习近平", "穿山港区", "港口", "交流", "一楼", "大厅", "3月29日"]
     assert best_sentence(sentences, tokens, focus=["交流", "一楼", "大厅"],
                          days={(3, 29)}) == sentences[1]
+
+
+def _hit(text: str, title: str = "讲话", attribution: str | None = None, dated: int = 0):
+    from rag.types import Hit
+
+    hit = Hit(chunk=Chunk("s.txt", text, title, None, attribution, 1, 1, 0, len(text), text[:8]),
+              score=1.0)
+    hit.dated = dated
+    return hit
+
+
+def test_an_english_question_giving_a_total_and_asking_a_part_of_it():
+    """"Of the more than 42,000 medical workers sent to Hubei, how many came from the People's
+    Liberation Army?" (dev near misses d48-038, d50-027, d54-010) over "派出340多支医疗队、
+    42000多名医务人员火线驰援": the passage counts the whole in 名, not the part."""
+    from rag.abstention import _only_the_total_given
+
+    passage = _hit("中央和国家部委、各省区市鼎力相助，派出340多支医疗队、42000多名医务人员火线驰援。")
+    part = ("Of the more than 42,000 medical workers sent to Hubei, how many came from the "
+            "People's Liberation Army?")
+    assert _only_the_total_given(part, [passage])
+    assert _only_the_total_given("Xi said that more than 2,000 medical workers had been "
+                                 "infected. How many of those had died?",
+                                 [_hit("超过2000名医务人员确诊感染。")])
+    teams = _hit("全国共派出25.5万个驻村工作队。")
+    assert _only_the_total_given("Of the 255,000 village-based work teams, how many were "
+                                 "dispatched by central departments?", [teams])
+    # a passage with another number of the thing counted may state the part
+    counties = _hit("到今年2月底，全国832个贫困县中已有601个宣布摘帽。")
+    assert not _only_the_total_given("Out of the 832 poor counties, how many had announced they "
+                                     "were lifted out of poverty?", [counties])
+    # no total given, or no part asked: nothing to say
+    assert not _only_the_total_given("How many medical workers were sent to Hubei?", [passage])
+    assert not _only_the_total_given("In 2020, how many of them came?", [passage])
+
+
+def test_who_chaired_is_not_answered_by_a_chair_of_another_day():
+    """"Who presided over the … teleconference held in Beijing on April 10?": a passage of
+    another day naming its own chair ("习近平主持会议", dated -1) says nothing of this one."""
+    from rag.abstention import _role_unstated
+
+    question = "Who presided over the national work-safety teleconference held on April 10?"
+    other_day = _hit("中共中央总书记习近平主持会议。", title="中共中央政治局召开会议", dated=-1)
+    assert _role_unstated(question, [other_day])
+    same_day = _hit("会议由国务院副总理刘鹤主持。", title="中共中央政治局召开会议", dated=1)
+    assert not _role_unstated(question, [same_day])
