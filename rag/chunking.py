@@ -278,15 +278,25 @@ _CHAIRED = re.compile(r"^[^。！？]{0,40}(?:主持|出席)(?:了)?(?:会议|�
 _SAID = re.compile(r"强调|指出|表示|认为|要求|说")
 
 
+# A meeting's list of the documents it adopted, alone ("会议审议通过了《关于新时代加快完善社会主义
+# 市场经济体制的意见》《企业职工基本养老保险全国统筹改革方案》…。")
+_ADOPTED = re.compile(r"^会议(?:审议通过|审议|通过)了?(?:《[^》]+》[、，和及]?)+(?:等(?:文件)?)?。?$")
+
+
 def meeting_notices(chunks: list[Chunk]) -> set[str]:
     """Keys of the passages that are a dispatch's notice of a meeting alone: its dateline, the
-    meeting's name and day, what it was to analyse and study, and who chaired it. They share
-    the meeting's name and day with any question on what was said at it ("2020年3月27日中共中央
-    政治局会议对当时境外疫情的发展态势作出了怎样的判断？" had the notice first), and answer only
-    when, where, who chaired it, or what it studied and reviewed."""
+    meeting's name and day, what it was to analyse and study, and who chaired it; or the list
+    of documents it adopted alone. They share the meeting's name and day, or the documents'
+    titles, with any question on what was said at it ("2020年3月27日中共中央政治局会议对当时境外
+    疫情的发展态势作出了怎样的判断？" had the notice first; "…对赋予科研人员职务科技成果所有权或
+    长期使用权这项改革强调了什么？" the list), and answer only when, where, who chaired it, or
+    what it studied, reviewed and adopted."""
     found = set()
     for c in chunks:
         text = "".join(c.text.split())
+        if _ADOPTED.match(text):
+            found.add(c.key)
+            continue
         if not DATELINE.match(text) or len(text) > 300:
             continue
         first, *rest = [s for s in re.split(r"(?<=[。！？])", text) if s]

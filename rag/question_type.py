@@ -1141,9 +1141,11 @@ def asks_source(question: str) -> bool:
 # or where it was held, who chaired or attended it, what it analysed, studied or reviewed
 # ("3月27日中共中央政治局会议审议了哪两份…材料？", "Which two reports did the Politburo go over…?")
 _NOTICE_ASKED = re.compile(
-    r"主持|出席|参加|参会|与会|审议|听取|分析|研究|议题|讨论|什么会|哪[次个场]会|形式|召开|举行|"
+    r"主持|出席|参加|参会|与会|审议|通过|听取|分析|研究|议题|讨论|什么会|哪[次个场]会|形式|召开|举行|"
+    r"文件|方案|意见》|"
     r"\b(?:chair(?:ed|s)?|presided?|attend(?:ed|s|ees)?|review(?:ed)?|discuss(?:ed)?|"
     r"analy[sz]ed?|stud(?:y|ied)|agenda|hear|heard|reports?|go over|went over|convened?|held|"
+    r"approv(?:e|ed|al)|adopt(?:ed)?|passed|documents?|plans?|"
     r"which meeting|what meeting|when|where|who)\b", re.I)
 
 

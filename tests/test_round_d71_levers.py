@@ -50,9 +50,17 @@ def test_a_dispatchs_notice_of_a_meeting_alone_is_found():
             "习近平出席会议并发表重要讲话。他强调，中华民族历史上经历过很多磨难。")
     instruction = "新华社北京4月10日电 习近平近日就安全生产作出重要指示强调，要加强安全生产监管。"
     body = "会议认为，当前境外疫情呈加速扩散蔓延态势。"
+    adopted = "会议审议通过了《关于新时代加快完善社会主义市场经济体制的意见》《企业职工基本养老保险全国统筹改革方案》。"
+    emphasised = "会议强调，要加强知识产权保护和产权激励。"
     chunks = [_chunk(NOTICE, 1, "notice"), _chunk(said, 2, "said"),
-              _chunk(instruction, 3, "instruction"), _chunk(body, 4, "body")]
-    assert meeting_notices(chunks) == {"notice"}
+              _chunk(instruction, 3, "instruction"), _chunk(body, 4, "body"),
+              _chunk(adopted, 5, "adopted"), _chunk(emphasised, 6, "emphasised")]
+    assert meeting_notices(chunks) == {"notice", "adopted"}
+    # the list answers which documents were adopted, not what was stressed of them
+    assert asks_meeting_notice("Which document on the socialist market economy was approved at "
+                               "the February 14 meeting?")
+    assert not asks_meeting_notice("2020年2月14日中央全面深化改革委员会第十二次会议，对赋予科研人员职务"
+                                   "科技成果所有权或长期使用权这项改革强调了什么？")
 
 
 def test_a_notice_answers_only_when_where_who_and_on_what():
