@@ -749,7 +749,8 @@ _CHANGE_ASKED = re.compile(r"(?:(?:提高|增加|增长|减少|下降|降低|上
 
 
 # A sum of money asked ("这些物资一共值多少钱？", "How much money had the foundation committed?",
-# "How much did those charter flights cost?"), and one as a text states it.
+# "How much emergency research funding had been allocated?", "How much did those charter
+# flights cost?"), and one as a text states it.
 _MONEY_ASKED = re.compile(
     _PRICE_ASKED.pattern + r"|多少资金|多少经费|\bhow much (?:[\w'’-]+ ){0,3}?(?:money|funding|funds|cash|financing)\b|"
     # an income, a wage, a turnover ("余村2019年的村民人均收入是多少？"), not its growth
@@ -1138,10 +1139,11 @@ def asks_source(question: str) -> bool:
 
 
 # A question a dispatch's notice of a meeting answers (rag/chunking.py `meeting_notices`): when
-# or where it was held, who chaired or attended it, what it analysed, studied or reviewed
-# ("3月27日中共中央政治局会议审议了哪两份…材料？", "Which two reports did the Politburo go over…?")
+# or where it was held, who chaired or attended it, what it analysed, studied, reviewed or
+# adopted ("3月27日中共中央政治局会议审议了哪两份…材料？", "Which two reports did the Politburo go
+# over…?", "Which document … was approved at the February 14 meeting…?")
 _NOTICE_ASKED = re.compile(
-    r"主持|出席|参加|参会|与会|审议|通过|听取|分析|研究|议题|讨论|什么会|哪[次个场]会|形式|召开|举行|"
+    r"主持|出席|参加|参会|与会|审议|听取|分析|研究|议题|讨论|什么会|哪[次个场]会|形式|召开|举行|"
     r"文件|方案|意见》|"
     r"\b(?:chair(?:ed|s)?|presided?|attend(?:ed|s|ees)?|review(?:ed)?|discuss(?:ed)?|"
     r"analy[sz]ed?|stud(?:y|ied)|agenda|hear|heard|reports?|go over|went over|convened?|held|"
@@ -1150,9 +1152,9 @@ _NOTICE_ASKED = re.compile(
 
 
 def asks_meeting_notice(question: str) -> bool:
-    """Whether a dispatch's notice of a meeting alone may answer the question: it asks when,
-    where, by whom or on what the meeting was held; else the notice ranks below what was said
-    at it."""
+    """Whether a meeting's notice or its list of documents adopted, alone, may answer the
+    question: it asks when, where, by whom or on what the meeting was held, or what it
+    adopted; else they rank below what was said at it."""
     return bool(asked_kinds(question) & {DATE, PLACE, TIME, PERSON}) or \
         bool(_NOTICE_ASKED.search(question))
 

@@ -836,9 +836,9 @@ class Retriever:
         # and the terms an English one quotes, in the documents' words ('squad leader': 班长)
         terms = translation.quoted if self.settings.quote_weight and translation is not None \
             else ()
-        # and the asking clause's words, in a row, as few passages hold them
-        phrases = self._distinct_phrases(question, ranked) \
-            if self.settings.quote_weight and has_cjk(question) else []
+        # and the passages holding the asking clause's words in a row, as few passages do
+        phrased = self._holding_phrases(question, ranked) \
+            if self.settings.quote_weight and has_cjk(question) else set()
         # The call, letter or message of the day it names ("习近平2月28日和哪国领导人通了电话？"):
         # an excerpt whose attribution is that day's call ("（2020年2月28日同古巴国家主席迪亚斯—卡内
         # 尔通电话）") tells of it, whatever its own words share with the question: the best of
@@ -864,14 +864,14 @@ class Retriever:
         for key in ranked:
             score = fused[key] / best
             if focus or focus_groups or wanted or asked or position or counted or role or values \
-                    or kinds or figure or listed or form or cited or terms or phrases:
+                    or kinds or figure or listed or form or cited or terms or phrased:
                 chunk = self.locations[key][0]
                 quoted = (self.sentences.whole(chunk) or chunk).text
                 if cited and any(c in self._squeezed[self.index_of[key]] for c in cited):
                     score += self.settings.quote_weight
                 if terms and any(w in self._squeezed[self.index_of[key]] for g in terms for w in g):
                     score += self.settings.quote_weight * QUOTED_TERM_SHARE
-                if phrases and any(p in self._squeezed[self.index_of[key]] for p in phrases):
+                if key in phrased:
                     score += self.settings.quote_weight * QUOTED_TERM_SHARE
                 if focus:
                     score += self.settings.focus_weight * overlap(focus, quoted)
@@ -944,15 +944,15 @@ class Retriever:
             return (named,) if named else ()
         return self.dictionary().name_roles(other_speaker_words(question))
 
-    def _distinct_phrases(self, question: str, ranked: list[str]) -> list[str]:
-        """The runs of the asking clause's characters (question_type.asked_phrases) that at most
-        `PHRASE_PASSAGES` of the candidates hold: the words of a frame it repeats ("统筹推进疫情
-        防控…") are in many."""
-        held: list[str] = []
+    def _holding_phrases(self, question: str, ranked: list[str]) -> set[str]:
+        """The candidates holding a run of the asking clause's characters (question_type.
+        asked_phrases) that at most `PHRASE_PASSAGES` of them hold: words many hold ("要求健全
+        …") point at none."""
+        held: set[str] = set()
         for phrase in asked_phrases(question):
-            holding = sum(phrase in self._squeezed[self.index_of[k]] for k in ranked)
-            if 0 < holding <= PHRASE_PASSAGES:
-                held.append(phrase)
+            holding = {k for k in ranked if phrase in self._squeezed[self.index_of[k]]}
+            if len(holding) <= PHRASE_PASSAGES:
+                held |= holding
         return held
 
     def _dated_twins(self, question: str, ranked: list[str]) -> set[str]:
