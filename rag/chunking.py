@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from .cleaning import Span, is_table_row
 from .sentences import sentence_spans, split_long
-from .speaker import other_speaker_opening
+from .speaker import ZH_SAY, other_speaker_opening
 from .types import Chunk, Paragraph
 
 _WS = re.compile(r"\s+")
@@ -246,12 +246,17 @@ def exclamations(text: str) -> int:
     return len(re.findall(r"[！!]", squeezed)) if _EXCLAMATIONS.fullmatch(squeezed) else 0
 
 
+def is_cheers(text: str) -> bool:
+    """Whether a passage is cheers alone: two short exclamations or more."""
+    return exclamations(text) >= 2
+
+
 def cheers(chunks: list[Chunk]) -> set[str]:
-    """Keys of the passages that are cheers alone, two exclamations or more: their few words
-    are close in meaning to any question on the speech they close ("In his March 10 speech…,
-    what did Xi call the distinctive political character of Chinese Communists?" got "中国加
-    油！"), and they answer only a question on the cheers themselves."""
-    return {c.key for c in chunks if exclamations(c.text) >= 2}
+    """Keys of the passages that are cheers alone (`is_cheers`): their few words are close in
+    meaning to any question on the speech they close ("In his March 10 speech…, what did Xi
+    call the distinctive political character of Chinese Communists?" got "中国加油！"), and
+    they answer only a question on the cheers themselves."""
+    return {c.key for c in chunks if is_cheers(c.text)}
 
 
 # A byline alone ("来源：《求是》2020/05 作者：王 毅", "Source: Xinhua  Editor: Li Ming"): where
@@ -275,7 +280,7 @@ DATELINE = re.compile(r"^(?:新华社|本报|人民网|央视网)\S{0,12}?电")
 # ("中共中央总书记习近平主持会议并发表重要讲话。"), nothing said at it ("他强调，…")
 _HELD = re.compile(r"召开|举行")
 _CHAIRED = re.compile(r"^[^。！？]{0,40}(?:主持|出席)(?:了)?(?:会议|座谈会)?(?:并发表重要讲话)?$")
-_SAID = re.compile(r"强调|指出|表示|认为|要求|说")
+_SAID = re.compile(ZH_SAY + "|要求")  # what was said, or required, at it
 
 
 # A meeting's list of the documents it adopted, alone ("会议审议通过了《关于新时代加快完善社会主义

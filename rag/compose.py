@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .chunking import exclamations, sentence_texts
+from .chunking import is_cheers, sentence_texts
 from .dates import dates_a_publication, zh_dates
 from .lexical import has_cjk, is_latin, overlap, tokens
 from .position import Position, opens_item
@@ -217,7 +217,7 @@ def answer_sentence(hit: Hit, query_tokens: list[str], similarities: list[float]
     whole sentence of the quote it is a piece of (a long sentence is cut into passages), and
     followed by the next one when it only announces it ("…主要表现在这样几个方面。"). Cheers
     alone ("武汉加油！湖北加油！中国加油！") are one saying: all of them, not one of the three."""
-    if exclamations(hit.chunk.text) >= 2:
+    if is_cheers(hit.chunk.text):
         return hit.chunk.text.strip()
     sentences = sentence_texts(hit.chunk.text)
     # "What was the third of the eight requirements…?": the sentence opening that item

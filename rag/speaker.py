@@ -17,10 +17,12 @@ _XI_NAMES = {"习近平", "习近平总书记", "总书记", "习主席", "习�
 # Who "says" in a passage without being a person with a side: the meeting, the parties.
 _NOBODY = {"会议", "会议还", "各方", "与会各方", "大家", "我们", "他们", "他", "她", "我"}
 # Chinese verbs of saying, after the speaker's name
-_ZH_SAY = "(?:表示|说|指出|强调|认为|称)"
+# The verbs a Chinese text says someone's words by (also what a meeting notice never holds,
+# rag/chunking.py `meeting_notices`)
+ZH_SAY = "(?:表示|说|指出|强调|认为|称)"
 # A name may hold a dash between its parts, as the documents write some ("迪亚斯—卡内尔表示，")
 _SPEAKER_OPENING = re.compile(
-    r"^(?:——)?([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,11}?)(?:在[^，。：]{1,20}?)?" + _ZH_SAY + r"[，：:]|"
+    r"^(?:——)?([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,11}?)(?:在[^，。：]{1,20}?)?" + ZH_SAY + r"[，：:]|"
     # "特朗普向习近平详细询问了中方有关疫情防控举措，表示…": the speaker turning to the other
     r"^(?:——)?([\u4e00-\u9fff][\u4e00-\u9fff·—]{1,5}?)(?:向|对|同)[^，。：]{1,16}?(?:询问|表示|介绍|感谢)")
 
@@ -273,7 +275,7 @@ def asks_other_reply(question: str) -> bool:
 # A named speaker saying something inside another's sentence ("…，文在寅总统特别强调中国的困难就是
 # 韩国的困难。" in Xi's message): their words, reported. After the name at most an office and an
 # adverb.
-_SAYS_AFTER_NAME = r"[\u4e00-\u9fff]{0,4}?" + _ZH_SAY
+_SAYS_AFTER_NAME = r"[\u4e00-\u9fff]{0,4}?" + ZH_SAY
 
 
 def says_within(text: str, name: str) -> bool:
