@@ -249,6 +249,7 @@ def _answer_missing(question: str, top: list[Hit], counted: float,
     return ((not has_cjk(question) or across) and unstated(question, shown[0], first.signed)) \
         or (counted < 0 and _measure_unstated(question, day_top)) \
         or _english_measure_unstated(question, day_top) \
+        or _thing_uncounted(question, day_top) \
         or _name_unstated(question, day_top, name_roles) \
         or _figure_unstated(question, day_top) \
         or _only_the_total_given(question, day_top) \
@@ -507,6 +508,34 @@ def _measure_unstated(question: str, top: list[Hit]) -> bool:
     thing = counted_thing(question)
     return _stated_nowhere(counted_measure(question), top) and \
         not (thing is not None and any(thing.search(h.shown()) for h in top))
+
+
+# "一共设了多少个分会场？": a count by 个 of a thing the question names after it (a word of two
+# characters or more, not an adverb or a verb: "有多少个已经宣布摘帽？" names the thing before)
+_COUNTED_BY_GE = re.compile(r"(?<!哪)(?:多少|几)个([\u4e00-\u9fff]{2,})")
+_NOT_A_THING = frozenset("已经 没有 还有 还是 都是 正在 仍然 依然 尚未 先后 分别 一共 总共 一起 同时 "
+                         "宣布 实现 完成 达到 进行 参加 出席 提出 属于 位于 来自".split())
+
+
+def _thing_uncounted(question: str, top: list[Hit]) -> bool:
+    """A Chinese question counting by 个, which `_measure_unstated` leaves alone (said of
+    anything), a thing it names ("3月6日的决战决胜脱贫攻坚座谈会一共设了多少个分会场？") whose top
+    passages state no number of it, in the clause that gives one ("22个省区市所辖市（地、州、
+    盟）、县…设分会场" counts provinces; "22个向中央签了脱贫攻坚责任书的省份" and "20多国外长"
+    count 省份 and 国家): they do not count it."""
+    m = _COUNTED_BY_GE.search(question)
+    if not m or not has_cjk(question) or counted_measure(question) is not None:
+        return False
+    from .segment import tagged_words
+
+    words = tagged_words(m.group(1))
+    thing = words[0][0] if words else ""
+    if len(thing) < 2 or thing in _NOT_A_THING:
+        return False
+    number = NUMERAL + "个?"
+    counts = re.compile(f"{number}[^，,。；;！？、]{{0,15}}?{re.escape(thing)}|"
+                        f"{re.escape(thing)}[^，,。；;！？、]{{0,8}}?{number}|{number}{re.escape(thing[0])}")
+    return not any(counts.search(h.shown()) for h in top)
 
 
 def _english_measure_unstated(question: str, top: list[Hit]) -> bool:

@@ -502,7 +502,10 @@ _LED = "|".join(dict.fromkeys(_LED_VERBS + _TEAM_HEADS))
 _ROLE_ASKED = re.compile(rf"谁(主持|陪同|宣读|{'|'.join(_LED_VERBS)})|(主持|陪同|宣读)[^？?]{{0,6}}是谁|"
                          rf"({'|'.join(_TEAM_HEADS)})(?:是谁|由谁担任)|谁(?:是|担任)(?:[^？?，,]{{0,8}}的)?"
                          rf"({'|'.join(_TEAM_HEADS)})|"
-                         r"\bwho (chaired|presided|accompanied|hosted|led|headed)\b|"
+                         r"\bwho (?:co-)?(chaired|presided|accompanied|hosted|led|headed)\b|"
+                         # "Which Lao official co-chaired that meeting?" (fresh batch d73)
+                         r"\bwhich (?:[\w-]+ ){0,3}?(?:officials?|leaders?|ministers?|person|people|"
+                         r"diplomats?)\s+(?:co-)?(chaired|presided|hosted)\b|"
                          r"\bwho (?:was|is|were) (?:the )?(leader|head)s? of (?:the |that |this |their |its )?"
                          r"(?:[\w-]+ ){0,3}(?:team|group|delegation|mission)s?\b", re.I)
 # Who gave a report ("汇报是由谁作的？", "Who presented the draft law?"): the documents would name
@@ -805,6 +808,13 @@ _QUANTITY_ASKED = re.compile(r"(?:吞吐量|产量|销量|总量|产值|出口�
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*(?:多|余)?\s*(?:万|亿|千|百)?\s*(?![\d.\s]*[月日年号时点])"
                        r"(?=[\u4e00-\u9fff%％a-zA-Z])|[一二两三四五六七八九十百千]+\s*(?:多|余)?\s*(?:万|亿)")
 
+# A telephone number ("热线号码是多少？", "What is the hotline's phone number?", fresh batch d73): a
+# run of digits a number is dialled by ("12308", "+86-10-12308"), not "1万余通领保电话".
+_PHONE_ASKED = re.compile(r"(?:号码|热线)(?:是|为)?(?:多少|什么)|电话号码|"
+                          r"\b(?:phone|telephone|hotline|contact) numbers?\b|\bnumber to (?:call|dial)\b",
+                          re.I)
+_PHONE = re.compile(r"(?<![\d.])\+?\d[\d -]{3,}\d(?![\d.]*\s*(?:年|月|日|万|亿|名|人|个|例|余|多))")
+
 
 _QUOTE_MARKS = re.compile(r"“([^”]+)”|「([^」]+)」")
 
@@ -838,6 +848,8 @@ def figure_asked(question: str) -> re.Pattern | None:
         return _FORMER
     if _QUANTITY_ASKED.search(question):
         return _QUANTITY
+    if _PHONE_ASKED.search(question):
+        return _PHONE
     if _CHANGE_ASKED.search(question):
         return _CHANGE
     return None
@@ -915,9 +927,16 @@ _YEAR = re.compile(_YEAR_OF)
 
 def states_year_asked(question: str, text: str) -> bool:
     """False when the question asks which year and the text states none ("全国安全生产电视电话
-    会议10日在北京召开…" for "专项整治三年行动从哪一年开始？"); True otherwise."""
-    return not _YEAR_ASKED.search(_QUOTED.sub("", question)) or bool(_YEAR.search(text)) or \
-        (is_latin(text) and bool(re.search(_EN_YEAR, text)))
+    会议10日在北京召开…" for "专项整治三年行动从哪一年开始？"), or only the year the question
+    names itself ("On his March 24, 2020 call…, in what year was that partnership established?"
+    over the call's "2020年3月24日", fresh batch d73); True otherwise."""
+    if not _YEAR_ASKED.search(_QUOTED.sub("", question)):
+        return True
+    named = set(re.findall(r"(?:19|20)\d\d", question))
+    years = [m.group(0) for m in _YEAR.finditer(text)]
+    if is_latin(text):
+        years += re.findall(_EN_YEAR, text)
+    return any(re.sub(r"\D", "", y) not in named for y in years)
 
 
 # "引用的“其作始也简，其将毕也必巨”出自哪部古籍？", "Which classic is the line from?": the book a
@@ -926,8 +945,13 @@ def states_year_asked(question: str, text: str) -> bool:
 _BOOK_ASKED = re.compile(r"(?:出自|选自|引自)(?:哪|什么)(?:一|部|本|首|篇)*(?:古籍|典籍|经典|古书|书|著作|诗|古诗|"
                          r"作品|文献)|出处是|语出何|典出何|"
                          r"\b(?:which|what) (?:ancient |classical |chinese )*(?:classic|book|text|poem|"
-                         r"work)s?\b[^?]{0,80}\b(?:from|come from|comes from|source)\b", re.I)
-_BOOK = re.compile(r"《|出自|语出|典出|引自|选自")
+                         r"work)s?\b[^?]{0,80}\b(?:from|come from|comes from|source)\b|"
+                         # or its poet ("Which Tang dynasty poet wrote that line?", fresh batch d73)
+                         r"哪(?:位|个)(?:[\u4e00-\u9fff]{1,3}代)?(?:诗人|作者|古人)|是谁的诗|谁写的|"
+                         r"\b(?:which|what) (?:(?!(?:did|does|do|was|were|is|are|has|had)\b)[\w-]+ ){0,3}?"
+                         r"(?:poet|author|writer)s?\b|"
+                         r"\bwho (?:wrote|penned|composed)\b", re.I)
+_BOOK = re.compile(r"《|出自|语出|典出|引自|选自|诗人|诗云|诗曰|\bpoet\b", re.I)
 
 
 def states_book_asked(question: str, texts: list[str]) -> bool:
@@ -974,9 +998,12 @@ _KIND_ASKED = (
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:companies|company|firms?|enterprises?)\b|"
                 r"哪(?:家|个|些)(?:公司|企业)", re.I),
      re.compile(r"公司|集团|厂(?!房)|compan(?:y|ies)|firm", re.I)),
-    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:building|hall|hotel|venue)\b|"
-                r"哪(?:座|栋)(?:楼|建筑)", re.I),
-     re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂]|building|hall|hotel", re.I)),
+    # or a landmark lit up ("埃及点亮了哪些地标建筑？", fresh batch d73)
+    (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:buildings?|halls?|hotels?|venues?|"
+                r"landmarks?|monuments?)\b|哪(?:座|栋|些|几座)(?:地标|标志性)?(?:楼|建筑)|哪(?:些|座|个)地标",
+                re.I),
+     re.compile(r"大会堂|钓鱼台|宾馆|饭店|酒店|大厦|中南海|[楼馆厅堂塔]|地标|building|hall|hotel|landmark|"
+                r"monument|tower|pyramid", re.I)),
     # a journal or a paper by its title ("《柳叶刀》"), not "国际权威专业期刊" (d49-029)
     (re.compile(rf"\b(?:which|what) {_EN_KIND_MODIFIERS}(?:journals?|newspapers?|magazines?|"
                 r"periodicals?|publications?)\b|哪(?:家|个|份|本)(?:期刊|杂志|报纸|刊物)", re.I),

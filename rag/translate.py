@@ -182,13 +182,15 @@ def american(word: str) -> str:
     return word
 
 
-def _stem(word: str) -> list[str]:
-    """The word and its likely dictionary forms (plural, past, -ing)."""
+def _stem(word: str, in_phrase: bool = False) -> list[str]:
+    """The word and its likely dictionary forms (plural, past, -ing). A doubled consonant is
+    undone ("winning": win) except into a word skipped alone ("getting"), unless the word
+    heads a phrase ("putting forward": put forward)."""
     forms = [word]
     if word in _IRREGULAR:
         forms.append(_IRREGULAR[word])
-    if len(word) > 4 and word.endswith("ies"):
-        forms.append(word[:-3] + "y")
+    if len(word) > 4 and word.endswith(("ies", "ied")):
+        forms.append(word[:-3] + "y")  # countries, carried
     if len(word) > 3 and word.endswith("es"):
         forms.append(word[:-2])
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
@@ -197,6 +199,12 @@ def _stem(word: str) -> list[str]:
         forms += [word[:-2], word[:-1]]
     if len(word) > 5 and word.endswith("ing"):
         forms += [word[:-3], word[:-3] + "e"]
+    # A doubled consonant before the ending: winning -> win, stopped -> stop, planned -> plan.
+    for ending in ("ing", "ed"):
+        stem = word[:-len(ending)]
+        if word.endswith(ending) and len(stem) >= 3 and stem[-1] == stem[-2] and \
+                stem[-1] not in "aeiouls" and (in_phrase or stem[:-1] not in SKIP_PHRASES):
+            forms.append(stem[:-1])
     # The noun an adjective is made from: ecological -> ecology, European -> Europe.
     if len(word) > 6 and word.endswith("ical"):
         forms.append(word[:-4] + "y")
@@ -442,12 +450,16 @@ class Dictionary:
         return None, 1
 
     def _spelled(self, phrase: list[str]) -> list[str] | None:
-        """The table's words for a phrase as spelled, its last word in any of its forms."""
-        head = " ".join(phrase[:-1])
-        for form in _stem(phrase[-1]):
-            key = f"{head} {form}".strip()
-            if key in self.table:
-                return self.table[key]
+        """The table's words for a phrase as spelled, its last word in any of its forms, and
+        then its first word too when it has more than one ("carried out" as "carry out",
+        "stepped up" as "step up", "taking part in" as "take part in")."""
+        firsts = _stem(phrase[0], in_phrase=True) if len(phrase) > 1 else [phrase[0]]
+        for first in firsts:
+            head = " ".join([first] + phrase[1:-1]) if len(phrase) > 1 else ""
+            for form in _stem(phrase[-1]):
+                key = f"{head} {form}".strip()
+                if key in self.table:
+                    return self.table[key]
         return None
 
     def counted(self, question: str) -> list[str]:
