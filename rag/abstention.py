@@ -526,10 +526,10 @@ def _thing_uncounted(question: str, top: list[Hit]) -> bool:
     m = _COUNTED_BY_GE.search(question)
     if not m or not has_cjk(question) or counted_measure(question) is not None:
         return False
-    from .segment import tagged_words
+    from .segment import words
 
-    words = tagged_words(m.group(1))
-    thing = words[0][0] if words else ""
+    found = words(m.group(1))
+    thing = found[0] if found else ""
     if len(thing) < 2 or thing in _NOT_A_THING:
         return False
     number = NUMERAL + "个?"
