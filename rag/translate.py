@@ -182,7 +182,8 @@ def american(word: str) -> str:
     return word
 
 
-def _stem(word: str, in_phrase: bool = False) -> list[str]:
+@functools.lru_cache(maxsize=8192)
+def _stem(word: str, in_phrase: bool = False) -> tuple[str, ...]:
     """The word and its likely dictionary forms (plural, past, -ing). A doubled consonant is
     undone ("winning": win) except into a word skipped alone ("getting"), unless the word
     heads a phrase ("putting forward": put forward)."""
@@ -224,7 +225,7 @@ def _stem(word: str, in_phrase: bool = False) -> list[str]:
     # The noun of a verb in -ize, when the table has only the noun: modernize, modernized ->
     # modernization (现代化).
     forms += [form[:-1] + "ation" for form in forms if len(form) > 6 and form.endswith("ize")]
-    return forms
+    return tuple(forms)
 
 
 def _senses(definition: str, proper: bool) -> tuple[list[str], list[str], list[str]]:
@@ -453,7 +454,7 @@ class Dictionary:
         """The table's words for a phrase as spelled, its last word in any of its forms, and
         then its first word too when it has more than one ("carried out" as "carry out",
         "stepped up" as "step up", "taking part in" as "take part in")."""
-        firsts = _stem(phrase[0], in_phrase=True) if len(phrase) > 1 else [phrase[0]]
+        firsts = _stem(phrase[0], in_phrase=True) if len(phrase) > 1 else (phrase[0],)
         for first in firsts:
             head = " ".join([first] + phrase[1:-1]) if len(phrase) > 1 else ""
             for form in _stem(phrase[-1]):
