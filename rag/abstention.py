@@ -57,6 +57,7 @@ from .question_type import (
     states_venue_asked,
     states_year_asked,
     tells_relatively,
+    thing_counted_by_ge,
     type_match,
     unstated,
 )
@@ -345,7 +346,9 @@ def _counted(question: str, top: list[Hit]) -> float:
 _PART_OF = re.compile(r"其中|\b(?:of (?:them|those|these|whom|which)|among them)\b", re.I)
 _LEADING_NUMBER = re.compile(r"[\d０-９.,一二两三四五六七八九十百千万亿]+")
 _NUMERAL_OF = NUMERAL + r"(?:万|亿)?\s*"  # "1300余名", "2.5万名"
-_GIVEN_TOTAL = re.compile(_NUMERAL_OF + r"(名|个|位|人|例|支|架次|批|家|所|吨|件)")
+# the measure words a total is counted in ("2000名医务人员", "340多支医疗队")
+_TOTAL_MEASURES = r"(名|个|位|人|例|支|架次|批|家|所|吨|件)"
+_GIVEN_TOTAL = re.compile(_NUMERAL_OF + _TOTAL_MEASURES)
 
 
 def _only_the_total_given(question: str, top: list[Hit]) -> bool:
@@ -386,7 +389,7 @@ _EN_PART_OF = re.compile(r"^\s*(?:of|out of|among)\s+(?:the|those|these|its|his|
                          r"\b(?:of (?:them|those|these|whom|which)|among them)\b", re.I)
 _EN_HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _EN_TOTAL = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(million|thousand)?\b", re.I)
-_ZH_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余)?\s*(万|亿)?\s*(名|个|位|人|例|支|批|家|所|吨|件|架次)")
+_ZH_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(?:多|余)?\s*(万|亿)?\s*" + _TOTAL_MEASURES)
 _UNITS = {"million": 1e6, "thousand": 1e3, "万": 1e4, "亿": 1e8}
 
 
@@ -510,27 +513,14 @@ def _measure_unstated(question: str, top: list[Hit]) -> bool:
         not (thing is not None and any(thing.search(h.shown()) for h in top))
 
 
-# "一共设了多少个分会场？": a count by 个 of a thing the question names after it (a word of two
-# characters or more, not an adverb or a verb: "有多少个已经宣布摘帽？" names the thing before)
-_COUNTED_BY_GE = re.compile(r"(?<!哪)(?:多少|几)个([\u4e00-\u9fff]{2,})")
-_NOT_A_THING = frozenset("已经 没有 还有 还是 都是 正在 仍然 依然 尚未 先后 分别 一共 总共 一起 同时 "
-                         "宣布 实现 完成 达到 进行 参加 出席 提出 属于 位于 来自".split())
-
-
 def _thing_uncounted(question: str, top: list[Hit]) -> bool:
     """A Chinese question counting by 个, which `_measure_unstated` leaves alone (said of
     anything), a thing it names ("3月6日的决战决胜脱贫攻坚座谈会一共设了多少个分会场？") whose top
     passages state no number of it, in the clause that gives one ("22个省区市所辖市（地、州、
     盟）、县…设分会场" counts provinces; "22个向中央签了脱贫攻坚责任书的省份" and "20多国外长"
     count 省份 and 国家): they do not count it."""
-    m = _COUNTED_BY_GE.search(question)
-    if not m or not has_cjk(question) or counted_measure(question) is not None:
-        return False
-    from .segment import words
-
-    found = words(m.group(1))
-    thing = found[0] if found else ""
-    if len(thing) < 2 or thing in _NOT_A_THING:
+    thing = thing_counted_by_ge(question) if has_cjk(question) else ""
+    if not thing:
         return False
     number = NUMERAL + "个?"
     counts = re.compile(f"{number}[^，,。；;！？、]{{0,15}}?{re.escape(thing)}|"

@@ -423,6 +423,27 @@ def counted_measure(question: str) -> re.Pattern | None:
     return re.compile(numeral + f"(?:{_SAME_MEASURE.get(unit, re.escape(unit))})")
 
 
+# "一共设了多少个分会场？": a count by 个 of a thing the question names after it (a word of two
+# characters or more, not an adverb or a verb: "有多少个已经宣布摘帽？" names the thing before)
+_COUNTED_BY_GE = re.compile(r"(?<!哪)(?:多少|几)个([\u4e00-\u9fff]{2,})")
+_NOT_A_THING = frozenset("已经 没有 还有 还是 都是 正在 仍然 依然 尚未 先后 分别 一共 总共 一起 同时 "
+                         "宣布 实现 完成 达到 进行 参加 出席 提出 属于 位于 来自".split())
+
+
+def thing_counted_by_ge(question: str) -> str:
+    """For "3月6日的决战决胜脱贫攻坚座谈会一共设了多少个分会场？": the thing a Chinese question
+    counts by 个 (分会场), which `counted_measure` leaves alone (个 is said of anything); "" when
+    it counts none, counts by another measure word, or names no thing of its own after 个."""
+    m = _COUNTED_BY_GE.search(question)
+    if not m or counted_measure(question) is not None:
+        return ""
+    from .segment import words
+
+    found = words(m.group(1))
+    thing = found[0] if found else ""
+    return thing if len(thing) >= 2 and thing not in _NOT_A_THING else ""
+
+
 # "How many beds…?", "How many members were in the team…?": English nouns whose numbers the
 # documents write with one measure word or a few ("1000张床位", "21名队员", "17151例", "近2700个
 # 领保案件"), so a Chinese text with no number of them states no count of the thing asked (dev
