@@ -530,10 +530,13 @@ def _thing_uncounted(question: str, top: list[Hit]) -> bool:
 
 def _english_measure_unstated(question: str, top: list[Hit]) -> bool:
     """An English question counting a thing the documents count with a measure word ("How many
-    beds…": "N张") whose top passages, all Chinese, state no number of it."""
-    if has_cjk(question) or any(is_latin(h.chunk.text) for h in top):
+    beds…") whose top passages state no number of it: "N张" in a Chinese one, "N … beds" in
+    an English one."""
+    if has_cjk(question) or (chinese := english_measure(question)) is None:
         return False
-    return _stated_nowhere(english_measure(question), top)
+    english = english_measure(question, english=True)
+    return not any((english if is_latin(h.chunk.text) else chinese).search(h.shown())
+                   for h in top)
 
 
 def _figure_unstated(question: str, top: list[Hit]) -> bool:
@@ -672,6 +675,18 @@ def answer_probability(evidence: Evidence, weights: dict | None = None) -> float
     model = (weights or load_weights())["zh" if evidence.chinese else "en"]
     z = sum(w * x for w, x in zip(model["weights"], evidence.vector(), strict=True))
     return 1.0 / (1.0 + math.exp(-z))
+
+
+def sure_threshold(evidence: Evidence, setting: float | None = None,
+                   weights: dict | None = None) -> float:
+    """The probability at which an answer is sure enough to need no hedging quote from another
+    article (`answer.sure_answer`): the setting when given, else the model's own for the
+    question's language, which `python -m eval.calibrate` sets where the same share of
+    answerable dev questions reaches it whatever the scale of the refitted model's
+    probabilities (eval/calibrate.py SURE_SHARE)."""
+    if setting is not None:
+        return setting
+    return (weights or load_weights())["zh" if evidence.chinese else "en"].get("sure", 0.85)
 
 
 def should_abstain(evidence: Evidence, strictness: float = 0.0,

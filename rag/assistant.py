@@ -22,6 +22,7 @@ from .abstention import (
     gather,
     question_names,
     should_abstain,
+    sure_threshold,
 )
 from .catalog import Catalog, load_catalog
 from .compose import (
@@ -38,6 +39,7 @@ from .compose import (
 from .conversation import (
     Articles,
     Reading,
+    conversation_probability,
     follow_up_relief,
     in_context,
     read,
@@ -277,7 +279,8 @@ class Assistant:
         t1 = time.perf_counter()
         citations, picks, cited = [], [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
-            sure = answer_probability(evidence) >= self.settings.answer.sure_answer
+            sure = answer_probability(evidence) >= sure_threshold(evidence,
+                                                                  self.settings.answer.sure_answer)
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
                                       question_names(text), index.articles.speech, sure)
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],
@@ -323,8 +326,8 @@ class Assistant:
                           retrieved.translation)
         if not turns:
             return retrieved, evidence, None
-        reading = read(text, turns, index.articles, retrieved.hits, answer_probability(evidence),
-                       retriever.chinese_words, relative)
+        reading = read(text, turns, index.articles, retrieved.hits,
+                       conversation_probability(evidence), retriever.chinese_words, relative)
         log.info("read as %s (%s): %s", "follow-up" if reading.follow_up else "standalone",
                  reading.reason, reading.search_query)
         if not reading.follow_up:

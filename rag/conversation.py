@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .abstention import QUESTION_WORDS, Evidence, answer_probability
+from .abstention import QUESTION_WORDS, Evidence, answer_probability, load_weights
 from .chunking import sentence_texts
 from .compose import repeats
 from .dates import (
@@ -113,8 +113,10 @@ def replies_to_its_own(question: str) -> bool:
 # Whether a follow-up is answered: the question-level probability (rag/abstention.py), its
 # log-odds moved by how many of the follow-up's first passages lie in the article or speech
 # under discussion (the conversation is evidence too), at a weight fitted on the dev
-# conversations by `python -m rag.eval_conversations --calibrate` (refit it after
-# `python -m eval.calibrate`: the weight is relative to the question-level model).
+# conversations by `python -m rag.eval_conversations --calibrate`, over the question-level model
+# of the day, which the file keeps ("question_model") and follow-ups are judged by: a refit of
+# the question-level model (`python -m eval.calibrate`) leaves them as they were until this
+# one is refitted over it.
 FOLLOW_UP_WEIGHTS = Path(__file__).with_name("follow_up_abstention.json")
 MAX_TURNS = 50  # history items read at most (the most recent ones)
 MAX_TERMS = 12  # carried words at most, besides the cited article's title
@@ -1397,13 +1399,28 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
+def _base_model(weights: dict) -> dict | None:
+    """The question-level model the follow-up weights were fitted over ("question_model": the
+    weights and threshold of each language), None for the one in rag/abstention.json."""
+    model = weights.get("question_model")
+    return model if model and all(isinstance(m, dict) for m in model.values()) else None
+
+
+def conversation_probability(evidence: Evidence) -> float:
+    """The question-level probability by the model the conversation's rules were tuned over
+    (the follow-up weights' own, `_base_model`): whether a question asked alone is answered
+    confidently enough to start a new topic (`read`) is judged on the scale it was set on."""
+    return answer_probability(evidence, _base_model(load_follow_up_weights()))
+
+
 def follow_up_probability(question: str, evidence: Evidence, hits: list[Hit], reading: Reading,
                           weights: dict | None = None) -> float:
-    """The probability that the documents answer a follow-up: the question-level one, its
-    log-odds raised by calibrated weights of the share of its first passages in the article or
-    speech under discussion, and of a date asked of that article found in it."""
+    """The probability that the documents answer a follow-up: the question-level one (of the
+    model the weights were fitted over), its log-odds raised by calibrated weights of the share
+    of its first passages in the article or speech under discussion, and of a date asked of
+    that article found in it."""
     weights = weights or load_follow_up_weights()
-    z = _logit(answer_probability(evidence)) + \
+    z = _logit(answer_probability(evidence, _base_model(weights))) + \
         weights["in_topic"] * topic_share(hits, reading) + \
         weights.get("dated_referent", 0.0) * dated_referent(question, hits, reading)
     return 1.0 / (1.0 + math.exp(-z))
@@ -1429,8 +1446,14 @@ def follow_up_relief(question: str, evidence: Evidence, hits: list[Hit],
     # A Chinese follow-up's own words are few ("为了保物资运输，他说建立了什么？"): the question-
     # level score, fitted on questions that stand alone, underrates it (rag/follow_up_abstention.json)
     elliptic = weights.get("chinese_relief", 0.0) if evidence.chinese else 0.0
-    return follow_up_probability(question, evidence, hits, reading, weights) - \
-        answer_probability(evidence) + elliptic
+    # How far the follow-up's probability stands above its model's threshold, against how far
+    # the question-level one stands above its own (the same model, unless it was refitted
+    # since: rag/follow_up_abstention.json keeps the one the weights were fitted over)
+    lang = "zh" if evidence.chinese else "en"
+    base = _base_model(weights)
+    above = follow_up_probability(question, evidence, hits, reading, weights) - \
+        (base or load_weights())[lang]["threshold"]
+    return above - (answer_probability(evidence) - load_weights()[lang]["threshold"]) + elliptic
 
 
 # A question that says it starts a new topic ("换个话题：…", "Different question: …"): asked

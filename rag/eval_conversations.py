@@ -358,7 +358,10 @@ def calibrate(assistant, chats: list[list[dict]]) -> dict:
             "in_topic": round(in_topic, 4), "dated_referent": round(dated, 4),
             "follow_ups": len(rows),
             "answerable": sum(a for *_, a in rows),
-            "question_model": {lang: question_model[lang]["threshold"] for lang in ("zh", "en")}}
+            # the model the weights are fitted over, by which follow-ups are then judged
+            "question_model": {lang: {"weights": question_model[lang]["weights"],
+                                      "threshold": question_model[lang]["threshold"]}
+                               for lang in ("zh", "en")}}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -102,7 +102,9 @@ class AnswerSettings:
     abstain_strictness: float = 0.0
     min_citation_ratio: float = 0.9
     other_article_ratio: float = 0.98
-    sure_answer: float = 0.85
+    # None: the abstention model's own value for the question's language ("sure" in
+    # rag/abstention.json); a number overrides it for both languages
+    sure_answer: float | None = None
     generator: GeneratorSettings = field(default_factory=GeneratorSettings)
 
 
