@@ -303,7 +303,8 @@ def states_people_asked(question: str, texts: list[str]) -> bool:
     return any(_PEOPLE_COUNTED.search(t) for t in texts)
 
 
-_PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少元|价值(?:是|为|有)?多少")
+_PRICE_ASKED = re.compile(r"多少钱|几块钱|多少费用|收费多少|费用是多少|价格是多少|多少(?:万|亿)?(?:元|美元|欧元)|"
+                          r"价值(?:是|为|有)?多少")  # "累计发放了多少亿元？" (fresh batch d76-023)
 
 
 # "展现了哪几种能力？", "提出了哪些措施？": which things of a kind, answered by a list of them
@@ -455,19 +456,33 @@ _EN_MEASURES = (
     (r"(?:charter )?flights", "架次|架|趟|班"), (r"masks", "只|个|片"),
     (r"trees|saplings", "棵|株"), (r"teams", "支|批|个"),
     (r"proposals|suggestions|requirements|points|initiatives|principles", "点|条|项|个方面"),
+    # "How many community grid workers…?" (fresh batch d76-026): "290多万名…干部", "2729万…劳动力";
+    # the people counted, not a thing of theirs ("How many staff apartment units…?")
+    (r"(?:workers|staff|volunteers|employees|cadres|officials)(?=\s+(?:did|do|does|were|was|are|is|"
+     r"have|had|has|will|would|could|can|work|worked|in|at|of|on|from|who|that)\b|\s*[?,.]|$)",
+     "名|位|人|万"),
 )
+# The nouns an English text counts people by ("will employ about 1,100 people")
+_EN_PEOPLE = r"(?:people|persons|staff|employees|workers|officials|cadres|volunteers|members)"
 _EN_MEASURED = re.compile(r"\bhow many\s+(?:[\w'’-]+\s+){0,3}?(" +
                           "|".join(noun for noun, _ in _EN_MEASURES) + r")\b", re.I)
 
 
-def english_measure(question: str) -> re.Pattern | None:
+def english_measure(question: str, english: bool = False) -> re.Pattern | None:
     """For "How many beds did Huoshenshan Hospital have?": a pattern for a number of that
     thing's measure words in a Chinese text ("1000张"), as `counted_measure` for a Chinese
-    question. None when the question counts nothing in `_EN_MEASURES`."""
+    question; with `english`, for a number of the thing in an English text, a few words
+    before it ("1,200 beds", "about 60 of the nurses": the foreign dev set's English
+    documents). None when the question counts nothing in `_EN_MEASURES`."""
     m = _EN_MEASURED.search(question)
     if m is None:
         return None
     noun = m.group(1).lower()
+    if english:
+        number = rf"(?:\d[\d,.]*|\b(?:{'|'.join(_EN_NUMBER.split())}))"
+        people = "名" in next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
+        counted = _EN_PEOPLE if people else re.escape(noun)
+        return re.compile(rf"{number}\s+(?:[\w'’-]+\s+){{0,3}}?{counted}", re.I)
     measure = next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
     return re.compile(NUMERAL + f"(?:{measure})")
 
