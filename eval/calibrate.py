@@ -22,12 +22,14 @@ from rag.abstention import WEIGHTS_FILE, fit_logistic  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import DEFAULT_DATASET, load_dataset  # noqa: E402
 
-# The share of answerable dev questions left under the threshold. It was 4% when the model was
-# fitted on 130 Chinese questions. Refitted on 1240 (2026-11-29), 1% leaves under it as many near
-# misses as the old model caught (46 of the 99 the rules leave), and half the answerable ones
-# (7 against 14 of 895). Two-fold cross-validation over dev gives 27 false abstentions against
-# 42, with as many near misses caught.
-FALSE_ABSTAIN_TARGET = 0.01
+# The share of answerable dev questions left under the threshold. A refit of the Chinese model on
+# all 1240 Chinese dev questions at 1% (2026-11-29) abstained on half as many answerable dev
+# questions the rules leave (7 against 14 of 895; 27 against 42 in two-fold cross-validation)
+# and caught as many near misses, but leaned twice as hard on the first passage stating the
+# kind of thing asked (answers_kind 2.1 -> 4.2), so that "谁" answered by "湖北省委和武汉市委领导
+# 班子" and "从什么时候开始" by "从下半年开始" were abstained on in test and test2: not kept
+# (docs/eval-history.md).
+FALSE_ABSTAIN_TARGET = 0.04
 # Features fitted on top of the others, which keep their weights and the threshold: where the
 # feature says nothing (0), the decision is as without it. Chinese: "the first passage is of
 # the day the question names" (Evidence.dated) rescues dated questions without moving the
