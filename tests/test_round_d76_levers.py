@@ -1,7 +1,7 @@
-"""The levers of the round tuned on fresh batch d76: the Chinese abstention model refitted on
-the whole dev split (and the follow-ups still judged by the model their weights were fitted
-over), the probability at which an answer is sure taken from the model, a sum asked in 亿元
-and English counts of workers."""
+"""The levers of the round tuned on fresh batch d76: follow-ups judged by the question-level
+model their weights were fitted over (so that a refit of that model alone leaves them as they
+were), the probability at which an answer is sure taken from the model, a sum asked in 亿元 and
+English counts of workers."""
 
 from __future__ import annotations
 
