@@ -1,7 +1,7 @@
 """Fit the abstention model on the dev split: `python -m eval.calibrate [--config PATH]`.
 
 For every dev question it gathers the evidence the assistant sees (rag/abstention.py), fits a
-logistic regression per language (answerable = 1), and sets each threshold so that about 1% of
+logistic regression per language (answerable = 1), and sets each threshold so that about 4% of
 the answerable dev questions fall under it; the last `ON_TOP` features are then fitted on top
 of the others' log-odds. Writes rag/abstention.json (`--lang zh` refits one language and keeps
 the other's stored model). Never looks at test.
@@ -21,6 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from rag.abstention import WEIGHTS_FILE, fit_logistic  # noqa: E402
 from rag.assistant import Assistant  # noqa: E402
 from rag.evaluation import DEFAULT_DATASET, load_dataset  # noqa: E402
+from rag.lexical import has_cjk  # noqa: E402
 
 # The share of answerable dev questions left under the threshold. A refit of the Chinese model on
 # all 1240 Chinese dev questions at 1% (2026-11-29) abstained on half as many answerable dev
@@ -126,6 +127,8 @@ def main() -> int:
     stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
     keep = stored if args.on_top_only else None
     langs = (args.lang,) if args.lang else ("zh", "en")
+    if args.lang:  # only that language's questions are read
+        items = [item for item in items if has_cjk(item["question"]) == (args.lang == "zh")]
     out = calibrate(assistant, items, keep, langs, stored)
     WEIGHTS_FILE.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {WEIGHTS_FILE}")
