@@ -37,6 +37,7 @@ from .question_type import (
     counted_thing,
     dates_another_event,
     dates_its_event,
+    english_count,
     english_measure,
     figure_asked,
     name_asked,
@@ -534,9 +535,9 @@ def _english_measure_unstated(question: str, top: list[Hit]) -> bool:
     an English one."""
     if has_cjk(question) or (chinese := english_measure(question)) is None:
         return False
-    english = english_measure(question, english=True)
-    return not any((english if is_latin(h.chunk.text) else chinese).search(h.shown())
-                   for h in top)
+    english = english_count(question)
+    return not any(english.search(h.shown()) if is_latin(h.chunk.text) and english is not None
+                   else chinese.search(h.shown()) for h in top)
 
 
 def _figure_unstated(question: str, top: list[Hit]) -> bool:

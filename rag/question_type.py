@@ -462,27 +462,19 @@ _EN_MEASURES = (
      r"have|had|has|will|would|could|can|work|worked|in|at|of|on|from|who|that)\b|\s*[?,.]|$)",
      "名|位|人|万"),
 )
-# The nouns an English text counts people by ("will employ about 1,100 people")
-_EN_PEOPLE = r"(?:people|persons|staff|employees|workers|officials|cadres|volunteers|members)"
 _EN_MEASURED = re.compile(r"\bhow many\s+(?:[\w'’-]+\s+){0,3}?(" +
                           "|".join(noun for noun, _ in _EN_MEASURES) + r")\b", re.I)
 
 
-def english_measure(question: str, english: bool = False) -> re.Pattern | None:
+def english_measure(question: str) -> re.Pattern | None:
     """For "How many beds did Huoshenshan Hospital have?": a pattern for a number of that
     thing's measure words in a Chinese text ("1000张"), as `counted_measure` for a Chinese
-    question; with `english`, for a number of the thing in an English text, a few words
-    before it ("1,200 beds", "about 60 of the nurses": the foreign dev set's English
-    documents). None when the question counts nothing in `_EN_MEASURES`."""
+    question (`english_count` is the same for a text in English). None when the question
+    counts nothing in `_EN_MEASURES`."""
     m = _EN_MEASURED.search(question)
     if m is None:
         return None
     noun = m.group(1).lower()
-    if english:
-        number = rf"(?:\d[\d,.]*|\b(?:{'|'.join(_EN_NUMBER.split())}))"
-        people = "名" in next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
-        counted = _EN_PEOPLE if people else re.escape(noun)
-        return re.compile(rf"{number}\s+(?:[\w'’-]+\s+){{0,3}}?{counted}", re.I)
     measure = next(words for pattern, words in _EN_MEASURES if re.fullmatch(pattern, noun))
     return re.compile(NUMERAL + f"(?:{measure})")
 
@@ -509,6 +501,10 @@ _EN_COUNTED = re.compile(r"\bhow many\s+([a-z-]+(?:\s+[a-z-]+){0,3})", re.I)
 _EN_PHRASE_END = set("did do does were was are is had has have will would can could should must "
                      "may might in of on at for from to per under after before the that which "
                      "a an by with".split())
+# People, which an English text counts by any of these ("How many employees…?": "will employ
+# about 1,100 people")
+_EN_PEOPLE_NOUNS = frozenset("people person staff employee worker official cadre volunteer member "
+                             "resident participant".split())
 
 
 def english_count(question: str) -> re.Pattern | None:
@@ -526,7 +522,9 @@ def english_count(question: str) -> re.Pattern | None:
     noun = re.sub(r"(?:es|s)$", "", words[-1]) if words else ""
     if len(noun) < 3:
         return None
-    return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{re.escape(noun)}", re.I)
+    people = {words[-1], words[-1][:-1]} & _EN_PEOPLE_NOUNS if words else set()  # "employees"
+    counted = "(?:" + "|".join(sorted(_EN_PEOPLE_NOUNS)) + ")" if people else re.escape(noun)
+    return re.compile(rf"\b\d[\d,.]*\s+(?:[A-Za-z-]+\s+){{0,3}}?{counted}", re.I)
 
 
 # Leading a team: how a question asks it ("谁带队") and how the documents would say it, also by

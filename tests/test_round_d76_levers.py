@@ -10,7 +10,7 @@ import json
 import pytest
 
 from rag.abstention import Evidence, answer_probability, load_weights, sure_threshold
-from rag.question_type import english_measure, figure_asked
+from rag.question_type import english_count, english_measure, figure_asked
 
 
 def test_a_sum_in_yi_yuan_asks_for_money():
@@ -108,10 +108,10 @@ def test_an_english_count_needs_the_thing_counted_in_an_english_passage():
     """"How many hospital beds does the East Campus have?" over an English passage whose only
     numbers count people and hospitals (foreign dev f-034): no number of beds, no answer; an
     English text counts people as people ("will employ about 1,100 people")."""
-    beds = english_measure("How many hospital beds does the East Campus have?", english=True)
+    beds = english_count("How many hospital beds does the East Campus have?")
     assert not beds.search("About 240 people will take part at four hospitals in China")
     assert beds.search("The East Campus has 1,200 beds.")
-    staff = english_measure("How many employees will the plant have?", english=True)
+    staff = english_count("How many employees will the plant have?")
     assert staff.search("The plant will employ about 1,100 people.")
     # the people counted, not a thing of theirs
     assert english_measure("How many staff apartment units did he promise?") is None
