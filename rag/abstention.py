@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dates import question_dates, zh_dates
 from .lexical import has_cjk, is_latin, tokens
 from .position import asked_position
 from .question_type import (
@@ -39,6 +40,10 @@ from .question_type import (
     dates_its_event,
     english_count,
     english_measure,
+    events_asked,
+    exchange_word,
+    exchanges_asked,
+    exchanges_labelled,
     figure_asked,
     name_asked,
     role_verb,
@@ -93,7 +98,9 @@ QUESTION_WORDS = set(
     "为什么 提出 指出 强调 谁 何时 一句 这句 场合 出自 一共 具体 包括 分别 当时 期间 时候 什么样 "
     "多长时间 多大 几位 习近平 总书记 哪儿 干什么 做什么 干嘛 多久 为何 评价 以前 原来 原先 "
     # what a question says of the text, not what it asks about ("文章里提到…", "讲到一个会")
-    "提到 谈到 讲到 说到 提及 一个".split()
+    "提到 谈到 讲到 说到 提及 一个 "
+    # a saying cut together with the word before it ("通电话时说了什么？": 通电话 / 时说)
+    "时说 所说 中说 里说 曾说".split()
 )
 
 
@@ -311,6 +318,30 @@ def attribution_answers(question: str, first: Hit) -> bool:
     attribution = first.chunk.attribution or ""
     return has_cjk(question) and bool(names) and dates_its_event(question, attribution) and \
         all(name in _squeeze(attribution) for name in names)
+
+
+def letter_of_the_day(question: str, first: Hit) -> bool:
+    """Whether a Chinese question asking of a letter of a day it names ("习近平2020年3月15日给谁
+    回信了？") has a passage of the letter signed that day first: it is the letter asked of."""
+    return has_cjk(question) and "letter" in events_asked(question) and \
+        bool(question_dates(question) & zh_dates(first.signed))
+
+
+# A question asking only what was said ("…通电话时说了什么？", "…信里讲了些什么？")
+_WHAT_SAID = re.compile(r"(?:说|讲|谈|写|表示)了?(?:些)?(?:什么|哪些)(?:内容|话)?[？?]?$")
+
+
+def exchange_answers(question: str, first: Hit) -> bool:
+    """Whether a Chinese question asking only what was said in an exchange it names ("习近平同
+    普京通电话时说了什么？") is answered by its first passage: an excerpt of an exchange of that
+    kind (a call, talks, a letter, a message) whose attribution names all the question names.
+    Any passage of it answers; the question's words, few and general, score it low."""
+    asked = exchanges_asked(question)
+    attribution = _squeeze(first.chunk.attribution or "")
+    if not (has_cjk(question) and asked and question_names(question) and
+            _WHAT_SAID.search(question) and exchanges_labelled(attribution) & asked):
+        return False
+    return all(word in attribution or exchange_word(word) for word, _ in content_words(question))
 
 
 def _subject_unnamed(first: Hit, subjects: tuple[tuple[str, ...], ...]) -> bool:

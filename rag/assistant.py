@@ -19,7 +19,9 @@ from .abstention import (
     Evidence,
     answer_probability,
     attribution_answers,
+    exchange_answers,
     gather,
+    letter_of_the_day,
     question_names,
     should_abstain,
     sure_threshold,
@@ -34,6 +36,7 @@ from .compose import (
     asks_what_was_said,
     choose_citations,
     pack_context,
+    through_attribution,
     to_citation,
 )
 from .conversation import (
@@ -59,7 +62,7 @@ from .reading import SourceText, UnreadableFile, line_starts, read_source
 from .retrieval import Retrieved, Retriever
 from .settings import Settings, load_settings
 from .tokens import count_tokens
-from .types import Answer, Article
+from .types import Answer, Article, Citation, Hit
 from .verify import check_quote
 
 log = logging.getLogger("rag.answer")
@@ -272,9 +275,12 @@ class Assistant:
             strictness -= follow_up_relief(text, evidence, retrieved.hits, reading,
                                           retrieved.placed)
         elif retrieved.hits and (retrieved.hits[0].chunk.key in retrieved.placed or
-                                 attribution_answers(text, retrieved.hits[0])):
-            # the n-th point asked, or a day its attribution gives for the event asked, found
-            # first: it answers what was asked
+                                 attribution_answers(text, retrieved.hits[0]) or
+                                 exchange_answers(text, retrieved.hits[0]) or
+                                 letter_of_the_day(text, retrieved.hits[0])):
+            # the n-th point asked, a day its attribution gives for the event asked, any
+            # passage of the exchange asked of when only what was said is asked, or the letter
+            # signed on the day asked, found first: it answers what was asked
             strictness -= 1.0
         t1 = time.perf_counter()
         citations, picks, cited = [], [], []
@@ -291,8 +297,13 @@ class Assistant:
             days = question_dates(text)
             saying = asks_saying(text)
             for hit in chosen:
-                citation = to_citation(len(citations) + 1, hit)
-                if self.verify(citation, index):
+                # carried on to its attribution line when that says what was asked (as it is
+                # when the longer quote does not verify)
+                reached = through_attribution(hit, retrieved.kinds, retriever.sentences)
+                verified = self._first_verified(
+                    len(citations) + 1, [reached, hit] if reached is not hit else [hit], index)
+                if verified is not None:
+                    citation, hit = verified
                     citations.append(citation)
                     cited.append(hit)
                     sentence = answer_sentence(hit, retrieved.query_tokens,
@@ -378,6 +389,15 @@ class Assistant:
         answer.generated, answer.dropped_sentences = draft.text, draft.dropped
         answer.generator_note = draft.note
         answer.timings_ms["generate"] = (time.perf_counter() - t0) * 1000
+
+    def _first_verified(self, n: int, hits: list[Hit], index: _Index
+                        ) -> tuple[Citation, Hit] | None:
+        """The citation of the first of these readings of one passage that verifies, and it."""
+        for hit in hits:
+            citation = to_citation(n, hit)
+            if self.verify(citation, index):
+                return citation, hit
+        return None
 
     def verify(self, citation, index: _Index | None = None) -> bool:
         """Check a citation against its original file; log and refuse it if it fails."""

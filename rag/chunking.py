@@ -262,7 +262,10 @@ def cheers(chunks: list[Chunk]) -> set[str]:
 # A byline alone ("来源：《求是》2020/05 作者：王 毅", "Source: Xinhua  Editor: Li Ming"): where
 # and by whom the article was published, one label after another
 _BYLINE = re.compile(r"^(?:(?:来源|出处|作者|编辑|责任编辑|责编|原标题|source|author|editor|by)\s*[:：]"
-                     r"\s*[^。！？!?\n]{1,40}?\s*)+$", re.I)
+                     r"\s*[^。！？!?\n]{1,40}?\s*)+$|"
+                     # a paper's name and issue alone ("《 人民日报 》（ 2020年02月24日 01 版）")
+                     r"^《[^》]{1,20}》\s*[（(]\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
+                     r"(?:\s*第?\s*\d{1,3}\s*版)?\s*[）)]$", re.I)
 
 
 def bylines(chunks: list[Chunk]) -> set[str]:

@@ -7,6 +7,7 @@ followed by its [n] marker. Verification against the original files happens afte
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 
@@ -20,6 +21,7 @@ from .speaker import passage_speaker, speaker_opening
 from .translate import Translation
 from .types import Chunk, Citation, Hit
 from .verify import squeeze
+from .whole_sentences import WholeSentences
 
 ABSTAIN_ZH = "文档中没有找到能回答这个问题的内容。以下是最接近的段落，仅供参考。"
 ABSTAIN_EN = "The documents do not answer this question. The closest passages are listed below."
@@ -311,6 +313,22 @@ def answer_text(question: str, picks: list[tuple[int, str]], lead: str = "") -> 
 
 def abstention_text(question: str) -> str:
     return ABSTAIN_ZH if has_cjk(question) else ABSTAIN_EN
+
+
+# How far on a quote is carried to the attribution line its excerpt is printed over, for a
+# question asking when or with whom it was said (`through_attribution`)
+ATTRIBUTION_REACH = 200
+
+
+def through_attribution(hit: Hit, kinds: set[str], sentences: WholeSentences) -> Hit:
+    """For a question asking a day or a person ("这话是他哪天在同哪位外国领导人通话时说
+    的？"), the hit quoted on to the attribution line of its excerpt a sentence or two further
+    down ("（2020年3月19日同俄罗斯总统普京通电话）"): the quote itself then says it. The hit as
+    it is otherwise."""
+    if not kinds & {DATE, PERSON}:
+        return hit
+    reached = sentences.through_attribution(hit.quoted(), ATTRIBUTION_REACH)
+    return dataclasses.replace(hit, quote=reached) if reached else hit
 
 
 def to_citation(n: int, hit: Hit) -> Citation:

@@ -49,6 +49,7 @@ from .question_type import (
     asked_kinds,
     asks_another_event,
     asks_mentioned_date,
+    asks_publication,
     asks_saying,
     counted_thing,
     events_asked,
@@ -1225,9 +1226,11 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
                         reports_deeds(found[key].quoted().text):
                     fused[key] += TOPIC_BONUS / (k + 1)
             bonus += TOPIC_BONUS
-    if asked_speaker(question) == OTHER and reading.prior:
+    if (asked_speaker(question) == OTHER or (reading.speaker == OTHER and
+                                             pronoun_says(question))) and reading.prior:
         # "对方对此是怎么表态的？", "What did the other president thank China for?": in the call
-        # or meeting under discussion, the passages that open with the other side's words.
+        # or meeting under discussion, the passages that open with the other side's words; and
+        # "他对中方的援助又是怎么说的？" after "杜达在那次通话中怎么评价…？": his, the other side's.
         theirs = [key for key in fused if in_topic(key, reading) and
                   passage_speaker(found[key].quoted().text) == OTHER]
         for key in theirs:
@@ -1246,6 +1249,16 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             if overlap(asked, found[reply].chunk.text) > 0:
                 fused[reply] += OTHER_SIDE_BONUS / (k + 1)
                 bonus += OTHER_SIDE_BONUS
+    bylined: list[str] = []
+    if reading.prior and asks_publication(question):
+        # "这篇会议报道刊登在哪份报纸上？": the byline of the article under discussion ("《 人民日报 》
+        # （ 2020年02月24日 01 版）", fresh chat d78c05.3), which its other passages outrank; it
+        # stands where the question points (`placed`), and answers it
+        lifted = retriever.lifted_for(question)
+        bylined = [key for key in fused if key in lifted and in_topic(key, reading)]
+        for key in bylined:
+            fused[key] += TOPIC_BONUS / (k + 1)
+        bonus += TOPIC_BONUS if bylined else 0.0
     for key in reading.other_days & fused.keys():
         # "那天他还去了哪里？" after the city brain of 3月31日: not a stop the report tells under
         # another day of the visit ("3月29日，习近平前往宁波舟山港…", seen in the browser)
@@ -1272,7 +1285,7 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
             for key in sorted(fused, key=fused.get, reverse=True)]
     timings = {n: sum(r.timings_ms.get(n, 0.0) for r, _ in runs) for n in own.timings_ms}
     return dataclasses.replace(own, hits=hits, timings_ms=timings,  # the question's own rest
-                               placed=frozenset(placed))
+                               placed=frozenset(placed + bylined))
 
 
 def _labels_any(kinds: list[str], chunk: Chunk) -> bool:
@@ -1716,6 +1729,23 @@ def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
     no words of his: those are decided like any other question."""
     return asked_speaker(question) == OTHER and not asked_kinds(question) and \
         _first_in_topic(hits, reading) and passage_speaker(hits[0].quoted().text) == OTHER
+
+
+# A follow-up asking what "he" or "she" said: the words of the speaker the conversation asks of
+_PRONOUN_SAYS = re.compile(
+    r"^(?:那|那么|而)?(?:他|她)(?![们国])[^，。？]{0,16}?(?:怎么说|说了|说过|表示|提到|谈到|谈及|"
+    r"(?:如何|怎么|怎样)评价|回应|感谢|称赞|表态)|"
+    r"\b(?:he|she)\s+(?:\w+\s+)?(?:say|said|describe|thank|mention|respond|add|express|praise)",
+    re.IGNORECASE)
+
+
+def pronoun_says(question: str) -> bool:
+    """Whether a follow-up asks what "he" or "she" said, and does not name Xi ("And on Xi's
+    side — what did he say…?")."""
+    return bool(_PRONOUN_SAYS.search(question)) and not _NAMES_XI.search(question)
+
+
+_NAMES_XI = re.compile(r"习近平|总书记|习主席|\bXi\b", re.IGNORECASE)
 
 
 def wants_the_topic(question: str, reading: Reading) -> bool:

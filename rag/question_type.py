@@ -23,8 +23,10 @@ COUNT, DATE, PLACE, PERSON, TIME = "count", "date", "place", "person", "time"
 KINDS = (COUNT, DATE, PLACE, PERSON, TIME)
 
 # "几点" asks a time of day when a verb or the question's end follows it ("几点走？", "几点
-# 开始", "几点钟"), a count when a noun does ("几点要求", "几点倡议").
-_TIME_AFTER = r"(?:钟|半|几分|[？?，,。！!\s]|$|[到开走发出起止关营下上前后以之集赶抵结始左来去回停进离演])"
+# 开始", "几点钟", "几点能打通", "几点吃"), a count when a noun does ("几点要求", "几点倡议").
+# Not 需, 可 or 应: "有几点需要注意", "几点可以借鉴", "几点应对措施" count.
+_TIME_AFTER = (r"(?:钟|半|几分|[？?，,。！!\s]|$|[到开走发出起止关营下上前后以之集赶抵结始左来去回停进离演"
+               r"能吃喝服睡打])")
 _JIDIAN_TIME = f"(?<!哪)几点(?={_TIME_AFTER})"  # not "要做到哪几点？"
 
 _ASKS = [
@@ -65,7 +67,7 @@ _ASKS = [
                        r"value[sd]?|respect(?:s|ed)?|appreciate[sd]?|love[sd]?|like[sd]?|"
                        r"admire[sd]?|trust(?:s|ed)?)\b)",
                        re.I)),
-    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?个?[年天月日次]|[几些]?个?(?:方面|领域)|[一几]?[位名])|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
+    (PLACE, re.compile(r"哪里|哪儿|在哪(?!一?个?[年天月日次]|[几些]?个?(?:方面|领域)|[一几]?[位名]|[份本期篇]|家?(?:报|杂志|期刊|刊物))|何地|何处|什么地方|什么地点|哪个地点|哪个(?:城市|省|村|国家|地方|县|市|社区|区|会场|场馆|场所|礼堂|宾馆|大厅)|哪座|哪[省市村国]|"
                        r"哪家(?:宾馆|酒店)|\bwhere\b|"
                        r"\bwhich (?:city|village|country|province|county|place|community|venue|hall|hotel)\b",
                        re.I)),
@@ -85,8 +87,9 @@ _UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|
 # ("二十国集团", a name); ten thousand is ("2729万建档立卡贫困劳动力"), and so is a share
 # ("三分之二左右的收入").
 # (or a span told roughly: "经过数月艰苦努力" for how long, fresh batch d65-010)
+# a phone number or a code answers "热线是多少？" ("400-826-5570", "12345")
 _COUNT = re.compile(_NUM + r"\s*(?:" + _UNIT + r"|万|亿)|[一二三四五六七八九十百]+分之[一二三四五六七八九十百]+|"
-                    r"数十?个?(?:月|年|天|周|星期|小时)")
+                    r"数十?个?(?:月|年|天|周|星期|小时)|\d{3,4}-\d{3,8}(?:-\d{1,6})?|\d{5,}")
 _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
 _DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"
@@ -1187,9 +1190,27 @@ def asks_cheers(question: str) -> bool:
 
 # A question asking where or by whom a text was published ("王毅的文章刊登在《求是》哪一期？",
 # "Who wrote that article?")
-_SOURCE_ASKED = re.compile(r"发表|刊登|刊发|刊载|哪一期|第几期|出处|来源|作者|谁写|"
-                           r"\b(?:published|issue|source|author|authors|wrote|written by|byline)\b",
+_SOURCE_ASKED = re.compile(r"发表|刊登|刊发|刊载|哪一期|第几期|出处|来源|作者|谁写|头版|"
+                           r"\b(?:published|issue|source|author|authors|wrote|written by|byline|"
+                           r"carr(?:y|ied)|front[- ]page)\b",
                            re.I)
+
+
+# A question naming the kind of publication it asks for ("刊登在哪份报纸上？", "Which newspaper
+# carried it?"): a paper's name and issue alone answers it
+_PUBLICATION_ASKED = re.compile(
+    r"哪(?:家|个|份|本|一)(?:期刊|杂志|报纸|报|刊物)|(?:刊登|刊发|刊载|发表|登)在哪|"
+    r"\b(?:which|what) (?:newspaper|paper|journal|magazine|periodical)\b", re.I)
+
+
+def asks_publication(question: str) -> bool:
+    """Whether a question asks in which paper or journal a text appeared."""
+    return bool(_PUBLICATION_ASKED.search(question))
+
+
+def never(question: str) -> bool:
+    """No question: for passages never lifted above others (rag/retrieval.py ANSWER_ONLY)."""
+    return False
 
 
 def asks_source(question: str) -> bool:
@@ -1368,7 +1389,8 @@ def gives_event_day(question: str, attribution: str | None) -> bool:
 # "电视电话会议" is a teleconference, "call X the top priority" no call); what the titles and
 # attributions of the passages under discussion call them is `_EVENTS`' first side.
 _ASKED_EVENT = {
-    "letter": r"回信|来信|信[中里]|[这那该此]封信|\bletters?\b|\b(?:write|wrote|written) back\b",
+    "letter": r"回信|来信|复信|(?:回|写)了(?:一)?(?:封)?信|信[中里]|[这那该此]封信|\bletters?\b|"
+              r"\b(?:write|wrote|written) back\b",
     "call": r"通电话|通话|(?<!电视)电话(?!会议)|\b(?:phone|telephone) (?:call|conversation)s?\b|"
             r"\b(?:the|that|this|a|their|his|her) call\b|\bcalls? with\b|\b(?:on|by|over) (?:the )?phone\b",
     "message": r"慰问电|贺电|唁电|\b(?:message|telegram)s?\b",
@@ -1404,12 +1426,17 @@ def another_exchange(asked: frozenset[str], labels: str) -> bool:
     kinds `asked` (`exchanges_asked`): a call's excerpt for a question on talks."""
     if not asked:
         return False
-    named = _exchanges_labelled(labels)
+    named = exchanges_labelled(labels)
     return bool(named) and not named & asked
 
 
+def exchange_word(word: str) -> bool:
+    """Whether a word names an exchange of some kind ("通电话", "通话", "回信")."""
+    return any(re.fullmatch(f"(?:{asked})", word, re.I) for _, asked in _EXCHANGES.values())
+
+
 @functools.lru_cache(maxsize=4096)
-def _exchanges_labelled(labels: str) -> frozenset[str]:
+def exchanges_labelled(labels: str) -> frozenset[str]:
     """The kinds of exchange titles and attributions name (read once per label: many passages
     share one)."""
     return frozenset(kind for kind, (label, _) in _EXCHANGES.items()

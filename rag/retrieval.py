@@ -58,6 +58,7 @@ from .question_type import (
     asked_phrases,
     asks_cheers,
     asks_meeting_notice,
+    asks_publication,
     asks_source,
     count_of,
     counted_thing,
@@ -70,6 +71,7 @@ from .question_type import (
     gives_event_day,
     labels_event,
     listed_kind,
+    never,
     outside_titles,
     quoted_sentences,
     role_asked,
@@ -96,11 +98,12 @@ from .types import Chunk, Hit, Location
 from .whole_sentences import WholeSentences
 
 # Passages that answer only a question asking for them (rag/chunking.py), each with the test
-# of such a question (rag/question_type.py) and whether they are then lifted as much as they
-# sink for any other: cheers asked are the answer ("他讲话结尾喊了什么口号？"), a source asked
-# may be an attribution's ("发表" asks of many an article)
-ANSWER_ONLY = ((cheers, asks_cheers, True), (bylines, asks_source, False),
-               (meeting_notices, asks_meeting_notice, False))
+# of such a question (rag/question_type.py) and the test of one they are then lifted for as
+# much as they sink for any other: cheers asked are the answer ("他讲话结尾喊了什么口号？"); a
+# source asked may be an attribution's ("发表" asks of many an article), the paper or journal
+# asked by name is the byline's ("这篇会议报道刊登在哪份报纸上？": "《 人民日报 》（…01 版）")
+ANSWER_ONLY = ((cheers, asks_cheers, asks_cheers), (bylines, asks_source, asks_publication),
+               (meeting_notices, asks_meeting_notice, never))
 _WS = re.compile(r"\s+")
 # An article's header date line: structure.DATE_LINE ("（2020年3月10日）", "（2020年3月26日，
 # 北京）"), or a day on a line of its own ("2020年3月10日").
@@ -315,7 +318,7 @@ class Retriever:
         # Passages that answer only a question asking for them, each with the test of such a
         # question: cheers alone ("武汉加油！湖北加油！中国加油！"), quoted first for questions on
         # anything their speech says, and a byline alone ("来源：《求是》2020/05 作者：王 毅")
-        self._answer_only: dict[str, tuple[Callable[[str], bool], bool]] = {
+        self._answer_only: dict[str, tuple[Callable[[str], bool], Callable[[str], bool]]] = {
             k: (asks, lifted) for find, asks, lifted in ANSWER_ONLY
             for entry in catalog.files.values() for k in find(entry.chunks)}
         # Passages in a Latin-letter language, when the documents mix them with Chinese ones.
@@ -647,6 +650,13 @@ class Retriever:
         if position is not None and position.points and not position.whole_list:
             ranked += self._items_at(position, ranked, fused, sources)
         ranked += [key for key in include if key in self.locations and key not in ranked]
+        if ranked and "letter" in events_asked(question) and (days := question_dates(question)):
+            # "Who did Xi write back to on March 15, 2020?": the letters signed that day, whose
+            # words the question's few do not reach, at a little under the best score
+            signed = [key for key in self._signed_letters_of(days) if key not in ranked]
+            for key in signed:
+                fused[key] = fused[ranked[0]] * ITEM_SHARE
+            ranked += signed
         self._fill(ranked, ctx, sent, vector)  # lexical-only finds get their cosines too
 
         dated: dict[str, int] = {}
@@ -879,11 +889,16 @@ class Retriever:
                     score += self.settings.focus_weight_en * group_overlap(focus_groups, quoted)
                 if wanted:
                     agrees = self._date_agreement(key, quoted, wanted, by_month)
+                    if "letter" in events and key in self._signed:
+                        # a letter of the day asked, whatever its report's dateline; one
+                        # signed another day is another letter
+                        agrees = 1 if self._signed_on(key, wanted) else -1
                     if dated is not None:
                         dated[key] = agrees  # the question's day, said or contradicted
                     if agrees < 0:
                         score -= self.settings.date_penalty
-                    elif events and self._dates_event(chunk.attribution, wanted, events):
+                    elif events and (self._dates_event(chunk.attribution, wanted, events) or
+                                     ("letter" in events and self._signed_on(key, wanted))):
                         of_the_event.append(key)
                 if counted and counted.search(quoted):
                     score += self.settings.count_weight
@@ -923,7 +938,7 @@ class Retriever:
             only = self._answer_only.get(key)
             if key in self._lead_ins or (only is not None and only not in asked_for):
                 score -= self.settings.lead_in_penalty
-            elif only is not None and only[1]:
+            elif only is not None and only[1](question):
                 score += self.settings.lead_in_penalty
             scored.append((key, score))
         if of_the_event:
@@ -955,6 +970,12 @@ class Retriever:
                 held |= holding
         return held
 
+    def lifted_for(self, question: str) -> frozenset[str]:
+        """The passages that answer only a question asking for them (`ANSWER_ONLY`) which this
+        question lifts above the others: the cheers it asks, the byline of a paper it asks."""
+        lifting = {lifted for _, lifted in self._answer_only.values() if lifted(question)}
+        return frozenset(key for key, (_, lifted) in self._answer_only.items() if lifted in lifting)
+
     def _dated_twins(self, question: str, ranked: list[str]) -> set[str]:
         """Of the candidates, those whose attribution gives the day asked of the event
         ("——3月21日，就德国发生新冠肺炎疫情向德国总理默克尔致慰问电") and that share a sentence
@@ -970,6 +991,14 @@ class Retriever:
 
         undated = set().union(*(sentences(k) for k in ranked if k not in dated))
         return {k for k in dated if sentences(k) & undated}
+
+    def _signed_on(self, key: str, wanted: set) -> bool:
+        """Whether the passage is of a letter signed on a day asked of ("习近平 2020年3月15日")."""
+        return bool(zh_dates(self._signed.get(key, "")) & wanted)
+
+    def _signed_letters_of(self, wanted: set) -> list[str]:
+        """The passages of the letters signed on a day asked of."""
+        return [key for key in self._signed if self._signed_on(key, wanted)]
 
     @staticmethod
     def _dates_event(attribution: str | None, wanted: set, events: list[str]) -> bool:

@@ -41,6 +41,10 @@ class WholeSentences:
                     self._next[(a.source, a.char_start)] = b
                     self._prev[(b.source, b.char_start)] = a
         self._cache: dict[tuple[str, int], Chunk | None] = {}
+        # the next passage of the same excerpt (title, section, attribution), right after it
+        self._after: dict[tuple[str, int], Chunk] = {
+            (a.source, a.char_start): b for items in by_source.values()
+            for a, b in zip(items, items[1:], strict=False) if self._adjoins(a, b)}
 
     @staticmethod
     def continues(a: Chunk, b: Chunk) -> bool:
@@ -54,6 +58,40 @@ class WholeSentences:
         # Cut at a clause mark (a line break may follow), or at the size limit (nothing between).
         return gap == 0 or (_CLAUSE_END.search(a.text) is not None and 0 <= gap <= 4
                             and b.line_start - a.line_end <= 1)
+
+    @staticmethod
+    def _adjoins(a: Chunk, b: Chunk) -> bool:
+        """Whether b follows a in the same excerpt with nothing but line breaks between them."""
+        return (a.title, a.section, a.attribution) == (b.title, b.section, b.attribution) and \
+            0 <= b.char_start - a.char_end <= 4 and b.line_start - a.line_end <= 2
+
+    def through_attribution(self, chunk: Chunk, max_extra: int) -> Chunk | None:
+        """The quote carried on to the attribution line its excerpt is printed over ("…还关乎全
+        世界公共卫生安全。经过艰苦努力，…" then, two sentences on, "（2020年3月19日同俄罗斯总统
+        普京通电话）"), when at most `max_extra` characters lie between; None when the chunk
+        has its own attribution line or none comes that soon."""
+        if chunk.tail_text or not chunk.attribution:
+            return None
+        pieces, extra = [chunk], 0
+        for _ in range(MAX_PIECES):
+            nxt = self._after.get((pieces[-1].source, pieces[-1].char_start))
+            if nxt is None:
+                return None
+            # the piece the quote already reached to (whole sentences) is in it
+            if nxt.char_end <= chunk.char_end:
+                pieces[-1] = nxt
+                continue
+            extra += len(nxt.text)
+            if extra > max_extra:
+                return None
+            pieces.append(nxt)
+            if nxt.tail_text:
+                last = nxt
+                return dataclasses.replace(
+                    chunk, text=chunk.text + "".join(p.text for p in pieces[1:]),
+                    line_end=last.line_end, char_end=last.char_end, tail_text=last.tail_text,
+                    tail_end=last.tail_end, tail_line=last.tail_line)
+        return None
 
     def whole(self, chunk: Chunk) -> Chunk | None:
         """The chunk widened to whole sentences, or None when it already is whole."""
