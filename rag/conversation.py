@@ -1250,10 +1250,11 @@ def search_follow_up(retriever, question: str, own, reading: Reading, top_k: int
                 fused[reply] += OTHER_SIDE_BONUS / (k + 1)
                 bonus += OTHER_SIDE_BONUS
     bylined: list[str] = []
-    if reading.prior and asks_publication(question):
+    if reading.prior and asks_publication(question) and _THIS_TEXT.search(question):
         # "这篇会议报道刊登在哪份报纸上？": the byline of the article under discussion ("《 人民日报 》
         # （ 2020年02月24日 01 版）", fresh chat d78c05.3), which its other passages outrank; it
-        # stands where the question points (`placed`), and answers it
+        # stands where the question points (`placed`), and answers it. Not "那些署名文章分别
+        # 发表在哪些外国报刊上？" (dev chat d5c12.3): other texts the article tells of.
         lifted = retriever.lifted_for(question)
         bylined = [key for key in fused if key in lifted and in_topic(key, reading)]
         for key in bylined:
@@ -1731,6 +1732,10 @@ def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
         _first_in_topic(hits, reading) and passage_speaker(hits[0].quoted().text) == OTHER
 
 
+# A follow-up pointing at the text under discussion ("这篇会议报道", "that article")
+_THIS_TEXT = re.compile(r"这篇|那篇|该文|此文|本文|这份|那份|这则|那则|它|"
+                        r"\b(?:this|that|the) (?:article|report|piece|story|dispatch)\b|\bit\b",
+                        re.IGNORECASE)
 # A follow-up asking what "he" or "she" said: the words of the speaker the conversation asks of
 _PRONOUN_SAYS = re.compile(
     r"^(?:那|那么|而)?(?:他|她)(?![们国])[^，。？]{0,16}?(?:怎么说|说了|说过|表示|提到|谈到|谈及|"
