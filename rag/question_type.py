@@ -49,7 +49,10 @@ _ASKS = [
                       r"(?!\s+(?:span|period|frame|limit|range)s?\b)|"
                       r"\b(?:what|which) hours?\b|\bopening hours\b|\bhow (?:early|late)\b", re.I)),
     # "那几天", "这几年", "前几天" name a time, not a count; "哪几项举措" asks which, not how many
-    (COUNT, re.compile(r"多少|(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
+    # not a phone number or a code ("热线是多少？": "400-826-5570", foreign dev f-251)
+    (COUNT, re.compile(r"(?<!电话是)(?<!热线是)(?<!号码是)(?<!编号是)(?<!代码是)(?<!邮编是)(?<!电话)"
+                       r"(?<!热线)(?<!号码)(?<!编号)(?<!代码)(?<!邮编)多少|"
+                       r"(?<![那这前头近哪])几[个位名次天年支架条项例亿万]|(?<=哪)几点|几点(?!" + _TIME_AFTER + r")|"
                        r"多大|多长|多远|多高|比例|"
                        r"\bhow (?:many|large|long|big|old)\b|"
                        # a distance, not how far something had got ("how far had its cargo
@@ -87,9 +90,8 @@ _UNIT = (r"(?:多|余|近|约)?\s*(?:万|亿)?(?:个|名|例|支|人|次|架次|
 # ("二十国集团", a name); ten thousand is ("2729万建档立卡贫困劳动力"), and so is a share
 # ("三分之二左右的收入").
 # (or a span told roughly: "经过数月艰苦努力" for how long, fresh batch d65-010)
-# a phone number or a code answers "热线是多少？" ("400-826-5570", "12345")
 _COUNT = re.compile(_NUM + r"\s*(?:" + _UNIT + r"|万|亿)|[一二三四五六七八九十百]+分之[一二三四五六七八九十百]+|"
-                    r"数十?个?(?:月|年|天|周|星期|小时)|\d{3,4}-\d{3,8}(?:-\d{1,6})?|\d{5,}")
+                    r"数十?个?(?:月|年|天|周|星期|小时)")
 _ZH_NUM = "〇零一二三四五六七八九十两"
 # A day of the month ("10日", "十五号"; not "2号仓库")
 _DAY_OF_MONTH = rf"[\d{_ZH_NUM}]{{1,3}}\s*[日号](?![本报仓楼线库门车机房台院窗厅馆泊位码文令字口桥])"

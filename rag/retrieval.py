@@ -889,9 +889,11 @@ class Retriever:
                     score += self.settings.focus_weight_en * group_overlap(focus_groups, quoted)
                 if wanted:
                     agrees = self._date_agreement(key, quoted, wanted, by_month)
-                    if "letter" in events and key in self._signed:
+                    if key in self._signed and not by_month and ("letter" in events or asked):
                         # a letter of the day asked, whatever its report's dateline; one
-                        # signed another day is another letter
+                        # signed another day is another letter, and its words were not said
+                        # that day ("习近平3月10日在武汉考察时对社区工作者说了什么？": not the
+                        # letter of 4月8日 to Wuhan's community workers, seen in the browser)
                         agrees = 1 if self._signed_on(key, wanted) else -1
                     if dated is not None:
                         dated[key] = agrees  # the question's day, said or contradicted

@@ -44,11 +44,14 @@ def test_jidian_before_a_verb_asks_a_time():
     assert not counted_thing("有几点需要注意？").search("8:00")
 
 
-def test_a_phone_number_or_a_code_states_a_number():
-    """"热线是多少？" is answered by "400-826-5570" or "12345", which count nothing."""
-    assert states(COUNT, "召回服务热线：400-826-5570（每天8:00—21:00）")
-    assert states(COUNT, "可拨打市民热线12345反映")
-    assert not states(COUNT, "召回服务热线见公司官网")
+def test_a_phone_number_asked_is_no_count():
+    """"热线是多少？" asks a phone number ("400-826-5570"), not a count: a passage stating no
+    count answers it. (Counting phone numbers as counts instead answered "How many customers
+    fell ill…?" from a passage giving a range of years, foreign dev f-058.)"""
+    assert COUNT not in asked_kinds("速驰的召回热线是多少？")
+    assert COUNT not in asked_kinds("客服电话多少？")
+    assert COUNT in asked_kinds("热线一共接到了多少个电话？")
+    assert not states(COUNT, "2023-2024年度")
 
 
 def test_a_papers_name_and_issue_is_a_byline_lifted_when_the_paper_is_asked():
@@ -177,3 +180,13 @@ def test_the_letter_signed_on_the_day_asked(real_assistant):
         answer = real_assistant.ask(question, generate=False)
         assert not answer.abstained, question
         assert "北京大学援鄂医疗队" in answer.citations[0].title, question
+
+
+@pytest.mark.integration
+def test_a_letter_signed_another_day_is_not_what_was_said_that_day(real_assistant):
+    """Seen in the browser: "习近平3月10日在武汉考察时对社区工作者说了什么？" was answered from the
+    letter to Wuhan's community workers signed 4月8日 ("我从武汉回来后，…")."""
+    visit = real_assistant.ask("习近平3月10日在武汉考察时对社区工作者说了什么？", generate=False)
+    assert "回信" not in visit.citations[0].title
+    letter = real_assistant.ask("习近平4月8日给武汉社区工作者的回信里说了什么？", generate=False)
+    assert "回信" in letter.citations[0].title
