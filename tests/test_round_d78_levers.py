@@ -190,3 +190,13 @@ def test_a_letter_signed_another_day_is_not_what_was_said_that_day(real_assistan
     assert "回信" not in visit.citations[0].title
     letter = real_assistant.ask("习近平4月8日给武汉社区工作者的回信里说了什么？", generate=False)
     assert "回信" in letter.citations[0].title
+
+
+def test_a_meeting_saying_is_no_person():
+    """"会议指出，要…完善京津冀联防联控机制" names no one for "由哪位领导同志牵头负责？" (fresh batch
+    d78-032); "李克强主持会议", "王毅表示" do."""
+    from rag.question_type import PERSON
+
+    assert not states(PERSON, "会议指出，要突出抓好北京等重点地区疫情防控，完善京津冀联防联控机制。")
+    assert not states(PERSON, "报告指出，今年要继续加大投入。")
+    assert states(PERSON, "李克强主持会议。") and states(PERSON, "王毅表示，中方愿意合作。")
