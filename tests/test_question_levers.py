@@ -1154,7 +1154,7 @@ def test_cheers_alone_rank_below_what_the_speech_says_unless_asked():
     retriever = ranker(RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0,
                                           count_weight=0.0, role_weight=0.0, kind_weight=0.0,
                                           date_penalty=0.0), said, cheer)
-    retriever._answer_only = {"cheer": (asks_cheers, True)}
+    retriever._answer_only = {"cheer": (asks_cheers, asks_cheers)}
     ranked = retriever._rank("他怎样概括共产党人的政治品格？", ["cheer", "said"],
                              {"cheer": 1.0, "said": 0.9}, 1.0)
     assert [k for k, _ in ranked] == ["said", "cheer"]

@@ -12,6 +12,7 @@ from rag.question_type import (
     dates_another_event,
     focus_tokens,
     listed_kind,
+    never,
     states_own_date,
 )
 from rag.settings import RetrievalSettings
@@ -119,7 +120,7 @@ def test_a_byline_alone_is_no_answer_unless_the_source_is_asked():
     settings = RetrievalSettings(lead_in_penalty=0.15, focus_weight=0.0, count_weight=0.0,
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
     retriever = ranker(settings, byline, said)
-    retriever._answer_only = {"byline": (asks_source, False)}
+    retriever._answer_only = {"byline": (asks_source, never)}
     fused = {"byline": 1.0, "said": 0.9}
     assert [k for k, _ in retriever._rank("那篇文章引用了哪家国际期刊？", ["byline", "said"],
                                           fused, 1.0)] == ["said", "byline"]
@@ -194,7 +195,7 @@ def test_cheers_alone_are_answered_whole_and_lifted_when_asked():
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0,
                                  position_weight=0.0)
     retriever = ranker(settings, cheer, before)
-    retriever._answer_only = {"cheer": (asks_cheers, True)}
+    retriever._answer_only = {"cheer": (asks_cheers, asks_cheers)}
     fused = {"before": 1.0, "cheer": 0.9}
     assert [k for k, _ in retriever._rank("他讲话结尾喊了什么口号？", ["before", "cheer"], fused,
                                           1.0)] == ["cheer", "before"]

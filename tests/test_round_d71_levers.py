@@ -7,7 +7,7 @@ from __future__ import annotations
 from helpers.ranker import ranker
 
 from rag.chunking import meeting_notices
-from rag.question_type import asks_meeting_notice, figure_asked
+from rag.question_type import asks_meeting_notice, figure_asked, never
 from rag.settings import RetrievalSettings
 from rag.types import Chunk
 
@@ -81,7 +81,7 @@ def test_the_notice_ranks_below_what_the_meeting_said():
     settings = RetrievalSettings(focus_weight=0.0, focus_weight_en=0.0, count_weight=0.0,
                                  role_weight=0.0, kind_weight=0.0, date_penalty=0.0)
     retriever = ranker(settings, notice, body)
-    retriever._answer_only = {"notice": (asks_meeting_notice, False)}
+    retriever._answer_only = {"notice": (asks_meeting_notice, never)}
     content = "2020年3月27日中共中央政治局会议对当时境外疫情的发展态势作出了怎样的判断？"
     ranked = retriever._rank(content, ["notice", "body"], {"notice": 1.0, "body": 0.9}, 1.0)
     assert [k for k, _ in ranked] == ["body", "notice"]

@@ -14,7 +14,8 @@ def ranker(settings: RetrievalSettings, *chunks: Chunk,
     """A Retriever with only what `_rank` reads: the passages (their texts squeezed as the
     lexical index holds them), their whole sentences, their
     dates (none unless given) and the other sides their attributions name, no lead-ins, no
-    passages that answer only a question asking for them, no Latin-letter passages."""
+    passages that answer only a question asking for them, no Latin-letter passages, no signed
+    letters."""
     retriever = object.__new__(Retriever)
     retriever._lead_ins = set()
     retriever._answer_only = {}
@@ -28,5 +29,6 @@ def ranker(settings: RetrievalSettings, *chunks: Chunk,
     retriever._context_dates = context_dates or {}
     retriever._text_dates = {}
     retriever._text_months = {}
+    retriever._signed = {}
     retriever._partners = {c.key: side for c in chunks if (side := partner_of(c.attribution))}
     return retriever
