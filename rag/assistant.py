@@ -43,6 +43,7 @@ from .conversation import (
     Articles,
     Reading,
     conversation_probability,
+    first_in_topic,
     follow_up_relief,
     in_context,
     read,
@@ -285,8 +286,13 @@ class Assistant:
         t1 = time.perf_counter()
         citations, picks, cited = [], [], []
         if retrieved.hits and not should_abstain(evidence, strictness):
-            sure = answer_probability(evidence) >= sure_threshold(evidence,
-                                                                  self.settings.answer.sure_answer)
+            # sure enough to need no hedging quote from another article; for a follow-up, its
+            # first passage from the article under discussion ("他还对中俄合作说了什么？": not a
+            # quote from the call with the Saudi king beside the call with Putin, seen in the
+            # browser)
+            sure = answer_probability(evidence) >= sure_threshold(
+                evidence, self.settings.answer.sure_answer) or \
+                (reading is not None and first_in_topic(retrieved.hits, reading))
             chosen = choose_citations(retrieved.hits, self.settings.answer, count_tokens,
                                       question_names(text), index.articles.speech, sure)
             sims = retriever.sentence_similarities([h.chunk.key for h in chosen],

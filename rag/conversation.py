@@ -1318,7 +1318,7 @@ def states_date(hit: Hit) -> bool:
     return states_signed(DATE, hit.shown(), hit.signed)
 
 
-def _first_in_topic(hits: list[Hit], reading: Reading) -> bool:
+def first_in_topic(hits: list[Hit], reading: Reading) -> bool:
     """Whether the first passage lies in the article or speech under discussion."""
     return bool(hits) and in_topic(hits[0].chunk.key, reading)
 
@@ -1328,7 +1328,7 @@ def dated_referent(question: str, hits: list[Hit], reading: Reading) -> float:
     the article or speech under discussion, gives one (a day, when the question asks which
     day: "那2019年在重庆开的那次，具体是几月几号？" is not answered by "2019年在重庆召开…"): the
     conversation answers it."""
-    return float(asks_date_of_referent(question, reading) and _first_in_topic(hits, reading)
+    return float(asks_date_of_referent(question, reading) and first_in_topic(hits, reading)
                  and states_own_date(question, f"{hits[0].shown()} {hits[0].signed}"))
 
 
@@ -1339,7 +1339,7 @@ def says_its_words(question: str, hits: list[Hit], reading: Reading) -> bool:
     date, which the passage must state (`counted_referent`, `dated_referent`): "那些港口和检验
     检疫收费，他说要降低多少？" names what a passage says and asks a number it does not give."""
     if not reading.new_words or not has_cjk(question) or asked_kinds(question) & {COUNT, DATE} \
-            or not _first_in_topic(hits, reading):
+            or not first_in_topic(hits, reading):
         return False
     said = squeeze(hits[0].quoted().quote_span()[0])
     # A year or number of its own is the surest of them ("他还提到自己2016年就提出过什么主
@@ -1355,7 +1355,7 @@ def dated_mention(question: str, hits: list[Hit], reading: Reading) -> bool:
     平总书记主持召开中央政治局常委会会议，…"). Not the day of what was discussed itself
     (`dated_referent`)."""
     if not reading.new_words or reading.referent or not has_cjk(question) or \
-            DATE not in asked_kinds(question) or not _first_in_topic(hits, reading):
+            DATE not in asked_kinds(question) or not first_in_topic(hits, reading):
         return False
     sentences = sentence_texts(squeeze(hits[0].quoted().text))
     return any(all(w in s for w in reading.new_words) and states(DATE, s) for s in sentences)
@@ -1369,7 +1369,7 @@ def quotes_its_saying(question: str, hits: list[Hit], reading: Reading) -> bool:
     ("这篇文章讲到北京的时候，引用了哪句话来说明首都的分量？") and the first passage, from that
     article and saying one of the question's own words if it has any, quotes one
     ("“首都安全稳定直接关系党和国家工作大局”。北京作为首都，…")."""
-    if not asks_saying(question) or not _first_in_topic(hits, reading):
+    if not asks_saying(question) or not first_in_topic(hits, reading):
         return False
     text = squeeze(hits[0].quoted().text)
     if reading.new_words and not any(w in text for w in reading.new_words):
@@ -1383,7 +1383,7 @@ def counted_referent(question: str, hits: list[Hit], reading: Reading) -> bool:
     动车？") and the first passage, from the article under discussion, states a number of it
     ("每日停靠动车组列车8对"); not a sum of money, which any price in it would seem to state."""
     if not (reading.referent or reading.bare) or not has_cjk(question) \
-            or not _first_in_topic(hits, reading):
+            or not first_in_topic(hits, reading):
         return False
     pattern = counted_thing(question)
     return pattern is not None and pattern is not MONEY and bool(pattern.search(hits[0].shown()))
@@ -1395,7 +1395,7 @@ def of_the_day_discussed(question: str, hits: list[Hit], reading: Reading) -> bo
     passage, from it, is of that day and not yet quoted (the wetland): it answers. Not a count
     or a time ("How long did he spend at the wetland that day?")."""
     kinds = asked_kinds(question)
-    return bool(reading.other_days) and _first_in_topic(hits, reading) and \
+    return bool(reading.other_days) and first_in_topic(hits, reading) and \
         hits[0].chunk.key not in reading.other_days | reading.said and \
         (PLACE in kinds or asks_deeds(question)) and not kinds & {COUNT, DATE, TIME}
 
@@ -1729,7 +1729,7 @@ def asks_their_reply(question: str, hits: list[Hit], reading: Reading) -> bool:
     当时有多少确诊病例？" (a count), nor "What did Trump himself say?" of a call that gives
     no words of his: those are decided like any other question."""
     return asked_speaker(question) == OTHER and not asked_kinds(question) and \
-        _first_in_topic(hits, reading) and passage_speaker(hits[0].quoted().text) == OTHER
+        first_in_topic(hits, reading) and passage_speaker(hits[0].quoted().text) == OTHER
 
 
 # A follow-up pointing at the text under discussion ("这篇会议报道", "that article")

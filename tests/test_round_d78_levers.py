@@ -200,3 +200,15 @@ def test_a_meeting_saying_is_no_person():
     assert not states(PERSON, "会议指出，要突出抓好北京等重点地区疫情防控，完善京津冀联防联控机制。")
     assert not states(PERSON, "报告指出，今年要继续加大投入。")
     assert states(PERSON, "李克强主持会议。") and states(PERSON, "王毅表示，中方愿意合作。")
+
+
+@pytest.mark.integration
+def test_a_follow_up_answered_from_the_call_under_discussion_is_not_hedged_with_another(
+        real_assistant):
+    """Seen in the browser: "他还对中俄合作说了什么？" after "习近平同普京通电话时说了什么？" cited a
+    passage of the call with the Saudi king second, as a hedge; its first passage is from the
+    call with Putin, under discussion, and so are all its quotes now."""
+    first = real_assistant.ask("习近平同普京通电话时说了什么？", generate=False)
+    follow = real_assistant.ask("他还对中俄合作说了什么？", history=[first], generate=False)
+    assert follow.citations
+    assert all("普京" in (c.attribution or "") for c in follow.citations)
