@@ -41,7 +41,6 @@ from .question_type import (
     english_count,
     english_measure,
     events_asked,
-    exchange_word,
     exchanges_asked,
     exchanges_labelled,
     figure_asked,
@@ -341,7 +340,7 @@ def exchange_answers(question: str, first: Hit) -> bool:
     if not (has_cjk(question) and asked and question_names(question) and
             _WHAT_SAID.search(question) and exchanges_labelled(attribution) & asked):
         return False
-    return all(word in attribution or exchange_word(word) for word, _ in content_words(question))
+    return all(word in attribution or exchanges_asked(word) for word, _ in content_words(question))
 
 
 def _subject_unnamed(first: Hit, subjects: tuple[tuple[str, ...], ...]) -> bool:

@@ -398,15 +398,17 @@ class Assistant:
 
     def _first_verified(self, n: int, hits: list[Hit], index: _Index
                         ) -> tuple[Citation, Hit] | None:
-        """The citation of the first of these readings of one passage that verifies, and it."""
-        for hit in hits:
+        """The citation of the first of these readings of one passage that verifies, and it
+        (only the last one's failure is logged as a dropped citation)."""
+        for i, hit in enumerate(hits):
             citation = to_citation(n, hit)
-            if self.verify(citation, index):
+            if self.verify(citation, index, log_drop=i == len(hits) - 1):
                 return citation, hit
         return None
 
-    def verify(self, citation, index: _Index | None = None) -> bool:
-        """Check a citation against its original file; log and refuse it if it fails."""
+    def verify(self, citation, index: _Index | None = None, log_drop: bool = True) -> bool:
+        """Check a citation against its original file; log (unless not `log_drop`) and refuse
+        it if it fails."""
         index = index or self._index
         original = self._original(citation.source, index)
         if original is None:
@@ -416,8 +418,9 @@ class Assistant:
         reason = check_quote(text, citation.quote, citation.char_start, citation.char_end,
                              citation.line_start, citation.line_end, starts)
         if reason:
-            log.warning("dropped citation %s:%d-%d: %s", citation.source, citation.line_start,
-                        citation.line_end, reason)
+            if log_drop:
+                log.warning("dropped citation %s:%d-%d: %s", citation.source,
+                            citation.line_start, citation.line_end, reason)
             return False
         place(citation, index.maps.get(citation.source))
         return True

@@ -1434,11 +1434,6 @@ def another_exchange(asked: frozenset[str], labels: str) -> bool:
     return bool(named) and not named & asked
 
 
-def exchange_word(word: str) -> bool:
-    """Whether a word names an exchange of some kind ("通电话", "通话", "回信")."""
-    return any(re.fullmatch(f"(?:{asked})", word, re.I) for _, asked in _EXCHANGES.values())
-
-
 @functools.lru_cache(maxsize=4096)
 def exchanges_labelled(labels: str) -> frozenset[str]:
     """The kinds of exchange titles and attributions name (read once per label: many passages
