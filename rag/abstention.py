@@ -343,6 +343,15 @@ def exchange_answers(question: str, first: Hit) -> bool:
     return all(word in attribution or exchanges_asked(word) for word, _ in content_words(question))
 
 
+def labelled_answer(question: str, first: Hit) -> bool:
+    """Whether the first passage answers by what labels it, whatever its words share with the
+    question: the day its attribution gives for the event asked (`attribution_answers`), any
+    passage of the exchange asked of when only what was said is asked (`exchange_answers`), the
+    letter signed on the day asked (`letter_of_the_day`)."""
+    return attribution_answers(question, first) or exchange_answers(question, first) or \
+        letter_of_the_day(question, first)
+
+
 def _subject_unnamed(first: Hit, subjects: tuple[tuple[str, ...], ...]) -> bool:
     """Whether the first passage (its text, title and attribution) leaves out someone the
     question makes the subject of its verb: then it tells of someone else's doing."""

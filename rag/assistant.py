@@ -18,10 +18,8 @@ from pathlib import Path
 from .abstention import (
     Evidence,
     answer_probability,
-    attribution_answers,
-    exchange_answers,
     gather,
-    letter_of_the_day,
+    labelled_answer,
     question_names,
     should_abstain,
     sure_threshold,
@@ -276,12 +274,9 @@ class Assistant:
             strictness -= follow_up_relief(text, evidence, retrieved.hits, reading,
                                           retrieved.placed)
         elif retrieved.hits and (retrieved.hits[0].chunk.key in retrieved.placed or
-                                 attribution_answers(text, retrieved.hits[0]) or
-                                 exchange_answers(text, retrieved.hits[0]) or
-                                 letter_of_the_day(text, retrieved.hits[0])):
-            # the n-th point asked, a day its attribution gives for the event asked, any
-            # passage of the exchange asked of when only what was said is asked, or the letter
-            # signed on the day asked, found first: it answers what was asked
+                                 labelled_answer(text, retrieved.hits[0])):
+            # the n-th point asked, or a passage its labels say is of the event, exchange or
+            # letter asked, found first: it answers what was asked
             strictness -= 1.0
         t1 = time.perf_counter()
         citations, picks, cited = [], [], []

@@ -41,23 +41,21 @@ class WholeSentences:
                     self._next[(a.source, a.char_start)] = b
                     self._prev[(b.source, b.char_start)] = a
         self._cache: dict[tuple[str, int], Chunk | None] = {}
-        # the next passage of the same excerpt (title, section, attribution), right after it
+        # the next passage of the same excerpt (title, section, attribution), by where the one
+        # before it ends: a quote of whole sentences ends where its last piece does
         self._after: dict[tuple[str, int], Chunk] = {
-            (a.source, a.char_start): b for items in by_source.values()
+            (a.source, a.char_end): b for items in by_source.values()
             for a, b in zip(items, items[1:], strict=False) if self._adjoins(a, b)}
 
     @staticmethod
     def continues(a: Chunk, b: Chunk) -> bool:
         """Whether chunk b carries on the sentence chunk a leaves unfinished: same paragraph
         context, a unfinished, and nothing but line breaks or spaces between them."""
-        if ends_sentence(a.text) or a.tail_text:
+        if ends_sentence(a.text) or a.tail_text or not WholeSentences._adjoins(a, b):
             return False
-        if (a.title, a.section, a.attribution) != (b.title, b.section, b.attribution):
-            return False
-        gap = b.char_start - a.char_end
         # Cut at a clause mark (a line break may follow), or at the size limit (nothing between).
-        return gap == 0 or (_CLAUSE_END.search(a.text) is not None and 0 <= gap <= 4
-                            and b.line_start - a.line_end <= 1)
+        return b.char_start == a.char_end or (_CLAUSE_END.search(a.text) is not None
+                                              and b.line_start - a.line_end <= 1)
 
     @staticmethod
     def _adjoins(a: Chunk, b: Chunk) -> bool:
@@ -72,26 +70,14 @@ class WholeSentences:
         has its own attribution line or none comes that soon."""
         if chunk.tail_text or not chunk.attribution:
             return None
-        pieces, extra = [chunk], 0
-        for _ in range(MAX_PIECES):
-            nxt = self._after.get((pieces[-1].source, pieces[-1].char_start))
-            if nxt is None:
-                return None
-            # the piece the quote already reached to (whole sentences) is in it
-            if nxt.char_end <= chunk.char_end:
-                pieces[-1] = nxt
-                continue
-            extra += len(nxt.text)
-            if extra > max_extra:
+        pieces = [chunk]
+        while not pieces[-1].tail_text:
+            nxt = self._after.get((chunk.source, pieces[-1].char_end))
+            if nxt is None or len(pieces) > MAX_PIECES or \
+                    sum(len(p.text) for p in pieces[1:]) + len(nxt.text) > max_extra:
                 return None
             pieces.append(nxt)
-            if nxt.tail_text:
-                last = nxt
-                return dataclasses.replace(
-                    chunk, text=chunk.text + "".join(p.text for p in pieces[1:]),
-                    line_end=last.line_end, char_end=last.char_end, tail_text=last.tail_text,
-                    tail_end=last.tail_end, tail_line=last.tail_line)
-        return None
+        return _joined(pieces)
 
     def whole(self, chunk: Chunk) -> Chunk | None:
         """The chunk widened to whole sentences, or None when it already is whole."""
@@ -115,8 +101,15 @@ class WholeSentences:
         pieces = [first]
         while pieces[-1] is not last:
             pieces.append(self._next[(pieces[-1].source, pieces[-1].char_start)])
-        return dataclasses.replace(
-            first, text="".join(p.text for p in pieces), line_end=last.line_end,
-            char_end=last.char_end, tail_text=last.tail_text, tail_end=last.tail_end,
-            tail_line=last.tail_line,
-        )
+        return _joined(pieces)
+
+
+def _joined(pieces: list[Chunk]) -> Chunk:
+    """Neighbouring pieces of one paragraph or excerpt as one quote (the line breaks between
+    them dropped), with the last one's attribution line."""
+    first, last = pieces[0], pieces[-1]
+    return dataclasses.replace(
+        first, text="".join(p.text for p in pieces), line_end=last.line_end,
+        char_end=last.char_end, tail_text=last.tail_text, tail_end=last.tail_end,
+        tail_line=last.tail_line,
+    )
